@@ -1,0 +1,51 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+
+/** Files allowed to touch Electron (the thin glue; see ARCHITECTURE.md). */
+const electronGlue = ['src-main/main.ts', 'src-main/preload.ts', 'src-main/electron/**'];
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'out/**', 'dist/**', 'coverage/**', 'test/e2e/screenshots/**', '.data/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'Only the Electron glue (main.ts, preload.ts, src-main/electron/) imports electron.' }],
+        },
+      ],
+    },
+  },
+  {
+    files: electronGlue,
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    files: ['src-renderer/**/*.{ts,tsx}', 'test/unit/src-renderer/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'error',
+    },
+  },
+  {
+    // One module touches window.consoleApi (STYLE.md: feature folders).
+    files: ['src-renderer/**/*.{ts,tsx}'],
+    ignores: ['src-renderer/api.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "MemberExpression[property.name='consoleApi']", message: 'Use src-renderer/api.ts; only it touches window.consoleApi.' },
+      ],
+    },
+  },
+);

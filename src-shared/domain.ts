@@ -1,0 +1,172 @@
+/**
+ * Domain types of the contact-center platform (REQUIREMENTS R1, R7, R8, R10), as zod schemas so the
+ * platform, the console's main process and the renderer agree on one shape.
+ */
+import { z } from 'zod';
+
+/** R1/R2: the four profiles. `support` is the platform vendor's staff. */
+export const PROFILES = ['support', 'administrator', 'supervisor', 'agent'] as const;
+export const ProfileSchema = z.enum(PROFILES);
+export type Profile = z.infer<typeof ProfileSchema>;
+
+export const IdSchema = z.string().min(1).max(64);
+export const IsoDateSchema = z.string().min(1).max(40);
+
+/** R10: an extension ("Ramal") of an account, as seen on a user. */
+export const UserExtensionSchema = z.object({ id: IdSchema, number: z.string() });
+
+/**
+ * R1: a user of an account, with the agent screen options ("Opções da tela do Atendente").
+ * Queue links and the extension are part of the user record so a delta sync of users carries them;
+ * changing them bumps `version`.
+ */
+export const UserSchema = z.object({
+  id: IdSchema,
+  accountId: IdSchema,
+  name: z.string(),
+  email: z.string(),
+  login: z.string(),
+  profile: ProfileSchema,
+  active: z.boolean(),
+  /** "Habilitar WebRTC" */
+  webrtcEnabled: z.boolean(),
+  /** "Habilitar agente para uso omnichannel" */
+  omnichannelEnabled: z.boolean(),
+  /** R7: the user has set a password (through a reset link or an administrator). */
+  passwordSet: z.boolean(),
+  /** R9: the password was set by an administrator and must be changed at the next login. */
+  mustChangePassword: z.boolean(),
+  /** R11: the user's account signs in through its Microsoft identity provider. */
+  selfManaged: z.boolean(),
+  extension: UserExtensionSchema.nullable(),
+  voiceQueueIds: z.array(IdSchema),
+  chatQueueIds: z.array(IdSchema),
+  /** Optimistic-concurrency version; the ETag is derived from it. */
+  version: z.number().int().nonnegative(),
+  createdAt: IsoDateSchema,
+  updatedAt: IsoDateSchema,
+});
+export type User = z.infer<typeof UserSchema>;
+
+/** R11: an account's Microsoft (Entra ID) identity provider. */
+export const IdentityProviderSchema = z.object({
+  enabled: z.boolean(),
+  tenantId: z.string(),
+  clientId: z.string(),
+  /** e.g. https://login.microsoftonline.com/<tenant>/v2.0 (the token issuer). */
+  authority: z.string(),
+});
+export type IdentityProvider = z.infer<typeof IdentityProviderSchema>;
+
+/** R1: a customer tenant. */
+export const AccountSchema = z.object({
+  id: IdSchema,
+  slug: z.string(),
+  name: z.string(),
+  identityProvider: IdentityProviderSchema.nullable(),
+});
+export type Account = z.infer<typeof AccountSchema>;
+
+export const ExtensionSchema = z.object({
+  id: IdSchema,
+  accountId: IdSchema,
+  number: z.string(),
+  userId: IdSchema.nullable(),
+});
+export type Extension = z.infer<typeof ExtensionSchema>;
+
+/** R8: voice queues ("Filas de Voz") and chat queues ("Filas de Chat": WebChat or WhatsApp). */
+export const QUEUE_KINDS = ['voice', 'chat'] as const;
+export const QueueKindSchema = z.enum(QUEUE_KINDS);
+export type QueueKind = z.infer<typeof QueueKindSchema>;
+export const CHAT_CHANNELS = ['webchat', 'whatsapp'] as const;
+export const ChatChannelSchema = z.enum(CHAT_CHANNELS);
+export const QueueChannelSchema = z.enum(['voice', ...CHAT_CHANNELS]);
+export type QueueChannel = z.infer<typeof QueueChannelSchema>;
+
+export const QueueSchema = z.object({
+  id: IdSchema,
+  accountId: IdSchema,
+  kind: QueueKindSchema,
+  /** `voice` for voice queues; `webchat` or `whatsapp` for chat queues. */
+  channel: QueueChannelSchema,
+  name: z.string(),
+  memberIds: z.array(IdSchema),
+  version: z.number().int().nonnegative(),
+  createdAt: IsoDateSchema,
+  updatedAt: IsoDateSchema,
+});
+export type Queue = z.infer<typeof QueueSchema>;
+
+/** R4: an agent logged into a queue. */
+export const QueueSessionSchema = z.object({
+  queueId: IdSchema,
+  queueName: z.string(),
+  kind: QueueKindSchema,
+  userId: IdSchema,
+  startedAt: IsoDateSchema,
+});
+export type QueueSession = z.infer<typeof QueueSessionSchema>;
+
+export const AuditEntrySchema = z.object({
+  id: IdSchema,
+  accountId: IdSchema,
+  at: IsoDateSchema,
+  actorId: IdSchema.nullable(),
+  actorName: z.string().nullable(),
+  action: z.string(),
+  targetType: z.string(),
+  targetId: z.string(),
+  before: z.unknown().nullable(),
+  after: z.unknown().nullable(),
+});
+export type AuditEntry = z.infer<typeof AuditEntrySchema>;
+
+/** Kinds of email the platform sends (R5, R6, R9, R10). */
+export const MAIL_KINDS = ['password_reset', 'password_changed', 'extension_associated'] as const;
+export const MailKindSchema = z.enum(MAIL_KINDS);
+export type MailKind = z.infer<typeof MailKindSchema>;
+
+/** R7: the readiness checklist, in the order the console shows it. */
+export const READINESS_ITEMS = ['webrtc', 'omnichannel', 'password', 'extension', 'voiceQueues', 'chatQueues'] as const;
+export type ReadinessItem = (typeof READINESS_ITEMS)[number];
+export const ReadinessSchema = z.object({
+  /** Every checklist item and whether it is done. */
+  checks: z.array(z.object({ item: z.enum(READINESS_ITEMS), ok: z.boolean() })),
+  /** The items not done, in checklist order. */
+  missing: z.array(z.enum(READINESS_ITEMS)),
+  /** R7: can work as an omnichannel agent: WebRTC, omnichannel, a password, and an extension or a queue. */
+  ready: z.boolean(),
+});
+export type Readiness = z.infer<typeof ReadinessSchema>;
+
+type ReadinessInput = Pick<User, 'webrtcEnabled' | 'omnichannelEnabled' | 'passwordSet' | 'extension' | 'voiceQueueIds' | 'chatQueueIds'>;
+
+/** R7: computes a user's readiness checklist. Pure; shared by the platform and the console. */
+export function computeReadiness(user: ReadinessInput): Readiness {
+  const done: Record<ReadinessItem, boolean> = {
+    webrtc: user.webrtcEnabled,
+    omnichannel: user.omnichannelEnabled,
+    password: user.passwordSet,
+    extension: user.extension !== null,
+    voiceQueues: user.voiceQueueIds.length > 0,
+    chatQueues: user.chatQueueIds.length > 0,
+  };
+  const checks = READINESS_ITEMS.map((item) => ({ item, ok: done[item] }));
+  const missing = READINESS_ITEMS.filter((item) => !done[item]);
+  const linked = done.extension || done.voiceQueues || done.chatQueues;
+  return { checks, missing, ready: done.webrtc && done.omnichannel && done.password && linked };
+}
+
+/** R2: what a profile may do in its account (support: in every account). */
+export const permissions = {
+  canUseConsole: (p: Profile) => p !== 'agent',
+  canEditUsers: (p: Profile) => p === 'support' || p === 'administrator',
+  canManageQueues: (p: Profile) => p === 'support' || p === 'administrator',
+  canManageExtensions: (p: Profile) => p === 'support' || p === 'administrator',
+  canResetPasswords: (p: Profile) => p === 'support' || p === 'administrator',
+  /** R6: creating a user with omnichannel enabled is "ação exclusiva do Suporte". */
+  canCreateOmnichannelUser: (p: Profile) => p === 'support',
+  canConfigureIdentityProvider: (p: Profile) => p === 'support' || p === 'administrator',
+  canReview: (p: Profile) => p !== 'agent',
+} as const;

@@ -1,0 +1,177 @@
+/**
+ * The one IPC contract between the console's renderer and its main process: every operation with
+ * its input and output schema, and every event main pushes. The preload (and the browser host)
+ * expose `window.consoleApi` generated from it; the router in main validates every input with it.
+ * No other channel exists.
+ */
+import { z } from 'zod';
+import {
+  AccountSchema,
+  AuditEntrySchema,
+  ExtensionSchema,
+  IdSchema,
+  IsoDateSchema,
+  ProfileSchema,
+  QueueSchema,
+  QueueSessionSchema,
+  READINESS_ITEMS,
+  ReadinessSchema,
+  UserSchema,
+} from './domain';
+import { ApiErrorSchema, LOCALES } from './errors';
+import {
+  CreateQueueRequestSchema,
+  CreateUserRequestSchema,
+  CreateUserResponseSchema,
+  LoginRequestSchema,
+  PasswordResetResponseSchema,
+  ProvidersResponseSchema,
+  SetPasswordRequestSchema,
+  UpdateUserResponseSchema,
+} from './platform-api';
+
+const none = z.strictObject({});
+const ok = z.object({ ok: z.literal(true) });
+
+export const LocaleSchema = z.enum(LOCALES);
+
+/** What the console knows about its connection and session (C1). */
+export const SessionStateSchema = z.object({
+  status: z.enum(['signedOut', 'signedIn', 'offline']),
+  user: UserSchema.nullable(),
+  account: AccountSchema.nullable(),
+  platformUrl: z.string(),
+  online: z.boolean(),
+  /** When the platform stopped answering (offline only). */
+  offlineSince: IsoDateSchema.nullable(),
+  /** When the cached data was last synced. */
+  lastSyncAt: IsoDateSchema.nullable(),
+  /** How the session signed in. */
+  method: z.enum(['password', 'microsoft']).nullable(),
+});
+export type SessionState = z.infer<typeof SessionStateSchema>;
+
+export const SyncStatusSchema = z.object({
+  state: z.enum(['idle', 'syncing', 'error']),
+  online: z.boolean(),
+  lastSyncAt: IsoDateSchema.nullable(),
+  offlineSince: IsoDateSchema.nullable(),
+  userCount: z.number().int().nonnegative(),
+  progress: z.object({ phase: z.enum(['full', 'delta']), done: z.number().int(), total: z.number().int().nullable() }).nullable(),
+  lastError: ApiErrorSchema.nullable(),
+});
+export type SyncStatus = z.infer<typeof SyncStatusSchema>;
+
+export const UserFiltersSchema = z.strictObject({
+  profile: ProfileSchema.optional(),
+  omnichannel: z.boolean().optional(),
+  webrtc: z.boolean().optional(),
+  hasExtension: z.boolean().optional(),
+  queueId: IdSchema.optional(),
+  ready: z.boolean().optional(),
+  /** Users missing this readiness item (e.g. omnichannel agents missing a chat queue). */
+  missing: z.enum(READINESS_ITEMS).optional(),
+  active: z.boolean().optional(),
+});
+export type UserFilters = z.infer<typeof UserFiltersSchema>;
+
+export const SearchUsersInputSchema = z.strictObject({
+  query: z.string().max(120).default(''),
+  filters: UserFiltersSchema.default({}),
+  sort: z.strictObject({ by: z.enum(['name', 'login', 'email', 'updatedAt']), dir: z.enum(['asc', 'desc']) }).default({ by: 'name', dir: 'asc' }),
+  offset: z.number().int().min(0).max(10_000_000).default(0),
+  limit: z.number().int().min(1).max(500).default(100),
+});
+export type SearchUsersInput = z.input<typeof SearchUsersInputSchema>;
+
+export const UserRowSchema = UserSchema.extend({ readiness: ReadinessSchema });
+export type UserRow = z.infer<typeof UserRowSchema>;
+export const SearchUsersOutputSchema = z.object({ total: z.number().int().nonnegative(), items: z.array(UserRowSchema) });
+export type SearchUsersOutput = z.infer<typeof SearchUsersOutputSchema>;
+
+export const UserChangesSchema = z.strictObject({
+  name: z.string().trim().min(1).max(120).optional(),
+  email: z.email().max(254).optional(),
+  login: z.string().trim().min(3).max(64).optional(),
+  profile: ProfileSchema.optional(),
+  active: z.boolean().optional(),
+  webrtcEnabled: z.boolean().optional(),
+  omnichannelEnabled: z.boolean().optional(),
+});
+
+function op<I extends z.ZodType, O extends z.ZodType>(input: I, output: O, opts: { write?: boolean } = {}) {
+  return { input, output, write: opts.write ?? false };
+}
+
+/**
+ * Every operation: `name → { input, output, write }`. `write` operations are refused with code
+ * `offline` while the platform is unreachable (C1).
+ */
+export const ipcOperations = {
+  getSession: op(none, SessionStateSchema),
+  getProviders: op(z.strictObject({ account: z.string().trim().min(1).max(64) }), ProvidersResponseSchema),
+  signIn: op(LoginRequestSchema, SessionStateSchema),
+  signInMicrosoft: op(z.strictObject({ account: z.string().trim().min(1).max(64) }), SessionStateSchema),
+  signOut: op(none, ok),
+  forgotPassword: op(z.strictObject({ account: z.string().trim().min(1).max(64), login: z.string().trim().min(1).max(254) }), ok),
+
+  searchUsers: op(SearchUsersInputSchema, SearchUsersOutputSchema),
+  getUser: op(z.strictObject({ id: IdSchema }), z.object({ user: UserRowSchema, stale: z.boolean() })),
+  saveUser: op(
+    z.strictObject({ id: IdSchema, baseVersion: z.number().int().nonnegative(), changes: UserChangesSchema, confirmQueueLogout: z.boolean() }),
+    UpdateUserResponseSchema,
+    { write: true },
+  ),
+  createUser: op(CreateUserRequestSchema, CreateUserResponseSchema, { write: true }),
+  resetPassword: op(z.strictObject({ id: IdSchema }), PasswordResetResponseSchema, { write: true }),
+  setPassword: op(SetPasswordRequestSchema.extend({ id: IdSchema }), z.object({ user: UserSchema }), { write: true }),
+  getUserAudit: op(z.strictObject({ id: IdSchema }), z.object({ items: z.array(AuditEntrySchema) })),
+  getUserQueueSessions: op(z.strictObject({ id: IdSchema }), z.object({ items: z.array(QueueSessionSchema) })),
+
+  listExtensions: op(none, z.object({ items: z.array(ExtensionSchema) })),
+  assignExtension: op(z.strictObject({ userId: IdSchema, extensionId: IdSchema }), z.object({ user: UserSchema }), { write: true }),
+  releaseExtension: op(z.strictObject({ userId: IdSchema }), z.object({ user: UserSchema }), { write: true }),
+
+  listQueues: op(none, z.object({ items: z.array(QueueSchema) })),
+  createQueue: op(CreateQueueRequestSchema, z.object({ queue: QueueSchema }), { write: true }),
+  addQueueMember: op(z.strictObject({ queueId: IdSchema, userId: IdSchema }), z.object({ queue: QueueSchema, user: UserSchema }), { write: true }),
+  removeQueueMember: op(z.strictObject({ queueId: IdSchema, userId: IdSchema }), z.object({ queue: QueueSchema, user: UserSchema }), {
+    write: true,
+  }),
+
+  syncNow: op(none, SyncStatusSchema),
+  getSyncStatus: op(none, SyncStatusSchema),
+  getSettings: op(none, z.object({ locale: LocaleSchema })),
+  setSettings: op(z.strictObject({ locale: LocaleSchema }), z.object({ locale: LocaleSchema })),
+} as const;
+
+export type IpcOperations = typeof ipcOperations;
+export type OperationName = keyof IpcOperations;
+export type OperationInput<N extends OperationName> = z.input<IpcOperations[N]['input']>;
+export type OperationOutput<N extends OperationName> = z.output<IpcOperations[N]['output']>;
+export const OPERATION_NAMES = Object.keys(ipcOperations) as OperationName[];
+
+/** Events main pushes to the renderer (`onDid…`: something happened). */
+export const ipcEvents = {
+  onDidChangeSyncStatus: SyncStatusSchema,
+  onDidChangeConnection: z.object({ online: z.boolean(), offlineSince: IsoDateSchema.nullable() }),
+  onDidExpireSession: z.object({}),
+  onDidChangeData: z.object({ kinds: z.array(z.enum(['users', 'queues', 'extensions'])) }),
+} as const;
+export type IpcEvents = typeof ipcEvents;
+export type EventName = keyof IpcEvents;
+export type EventPayload<E extends EventName> = z.output<IpcEvents[E]>;
+export const EVENT_NAMES = Object.keys(ipcEvents) as EventName[];
+
+/** What every operation resolves to across the process boundary. */
+export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: z.infer<typeof ApiErrorSchema> };
+
+/** Channel name of an operation or event on the Electron IPC (and the browser-host bridge). */
+export const ipcChannel = (name: OperationName | EventName): string => `omni:${name}`;
+
+/** The API the preload exposes as `window.consoleApi`: one method per operation, one per event. */
+export type ConsoleApi = {
+  readonly [N in OperationName]: (input: OperationInput<N>) => Promise<IpcResult<OperationOutput<N>>>;
+} & {
+  readonly [E in EventName]: (listener: (payload: EventPayload<E>) => void) => () => void;
+};

@@ -1,0 +1,17 @@
+/** R9 password policy, checked by the platform and, before sending, by the console's forms. */
+
+export const PASSWORD_MIN_LENGTH = 10;
+export const PASSWORD_MAX_LENGTH = 128;
+
+export type PasswordProblem = 'too_short' | 'too_long' | 'needs_letter' | 'needs_digit' | 'equals_login';
+
+/** Returns what is wrong with a password (empty when it meets the policy). */
+export function checkPasswordPolicy(password: string, login?: string): PasswordProblem[] {
+  const problems: PasswordProblem[] = [];
+  if (password.length < PASSWORD_MIN_LENGTH) problems.push('too_short');
+  if (password.length > PASSWORD_MAX_LENGTH) problems.push('too_long');
+  if (!/\p{L}/u.test(password)) problems.push('needs_letter');
+  if (!/\p{N}/u.test(password)) problems.push('needs_digit');
+  if (login && password.trim().toLowerCase() === login.trim().toLowerCase()) problems.push('equals_login');
+  return problems;
+}

@@ -1,0 +1,218 @@
+/**
+ * The platform's REST contract under `/api/v1`: request and response bodies as zod schemas. The
+ * platform validates with them (and publishes them as OpenAPI); the console's client parses
+ * responses with them. Request bodies are strict: unknown fields are refused (no mass assignment).
+ *
+ * Conventions:
+ * - Auth: `Authorization: Bearer <token>` from `POST /auth/login` (or `/auth/microsoft`).
+ * - Errors: every 4xx body is `{ error: ApiError }` (see errors.ts); messages follow Accept-Language.
+ * - Users carry a strong ETag (`userEtag`); `PATCH /users/:id` requires `If-Match` (428 / 412).
+ * - POSTs that create things or send email accept `Idempotency-Key`: a retry with the same key and
+ *   body replays the first response and has no second effect.
+ */
+import { z } from 'zod';
+import {
+  AccountSchema,
+  AuditEntrySchema,
+  ChatChannelSchema,
+  ExtensionSchema,
+  IdSchema,
+  IsoDateSchema,
+  MailKindSchema,
+  ProfileSchema,
+  QueueKindSchema,
+  QueueSchema,
+  QueueSessionSchema,
+  UserSchema,
+} from './domain';
+
+export const API_PREFIX = '/api/v1';
+
+/** Strong ETag of a user version. */
+export function userEtag(user: { id: string; version: number }): string {
+  return `"u-${user.id}-${user.version}"`;
+}
+
+const name = z.string().trim().min(1).max(120);
+const email = z.email().max(254);
+const login = z
+  .string()
+  .trim()
+  .min(3)
+  .max(64)
+  .regex(/^[a-zA-Z0-9._@-]+$/);
+const accountSlug = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z0-9-]+$/);
+const password = z.string().min(1).max(256);
+
+// ---- auth ----------------------------------------------------------------------------------
+
+export const LoginRequestSchema = z.strictObject({ account: accountSlug, login: z.string().trim().min(1).max(254), password });
+export type LoginRequest = z.infer<typeof LoginRequestSchema>;
+
+export const SessionResponseSchema = z.object({
+  token: z.string(),
+  expiresAt: IsoDateSchema,
+  user: UserSchema,
+  account: AccountSchema,
+});
+export type SessionResponse = z.infer<typeof SessionResponseSchema>;
+
+export const MeResponseSchema = z.object({ user: UserSchema, account: AccountSchema });
+export type MeResponse = z.infer<typeof MeResponseSchema>;
+
+/** `GET /auth/providers?account=<slug>`: how an account signs in (public). */
+export const ProvidersQuerySchema = z.strictObject({ account: accountSlug });
+export const ProvidersResponseSchema = z.object({
+  account: z.object({ slug: z.string(), name: z.string() }),
+  password: z.boolean(),
+  /** R11: present when the account's Microsoft identity provider is enabled. */
+  microsoft: z
+    .object({ authority: z.string(), tenantId: z.string(), clientId: z.string(), scopes: z.array(z.string()) })
+    .nullable(),
+  selfManaged: z.boolean(),
+});
+export type ProvidersResponse = z.infer<typeof ProvidersResponseSchema>;
+
+/** `POST /auth/microsoft`: exchanges an Entra access token for a platform session. */
+export const MicrosoftLoginRequestSchema = z.strictObject({ account: accountSlug, accessToken: z.string().min(1).max(16_384) });
+
+/** `POST /auth/forgot-password` (public): 202 always, unless the account is self-managed (422). */
+export const ForgotPasswordRequestSchema = z.strictObject({ account: accountSlug, login: z.string().trim().min(1).max(254) });
+
+/** `POST /auth/reset-password` (public): sets a password with a reset token from the email. */
+export const ResetPasswordRequestSchema = z.strictObject({ token: z.string().min(1).max(200), password, passwordConfirmation: password });
+
+/** `POST /auth/change-password`: the signed-in user changes their own password (R9 next login). */
+export const ChangePasswordRequestSchema = z.strictObject({ currentPassword: password, newPassword: password });
+
+// ---- users ---------------------------------------------------------------------------------
+
+/**
+ * `GET /users`: cursor-paged list for sync (C2). Without `since`, pages through every user; with
+ * `since=<cursor>` returns only users changed after it and the ids of users deleted after it.
+ * Items are ordered by change; `cursor` is where the next page (or the next delta sync) starts.
+ * With `q`, a server-side search (name, login or email contains `q`, accent-insensitive).
+ */
+export const ListUsersQuerySchema = z.strictObject({
+  since: z.string().regex(/^\d+$/).max(20).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(500),
+  q: z.string().max(120).optional(),
+});
+export type ListUsersQuery = z.infer<typeof ListUsersQuerySchema>;
+export const ListUsersResponseSchema = z.object({
+  items: z.array(UserSchema),
+  deletedIds: z.array(IdSchema),
+  cursor: z.string(),
+  hasMore: z.boolean(),
+});
+export type ListUsersResponse = z.infer<typeof ListUsersResponseSchema>;
+
+/** `POST /users` (Idempotency-Key). R6: omnichannel on creation is support-only. */
+export const CreateUserRequestSchema = z.strictObject({
+  name,
+  email,
+  login,
+  profile: ProfileSchema,
+  active: z.boolean().default(true),
+  webrtcEnabled: z.boolean().default(false),
+  omnichannelEnabled: z.boolean().default(false),
+});
+export type CreateUserRequest = z.input<typeof CreateUserRequestSchema>;
+
+export const SentMailSchema = z.object({ kind: MailKindSchema, to: z.string() });
+export const CreateUserResponseSchema = z.object({
+  user: UserSchema,
+  /** Emails the creation sent (R6): the reset link, and the extension notice with omnichannel. */
+  emailsSent: z.array(SentMailSchema),
+  extension: z.object({ id: IdSchema, number: z.string() }).nullable(),
+});
+export type CreateUserResponse = z.infer<typeof CreateUserResponseSchema>;
+
+/** `PATCH /users/:id` (If-Match required). R4: `confirmQueueLogout` confirms logging the user out. */
+export const UpdateUserRequestSchema = z.strictObject({
+  name: name.optional(),
+  email: email.optional(),
+  login: login.optional(),
+  profile: ProfileSchema.optional(),
+  active: z.boolean().optional(),
+  webrtcEnabled: z.boolean().optional(),
+  omnichannelEnabled: z.boolean().optional(),
+  confirmQueueLogout: z.boolean().optional(),
+});
+export type UpdateUserRequest = z.infer<typeof UpdateUserRequestSchema>;
+export type UserChanges = Omit<UpdateUserRequest, 'confirmQueueLogout'>;
+
+export const LoggedOutQueueSchema = z.object({ queueId: IdSchema, queueName: z.string(), kind: QueueKindSchema });
+export const UpdateUserResponseSchema = z.object({
+  user: UserSchema,
+  /** R4: the queues the user was logged out of by this edit. */
+  loggedOutQueues: z.array(LoggedOutQueueSchema),
+});
+export type UpdateUserResponse = z.infer<typeof UpdateUserResponseSchema>;
+
+/** Details of the 409 `queue_logout_confirmation_required`. */
+export const QueueLogoutDetailsSchema = z.object({ sessions: z.array(QueueSessionSchema) });
+
+/** Details of the 412 `stale_version`: the server's current user, so the console can show both. */
+export const StaleVersionDetailsSchema = z.object({ current: UserSchema });
+
+export const UserResponseSchema = z.object({ user: UserSchema });
+
+/** `POST /users/:id/password-reset` (Idempotency-Key). R5: 202 with where the link was sent. */
+export const PasswordResetResponseSchema = z.object({ sentTo: z.string(), expiresAt: IsoDateSchema });
+
+/** `PUT /users/:id/password`. R9: the administrator sets a temporary password. */
+export const SetPasswordRequestSchema = z.strictObject({ password, passwordConfirmation: password });
+
+/** `PUT /users/:id/extension`. R10: associates a free extension (emails the user). */
+export const AssignExtensionRequestSchema = z.strictObject({ extensionId: IdSchema });
+
+export const QueueSessionsResponseSchema = z.object({ items: z.array(QueueSessionSchema) });
+export const AuditResponseSchema = z.object({ items: z.array(AuditEntrySchema) });
+
+// ---- extensions, queues --------------------------------------------------------------------
+
+export const ListExtensionsResponseSchema = z.object({ items: z.array(ExtensionSchema) });
+export const CreateExtensionRequestSchema = z.strictObject({ number: z.string().trim().regex(/^\d{2,10}$/) });
+export const ExtensionResponseSchema = z.object({ extension: ExtensionSchema });
+
+export const ListQueuesResponseSchema = z.object({ items: z.array(QueueSchema) });
+/** `POST /queues` (Idempotency-Key). Voice queues have channel `voice`; chat queues webchat|whatsapp. */
+export const CreateQueueRequestSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('voice'), name }),
+  z.strictObject({ kind: z.literal('chat'), name, channel: ChatChannelSchema }),
+]);
+export type CreateQueueRequest = z.infer<typeof CreateQueueRequestSchema>;
+export const QueueResponseSchema = z.object({ queue: QueueSchema });
+/** `PUT|DELETE /queues/:id/members/:userId`. R8 rules answer 422. */
+export const MembershipResponseSchema = z.object({ queue: QueueSchema, user: UserSchema });
+/** `POST /queues/:id/sessions`: logs an agent into a queue (demos and tests; R4). */
+export const StartQueueSessionRequestSchema = z.strictObject({ userId: IdSchema });
+
+// ---- account -------------------------------------------------------------------------------
+
+export const AccountResponseSchema = z.object({ account: AccountSchema });
+/** `PUT /accounts/current/identity-provider` (administrator, support). */
+export const SetIdentityProviderRequestSchema = z.strictObject({
+  enabled: z.boolean(),
+  tenantId: z.string().trim().min(1).max(64),
+  clientId: z.string().trim().min(1).max(64),
+  authority: z.url().max(300),
+});
+
+/** Mail the embedded SMTP sink received (`GET /api/v1/dev/mailbox`, embedded mode only). */
+export const MailboxMessageSchema = z.object({
+  id: IdSchema,
+  to: z.string(),
+  subject: z.string(),
+  text: z.string(),
+  kind: MailKindSchema.nullable(),
+  receivedAt: IsoDateSchema,
+});
+export const MailboxResponseSchema = z.object({ items: z.array(MailboxMessageSchema) });
+export type MailboxMessage = z.infer<typeof MailboxMessageSchema>;

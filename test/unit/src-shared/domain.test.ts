@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { computeReadiness, permissions } from '../../../src-shared/domain';
+import { checkPasswordPolicy } from '../../../src-shared/password-policy';
+import { pickLocale, SELF_MANAGED_MESSAGE_PT, ERROR_MESSAGES } from '../../../src-shared/errors';
+
+const base = { webrtcEnabled: true, omnichannelEnabled: true, passwordSet: true, extension: null, voiceQueueIds: [], chatQueueIds: [] };
+
+describe('computeReadiness', () => {
+  it('R7: a user with everything but a link to an extension or queue is not yet an agent', () => {
+    const r = computeReadiness(base);
+    expect(r.ready).toBe(false);
+    expect(r.missing).toEqual(['extension', 'voiceQueues', 'chatQueues']);
+  });
+  it('R7: an extension or one queue makes a user with WebRTC, omnichannel and a password ready', () => {
+    expect(computeReadiness({ ...base, extension: { id: 'e', number: '2001' } }).ready).toBe(true);
+    expect(computeReadiness({ ...base, chatQueueIds: ['q'] }).ready).toBe(true);
+  });
+  it('R7: without a password, WebRTC or omnichannel the user is never ready, and the checklist says so', () => {
+    for (const key of ['webrtcEnabled', 'omnichannelEnabled', 'passwordSet'] as const) {
+      const r = computeReadiness({ ...base, [key]: false, extension: { id: 'e', number: '1' } });
+      expect(r.ready).toBe(false);
+      expect(r.checks.find((c) => !c.ok)).toBeDefined();
+    }
+  });
+});
+
+describe('permissions', () => {
+  it('R2/R6: only support creates omnichannel users; supervisors and agents never edit', () => {
+    expect(permissions.canCreateOmnichannelUser('support')).toBe(true);
+    expect(permissions.canCreateOmnichannelUser('administrator')).toBe(false);
+    expect(permissions.canEditUsers('supervisor')).toBe(false);
+    expect(permissions.canUseConsole('agent')).toBe(false);
+  });
+});
+
+describe('password policy', () => {
+  it('R9: refuses short, letterless, digitless and login-equal passwords', () => {
+    expect(checkPasswordPolicy('short1')).toContain('too_short');
+    expect(checkPasswordPolicy('1234567890')).toContain('needs_letter');
+    expect(checkPasswordPolicy('abcdefghijk')).toContain('needs_digit');
+    expect(checkPasswordPolicy('maria12345', 'Maria12345')).toContain('equals_login');
+    expect(checkPasswordPolicy('Correct horse 42')).toEqual([]);
+  });
+});
+
+describe('locales', () => {
+  it('R11/C5: pt-BR is the default and carries the exact self-managed message', () => {
+    expect(pickLocale(undefined)).toBe('pt-BR');
+    expect(pickLocale('en-US,en;q=0.9')).toBe('en');
+    expect(ERROR_MESSAGES.self_managed_account['pt-BR']).toBe(
+      'Este usuário pertence a um grupo autogerenciado. Entre em contato com Administrador da conta',
+    );
+    expect(SELF_MANAGED_MESSAGE_PT).toBe(ERROR_MESSAGES.self_managed_account['pt-BR']);
+  });
+});
