@@ -1,4 +1,14 @@
+/** Entry point of the renderer bundle (loaded by index.html; no inline scripts, strict CSP). */
+import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { App } from './app';
+import './styles.css';
 
 const root = document.getElementById('root');
-if (root) createRoot(root).render(<h1>Omniconsole</h1>);
+if (root) {
+  createRoot(root).render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
+  );
+}

@@ -1,0 +1,55 @@
+/** The renderer's root: loads the session, keeps i18n in sync with the chosen language (C5), and
+ * shows the sign-in screen or the signed-in frame. */
+import { useEffect, useMemo } from 'react';
+import { I18nextProvider, useTranslation } from 'react-i18next';
+import { errorMessage } from '../src-shared/errors';
+import { AppFrame } from './features/shell/app-frame';
+import { useNavigationStore } from './features/shell/navigation-store';
+import { useSessionStore } from './features/session/session-store';
+import { SignInScreen } from './features/sign-in/sign-in-screen';
+import { createI18n } from './i18n';
+
+/** The whole console UI. */
+export function App() {
+  const locale = useSessionStore((s) => s.locale);
+  const i18n = useMemo(() => createI18n(useSessionStore.getState().locale), []);
+  useEffect(() => {
+    if (i18n.language !== locale) void i18n.changeLanguage(locale);
+    document.documentElement.lang = locale;
+  }, [i18n, locale]);
+  return (
+    <I18nextProvider i18n={i18n}>
+      <Root />
+    </I18nextProvider>
+  );
+}
+
+function Root() {
+  const { t } = useTranslation();
+  const { phase, session, signedOutReason, loadError, locale, load, subscribe } = useSessionStore();
+  const signedIn = !!session?.user && session.status !== 'signedOut';
+
+  useEffect(() => {
+    const off = subscribe();
+    void load();
+    return off;
+  }, [load, subscribe]);
+
+  // A new session starts on the users list.
+  useEffect(() => {
+    if (!signedIn) useNavigationStore.getState().go({ screen: 'users' });
+  }, [signedIn]);
+
+  if (phase === 'loading') {
+    return (
+      <p className="splash" role="status">
+        {t('app.loading')}
+      </p>
+    );
+  }
+  if (!signedIn) {
+    const problem = signedOutReason ?? loadError;
+    return <SignInScreen reason={problem ? errorMessage(problem.code, locale) : null} />;
+  }
+  return <AppFrame />;
+}

@@ -1,0 +1,118 @@
+/**
+ * New user (R6). Enabling omnichannel on creation is "ação exclusiva do Suporte": for other
+ * profiles the option is disabled with that reason. Afterwards the screen says which emails the
+ * platform sent and which extension it associated.
+ */
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { permissions } from '../../../src-shared/domain';
+import { ErrorNotice, Notice, Reason } from '../../ui/notice';
+import { useAccess } from '../session/access';
+import { useSessionStore } from '../session/session-store';
+import { useNavigationStore } from '../shell/navigation-store';
+import { UserForm } from '../user-editor/user-form';
+import type { Draft, DraftField } from '../user-editor/draft';
+import { useNewUserStore } from './new-user-store';
+
+const EMPTY: Draft = { name: '', email: '', login: '', profile: 'agent', active: true, webrtcEnabled: false, omnichannelEnabled: false };
+
+/** The new-user screen. */
+export function NewUserScreen() {
+  const { t } = useTranslation();
+  const go = useNavigationStore((s) => s.go);
+  const profile = useSessionStore((s) => s.session?.user?.profile ?? null);
+  const access = useAccess('canEditUsers');
+  const { busy, error, fieldErrors, result, create, reset } = useNewUserStore();
+  const [draft, setDraft] = useState<Draft>(EMPTY);
+
+  useEffect(() => reset, [reset]);
+
+  const omnichannelReason = profile && permissions.canCreateOmnichannelUser(profile) ? null : t('reasons.omnichannelSupportOnly');
+  const onChange = <F extends DraftField>(field: F, value: Draft[F]) => setDraft((d) => ({ ...d, [field]: value }));
+
+  if (result) {
+    return (
+      <section className="screen" aria-labelledby="new-user-title">
+        <header className="screen-header">
+          <div>
+            <p className="breadcrumb">{t('shell.breadcrumbUsers')}</p>
+            <h1 id="new-user-title">{t('newUser.title')}</h1>
+          </div>
+        </header>
+        <div className="panel result-panel">
+          <Notice tone="success">{t('newUser.created', { name: result.user.name })}</Notice>
+          <h2>{t('newUser.emailsSent')}</h2>
+          {result.emailsSent.length === 0 ? (
+            <p className="muted">{t('newUser.noEmails')}</p>
+          ) : (
+            <ul className="plain-list bullets">
+              {result.emailsSent.map((mail) => (
+                <li key={`${mail.kind}-${mail.to}`}>{t(`newUser.mail.${mail.kind}`, { to: mail.to })}</li>
+              ))}
+            </ul>
+          )}
+          <p className="strong">{result.extension ? t('newUser.extensionAssigned', { number: result.extension.number }) : t('newUser.extensionNone')}</p>
+          <div className="row gap">
+            <button type="button" className="button button-primary" onClick={() => go({ screen: 'user', id: result.user.id, tab: 'data' })}>
+              {t('newUser.openUser')}
+            </button>
+            <button
+              type="button"
+              className="button"
+              onClick={() => {
+                reset();
+                setDraft(EMPTY);
+              }}
+            >
+              {t('newUser.another')}
+            </button>
+          </div>
+        </div>
+      </section>
+    );
+  }
+
+  return (
+    <section className="screen" aria-labelledby="new-user-title">
+      <header className="screen-header">
+        <div>
+          <p className="breadcrumb">
+            <button type="button" className="link-button" onClick={() => go({ screen: 'users' })}>
+              ← {t('common.back')}
+            </button>{' '}
+            {t('shell.breadcrumbUsers')}
+          </p>
+          <h1 id="new-user-title">{t('newUser.title')}</h1>
+        </div>
+      </header>
+      {access.reason ? <Reason>{access.reason}</Reason> : null}
+      <form
+        className="panel"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          void create(draft);
+        }}
+      >
+        <UserForm
+          idPrefix="new-user"
+          draft={draft}
+          errors={fieldErrors}
+          disabled={!access.allowed || busy}
+          omnichannelDisabledReason={omnichannelReason}
+          onChange={onChange}
+        />
+        <ErrorNotice error={error} />
+        {busy ? <Notice tone="info">{t('newUser.creating')}</Notice> : null}
+        <div className="row gap">
+          <button type="submit" className="button button-primary" disabled={!access.allowed || busy}>
+            {t('newUser.submit')}
+          </button>
+          <button type="button" className="button" onClick={() => go({ screen: 'users' })}>
+            {t('common.cancel')}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,96 @@
+/** Members of the selected queue and the user search used to add one (R8). */
+import { create } from 'zustand';
+import type { UserRow } from '../../../src-shared/ipc-contract';
+import { call, toConsoleError, type ConsoleError } from '../../api';
+import { useQueuesStore } from './queues-store';
+import { useUsersStore } from '../users/users-store';
+
+type MembersStore = {
+  queueId: string | null;
+  members: UserRow[] | null;
+  candidates: UserRow[];
+  busyUserId: string | null;
+  error: ConsoleError | null;
+  /** The user an R8 error (client check or platform answer) applies to. */
+  errorUserId: string | null;
+  done: { kind: 'added' | 'removed'; name: string } | null;
+  select(queueId: string | null): Promise<void>;
+  findCandidates(query: string): Promise<void>;
+  add(user: UserRow): Promise<void>;
+  remove(user: UserRow): Promise<void>;
+  /** Shows a rule error found before sending (R8). */
+  refuse(user: UserRow, error: ConsoleError): void;
+};
+
+const initial = { queueId: null, members: null, candidates: [], busyUserId: null, error: null, errorUserId: null, done: null };
+
+/** The queue members store. */
+export const useQueueMembersStore = create<MembersStore>()((set, get) => {
+  async function loadMembers(queueId: string) {
+    const { items } = await call('searchUsers', { query: '', filters: { queueId }, offset: 0, limit: 500 });
+    if (get().queueId === queueId) set({ members: items });
+  }
+  return {
+    ...initial,
+    async select(queueId) {
+      set({ ...initial, queueId });
+      if (!queueId) return;
+      try {
+        await loadMembers(queueId);
+      } catch (err) {
+        set({ error: toConsoleError(err) });
+      }
+    },
+    async findCandidates(query) {
+      const q = query.trim();
+      if (!q) {
+        set({ candidates: [] });
+        return;
+      }
+      try {
+        const { items } = await call('searchUsers', { query: q, filters: {}, offset: 0, limit: 8 });
+        set({ candidates: items });
+      } catch (err) {
+        set({ error: toConsoleError(err) });
+      }
+    },
+    async add(user) {
+      const queueId = get().queueId;
+      if (!queueId) return;
+      set({ busyUserId: user.id, error: null, errorUserId: null, done: null });
+      try {
+        await useQueuesStore.getState().addMember(queueId, user.id);
+        set({ done: { kind: 'added', name: user.name } });
+        await loadMembers(queueId);
+        void useUsersStore.getState().refresh();
+      } catch (err) {
+        set({ error: toConsoleError(err), errorUserId: user.id });
+      } finally {
+        set({ busyUserId: null });
+      }
+    },
+    async remove(user) {
+      const queueId = get().queueId;
+      if (!queueId) return;
+      set({ busyUserId: user.id, error: null, errorUserId: null, done: null });
+      try {
+        await useQueuesStore.getState().removeMember(queueId, user.id);
+        set({ done: { kind: 'removed', name: user.name } });
+        await loadMembers(queueId);
+        void useUsersStore.getState().refresh();
+      } catch (err) {
+        set({ error: toConsoleError(err), errorUserId: user.id });
+      } finally {
+        set({ busyUserId: null });
+      }
+    },
+    refuse(user, error) {
+      set({ error, errorUserId: user.id, done: null });
+    },
+  };
+});
+
+/** Restores the initial state (tests). */
+export function resetQueueMembersStore(): void {
+  useQueueMembersStore.setState(initial);
+}

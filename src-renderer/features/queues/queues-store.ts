@@ -1,0 +1,66 @@
+/**
+ * Queues (R8): the account's voice and chat queues, creation, and membership changes. Shared by
+ * the queues screen, the users filter and the user editor's queue tab.
+ */
+import { create } from 'zustand';
+import type { Queue, QueueKind, User } from '../../../src-shared/domain';
+import type { CreateQueueRequest } from '../../../src-shared/platform-api';
+import { call, toConsoleError, type ConsoleError } from '../../api';
+
+type QueuesStore = {
+  queues: Queue[];
+  loaded: boolean;
+  loading: boolean;
+  error: ConsoleError | null;
+  load(): Promise<void>;
+  create(input: CreateQueueRequest): Promise<Queue>;
+  /** Adds a user to a queue; resolves with the platform's updated user (R8 errors throw). */
+  addMember(queueId: string, userId: string): Promise<User>;
+  removeMember(queueId: string, userId: string): Promise<User>;
+};
+
+const initial = { queues: [], loaded: false, loading: false, error: null };
+
+function replace(queues: Queue[], queue: Queue): Queue[] {
+  const exists = queues.some((q) => q.id === queue.id);
+  return exists ? queues.map((q) => (q.id === queue.id ? queue : q)) : [...queues, queue];
+}
+
+/** The queues store. */
+export const useQueuesStore = create<QueuesStore>()((set, get) => ({
+  ...initial,
+  async load() {
+    set({ loading: true, error: null });
+    try {
+      const { items } = await call('listQueues', {});
+      set({ queues: items, loaded: true, loading: false });
+    } catch (err) {
+      set({ loading: false, error: toConsoleError(err) });
+    }
+  },
+  async create(input) {
+    const { queue } = await call('createQueue', input);
+    set({ queues: replace(get().queues, queue) });
+    return queue;
+  },
+  async addMember(queueId, userId) {
+    const { queue, user } = await call('addQueueMember', { queueId, userId });
+    set({ queues: replace(get().queues, queue) });
+    return user;
+  },
+  async removeMember(queueId, userId) {
+    const { queue, user } = await call('removeQueueMember', { queueId, userId });
+    set({ queues: replace(get().queues, queue) });
+    return user;
+  },
+}));
+
+/** Queues of one kind, sorted by name. */
+export function queuesOfKind(queues: Queue[], kind: QueueKind): Queue[] {
+  return queues.filter((q) => q.kind === kind).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Restores the initial state (tests). */
+export function resetQueuesStore(): void {
+  useQueuesStore.setState(initial);
+}

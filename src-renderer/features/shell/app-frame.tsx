@@ -1,0 +1,114 @@
+/**
+ * The signed-in frame: navigation, the signed-in user, language, sign out, and the banners every
+ * screen shares (offline with the data's age, C1; supervisor read-only, R2).
+ */
+import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import { on } from '../../api';
+import { formatDateTime, useAge, useLocale } from '../../ui/format';
+import { NewUserScreen } from '../new-user/new-user-screen';
+import { QueuesScreen } from '../queues/queues-screen';
+import { useQueuesStore } from '../queues/queues-store';
+import { useSessionStore } from '../session/session-store';
+import { UserEditorScreen } from '../user-editor/user-editor-screen';
+import { UsersScreen } from '../users/users-screen';
+import { useUsersStore } from '../users/users-store';
+import { LanguageSelect } from './language-select';
+import { useNavigationStore } from './navigation-store';
+
+/** The frame and the current screen. */
+export function AppFrame() {
+  const { t } = useTranslation();
+  const session = useSessionStore((s) => s.session);
+  const signOut = useSessionStore((s) => s.signOut);
+  const { route, go } = useNavigationStore();
+
+  // Data changed in main (sync, another window): refresh what is on screen.
+  useEffect(
+    () =>
+      on('onDidChangeData', ({ kinds }) => {
+        if (kinds.includes('users')) void useUsersStore.getState().refresh();
+        if (kinds.includes('queues')) void useQueuesStore.getState().load();
+      }),
+    [],
+  );
+
+  if (!session?.user) return null;
+  const user = session.user;
+  const section = route.screen === 'queues' ? 'queues' : 'users';
+
+  return (
+    <div className="app">
+      <header className="topbar">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true">
+            O
+          </span>
+          <span className="brand-name">{t('app.name')}</span>
+          {session.account ? <span className="account-name">{session.account.name}</span> : null}
+        </div>
+        <nav aria-label={t('shell.nav')} className="nav">
+          <button type="button" className={`nav-item${section === 'users' ? ' is-active' : ''}`} aria-current={section === 'users' ? 'page' : undefined} onClick={() => go({ screen: 'users' })}>
+            {t('shell.users')}
+          </button>
+          <button
+            type="button"
+            className={`nav-item${section === 'queues' && route.screen === 'queues' && route.kind === 'voice' ? ' is-active' : ''}`}
+            aria-current={route.screen === 'queues' && route.kind === 'voice' ? 'page' : undefined}
+            onClick={() => go({ screen: 'queues', kind: 'voice' })}
+          >
+            {t('queues.voice')}
+          </button>
+          <button
+            type="button"
+            className={`nav-item${route.screen === 'queues' && route.kind === 'chat' ? ' is-active' : ''}`}
+            aria-current={route.screen === 'queues' && route.kind === 'chat' ? 'page' : undefined}
+            onClick={() => go({ screen: 'queues', kind: 'chat' })}
+          >
+            {t('queues.chat')}
+          </button>
+        </nav>
+        <div className="topbar-right">
+          <span className="who">{t('shell.signedInAs', { name: user.name, profile: t(`profiles.${user.profile}`) })}</span>
+          <LanguageSelect />
+          <button type="button" className="button button-small" onClick={() => void signOut()}>
+            {t('shell.signOut')}
+          </button>
+        </div>
+      </header>
+      <Banners />
+      <main className="content">
+        {route.screen === 'users' ? <UsersScreen /> : null}
+        {route.screen === 'user' ? <UserEditorScreen id={route.id} tab={route.tab} focus={route.focus} /> : null}
+        {route.screen === 'new-user' ? <NewUserScreen /> : null}
+        {route.screen === 'queues' ? <QueuesScreen kind={route.kind} queueId={route.queueId} /> : null}
+      </main>
+    </div>
+  );
+}
+
+function Banners() {
+  const { t } = useTranslation();
+  const age = useAge();
+  const locale = useLocale();
+  const session = useSessionStore((s) => s.session);
+  if (!session) return null;
+  const offline = !session.online || session.status === 'offline';
+  const since = formatDateTime(session.offlineSince, locale);
+  return (
+    <>
+      {offline ? (
+        <div className="banner banner-offline" role="alert">
+          {session.lastSyncAt
+            ? t('shell.offlineBanner', { since, age: age(session.lastSyncAt), at: formatDateTime(session.lastSyncAt, locale) })
+            : t('shell.offlineBannerNoSync', { since })}
+        </div>
+      ) : null}
+      {session.user?.profile === 'supervisor' ? (
+        <div className="banner banner-readonly" role="note">
+          {t('shell.readOnlyBanner')}
+        </div>
+      ) : null}
+    </>
+  );
+}

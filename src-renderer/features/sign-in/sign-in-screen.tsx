@@ -1,0 +1,161 @@
+/**
+ * Sign in: account, login, password; "Esqueci minha senha" (the R11 message for self-managed
+ * accounts); the Microsoft button when the account's provider is enabled (R11).
+ */
+import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ErrorNotice, Notice } from '../../ui/notice';
+import { LanguageSelect } from '../shell/language-select';
+import { useSignInStore } from './sign-in-store';
+
+/** The sign-in screen. */
+export function SignInScreen({ reason }: { reason?: string | null }) {
+  const { t } = useTranslation();
+  const store = useSignInStore();
+  const [account, setAccount] = useState('');
+  const [login, setLogin] = useState('');
+  const [password, setPassword] = useState('');
+  const [missing, setMissing] = useState(false);
+  const [forgotOpen, setForgotOpen] = useState(false);
+  const errorId = useId();
+  const { loadProviders } = store;
+
+  // Look up the account's providers while typing (debounced), so the Microsoft button appears.
+  useEffect(() => {
+    const slug = account.trim();
+    if (!slug) return;
+    const timer = setTimeout(() => void loadProviders(slug), 300);
+    return () => clearTimeout(timer);
+  }, [account, loadProviders]);
+
+  const providers = store.providers && store.providersFor === account.trim() ? store.providers : null;
+
+  async function onSubmit(e: FormEvent) {
+    e.preventDefault();
+    if (!account.trim() || !login.trim() || !password) {
+      setMissing(true);
+      return;
+    }
+    setMissing(false);
+    await store.signIn({ account: account.trim(), login: login.trim(), password });
+  }
+
+  function onForgot() {
+    if (providers?.selfManaged) {
+      store.showSelfManaged();
+      setForgotOpen(true);
+      return;
+    }
+    store.resetForgot();
+    setForgotOpen(true);
+  }
+
+  return (
+    <main className="signin-page">
+      <div className="signin-card">
+        <div className="signin-header">
+          <div className="brand-mark" aria-hidden="true">
+            O
+          </div>
+          <div>
+            <h1>{t('signIn.title')}</h1>
+            <p className="muted">{t('signIn.subtitle')}</p>
+          </div>
+        </div>
+        {reason ? <Notice tone="warning">{reason}</Notice> : null}
+        <form onSubmit={onSubmit} noValidate aria-describedby={store.error || missing ? errorId : undefined}>
+          <div className="field">
+            <label htmlFor="signin-account">{t('signIn.account')}</label>
+            <input id="signin-account" name="account" autoComplete="organization" value={account} onChange={(e) => setAccount(e.target.value)} autoFocus />
+          </div>
+          <div className="field">
+            <label htmlFor="signin-login">{t('signIn.login')}</label>
+            <input id="signin-login" name="login" autoComplete="username" value={login} onChange={(e) => setLogin(e.target.value)} />
+          </div>
+          <div className="field">
+            <label htmlFor="signin-password">{t('signIn.password')}</label>
+            <input
+              id="signin-password"
+              name="password"
+              type="password"
+              autoComplete="current-password"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+            />
+          </div>
+          <div id={errorId}>
+            {missing ? <Notice tone="error">{t('signIn.required')}</Notice> : null}
+            <ErrorNotice error={store.error} />
+          </div>
+          <button type="submit" className="button button-primary button-block" disabled={store.busy}>
+            {store.busy ? t('signIn.submitting') : t('signIn.submit')}
+          </button>
+        </form>
+        {providers?.microsoft ? (
+          <>
+            <div className="divider">
+              <span>{t('signIn.or')}</span>
+            </div>
+            <button type="button" className="button button-block button-microsoft" disabled={store.busy} onClick={() => void store.signInMicrosoft(account.trim())}>
+              <span className="ms-logo" aria-hidden="true" />
+              {t('signIn.microsoft')}
+            </button>
+          </>
+        ) : null}
+        <div className="signin-footer">
+          <button type="button" className="link-button" onClick={onForgot} aria-expanded={forgotOpen}>
+            {t('signIn.forgot')}
+          </button>
+          <LanguageSelect />
+        </div>
+        {forgotOpen ? <ForgotPanel account={account} defaultLogin={login} onClose={() => setForgotOpen(false)} /> : null}
+      </div>
+    </main>
+  );
+}
+
+function ForgotPanel({ account, defaultLogin, onClose }: { account: string; defaultLogin: string; onClose(): void }) {
+  const { t } = useTranslation();
+  const { forgot, forgotPassword } = useSignInStore();
+  const [login, setLogin] = useState(defaultLogin);
+  if (forgot.status === 'selfManaged') {
+    return (
+      <section className="forgot-panel" aria-label={t('signIn.forgotTitle')}>
+        <Notice tone="warning">{t('signIn.selfManaged')}</Notice>
+        <button type="button" className="button" onClick={onClose}>
+          {t('common.close')}
+        </button>
+      </section>
+    );
+  }
+  return (
+    <section className="forgot-panel" aria-label={t('signIn.forgotTitle')}>
+      <h2>{t('signIn.forgotTitle')}</h2>
+      {forgot.status === 'sent' ? (
+        <Notice tone="success">{t('signIn.forgotSent')}</Notice>
+      ) : (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (account.trim() && login.trim()) void forgotPassword({ account: account.trim(), login: login.trim() });
+          }}
+        >
+          <p className="muted">{t('signIn.forgotHelp')}</p>
+          <div className="field">
+            <label htmlFor="forgot-login">{t('signIn.login')}</label>
+            <input id="forgot-login" value={login} onChange={(e) => setLogin(e.target.value)} />
+          </div>
+          <ErrorNotice error={forgot.error} />
+          <div className="row gap">
+            <button type="submit" className="button button-primary" disabled={forgot.status === 'sending' || !account.trim() || !login.trim()}>
+              {t('signIn.forgotSend')}
+            </button>
+            <button type="button" className="button" onClick={onClose}>
+              {t('common.cancel')}
+            </button>
+          </div>
+        </form>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,49 @@
+/** Sync status line with progress and "Sincronizar agora" (C2); disabled offline with the reason (C1). */
+import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import { errorMessage } from '../../../src-shared/errors';
+import { useAge, useLocale } from '../../ui/format';
+import { useOnline } from '../session/access';
+import { useSyncStore } from './sync-store';
+
+/** Shows when the cache was last synced, a progress bar while syncing, and the sync-now button. */
+export function SyncStatusBar() {
+  const { t } = useTranslation();
+  const age = useAge();
+  const locale = useLocale();
+  const online = useOnline();
+  const { status, requesting, error, load, syncNow, subscribe } = useSyncStore();
+
+  useEffect(() => {
+    const off = subscribe();
+    void load();
+    return off;
+  }, [load, subscribe]);
+
+  const syncing = requesting || status?.state === 'syncing';
+  const progress = status?.progress;
+  let text: string;
+  if (syncing && progress) text = progress.total ? t('sync.progress', { done: progress.done, total: progress.total }) : t('sync.progressUnknown', { done: progress.done });
+  else if (syncing) text = t('sync.syncing');
+  else if (status?.lastSyncAt) text = t('sync.lastSync', { age: age(status.lastSyncAt) });
+  else text = t('sync.never');
+  const failure = error ?? (status?.state === 'error' && status.lastError ? status.lastError : null);
+
+  return (
+    <div className="sync-status" aria-label={t('sync.label')} role="group">
+      <span role="status" className="sync-text">
+        {text}
+        {status ? <span className="muted"> · {t('sync.users', { count: status.userCount })}</span> : null}
+      </span>
+      {syncing && progress?.total ? <progress max={progress.total} value={progress.done} aria-label={t('sync.syncing')} /> : null}
+      {failure ? (
+        <span className="sync-error" role="alert">
+          {t('sync.error', { message: errorMessage(failure.code, locale) })}
+        </span>
+      ) : null}
+      <button type="button" className="button button-small" disabled={!online || syncing} title={!online ? t('reasons.offline') : undefined} onClick={() => void syncNow()}>
+        {t('sync.now')}
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,68 @@
+/** The user's audit trail: who changed what and when (before/after of each change). */
+import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { AuditEntry } from '../../../src-shared/domain';
+import { formatDateTime, useLocale } from '../../ui/format';
+import { useEditorStore } from './editor-store';
+
+/** Lists the fields an audit entry changed as `field: before → after`. */
+export function describeChanges(entry: Pick<AuditEntry, 'before' | 'after'>): string[] {
+  const before = (entry.before && typeof entry.before === 'object' ? entry.before : {}) as Record<string, unknown>;
+  const after = (entry.after && typeof entry.after === 'object' ? entry.after : {}) as Record<string, unknown>;
+  const skip = new Set(['version', 'updatedAt', 'createdAt', 'id', 'accountId']);
+  const keys = Array.from(new Set([...Object.keys(before), ...Object.keys(after)])).filter((k) => !skip.has(k));
+  const show = (v: unknown) => (v === undefined ? '—' : typeof v === 'string' ? v : JSON.stringify(v));
+  return keys.filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k])).map((k) => `${k}: ${show(before[k])} → ${show(after[k])}`);
+}
+
+/** The Histórico tab. */
+export function AuditTab() {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  const { audit, loadAudit, user } = useEditorStore();
+  const version = user?.version;
+  useEffect(() => {
+    void loadAudit();
+  }, [loadAudit, version]);
+  return (
+    <section className="tab-section" aria-labelledby="audit-title">
+      <h2 id="audit-title">{t('editor.auditTitle')}</h2>
+      {audit === null ? (
+        <p className="muted">{t('app.loading')}</p>
+      ) : audit.length === 0 ? (
+        <p className="muted">{t('editor.auditEmpty')}</p>
+      ) : (
+        <table className="data-table">
+          <thead>
+            <tr>
+              <th scope="col">{t('editor.auditWhen')}</th>
+              <th scope="col">{t('editor.auditWho')}</th>
+              <th scope="col">{t('editor.auditWhat')}</th>
+              <th scope="col">{t('editor.auditChanges')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {[...audit]
+              .sort((a, b) => b.at.localeCompare(a.at))
+              .map((entry) => (
+                <tr key={entry.id}>
+                  <td className="nowrap">{formatDateTime(entry.at, locale)}</td>
+                  <td>{entry.actorName ?? t('editor.auditSystem')}</td>
+                  <td>
+                    <code>{entry.action}</code>
+                  </td>
+                  <td>
+                    {describeChanges(entry).map((line) => (
+                      <div key={line} className="small">
+                        {line}
+                      </div>
+                    ))}
+                  </td>
+                </tr>
+              ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,300 @@
+/**
+ * User editor state (R3, R4, R5, R7–R10): the server-confirmed user, the form draft, the save flow
+ * through the R4 confirmation, conflicts (`stale_version`), and the editor's other actions.
+ * Everything shown as done comes from an operation result, never from what was sent.
+ */
+import { create } from 'zustand';
+import type { AuditEntry, Extension, QueueSession, User } from '../../../src-shared/domain';
+import type { FieldErrors } from '../../../src-shared/errors';
+import { StaleVersionDetailsSchema, QueueLogoutDetailsSchema, type LoggedOutQueueSchema } from '../../../src-shared/platform-api';
+import type { z } from 'zod';
+import { call, toConsoleError, type ConsoleError } from '../../api';
+import { useUsersStore } from '../users/users-store';
+import { useQueuesStore } from '../queues/queues-store';
+import { changesOf, draftOf, rebase, validateDraft, type Draft, type DraftField } from './draft';
+
+/** A queue the user was logged out of by a save (R4). */
+export type LoggedOutQueue = z.infer<typeof LoggedOutQueueSchema>;
+
+/** Where the save flow is. */
+export type SavePhase = 'idle' | 'confirm' | 'saving';
+
+/** A finished or failed side action (reset, password, extension, queues). */
+export type ActionState<T = unknown> = { status: 'idle' | 'busy' | 'done' | 'error'; result?: T; error?: ConsoleError | null; fieldErrors?: FieldErrors };
+
+type EditorStore = {
+  id: string | null;
+  user: User | null;
+  /** getUser answered from the cache without the platform confirming it. */
+  stale: boolean;
+  loading: boolean;
+  loadError: ConsoleError | null;
+  draft: Draft | null;
+  fieldErrors: FieldErrors;
+  phase: SavePhase;
+  /** Active queue sessions shown in the R4 dialog (null while loading or unknown). */
+  sessions: QueueSession[] | null;
+  saveError: ConsoleError | null;
+  saved: { loggedOutQueues: LoggedOutQueue[] } | null;
+  conflict: { theirs: User; mine: Draft; base: User } | null;
+  reapplied: boolean;
+  reset: ActionState<{ sentTo: string; expiresAt: string }>;
+  password: ActionState;
+  extension: ActionState<{ kind: 'assigned' | 'released'; number: string | null }>;
+  queueAction: ActionState<{ kind: 'added' | 'removed'; queueId: string }>;
+  extensions: Extension[] | null;
+  audit: AuditEntry[] | null;
+  open(id: string): Promise<void>;
+  setField<F extends DraftField>(field: F, value: Draft[F]): void;
+  discard(): void;
+  /** Validates (R3) and opens the R4 confirmation. */
+  requestSave(): void;
+  /** "Não": back to the form, edits kept. */
+  cancelSave(): void;
+  /** "Sim": saves with `confirmQueueLogout: true`. */
+  confirmSave(): Promise<void>;
+  reloadFromConflict(): void;
+  reapplyFromConflict(): void;
+  resetPassword(): Promise<void>;
+  setPassword(password: string, passwordConfirmation: string): Promise<boolean>;
+  loadExtensions(): Promise<void>;
+  assignExtension(extensionId: string): Promise<void>;
+  releaseExtension(): Promise<void>;
+  addToQueue(queueId: string): Promise<void>;
+  removeFromQueue(queueId: string): Promise<void>;
+  loadAudit(): Promise<void>;
+};
+
+const idle = { status: 'idle', error: null } as const;
+const initial = {
+  id: null,
+  user: null,
+  stale: false,
+  loading: false,
+  loadError: null,
+  draft: null,
+  fieldErrors: {},
+  phase: 'idle' as SavePhase,
+  sessions: null,
+  saveError: null,
+  saved: null,
+  conflict: null,
+  reapplied: false,
+  reset: idle,
+  password: idle,
+  extension: idle,
+  queueAction: idle,
+  extensions: null,
+  audit: null,
+};
+
+/** True when the draft differs from the confirmed user. */
+export function isDirty(user: User | null, draft: Draft | null): boolean {
+  return !!user && !!draft && Object.keys(changesOf(draftOf(user), draft)).length > 0;
+}
+
+/** The user editor store (one editor open at a time). */
+export const useEditorStore = create<EditorStore>()((set, get) => {
+  /** Takes a newer server user; keeps the admin's unsaved edits on top of it. */
+  function acceptUser(user: User) {
+    const { user: old, draft } = get();
+    const next = old && draft ? rebase(draftOf(old), draft, draftOf(user)) : draftOf(user);
+    set({ user, draft: next, stale: false });
+    void useUsersStore.getState().refresh();
+  }
+
+  return {
+    ...initial,
+    async open(id) {
+      set({ ...initial, id, loading: true });
+      try {
+        const { user, stale } = await call('getUser', { id });
+        if (get().id !== id) return;
+        set({ user, stale, draft: draftOf(user), loading: false });
+      } catch (err) {
+        if (get().id === id) set({ loading: false, loadError: toConsoleError(err) });
+      }
+    },
+    setField(field, value) {
+      const draft = get().draft;
+      if (!draft) return;
+      const next = { ...draft, [field]: value };
+      // Re-validate touched fields live so the R3 error appears (and clears) as the admin clicks.
+      const errors = validateDraft(next);
+      const fieldErrors = { ...get().fieldErrors };
+      for (const f of [field, 'omnichannelEnabled'] as string[]) {
+        if (errors[f]) fieldErrors[f] = errors[f]!;
+        else delete fieldErrors[f];
+      }
+      set({ draft: next, fieldErrors, saved: null, saveError: null });
+    },
+    discard() {
+      const user = get().user;
+      if (user) set({ draft: draftOf(user), fieldErrors: {}, saveError: null, reapplied: false });
+    },
+    requestSave() {
+      const { draft, user } = get();
+      if (!draft || !user) return;
+      const fieldErrors = validateDraft(draft);
+      if (Object.keys(fieldErrors).length > 0) {
+        set({ fieldErrors, saved: null });
+        return;
+      }
+      set({ fieldErrors: {}, phase: 'confirm', sessions: null, saveError: null, saved: null });
+      // Context for the R4 dialog; the dialog works without it.
+      call('getUserQueueSessions', { id: user.id })
+        .then(({ items }) => {
+          if (get().phase === 'confirm') set({ sessions: items });
+        })
+        .catch(() => {});
+    },
+    cancelSave() {
+      set({ phase: 'idle' });
+    },
+    async confirmSave() {
+      const { draft, user } = get();
+      if (!draft || !user) return;
+      set({ phase: 'saving', saveError: null });
+      try {
+        const result = await call('saveUser', {
+          id: user.id,
+          baseVersion: user.version,
+          changes: changesOf(draftOf(user), draft),
+          // R4: the admin answered "Sim"; the platform logs the user out of their queues.
+          confirmQueueLogout: true,
+        });
+        set({ user: result.user, draft: draftOf(result.user), phase: 'idle', saved: { loggedOutQueues: result.loggedOutQueues }, reapplied: false, stale: false });
+        void useUsersStore.getState().refresh();
+        void useQueuesStore.getState().load();
+      } catch (err) {
+        const error = toConsoleError(err);
+        if (error.code === 'stale_version') {
+          const details = StaleVersionDetailsSchema.safeParse(error.details);
+          if (details.success) {
+            set({ phase: 'idle', conflict: { theirs: details.data.current, mine: draft, base: user } });
+            return;
+          }
+        }
+        if (error.code === 'queue_logout_confirmation_required') {
+          const details = QueueLogoutDetailsSchema.safeParse(error.details);
+          set({ phase: 'confirm', sessions: details.success ? details.data.sessions : null });
+          return;
+        }
+        const fieldErrors = { ...error.fieldErrors };
+        if (error.code === 'webrtc_required' && !fieldErrors.omnichannelEnabled) fieldErrors.omnichannelEnabled = ['webrtc_required'];
+        set({ phase: 'idle', saveError: error, fieldErrors });
+      }
+    },
+    reloadFromConflict() {
+      const conflict = get().conflict;
+      if (!conflict) return;
+      set({ user: conflict.theirs, draft: draftOf(conflict.theirs), conflict: null, fieldErrors: {}, reapplied: false });
+      void useUsersStore.getState().refresh();
+    },
+    reapplyFromConflict() {
+      const conflict = get().conflict;
+      if (!conflict) return;
+      const draft = rebase(draftOf(conflict.base), conflict.mine, draftOf(conflict.theirs));
+      set({ user: conflict.theirs, draft, conflict: null, reapplied: true, fieldErrors: validateDraft(draft) });
+    },
+    async resetPassword() {
+      const user = get().user;
+      if (!user) return;
+      set({ reset: { status: 'busy', error: null } });
+      try {
+        const result = await call('resetPassword', { id: user.id });
+        set({ reset: { status: 'done', result, error: null } });
+      } catch (err) {
+        set({ reset: { status: 'error', error: toConsoleError(err) } });
+      }
+    },
+    async setPassword(password, passwordConfirmation) {
+      const user = get().user;
+      if (!user) return false;
+      set({ password: { status: 'busy', error: null } });
+      try {
+        const result = await call('setPassword', { id: user.id, password, passwordConfirmation });
+        set({ password: { status: 'done', error: null } });
+        acceptUser(result.user);
+        return true;
+      } catch (err) {
+        const error = toConsoleError(err);
+        set({ password: { status: 'error', error, fieldErrors: error.fieldErrors } });
+        return false;
+      }
+    },
+    async loadExtensions() {
+      try {
+        const { items } = await call('listExtensions', {});
+        set({ extensions: items });
+      } catch (err) {
+        set({ extension: { status: 'error', error: toConsoleError(err) } });
+      }
+    },
+    async assignExtension(extensionId) {
+      const user = get().user;
+      if (!user) return;
+      set({ extension: { status: 'busy', error: null } });
+      try {
+        const result = await call('assignExtension', { userId: user.id, extensionId });
+        acceptUser(result.user);
+        set({ extension: { status: 'done', result: { kind: 'assigned', number: result.user.extension?.number ?? null }, error: null } });
+      } catch (err) {
+        set({ extension: { status: 'error', error: toConsoleError(err) } });
+      }
+      await get().loadExtensions();
+    },
+    async releaseExtension() {
+      const user = get().user;
+      if (!user) return;
+      set({ extension: { status: 'busy', error: null } });
+      try {
+        const result = await call('releaseExtension', { userId: user.id });
+        acceptUser(result.user);
+        set({ extension: { status: 'done', result: { kind: 'released', number: null }, error: null } });
+      } catch (err) {
+        set({ extension: { status: 'error', error: toConsoleError(err) } });
+      }
+      await get().loadExtensions();
+    },
+    async addToQueue(queueId) {
+      const user = get().user;
+      if (!user) return;
+      set({ queueAction: { status: 'busy', error: null } });
+      try {
+        const updated = await useQueuesStore.getState().addMember(queueId, user.id);
+        acceptUser(updated);
+        set({ queueAction: { status: 'done', result: { kind: 'added', queueId }, error: null } });
+      } catch (err) {
+        set({ queueAction: { status: 'error', error: toConsoleError(err) } });
+      }
+    },
+    async removeFromQueue(queueId) {
+      const user = get().user;
+      if (!user) return;
+      set({ queueAction: { status: 'busy', error: null } });
+      try {
+        const updated = await useQueuesStore.getState().removeMember(queueId, user.id);
+        acceptUser(updated);
+        set({ queueAction: { status: 'done', result: { kind: 'removed', queueId }, error: null } });
+      } catch (err) {
+        set({ queueAction: { status: 'error', error: toConsoleError(err) } });
+      }
+    },
+    async loadAudit() {
+      const user = get().user;
+      if (!user) return;
+      try {
+        const { items } = await call('getUserAudit', { id: user.id });
+        set({ audit: items });
+      } catch {
+        set({ audit: [] });
+      }
+    },
+  };
+});
+
+/** Restores the initial state (tests). */
+export function resetEditorStore(): void {
+  useEditorStore.setState(initial);
+}

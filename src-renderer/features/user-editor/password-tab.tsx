@@ -1,0 +1,72 @@
+/** R9: tab "Senha": the administrator sets a temporary password (twice), with the policy hints. */
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { User } from '../../../src-shared/domain';
+import { checkPasswordPolicy, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, type PasswordProblem } from '../../../src-shared/password-policy';
+import { ErrorNotice, Notice, Reason } from '../../ui/notice';
+import type { Access } from '../session/access';
+import { Field } from './field';
+import { useEditorStore } from './editor-store';
+
+const RULES: PasswordProblem[] = ['too_short', 'needs_letter', 'needs_digit', 'equals_login'];
+
+/** The Senha tab. */
+export function PasswordTab({ user, access }: { user: User; access: Access }) {
+  const { t } = useTranslation();
+  const { password: state, setPassword } = useEditorStore();
+  const [pw, setPw] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [errors, setErrors] = useState<Record<string, string[]>>({});
+  const reason = user.selfManaged ? t('reasons.selfManaged') : access.reason;
+  const disabled = !!reason || state.status === 'busy';
+  const problems = checkPasswordPolicy(pw, user.login);
+
+  async function onSubmit(e: FormEvent) {
+    e.preventDefault();
+    const next: Record<string, string[]> = {};
+    if (problems.length > 0) next.password = ['password_policy'];
+    if (pw !== confirm) next.passwordConfirmation = ['password_mismatch'];
+    setErrors(next);
+    if (Object.keys(next).length > 0) return;
+    if (await setPassword(pw, confirm)) {
+      setPw('');
+      setConfirm('');
+    }
+  }
+
+  const serverErrors = state.fieldErrors ?? {};
+  return (
+    <section aria-labelledby="password-title" className="tab-section">
+      <h2 id="password-title">{t('editor.passwordTitle')}</h2>
+      {reason ? <Reason>{reason}</Reason> : null}
+      <Notice tone="info">{t('editor.passwordTemporary')}</Notice>
+      {user.mustChangePassword ? <p className="muted">{t('editor.passwordMustChange')}</p> : null}
+      <form onSubmit={onSubmit} noValidate className="narrow-form">
+        <Field id="password-new" label={t('editor.passwordNew')} errors={errors.password ?? serverErrors.password}>
+          {(p) => <input {...p} type="password" autoComplete="new-password" value={pw} disabled={disabled} onChange={(e) => setPw(e.target.value)} />}
+        </Field>
+        <Field id="password-confirm" label={t('editor.passwordConfirm')} errors={errors.passwordConfirmation ?? serverErrors.passwordConfirmation}>
+          {(p) => <input {...p} type="password" autoComplete="new-password" value={confirm} disabled={disabled} onChange={(e) => setConfirm(e.target.value)} />}
+        </Field>
+        <div className="policy" aria-label={t('editor.passwordPolicy')} role="group">
+          <p className="policy-title">{t('editor.passwordPolicy')}</p>
+          <ul>
+            {RULES.map((rule) => {
+              const ok = pw.length > 0 && !problems.includes(rule);
+              return (
+                <li key={rule} className={ok ? 'ok' : 'pending'}>
+                  <span aria-hidden="true">{ok ? '✓' : '•'}</span> {t(`editor.policy.${rule}`, { min: PASSWORD_MIN_LENGTH, max: PASSWORD_MAX_LENGTH })}
+                </li>
+              );
+            })}
+          </ul>
+        </div>
+        {state.status === 'error' ? <ErrorNotice error={state.error ?? null} /> : null}
+        {state.status === 'done' ? <Notice tone="success">{t('editor.passwordSetDone')}</Notice> : null}
+        <button type="submit" className="button button-primary" disabled={disabled}>
+          {state.status === 'busy' ? t('common.saving') : t('editor.passwordSubmit')}
+        </button>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,126 @@
+/** R8: the user's voice and chat queues, with add/remove; the R8 rules are checked before sending. */
+import { useEffect, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { QueueKind, User } from '../../../src-shared/domain';
+import { ErrorNotice, Notice, Reason } from '../../ui/notice';
+import { useFieldErrorText } from '../../ui/format';
+import type { Access } from '../session/access';
+import { queuesOfKind, useQueuesStore } from '../queues/queues-store';
+import { useEditorStore } from './editor-store';
+
+/** R8 rule for a user joining a queue of `kind`, as an error code (null when allowed). */
+export function queueRuleError(user: Pick<User, 'omnichannelEnabled' | 'extension'>, kind: QueueKind): 'chat_queue_requires_omnichannel' | 'voice_queue_requires_extension' | null {
+  if (kind === 'chat' && !user.omnichannelEnabled) return 'chat_queue_requires_omnichannel';
+  if (kind === 'voice' && !user.extension) return 'voice_queue_requires_extension';
+  return null;
+}
+
+/** The Filas tab. */
+export function QueuesTab({ user, access, focus }: { user: User; access: Access; focus?: string }) {
+  const { t } = useTranslation();
+  const { loaded, load } = useQueuesStore();
+  const state = useEditorStore((s) => s.queueAction);
+  useEffect(() => {
+    if (!loaded) void load();
+  }, [loaded, load]);
+  return (
+    <section className="tab-section" aria-label={t('editor.tabQueues')}>
+      {access.reason ? <Reason>{access.reason}</Reason> : null}
+      <div className="two-columns">
+        <QueueKindBlock user={user} kind="voice" access={access} autoFocus={focus === 'voice'} />
+        <QueueKindBlock user={user} kind="chat" access={access} autoFocus={focus === 'chat'} />
+      </div>
+      {state.status === 'done' && state.result ? <QueueDoneNotice kind={state.result.kind} queueId={state.result.queueId} /> : null}
+    </section>
+  );
+}
+
+function QueueDoneNotice({ kind, queueId }: { kind: 'added' | 'removed'; queueId: string }) {
+  const { t } = useTranslation();
+  const name = useQueuesStore((s) => s.queues.find((q) => q.id === queueId)?.name ?? queueId);
+  return <Notice tone="success">{kind === 'added' ? t('editor.queueAdded', { name }) : t('editor.queueRemoved', { name })}</Notice>;
+}
+
+function QueueKindBlock({ user, kind, access, autoFocus }: { user: User; kind: QueueKind; access: Access; autoFocus: boolean }) {
+  const { t } = useTranslation();
+  const errorText = useFieldErrorText();
+  const queues = useQueuesStore((s) => queuesOfKind(s.queues, kind));
+  const { queueAction: state, addToQueue, removeFromQueue } = useEditorStore();
+  const [choice, setChoice] = useState('');
+  const [ruleError, setRuleError] = useState<string | null>(null);
+  const [lastKind, setLastKind] = useState<QueueKind | null>(null);
+  const selectId = useId();
+  const memberIds = kind === 'voice' ? user.voiceQueueIds : user.chatQueueIds;
+  const members = queues.filter((q) => memberIds.includes(q.id));
+  const candidates = queues.filter((q) => !memberIds.includes(q.id));
+  const selected = candidates.some((q) => q.id === choice) ? choice : (candidates[0]?.id ?? '');
+  const busy = state.status === 'busy';
+  const disabled = !access.allowed || busy;
+  const title = kind === 'voice' ? t('editor.queuesVoice') : t('editor.queuesChat');
+
+  function onAdd() {
+    const rule = queueRuleError(user, kind);
+    setLastKind(kind);
+    if (rule) {
+      setRuleError(rule);
+      return;
+    }
+    setRuleError(null);
+    void addToQueue(selected);
+  }
+
+  const serverError = state.status === 'error' && lastKind === kind ? (state.error ?? null) : null;
+  return (
+    <div className="panel" aria-label={title} role="group">
+      <h2>{title}</h2>
+      {members.length === 0 ? (
+        <p className="muted">{t('editor.queuesNone')}</p>
+      ) : (
+        <ul className="plain-list">
+          {members.map((q) => (
+            <li key={q.id} className="list-row">
+              <span>
+                {q.name} <span className="tag">{t(`channels.${q.channel}`)}</span>
+              </span>
+              <button
+                type="button"
+                className="button button-small"
+                disabled={disabled}
+                aria-label={`${t('common.remove')}: ${q.name}`}
+                onClick={() => {
+                  setLastKind(kind);
+                  void removeFromQueue(q.id);
+                }}
+              >
+                {t('common.remove')}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {candidates.length > 0 ? (
+        <div className="row gap align-end">
+          <div className="field field-compact grow">
+            <label htmlFor={selectId}>{`${t('editor.queueAddLabel')} (${title})`}</label>
+            <select id={selectId} value={selected} disabled={disabled} autoFocus={autoFocus} onChange={(e) => setChoice(e.target.value)}>
+              {candidates.map((q) => (
+                <option key={q.id} value={q.id}>
+                  {q.name} ({t(`channels.${q.channel}`)})
+                </option>
+              ))}
+            </select>
+          </div>
+          <button type="button" className="button button-primary" disabled={disabled || !selected} onClick={onAdd}>
+            {t('common.add')}
+          </button>
+        </div>
+      ) : null}
+      {ruleError ? (
+        <p className="field-error" role="alert">
+          {errorText(ruleError)}
+        </p>
+      ) : null}
+      <ErrorNotice error={serverError} />
+    </div>
+  );
+}

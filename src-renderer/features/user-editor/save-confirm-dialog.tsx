@@ -1,0 +1,37 @@
+/** R4: "Você editou o usuário. Ao confirmar esta edição, …" with Sim / Não. */
+import { useTranslation } from 'react-i18next';
+import { Dialog } from '../../ui/dialog';
+import { useEditorStore } from './editor-store';
+
+/** The save confirmation shown before every save of an existing user. */
+export function SaveConfirmDialog() {
+  const { t } = useTranslation();
+  const { phase, sessions, cancelSave, confirmSave } = useEditorStore();
+  if (phase === 'idle') return null;
+  const saving = phase === 'saving';
+  return (
+    <Dialog
+      role="alertdialog"
+      title={t('editor.confirmTitle')}
+      busy={saving}
+      onClose={cancelSave}
+      footer={
+        <>
+          <button type="button" className="button" onClick={cancelSave} disabled={saving} data-autofocus>
+            {t('common.no')}
+          </button>
+          <button type="button" className="button button-primary" onClick={() => void confirmSave()} disabled={saving} aria-busy={saving}>
+            {saving ? t('common.saving') : t('common.yes')}
+          </button>
+        </>
+      }
+    >
+      <p>{t('editor.confirmText')}</p>
+      {sessions === null ? null : sessions.length > 0 ? (
+        <p className="muted">{t('editor.activeSessions', { queues: sessions.map((s) => s.queueName).join(', ') })}</p>
+      ) : (
+        <p className="muted">{t('editor.noActiveSessions')}</p>
+      )}
+    </Dialog>
+  );
+}

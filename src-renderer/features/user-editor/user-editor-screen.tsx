@@ -1,0 +1,180 @@
+/**
+ * The user editor (Configurações > Usuários > editar): data and "Opções da tela do Atendente",
+ * Salvar (through the R4 dialog), Ações > Redefinir senha (R5), tabs Senha (R9), Ramal (R10),
+ * Filas (R8) and Histórico, and the readiness checklist (R7).
+ */
+import { useEffect, useId } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ReadinessItem } from '../../../src-shared/domain';
+import { formatDateTime, useLocale } from '../../ui/format';
+import { MenuButton } from '../../ui/menu';
+import { ErrorNotice, Notice, Reason } from '../../ui/notice';
+import { Tabs } from '../../ui/tabs';
+import { useAccess } from '../session/access';
+import { useNavigationStore, type EditorTab } from '../shell/navigation-store';
+import { AuditTab } from './audit-tab';
+import { ConflictView } from './conflict-view';
+import { isDirty, useEditorStore } from './editor-store';
+import { ExtensionTab } from './extension-tab';
+import { PasswordTab } from './password-tab';
+import { QueuesTab } from './queues-tab';
+import { FIX_LOCATION, ReadinessChecklist } from './readiness-checklist';
+import { SaveConfirmDialog } from './save-confirm-dialog';
+import { UserForm } from './user-form';
+
+/** The editor screen for user `id`, showing `tab`. */
+export function UserEditorScreen({ id, tab, focus }: { id: string; tab: EditorTab; focus?: string }) {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  const go = useNavigationStore((s) => s.go);
+  const store = useEditorStore();
+  const { open, user, draft } = store;
+  const canEdit = useAccess('canEditUsers');
+  const canReset = useAccess('canResetPasswords');
+  const canManageQueues = useAccess('canManageQueues');
+  const canManageExtensions = useAccess('canManageExtensions');
+  const saveReasonId = useId();
+
+  useEffect(() => {
+    void open(id);
+  }, [id, open]);
+
+  // A readiness "Resolver" link or a route may ask to focus a control of the data tab.
+  useEffect(() => {
+    if (!focus || tab !== 'data' || !user) return;
+    document.getElementById(`editor-${focus}`)?.focus();
+  }, [focus, tab, user]);
+
+  if (store.loadError) {
+    return (
+      <section className="screen">
+        <BackButton />
+        <ErrorNotice error={store.loadError} />
+      </section>
+    );
+  }
+  if (!user || !draft || store.id !== id) {
+    return (
+      <section className="screen">
+        <p role="status">{t('editor.loading')}</p>
+      </section>
+    );
+  }
+
+  const dirty = isDirty(user, draft);
+  const setTab = (next: EditorTab) => go({ screen: 'user', id, tab: next });
+  const onFix = (item: ReadinessItem) => {
+    const where = FIX_LOCATION[item];
+    go({ screen: 'user', id, tab: where.tab, focus: where.focus });
+  };
+  const resetReason = user.selfManaged ? t('reasons.selfManaged') : canReset.reason;
+  const tabs = [
+    { key: 'data' as const, label: t('editor.tabData'), badge: dirty ? '•' : undefined },
+    { key: 'password' as const, label: t('editor.tabPassword') },
+    { key: 'extension' as const, label: t('editor.tabExtension') },
+    { key: 'queues' as const, label: t('editor.tabQueues') },
+    { key: 'audit' as const, label: t('editor.tabAudit') },
+  ];
+
+  return (
+    <section className="screen editor-screen" aria-labelledby="editor-title">
+      <header className="screen-header">
+        <div>
+          <p className="breadcrumb">
+            <BackButton /> {t('shell.breadcrumbUsers')}
+          </p>
+          <h1 id="editor-title">{user.name}</h1>
+          <p className="muted">
+            {user.login} · {t(`profiles.${user.profile}`)} · {user.email}
+            {user.extension ? ` · ${t('editor.extensionCurrent', { number: user.extension.number })}` : ''}
+          </p>
+        </div>
+        <div className="header-actions">
+          {dirty ? <span className="tag tag-warn">{t('editor.unsaved')}</span> : null}
+          {dirty ? (
+            <button type="button" className="button button-ghost" onClick={store.discard}>
+              {t('editor.discard')}
+            </button>
+          ) : null}
+          <MenuButton
+            label={t('editor.actions')}
+            items={[
+              {
+                key: 'reset',
+                label: t('editor.resetPassword'),
+                disabled: !!resetReason || store.reset.status === 'busy',
+                reason: resetReason,
+                onSelect: () => void store.resetPassword(),
+              },
+            ]}
+          />
+          <button
+            type="button"
+            className="button button-primary"
+            disabled={!canEdit.allowed || !dirty || store.phase !== 'idle'}
+            aria-describedby={canEdit.reason ? saveReasonId : undefined}
+            onClick={() => {
+              if (tab !== 'data') setTab('data');
+              store.requestSave();
+            }}
+          >
+            {t('common.save')}
+          </button>
+        </div>
+      </header>
+      {canEdit.reason ? <Reason id={saveReasonId}>{canEdit.reason}</Reason> : null}
+      {user.selfManaged ? <Reason>{t('editor.selfManagedNote')}</Reason> : null}
+      {store.stale ? <Notice tone="warning">{t('editor.staleNote')}</Notice> : null}
+      {store.saved ? (
+        <Notice tone="success">
+          {t('editor.saved')}{' '}
+          {store.saved.loggedOutQueues.length > 0
+            ? t('editor.loggedOut', { queues: store.saved.loggedOutQueues.map((q) => q.queueName).join(', ') })
+            : t('editor.loggedOutNone')}
+        </Notice>
+      ) : null}
+      {store.reapplied ? <Notice tone="info">{t('editor.reapplied')}</Notice> : null}
+      <ErrorNotice error={store.saveError} />
+      {store.reset.status === 'busy' ? <Notice tone="info">{t('editor.resetSending')}</Notice> : null}
+      {store.reset.status === 'done' && store.reset.result ? (
+        <Notice tone="success">{t('editor.resetSent', { to: store.reset.result.sentTo, until: formatDateTime(store.reset.result.expiresAt, locale) })}</Notice>
+      ) : null}
+      {store.reset.status === 'error' ? <ErrorNotice error={store.reset.error ?? null} /> : null}
+      <div className="editor-layout">
+        <div className="editor-main">
+          <Tabs label={t('editor.title')} tabs={tabs} active={tab} onChange={setTab}>
+            {tab === 'data' ? (
+              <form
+                className="tab-section"
+                noValidate
+                onSubmit={(e) => {
+                  e.preventDefault();
+                  if (canEdit.allowed && dirty) store.requestSave();
+                }}
+              >
+                <UserForm idPrefix="editor" draft={draft} errors={store.fieldErrors} disabled={!canEdit.allowed || store.phase !== 'idle'} onChange={store.setField} />
+              </form>
+            ) : null}
+            {tab === 'password' ? <PasswordTab user={user} access={canReset} /> : null}
+            {tab === 'extension' ? <ExtensionTab user={user} access={canManageExtensions} /> : null}
+            {tab === 'queues' ? <QueuesTab user={user} access={canManageQueues} focus={focus} /> : null}
+            {tab === 'audit' ? <AuditTab /> : null}
+          </Tabs>
+        </div>
+        <ReadinessChecklist user={user} onFix={onFix} />
+      </div>
+      <SaveConfirmDialog />
+      <ConflictView />
+    </section>
+  );
+}
+
+function BackButton() {
+  const { t } = useTranslation();
+  const go = useNavigationStore((s) => s.go);
+  return (
+    <button type="button" className="link-button" onClick={() => go({ screen: 'users' })}>
+      ← {t('common.back')}
+    </button>
+  );
+}

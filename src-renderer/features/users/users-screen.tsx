@@ -1,0 +1,304 @@
+/**
+ * Configurações > Usuários: instant search, filters, and a virtualized, keyboard-navigable table
+ * of the cached users (arrows move, Enter opens the editor).
+ */
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useId, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { PROFILES, type Profile } from '../../../src-shared/domain';
+import type { UserFilters, UserRow } from '../../../src-shared/ipc-contract';
+import { ErrorNotice, Reason } from '../../ui/notice';
+import { useAccess } from '../session/access';
+import { useSessionStore } from '../session/session-store';
+import { useNavigationStore } from '../shell/navigation-store';
+import { useQueuesStore } from '../queues/queues-store';
+import { SyncStatusBar } from '../sync-status/sync-status';
+import { useUsersStore } from './users-store';
+
+const ROW_HEIGHT = 40;
+const SEARCH_DEBOUNCE_MS = 200;
+
+/** The users screen. */
+export function UsersScreen() {
+  const { t } = useTranslation();
+  const { query, filters, total, error, setQuery, search } = useUsersStore();
+  const go = useNavigationStore((s) => s.go);
+  const profile = useSessionStore((s) => s.session?.user?.profile ?? null);
+  const canCreate = useAccess('canEditUsers');
+  const searchId = useId();
+  const newReasonId = useId();
+
+  // Search as you type (debounced); filters apply at once.
+  const filtersKey = JSON.stringify(filters);
+  useEffect(() => {
+    const timer = setTimeout(() => void search(), SEARCH_DEBOUNCE_MS);
+    return () => clearTimeout(timer);
+  }, [query, filtersKey, search]);
+
+  return (
+    <section className="screen users-screen" aria-labelledby="users-title">
+      <header className="screen-header">
+        <div>
+          <p className="breadcrumb">{t('shell.breadcrumbUsers')}</p>
+          <h1 id="users-title">{t('users.title')}</h1>
+        </div>
+        <div className="header-actions">
+          <SyncStatusBar />
+          <button
+            type="button"
+            className="button button-primary"
+            disabled={!canCreate.allowed}
+            aria-describedby={canCreate.reason ? newReasonId : undefined}
+            onClick={() => go({ screen: 'new-user' })}
+          >
+            {t('users.new')} <span className="sr-only">{t('users.newUser')}</span>
+          </button>
+        </div>
+      </header>
+      {canCreate.reason && profile ? <Reason id={newReasonId}>{canCreate.reason}</Reason> : null}
+      <div className="toolbar">
+        <div className="field field-inline search-field">
+          <label htmlFor={searchId}>{t('users.searchLabel')}</label>
+          <input id={searchId} type="search" value={query} placeholder={t('users.searchPlaceholder')} onChange={(e) => setQuery(e.target.value)} />
+        </div>
+        <span className="count" role="status">
+          {total === null ? t('app.loading') : t('users.count', { count: total })}
+        </span>
+      </div>
+      <UserFiltersBar />
+      <ErrorNotice error={error} />
+      <UsersTable />
+    </section>
+  );
+}
+
+type Tri = '' | 'true' | 'false';
+const toTri = (v: boolean | undefined): Tri => (v === undefined ? '' : v ? 'true' : 'false');
+const fromTri = (v: string): boolean | undefined => (v === '' ? undefined : v === 'true');
+
+function TriSelect({ label, value, onChange, yes, no }: { label: string; value: boolean | undefined; onChange(v: boolean | undefined): void; yes: string; no: string }) {
+  const id = useId();
+  const { t } = useTranslation();
+  return (
+    <div className="field field-compact">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} value={toTri(value)} onChange={(e) => onChange(fromTri(e.target.value))}>
+        <option value="">{t('common.all')}</option>
+        <option value="true">{yes}</option>
+        <option value="false">{no}</option>
+      </select>
+    </div>
+  );
+}
+
+function UserFiltersBar() {
+  const { t } = useTranslation();
+  const { filters, setFilter, clearFilters } = useUsersStore();
+  const { queues, loaded, load } = useQueuesStore();
+  const profileId = useId();
+  const queueId = useId();
+  useEffect(() => {
+    if (!loaded) void load();
+  }, [loaded, load]);
+  const set = <K extends keyof UserFilters>(k: K) => (v: UserFilters[K] | undefined) => setFilter(k, v);
+  const active = Object.keys(filters).length > 0;
+  return (
+    <div className="filters" role="group" aria-label={t('users.filters')}>
+      <div className="field field-compact">
+        <label htmlFor={profileId}>{t('users.filterProfile')}</label>
+        <select id={profileId} value={filters.profile ?? ''} onChange={(e) => setFilter('profile', (e.target.value || undefined) as Profile | undefined)}>
+          <option value="">{t('common.all')}</option>
+          {PROFILES.map((p) => (
+            <option key={p} value={p}>
+              {t(`profiles.${p}`)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <TriSelect label={t('users.filterOmnichannel')} value={filters.omnichannel} onChange={set('omnichannel')} yes={t('common.on')} no={t('common.off')} />
+      <TriSelect label={t('users.filterWebrtc')} value={filters.webrtc} onChange={set('webrtc')} yes={t('common.on')} no={t('common.off')} />
+      <TriSelect label={t('users.filterExtension')} value={filters.hasExtension} onChange={set('hasExtension')} yes={t('users.withExtension')} no={t('users.withoutExtension')} />
+      <div className="field field-compact">
+        <label htmlFor={queueId}>{t('users.filterQueue')}</label>
+        <select id={queueId} value={filters.queueId ?? ''} onChange={(e) => setFilter('queueId', e.target.value || undefined)}>
+          <option value="">{t('common.all')}</option>
+          {queues.map((q) => (
+            <option key={q.id} value={q.id}>
+              {q.name} ({t(`channels.${q.channel}`)})
+            </option>
+          ))}
+        </select>
+      </div>
+      <TriSelect label={t('users.filterReadiness')} value={filters.ready} onChange={set('ready')} yes={t('users.ready')} no={t('users.notReady')} />
+      <button type="button" className="button button-small button-ghost" disabled={!active} onClick={clearFilters}>
+        {t('users.clearFilters')}
+      </button>
+    </div>
+  );
+}
+
+function Flag({ on, label }: { on: boolean; label: string }) {
+  const { t } = useTranslation();
+  return (
+    <span className={on ? 'flag flag-on' : 'flag flag-off'} aria-label={`${label}: ${on ? t('common.on') : t('common.off')}`}>
+      {on ? '✓' : '—'}
+    </span>
+  );
+}
+
+/** The virtualized users grid. */
+export function UsersTable() {
+  const { t } = useTranslation();
+  const total = useUsersStore((s) => s.total) ?? 0;
+  const pages = useUsersStore((s) => s.pages);
+  const ensureRange = useUsersStore((s) => s.ensureRange);
+  const rowAt = useUsersStore((s) => s.rowAt);
+  const go = useNavigationStore((s) => s.go);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const [active, setActive] = useState(0);
+  const gridId = useId();
+
+  const virtualizer = useVirtualizer({
+    count: total,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+    // The sticky header row sits inside the scroll element, above the first body row.
+    scrollMargin: ROW_HEIGHT,
+    initialRect: { width: 1200, height: 600 },
+  });
+  const items = virtualizer.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items[items.length - 1]?.index ?? 0;
+
+  useEffect(() => {
+    if (total > 0) ensureRange(first, last);
+  }, [first, last, total, pages, ensureRange]);
+
+  const activeIndex = Math.min(active, Math.max(0, total - 1));
+
+  function open(index: number) {
+    const row = rowAt(index);
+    if (row) go({ screen: 'user', id: row.id, tab: 'data' });
+  }
+
+  function onKeyDown(e: React.KeyboardEvent) {
+    if (total === 0) return;
+    const pageRows = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 600) / ROW_HEIGHT) - 1);
+    const moves: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: pageRows, PageUp: -pageRows };
+    let next: number | null = null;
+    if (e.key in moves) next = activeIndex + moves[e.key]!;
+    else if (e.key === 'Home') next = 0;
+    else if (e.key === 'End') next = total - 1;
+    else if (e.key === 'Enter') {
+      e.preventDefault();
+      open(activeIndex);
+      return;
+    }
+    if (next === null) return;
+    e.preventDefault();
+    next = Math.max(0, Math.min(total - 1, next));
+    setActive(next);
+    virtualizer.scrollToIndex(next, { align: 'auto' });
+  }
+
+  const columns = [
+    t('users.colName'),
+    t('users.colLogin'),
+    t('users.colEmail'),
+    t('users.colProfile'),
+    t('users.colWebrtc'),
+    t('users.colOmnichannel'),
+    t('users.colExtension'),
+    t('users.colReadiness'),
+  ];
+
+  return (
+    <div className="users-table">
+      <div
+        ref={scrollRef}
+        className="grid-scroll"
+        role="grid"
+        aria-label={t('users.tableLabel')}
+        aria-rowcount={total + 1}
+        aria-colcount={columns.length}
+        aria-describedby={`${gridId}-hint`}
+        aria-activedescendant={total > 0 ? `${gridId}-row-${activeIndex}` : undefined}
+        tabIndex={0}
+        onKeyDown={onKeyDown}
+      >
+        <div role="row" aria-rowindex={1} className="grid-row grid-header">
+          {columns.map((c) => (
+            <div role="columnheader" key={c} className="grid-cell">
+              {c}
+            </div>
+          ))}
+        </div>
+        {total === 0 ? (
+          <p className="empty">{t('users.empty')}</p>
+        ) : (
+          <div className="grid-body" style={{ height: virtualizer.getTotalSize() }} role="rowgroup">
+            {items.map((item) => {
+              const row: UserRow | undefined = rowAt(item.index);
+              const selected = item.index === activeIndex;
+              return (
+                <div
+                  key={item.key}
+                  id={`${gridId}-row-${item.index}`}
+                  role="row"
+                  aria-rowindex={item.index + 2}
+                  aria-selected={selected}
+                  data-user-id={row?.id}
+                  className={`grid-row${selected ? ' is-active' : ''}${row && !row.active ? ' is-inactive' : ''}`}
+                  style={{ transform: `translateY(${item.start - ROW_HEIGHT}px)`, height: ROW_HEIGHT }}
+                  onClick={() => {
+                    setActive(item.index);
+                    open(item.index);
+                  }}
+                >
+                  {row ? <UserCells row={row} /> : <div role="gridcell" className="grid-cell muted">{t('users.loadingRow')}</div>}
+                </div>
+              );
+            })}
+          </div>
+        )}
+      </div>
+      <p className="muted small" id={`${gridId}-hint`}>
+        {t('users.keyboardHint')}
+      </p>
+    </div>
+  );
+}
+
+function UserCells({ row }: { row: UserRow }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <div role="gridcell" className="grid-cell strong">
+        {row.name}
+        {!row.active ? <span className="tag">{t('users.inactive')}</span> : null}
+      </div>
+      <div role="gridcell" className="grid-cell">
+        {row.login}
+      </div>
+      <div role="gridcell" className="grid-cell">
+        {row.email}
+      </div>
+      <div role="gridcell" className="grid-cell">
+        {t(`profiles.${row.profile}`)}
+      </div>
+      <div role="gridcell" className="grid-cell center">
+        <Flag on={row.webrtcEnabled} label={t('users.colWebrtc')} />
+      </div>
+      <div role="gridcell" className="grid-cell center">
+        <Flag on={row.omnichannelEnabled} label={t('users.colOmnichannel')} />
+      </div>
+      <div role="gridcell" className="grid-cell">
+        {row.extension?.number ?? '—'}
+      </div>
+      <div role="gridcell" className="grid-cell">
+        <span className={row.readiness.ready ? 'pill pill-ok' : 'pill pill-warn'}>{row.readiness.ready ? t('users.ready') : t('users.notReady')}</span>
+      </div>
+    </>
+  );
+}

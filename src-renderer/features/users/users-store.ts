@@ -1,0 +1,100 @@
+/**
+ * Users list (Configurações > Usuários): query, filters and the pages of results fetched from
+ * main's cache through `searchUsers`. Pages load on demand as the virtualized table scrolls, so
+ * 100 000 cached users never cross the IPC boundary at once.
+ */
+import { create } from 'zustand';
+import type { UserFilters, UserRow } from '../../../src-shared/ipc-contract';
+import { call, toConsoleError, type ConsoleError } from '../../api';
+
+/** Rows per `searchUsers` request. */
+export const PAGE_SIZE = 100;
+
+type UsersStore = {
+  query: string;
+  filters: UserFilters;
+  total: number | null;
+  pages: Record<number, UserRow[]>;
+  /** Bumps on every new search so late answers of an older search are dropped. */
+  generation: number;
+  loading: boolean;
+  error: ConsoleError | null;
+  setQuery(query: string): void;
+  setFilter<K extends keyof UserFilters>(key: K, value: UserFilters[K] | undefined): void;
+  clearFilters(): void;
+  /** Starts a new search with the current query and filters (page 0). */
+  search(): Promise<void>;
+  /** Makes sure the pages covering rows `start..end` are loaded. */
+  ensureRange(start: number, end: number): void;
+  /** Reloads the loaded pages (after a sync or a change made elsewhere). */
+  refresh(): Promise<void>;
+  rowAt(index: number): UserRow | undefined;
+};
+
+const inflight = new Set<string>();
+const initial = { query: '', filters: {}, total: null, pages: {}, generation: 0, loading: false, error: null };
+
+/** The users store. */
+export const useUsersStore = create<UsersStore>()((set, get) => {
+  async function loadPage(page: number, generation: number): Promise<void> {
+    const key = `${generation}:${page}`;
+    if (inflight.has(key)) return;
+    inflight.add(key);
+    const { query, filters } = get();
+    try {
+      const result = await call('searchUsers', { query, filters, offset: page * PAGE_SIZE, limit: PAGE_SIZE });
+      if (get().generation !== generation) return;
+      set((s) => ({ total: result.total, pages: { ...s.pages, [page]: result.items }, error: null, loading: false }));
+    } catch (err) {
+      if (get().generation === generation) set({ error: toConsoleError(err), loading: false });
+    } finally {
+      inflight.delete(key);
+    }
+  }
+
+  return {
+    ...initial,
+    setQuery(query) {
+      set({ query });
+    },
+    setFilter(key, value) {
+      const filters = { ...get().filters };
+      if (value === undefined) delete filters[key];
+      else filters[key] = value;
+      set({ filters });
+    },
+    clearFilters() {
+      set({ filters: {} });
+    },
+    async search() {
+      const generation = get().generation + 1;
+      set({ generation, pages: {}, loading: true });
+      await loadPage(0, generation);
+    },
+    ensureRange(start, end) {
+      const { pages, generation, total } = get();
+      if (total === null) return;
+      const last = Math.min(end, total - 1);
+      for (let page = Math.floor(start / PAGE_SIZE); page <= Math.floor(last / PAGE_SIZE); page++) {
+        if (!pages[page]) void loadPage(page, generation);
+      }
+    },
+    async refresh() {
+      const { pages } = get();
+      const loaded = Object.keys(pages).map(Number);
+      const generation = get().generation + 1;
+      // Keep showing the old rows until the new ones arrive (no flash of empty rows).
+      set({ generation });
+      await Promise.all((loaded.length ? loaded : [0]).map((p) => loadPage(p, generation)));
+    },
+    rowAt(index) {
+      return get().pages[Math.floor(index / PAGE_SIZE)]?.[index % PAGE_SIZE];
+    },
+  };
+});
+
+/** Restores the initial state (tests). */
+export function resetUsersStore(): void {
+  inflight.clear();
+  useUsersStore.setState(initial);
+}
