@@ -1,0 +1,187 @@
+/**
+ * Sessions: platform password sign-in, sessions obtained by other means (Microsoft SSO through the
+ * `MicrosoftSignIn` seam), restore at start, and offline start from the last signed-in account
+ * (C1). The token lives only here and, at rest, encrypted in the `SecretStore`.
+ */
+import { z } from 'zod';
+import { AccountSchema, UserSchema, type Account, type User } from '../../src-shared/domain';
+import type { SessionState } from '../../src-shared/ipc-contract';
+import type { LoginRequest, SessionResponse } from '../../src-shared/platform-api';
+import { ServiceError, isUnreachable } from '../errors';
+import type { ConsoleCache } from '../cache/console-cache';
+import type { EventBus } from '../events/event-bus';
+import type { PlatformClient } from '../platform/platform-client';
+import type { ConnectionMonitor } from '../sync/connection-monitor';
+import type { MicrosoftSignIn } from './microsoft-sign-in';
+import type { SecretStore } from './secret-store';
+
+/** Secret-store key of the persisted session. */
+export const SESSION_SECRET_KEY = 'platform-session';
+
+const StoredSessionSchema = z.object({
+  token: z.string(),
+  expiresAt: z.string(),
+  user: UserSchema,
+  account: AccountSchema,
+  method: z.enum(['password', 'microsoft']),
+});
+type StoredSession = z.infer<typeof StoredSessionSchema>;
+
+export interface AuthServiceOptions {
+  client: PlatformClient;
+  secretStore: SecretStore;
+  cache: ConsoleCache;
+  events: EventBus;
+  connection: ConnectionMonitor;
+  platformUrl: string;
+  microsoftSignIn?: MicrosoftSignIn | undefined;
+  /** Runs after a session starts or is restored online (starts syncing). */
+  onSignedIn: () => void;
+  /** Runs when the session ends (stops syncing). */
+  onSignedOut: () => void;
+}
+
+/** Owns the current session. */
+export class AuthService {
+  private session: StoredSession | null = null;
+
+  constructor(private readonly opts: AuthServiceOptions) {}
+
+  /** The signed-in user's account id, or `not_signed_in`. */
+  requireAccountId(): string {
+    if (!this.session) throw new ServiceError('not_signed_in');
+    return this.session.account.id;
+  }
+
+  get currentUser(): User | null {
+    return this.session?.user ?? null;
+  }
+
+  get currentAccount(): Account | null {
+    return this.session?.account ?? null;
+  }
+
+  /** The session as the renderer sees it (no token). */
+  getSession(): SessionState {
+    const { connection, cache } = this.opts;
+    const s = this.session;
+    const lastSyncAt = s ? cache.getSyncState(s.account.id).lastSyncAt : null;
+    return {
+      status: !s ? 'signedOut' : connection.online ? 'signedIn' : 'offline',
+      user: s?.user ?? null,
+      account: s?.account ?? null,
+      platformUrl: this.opts.platformUrl,
+      online: connection.online,
+      offlineSince: connection.offlineSince,
+      lastSyncAt,
+      method: s?.method ?? null,
+    };
+  }
+
+  /**
+   * At start: reads the stored session and checks it with the platform. Unreachable → offline
+   * with the cached account (C1); 401 → signed out.
+   */
+  async restore(): Promise<void> {
+    const raw = await this.opts.secretStore.get(SESSION_SECRET_KEY);
+    if (!raw) {
+      // Still learn whether the platform answers, so the login screen can say so.
+      await this.opts.client.probe();
+      return;
+    }
+    let stored: StoredSession;
+    try {
+      stored = StoredSessionSchema.parse(JSON.parse(raw));
+    } catch {
+      await this.opts.secretStore.delete(SESSION_SECRET_KEY);
+      return;
+    }
+    this.session = stored;
+    this.opts.client.setToken(stored.token);
+    await this.revalidate();
+  }
+
+  /** Re-reads the session's user from the platform (at start and after reconnecting). */
+  async revalidate(): Promise<void> {
+    const s = this.session;
+    if (!s) return;
+    try {
+      const me = await this.opts.client.me();
+      if (this.session !== s) return;
+      this.session = { ...s, user: me.user, account: me.account };
+      this.opts.cache.saveAccount(me.account);
+      await this.persist();
+      this.opts.onSignedIn();
+    } catch (err) {
+      if (isUnreachable(err)) return; // offline start from the cache (C1)
+      if (err instanceof ServiceError && err.code !== 'unauthorized' && err.code !== 'session_expired' && err.code !== 'invalid_token') throw err;
+      // 401 was already handled by expire() through the client's hook.
+    }
+  }
+
+  /** Platform password sign-in. */
+  async signIn(request: LoginRequest): Promise<SessionState> {
+    const session = await this.opts.client.login(request);
+    await this.adoptSession(session, 'password');
+    return this.getSession();
+  }
+
+  /** Microsoft sign-in through the injected seam (C3). */
+  async signInMicrosoft(account: string): Promise<SessionState> {
+    const ms = this.opts.microsoftSignIn;
+    if (!ms) throw new ServiceError('identity_provider_disabled', 'Microsoft sign-in is not available in this build');
+    const providers = await this.opts.client.providers(account);
+    if (!providers.microsoft) throw new ServiceError('identity_provider_disabled');
+    const session = await ms.signIn({
+      account,
+      providers,
+      exchange: (accessToken) => this.opts.client.loginMicrosoft({ account, accessToken }),
+    });
+    await this.adoptSession(session, 'microsoft');
+    return this.getSession();
+  }
+
+  /** Starts a session obtained by any means (password, Microsoft): keeps the token in main only. */
+  async adoptSession(session: SessionResponse, method: 'password' | 'microsoft'): Promise<void> {
+    const previous = this.session;
+    this.session = { token: session.token, expiresAt: session.expiresAt, user: session.user, account: session.account, method };
+    this.opts.client.setToken(session.token);
+    this.opts.cache.saveAccount(session.account);
+    // A user is cached with the account's users too; the session copy is what the header shows.
+    this.opts.cache.upsertUsers(session.account.id, [session.user]);
+    await this.persist();
+    if (previous && previous.account.id !== session.account.id) this.opts.onSignedOut();
+    this.opts.onSignedIn();
+  }
+
+  /** Ends the session here and (best effort) on the platform. */
+  async signOut(): Promise<void> {
+    const s = this.session;
+    if (!s) return;
+    try {
+      await this.opts.client.logout();
+    } catch {
+      // Offline or already expired: the local end of the session is what matters.
+    }
+    if (s.method === 'microsoft') await this.opts.microsoftSignIn?.signOut?.(s.account.slug).catch(() => undefined);
+    await this.clear();
+  }
+
+  /** The platform answered 401: the session is over (emits `onDidExpireSession`). */
+  async expire(): Promise<void> {
+    if (!this.session) return;
+    await this.clear();
+    this.opts.events.emit('onDidExpireSession', {});
+  }
+
+  private async clear(): Promise<void> {
+    this.session = null;
+    this.opts.client.setToken(null);
+    await this.opts.secretStore.delete(SESSION_SECRET_KEY);
+    this.opts.onSignedOut();
+  }
+
+  private async persist(): Promise<void> {
+    if (this.session) await this.opts.secretStore.set(SESSION_SECRET_KEY, JSON.stringify(this.session));
+  }
+}

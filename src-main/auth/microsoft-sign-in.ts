@@ -1,0 +1,25 @@
+/**
+ * The seam for Microsoft SSO (C3, R11), implemented in `auth/microsoft/` by its own issue: it runs
+ * the system-browser PKCE flow and exchanges the Entra token for a platform session through
+ * `exchange`. The console works without it (`signInMicrosoft` then answers
+ * `identity_provider_disabled`).
+ */
+import type { ProvidersResponse, SessionResponse } from '../../src-shared/platform-api';
+
+/** What the SSO implementation gets for one sign-in. */
+export interface MicrosoftSignInRequest {
+  /** Account slug typed on the login screen. */
+  account: string;
+  /** The account's providers (`microsoft` is non-null here). */
+  providers: ProvidersResponse;
+  /** `POST /auth/microsoft`: turns an Entra access token into a platform session. */
+  exchange: (accessToken: string) => Promise<SessionResponse>;
+}
+
+/** Microsoft sign-in, injected into `compose()`. */
+export interface MicrosoftSignIn {
+  /** Runs the interactive (or silent) flow and resolves with the platform session. */
+  signIn(request: MicrosoftSignInRequest): Promise<SessionResponse>;
+  /** Forgets cached Microsoft tokens of the account (on sign-out). */
+  signOut?(account: string): Promise<void>;
+}

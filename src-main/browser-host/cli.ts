@@ -1,0 +1,35 @@
+/**
+ * `npm run dev:browser`: starts the browser host and prints the URL to open (there may be no
+ * desktop to open it in). Flags: --data-dir <dir> (default .data/browser-host), --port <n>,
+ * --platform-url <url> (or PLATFORM_URL; absent → embedded platform, C4), --renderer-dir <dir>.
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startBrowserHost } from './index';
+
+const { values } = parseArgs({
+  options: {
+    'data-dir': { type: 'string' },
+    port: { type: 'string' },
+    'platform-url': { type: 'string' },
+    'renderer-dir': { type: 'string' },
+    open: { type: 'boolean' },
+  },
+});
+
+const host = await startBrowserHost({
+  dataDir: resolve(values['data-dir'] ?? '.data/browser-host'),
+  platformUrl: values['platform-url'] ?? process.env.PLATFORM_URL ?? undefined,
+  rendererDir: values['renderer-dir'] ?? 'out/renderer',
+  port: values.port ? Number(values.port) : 0,
+});
+console.log(`Omniconsole browser host (development only)`);
+console.log(`  platform: ${host.services.platformUrl}${host.services.embeddedPlatform ? ' (embedded, demo account "demo")' : ''}`);
+console.log(`  cache:    ${host.services.cache.file}`);
+console.log(`  open:     ${host.url}`);
+
+const stop = () => {
+  void host.close().finally(() => process.exit(0));
+};
+process.once('SIGINT', stop);
+process.once('SIGTERM', stop);

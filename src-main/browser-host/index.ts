@@ -1,0 +1,201 @@
+/**
+ * The browser host (development and e2e only, never in the packaged app): runs `compose()` in Node,
+ * serves the built renderer on 127.0.0.1 and bridges `window.consoleApi` over a WebSocket that
+ * only a page holding the per-run secret (and this origin) can open. Everything behind the router
+ * is the same as in Electron.
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { operationOfChannel } from '../ipc/console-api';
+import { ipcChannel } from '../../src-shared/ipc-contract';
+import { AesFileSecretStore, type SecretStore } from '../auth/secret-store';
+import { compose, type ComposedConsole, type ComposeOptions, type ConsoleServices } from '../compose';
+import { BRIDGE_SCRIPT_PATH, BRIDGE_WS_PATH, SECRET_PARAM, bridgeScript } from './bridge-script';
+
+export interface BrowserHostOptions {
+  /** The console's data folder (cache, secrets, embedded platform). */
+  dataDir: string;
+  /** The platform's origin; absent → embedded platform with the demo account (C4). */
+  platformUrl?: string | undefined;
+  /** The built renderer (`npm run build:renderer`). */
+  rendererDir?: string;
+  /** HTTP port on 127.0.0.1 (0 = random). */
+  port?: number;
+  /** Overrides the default AES file store under `<dataDir>/secrets`. */
+  secretStore?: SecretStore;
+  /** Passed to `compose()`. */
+  compose?: Partial<Omit<ComposeOptions, 'dataDir' | 'platformUrl' | 'secretStore'>>;
+}
+
+/** A running browser host. */
+export interface BrowserHost {
+  /** Open this in Chromium: it carries the per-run secret. */
+  url: string;
+  /** The origin without the secret. */
+  origin: string;
+  services: ConsoleServices;
+  console: ComposedConsole;
+  close(): Promise<void>;
+}
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.map': 'application/json',
+};
+
+/** A dev-only secret store: AES-GCM files keyed by a random key kept in the data folder. */
+function devSecretStore(dataDir: string): SecretStore {
+  const dir = join(dataDir, 'secrets');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const keyFile = join(dir, 'browser-host.key');
+  if (!existsSync(keyFile)) writeFileSync(keyFile, randomBytes(32), { mode: 0o600 });
+  return new AesFileSecretStore(dir, readFileSync(keyFile));
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** Starts the host: services, static renderer and the WebSocket bridge. */
+export async function startBrowserHost(opts: BrowserHostOptions): Promise<BrowserHost> {
+  const rendererDir = resolve(opts.rendererDir ?? 'out/renderer');
+  const secret = randomBytes(24).toString('hex');
+  const composed = await compose({
+    ...opts.compose,
+    dataDir: opts.dataDir,
+    platformUrl: opts.platformUrl,
+    secretStore: opts.secretStore ?? devSecretStore(opts.dataDir),
+  });
+  let origin = '';
+  let host = '';
+
+  const serveFile = (req: IncomingMessage, res: ServerResponse, pathname: string) => {
+    const rel = normalize(decodeURIComponent(pathname)).replace(/^([/\\])+/, '');
+    let file = resolve(rendererDir, rel);
+    if (file !== rendererDir && !file.startsWith(rendererDir + sep)) {
+      res.writeHead(403).end();
+      return;
+    }
+    // Unknown paths without an extension are client-side routes: serve the app.
+    if (!existsSync(file) || rel === '' || !extname(file)) file = join(rendererDir, 'index.html');
+    if (!existsSync(file)) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end(`renderer not built: run npm run build:renderer (looked in ${rendererDir})`);
+      return;
+    }
+    const type = MIME[extname(file)] ?? 'application/octet-stream';
+    const headers: Record<string, string> = { 'content-type': type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
+    let body: Buffer | string = readFileSync(file);
+    if (extname(file) === '.html') {
+      const html = body.toString('utf8');
+      const tag = `<script src="${BRIDGE_SCRIPT_PATH}"></script>`;
+      body = html.includes('<script') ? html.replace('<script', `${tag}\n<script`) : html.replace('</head>', `${tag}\n</head>`);
+      headers['content-security-policy'] = [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        "font-src 'self' data:",
+        `connect-src 'self' ws://${host}`,
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+        "form-action 'none'",
+      ].join('; ');
+    }
+    res.writeHead(200, headers).end(req.method === 'HEAD' ? undefined : body);
+  };
+
+  const server = createServer((req, res) => {
+    // DNS-rebinding guard: only our own host name.
+    if (req.headers.host !== host) {
+      res.writeHead(421).end();
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405).end();
+      return;
+    }
+    const url = new URL(req.url ?? '/', origin);
+    if (url.pathname === BRIDGE_SCRIPT_PATH) {
+      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' }).end(bridgeScript());
+      return;
+    }
+    try {
+      serveFile(req, res, url.pathname);
+    } catch {
+      res.writeHead(400).end();
+    }
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  const sockets = new Set<WebSocket>();
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', origin);
+    const ok =
+      url.pathname === BRIDGE_WS_PATH &&
+      req.headers.host === host &&
+      req.headers.origin === origin &&
+      safeEqual(url.searchParams.get('secret') ?? '', secret);
+    if (!ok) {
+      socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      sockets.add(ws);
+      ws.on('close', () => sockets.delete(ws));
+      ws.on('message', (data) => {
+        let msg: { type?: unknown; id?: unknown; channel?: unknown; input?: unknown };
+        try {
+          msg = JSON.parse(String(data)) as typeof msg;
+        } catch {
+          return;
+        }
+        if (msg.type !== 'invoke' || typeof msg.id !== 'number' || typeof msg.channel !== 'string') return;
+        const operation = operationOfChannel(msg.channel) ?? msg.channel;
+        void composed.router.handle({ kind: 'browser-host', authenticated: true }, operation, msg.input).then((result) => {
+          if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'result', id: msg.id, result }));
+        });
+      });
+    });
+  });
+  const unsubscribe = composed.events.onAny((name, payload) => {
+    const frame = JSON.stringify({ type: 'event', channel: ipcChannel(name), payload });
+    for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(frame);
+  });
+
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => ok());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  host = `127.0.0.1:${port}`;
+  origin = `http://${host}`;
+
+  return {
+    url: `${origin}/?${SECRET_PARAM}=${secret}`,
+    origin,
+    services: composed.services,
+    console: composed,
+    async close() {
+      unsubscribe();
+      for (const ws of sockets) ws.terminate();
+      wss.close();
+      await new Promise<void>((ok) => server.close(() => ok()));
+      await composed.dispose();
+    },
+  };
+}

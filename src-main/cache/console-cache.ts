@@ -1,0 +1,313 @@
+/**
+ * The console's local cache (C1, C2): one better-sqlite3 file `<dataDir>/cache.sqlite` with users,
+ * queues, extensions and the sync state of each account. Lists and search read from it, online or
+ * offline. A corrupt file, or one written by a newer console, is set aside and rebuilt (the server
+ * is the source of truth), never a crash.
+ */
+import Database from 'better-sqlite3';
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import { READINESS_ITEMS, computeReadiness, type Account, type Extension, type Queue, type ReadinessItem, type User } from '../../src-shared/domain';
+import type { SearchUsersInput, SearchUsersOutput, UserRow } from '../../src-shared/ipc-contract';
+import { SearchUsersInputSchema } from '../../src-shared/ipc-contract';
+import { CACHE_SCHEMA_VERSION, migrate } from './migrations';
+import { searchKey } from './normalize';
+
+/** The cache file's name inside the data folder. */
+export const CACHE_FILE_NAME = 'cache.sqlite';
+
+/** Sync position of one account. */
+export interface SyncState {
+  cursor: string | null;
+  lastSyncAt: string | null;
+}
+
+/** Why a cache file was set aside at open, if it was. */
+export interface CacheRecovery {
+  reason: 'corrupt' | 'too_new';
+  movedTo: string;
+}
+
+const MISSING_BIT: Record<ReadinessItem, number> = Object.fromEntries(READINESS_ITEMS.map((item, i) => [item, 1 << i])) as Record<
+  ReadinessItem,
+  number
+>;
+
+const SORT_COLUMNS = { name: 'name_key', login: 'login_key', email: 'email_key', updatedAt: 'updated_at' } as const;
+
+/** FTS5 trigram needs three characters; shorter queries scan the account's rows with LIKE. */
+const TRIGRAM_MIN = 3;
+
+function likePattern(key: string): string {
+  return `%${key.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** Opens (or rebuilds) the cache file and runs its migrations. */
+export class ConsoleCache {
+  readonly file: string;
+  readonly db: Database.Database;
+  /** Set when the file found at open was set aside. */
+  readonly recovery: CacheRecovery | null;
+
+  constructor(dataDir: string, opts: { now?: () => Date } = {}) {
+    mkdirSync(dataDir, { recursive: true });
+    this.file = join(dataDir, CACHE_FILE_NAME);
+    const now = opts.now ?? (() => new Date());
+    let recovery: CacheRecovery | null = null;
+    let db: Database.Database;
+    try {
+      db = ConsoleCache.openChecked(this.file);
+    } catch (err) {
+      const reason = err instanceof TooNewError ? 'too_new' : 'corrupt';
+      const movedTo = `${this.file}.${reason === 'too_new' ? 'newer' : 'corrupt'}-${now().getTime()}`;
+      ConsoleCache.setAside(this.file, movedTo);
+      recovery = { reason, movedTo };
+      db = ConsoleCache.openChecked(this.file);
+    }
+    this.db = db;
+    this.recovery = recovery;
+  }
+
+  private static openChecked(file: string): Database.Database {
+    const db = new Database(file);
+    try {
+      // Explicit pragmas: WAL for concurrent reads during sync writes, NORMAL sync is durable
+      // enough for a cache that the server can always rebuild.
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('foreign_keys = ON');
+      db.pragma('busy_timeout = 5000');
+      db.pragma('temp_store = MEMORY');
+      db.pragma('cache_size = -32000');
+      const version = db.pragma('user_version', { simple: true }) as number;
+      if (version > CACHE_SCHEMA_VERSION) throw new TooNewError(version);
+      const check = db.pragma('quick_check(1)', { simple: true });
+      if (check !== 'ok') throw new Error(`cache quick_check: ${String(check)}`);
+      migrate(db);
+      return db;
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+  }
+
+  private static setAside(file: string, movedTo: string): void {
+    for (const suffix of ['', '-wal', '-shm']) {
+      if (existsSync(file + suffix)) renameSync(file + suffix, movedTo + suffix);
+    }
+  }
+
+  /** Closes the file. */
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  // ---- meta and sync state ---------------------------------------------------------------
+
+  /** A stored setting (e.g. the locale). */
+  getMeta(key: string): string | null {
+    const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+    return row?.value ?? null;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+
+  getSyncState(accountId: string): SyncState {
+    const row = this.db.prepare('SELECT cursor, last_sync_at FROM sync_state WHERE account_id = ?').get(accountId) as
+      | { cursor: string | null; last_sync_at: string | null }
+      | undefined;
+    return { cursor: row?.cursor ?? null, lastSyncAt: row?.last_sync_at ?? null };
+  }
+
+  setSyncState(accountId: string, state: SyncState): void {
+    this.db
+      .prepare(
+        `INSERT INTO sync_state (account_id, cursor, last_sync_at) VALUES (?, ?, ?)
+         ON CONFLICT (account_id) DO UPDATE SET cursor = excluded.cursor, last_sync_at = excluded.last_sync_at`,
+      )
+      .run(accountId, state.cursor, state.lastSyncAt);
+  }
+
+  saveAccount(account: Account): void {
+    this.db
+      .prepare('INSERT INTO accounts (id, data) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET data = excluded.data')
+      .run(account.id, JSON.stringify(account));
+  }
+
+  getAccount(accountId: string): Account | null {
+    const row = this.db.prepare('SELECT data FROM accounts WHERE id = ?').get(accountId) as { data: string } | undefined;
+    return row ? (JSON.parse(row.data) as Account) : null;
+  }
+
+  // ---- users -----------------------------------------------------------------------------
+
+  /** Inserts or replaces users in one transaction (a sync page is one batch). */
+  upsertUsers(accountId: string, users: readonly User[]): void {
+    const upsert = this.db.prepare(
+      `INSERT INTO users (account_id, id, data, name_key, login_key, email_key, search_text, profile, active, webrtc, omnichannel,
+         password_set, has_extension, ready, missing_mask, updated_at, version)
+       VALUES (@accountId, @id, @data, @nameKey, @loginKey, @emailKey, @searchText, @profile, @active, @webrtc, @omnichannel,
+         @passwordSet, @hasExtension, @ready, @missingMask, @updatedAt, @version)
+       ON CONFLICT (account_id, id) DO UPDATE SET data = excluded.data, name_key = excluded.name_key, login_key = excluded.login_key,
+         email_key = excluded.email_key, search_text = excluded.search_text, profile = excluded.profile, active = excluded.active,
+         webrtc = excluded.webrtc, omnichannel = excluded.omnichannel, password_set = excluded.password_set,
+         has_extension = excluded.has_extension, ready = excluded.ready, missing_mask = excluded.missing_mask,
+         updated_at = excluded.updated_at, version = excluded.version`,
+    );
+    const clearQueues = this.db.prepare('DELETE FROM user_queues WHERE account_id = ? AND user_id = ?');
+    const addQueue = this.db.prepare('INSERT OR IGNORE INTO user_queues (account_id, queue_id, user_id) VALUES (?, ?, ?)');
+    this.db.transaction(() => {
+      for (const user of users) {
+        const readiness = computeReadiness(user);
+        const nameKey = searchKey(user.name);
+        const loginKey = searchKey(user.login);
+        const emailKey = searchKey(user.email);
+        upsert.run({
+          accountId,
+          id: user.id,
+          data: JSON.stringify(user),
+          nameKey,
+          loginKey,
+          emailKey,
+          searchText: `${nameKey}\n${loginKey}\n${emailKey}`,
+          profile: user.profile,
+          active: user.active ? 1 : 0,
+          webrtc: user.webrtcEnabled ? 1 : 0,
+          omnichannel: user.omnichannelEnabled ? 1 : 0,
+          passwordSet: user.passwordSet ? 1 : 0,
+          hasExtension: user.extension ? 1 : 0,
+          ready: readiness.ready ? 1 : 0,
+          missingMask: readiness.missing.reduce((mask, item) => mask | MISSING_BIT[item], 0),
+          updatedAt: user.updatedAt,
+          version: user.version,
+        });
+        clearQueues.run(accountId, user.id);
+        for (const queueId of [...user.voiceQueueIds, ...user.chatQueueIds]) addQueue.run(accountId, queueId, user.id);
+      }
+    })();
+  }
+
+  /** Removes users (sync tombstones). */
+  deleteUsers(accountId: string, ids: readonly string[]): void {
+    const del = this.db.prepare('DELETE FROM users WHERE account_id = ? AND id = ?');
+    const delQueues = this.db.prepare('DELETE FROM user_queues WHERE account_id = ? AND user_id = ?');
+    this.db.transaction(() => {
+      for (const id of ids) {
+        del.run(accountId, id);
+        delQueues.run(accountId, id);
+      }
+    })();
+  }
+
+  /** Ids of every cached user of an account. */
+  userIds(accountId: string): string[] {
+    return (this.db.prepare('SELECT id FROM users WHERE account_id = ?').pluck().all(accountId) as string[]).slice();
+  }
+
+  countUsers(accountId: string): number {
+    return this.db.prepare('SELECT count(*) FROM users WHERE account_id = ?').pluck().get(accountId) as number;
+  }
+
+  getUser(accountId: string, id: string): User | null {
+    const data = this.db.prepare('SELECT data FROM users WHERE account_id = ? AND id = ?').pluck().get(accountId, id) as string | undefined;
+    return data ? (JSON.parse(data) as User) : null;
+  }
+
+  /**
+   * Search and filters over an account's cached users (name/login/email substring, accent- and
+   * case-insensitive; a prefix is a substring too), sorted and paged for a virtualized list.
+   */
+  searchUsers(accountId: string, rawInput: SearchUsersInput): SearchUsersOutput {
+    const input = SearchUsersInputSchema.parse(rawInput);
+    const where: string[] = ['u.account_id = @accountId'];
+    const params: Record<string, unknown> = { accountId };
+    const key = searchKey(input.query);
+    if (key.length >= TRIGRAM_MIN) {
+      where.push('u.rid IN (SELECT rowid FROM users_fts WHERE users_fts MATCH @match)');
+      params.match = `"${key.replace(/"/g, '""')}"`;
+    } else if (key.length > 0) {
+      where.push("u.search_text LIKE @like ESCAPE '\\'");
+      params.like = likePattern(key);
+    }
+    const f = input.filters;
+    const flag = (column: string, value: boolean | undefined, name: string) => {
+      if (value === undefined) return;
+      where.push(`u.${column} = @${name}`);
+      params[name] = value ? 1 : 0;
+    };
+    if (f.profile) {
+      where.push('u.profile = @profile');
+      params.profile = f.profile;
+    }
+    flag('omnichannel', f.omnichannel, 'omnichannel');
+    flag('webrtc', f.webrtc, 'webrtc');
+    flag('has_extension', f.hasExtension, 'hasExtension');
+    flag('ready', f.ready, 'ready');
+    flag('active', f.active, 'active');
+    if (f.missing) {
+      where.push('(u.missing_mask & @missingBit) != 0');
+      params.missingBit = MISSING_BIT[f.missing];
+    }
+    if (f.queueId) {
+      where.push('EXISTS (SELECT 1 FROM user_queues q WHERE q.account_id = u.account_id AND q.queue_id = @queueId AND q.user_id = u.id)');
+      params.queueId = f.queueId;
+    }
+    const whereSql = where.join(' AND ');
+    const column = SORT_COLUMNS[input.sort.by];
+    const dir = input.sort.dir === 'desc' ? 'DESC' : 'ASC';
+    const total = this.db.prepare(`SELECT count(*) FROM users u WHERE ${whereSql}`).pluck().get(params) as number;
+    const rows = this.db
+      .prepare(`SELECT u.data FROM users u WHERE ${whereSql} ORDER BY u.${column} ${dir}, u.id ${dir} LIMIT @limit OFFSET @offset`)
+      .pluck()
+      .all({ ...params, limit: input.limit, offset: input.offset }) as string[];
+    const items: UserRow[] = rows.map((data) => {
+      const user = JSON.parse(data) as User;
+      return { ...user, readiness: computeReadiness(user) };
+    });
+    return { total, items };
+  }
+
+  // ---- queues and extensions -------------------------------------------------------------
+
+  /** Replaces an account's queues (refreshed on each sync). */
+  replaceQueues(accountId: string, queues: readonly Queue[]): void {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM queues WHERE account_id = ?').run(accountId);
+      const ins = this.db.prepare('INSERT INTO queues (account_id, id, name, data) VALUES (?, ?, ?, ?)');
+      for (const q of queues) ins.run(accountId, q.id, q.name, JSON.stringify(q));
+    })();
+  }
+
+  upsertQueue(accountId: string, queue: Queue): void {
+    this.db
+      .prepare('INSERT INTO queues (account_id, id, name, data) VALUES (?, ?, ?, ?) ON CONFLICT (account_id, id) DO UPDATE SET name = excluded.name, data = excluded.data')
+      .run(accountId, queue.id, queue.name, JSON.stringify(queue));
+  }
+
+  listQueues(accountId: string): Queue[] {
+    const rows = this.db.prepare('SELECT data FROM queues WHERE account_id = ? ORDER BY name, id').pluck().all(accountId) as string[];
+    return rows.map((d) => JSON.parse(d) as Queue);
+  }
+
+  /** Replaces an account's extensions (refreshed on each sync). */
+  replaceExtensions(accountId: string, extensions: readonly Extension[]): void {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM extensions WHERE account_id = ?').run(accountId);
+      const ins = this.db.prepare('INSERT INTO extensions (account_id, id, number, data) VALUES (?, ?, ?, ?)');
+      for (const e of extensions) ins.run(accountId, e.id, e.number, JSON.stringify(e));
+    })();
+  }
+
+  listExtensions(accountId: string): Extension[] {
+    const rows = this.db.prepare('SELECT data FROM extensions WHERE account_id = ? ORDER BY number, id').pluck().all(accountId) as string[];
+    return rows.map((d) => JSON.parse(d) as Extension);
+  }
+}
+
+class TooNewError extends Error {
+  constructor(version: number) {
+    super(`cache file version ${version} is newer than ${CACHE_SCHEMA_VERSION}`);
+  }
+}

@@ -1,0 +1,151 @@
+/**
+ * The composition root of the console's main process: builds every service with constructor
+ * injection (no module singletons), so the same graph runs under Electron, under Node tests and in
+ * the browser host. With no `platformUrl` it starts the embedded platform (C4).
+ */
+import type { Locale } from '../src-shared/errors';
+import { LOCALES } from '../src-shared/errors';
+import { AuthService } from './auth/auth-service';
+import type { MicrosoftSignIn } from './auth/microsoft-sign-in';
+import type { SecretStore } from './auth/secret-store';
+import { ConsoleCache } from './cache/console-cache';
+import { EventBus } from './events/event-bus';
+import { createHandlers } from './ipc/handlers';
+import { IpcRouter } from './ipc/router';
+import { startEmbeddedPlatform, type EmbeddedPlatform } from './platform/embedded-platform';
+import { PlatformClient } from './platform/platform-client';
+import { DirectoryService } from './services/directory-service';
+import { ConnectionMonitor } from './sync/connection-monitor';
+import { SyncService } from './sync/sync-service';
+
+export interface ComposeOptions {
+  /** The console's data folder (cache file, embedded platform data). */
+  dataDir: string;
+  /** The platform's origin; absent → start the embedded platform (C4). */
+  platformUrl?: string | undefined;
+  secretStore: SecretStore;
+  now?: () => Date;
+  /** Background sync period (default 60 s; 0 disables the timer). */
+  syncIntervalMs?: number;
+  /** Probe period while offline (default 5 s). */
+  probeIntervalMs?: number;
+  /** Platform request timeout (default 10 s). */
+  requestTimeoutMs?: number;
+  /** Backoff of the client's retries (default 250 ms). */
+  retryBackoffMs?: number;
+  microsoftSignIn?: MicrosoftSignIn | undefined;
+  /** Where unexpected errors go (default: console.error). */
+  logError?: (err: unknown, context: string) => void;
+}
+
+/** The console's services, as built by `compose()`. */
+export interface ConsoleServices {
+  auth: AuthService;
+  directory: DirectoryService;
+  sync: SyncService;
+  client: PlatformClient;
+  cache: ConsoleCache;
+  connection: ConnectionMonitor;
+  /** The embedded platform, when one was started. */
+  embeddedPlatform: EmbeddedPlatform | null;
+  platformUrl: string;
+}
+
+/** What the transports (Electron IPC, browser host) need. */
+export interface ComposedConsole {
+  router: IpcRouter;
+  events: EventBus;
+  services: ConsoleServices;
+  dispose(): Promise<void>;
+}
+
+const LOCALE_KEY = 'settings.locale';
+
+/** Builds and starts the console's services; restores the stored session (online or offline). */
+export async function compose(opts: ComposeOptions): Promise<ComposedConsole> {
+  const now = opts.now ?? (() => new Date());
+  const logError = opts.logError ?? ((err: unknown, context: string) => console.error(`[omniconsole] ${context}:`, err));
+  const embeddedPlatform = opts.platformUrl ? null : await startEmbeddedPlatform(opts.dataDir);
+  const platformUrl = opts.platformUrl ?? embeddedPlatform!.url;
+
+  const cache = new ConsoleCache(opts.dataDir, { now });
+  if (cache.recovery) logError(new Error(`cache file set aside (${cache.recovery.reason}) to ${cache.recovery.movedTo}`), 'cache');
+  const events = new EventBus();
+  const settings = {
+    get: (): Locale => {
+      const v = cache.getMeta(LOCALE_KEY);
+      return (LOCALES as readonly string[]).includes(v ?? '') ? (v as Locale) : 'pt-BR';
+    },
+    set: (locale: Locale) => cache.setMeta(LOCALE_KEY, locale),
+  };
+
+  // Late-bound references break the cycle client → (connection, auth) → client.
+  let connection: ConnectionMonitor | null = null;
+  let auth: AuthService | null = null;
+  const client = new PlatformClient({
+    baseUrl: platformUrl,
+    locale: settings.get,
+    ...(opts.requestTimeoutMs ? { timeoutMs: opts.requestTimeoutMs } : {}),
+    ...(opts.retryBackoffMs !== undefined ? { backoffMs: opts.retryBackoffMs } : {}),
+    onReachability: (reachable) => connection?.report(reachable),
+    onUnauthorized: () => void auth?.expire(),
+  });
+  connection = new ConnectionMonitor({
+    events,
+    now,
+    probe: () => client.probe(),
+    onReconnect: () => void auth?.revalidate().catch((err) => logError(err, 'revalidate')),
+    ...(opts.probeIntervalMs ? { probeIntervalMs: opts.probeIntervalMs } : {}),
+  });
+  const router: { current: IpcRouter | null } = { current: null };
+  const toApiError = (err: unknown) => router.current!.toApiError(err, 'sync');
+  const sync = new SyncService({
+    client,
+    cache,
+    events,
+    connection,
+    now,
+    accountId: () => auth?.currentAccount?.id ?? null,
+    toApiError,
+    ...(opts.syncIntervalMs !== undefined ? { intervalMs: opts.syncIntervalMs } : {}),
+  });
+  auth = new AuthService({
+    client,
+    secretStore: opts.secretStore,
+    cache,
+    events,
+    connection,
+    platformUrl,
+    microsoftSignIn: opts.microsoftSignIn,
+    onSignedIn: () => sync.start(),
+    onSignedOut: () => sync.stop(),
+  });
+  const directory = new DirectoryService({ client, cache, events, accountId: () => auth!.requireAccountId() });
+  router.current = new IpcRouter({
+    handlers: createHandlers({ auth, directory, sync, client, settings, cache }),
+    isOnline: () => connection!.online,
+    locale: settings.get,
+    logError: (err, op) => logError(err, `ipc ${op}`),
+  });
+
+  try {
+    await auth.restore();
+  } catch (err) {
+    logError(err, 'restore session');
+  }
+
+  let disposed = false;
+  return {
+    router: router.current,
+    events,
+    services: { auth, directory, sync, client, cache, connection, embeddedPlatform, platformUrl },
+    async dispose() {
+      if (disposed) return;
+      disposed = true;
+      connection!.dispose();
+      await sync.dispose();
+      cache.close();
+      await embeddedPlatform?.close();
+    },
+  };
+}

@@ -1,0 +1,58 @@
+/** Binds every contract operation to the service that performs it (the router calls these). */
+import type { Locale } from '../../src-shared/errors';
+import type { AuthService } from '../auth/auth-service';
+import type { ConsoleCache } from '../cache/console-cache';
+import type { PlatformClient } from '../platform/platform-client';
+import type { DirectoryService } from '../services/directory-service';
+import type { SyncService } from '../sync/sync-service';
+import type { OperationHandlers } from './router';
+
+export interface HandlerDeps {
+  auth: AuthService;
+  directory: DirectoryService;
+  sync: SyncService;
+  client: PlatformClient;
+  settings: { get(): Locale; set(locale: Locale): void };
+  cache: ConsoleCache;
+}
+
+/** The operation table. Each handler receives input already parsed by the contract's schema. */
+export function createHandlers({ auth, directory, sync, client, settings }: HandlerDeps): OperationHandlers {
+  const signedIn = () => auth.requireAccountId();
+  return {
+    getSession: async () => auth.getSession(),
+    getProviders: ({ account }) => client.providers(account),
+    signIn: (input) => auth.signIn(input),
+    signInMicrosoft: ({ account }) => auth.signInMicrosoft(account),
+    signOut: async () => {
+      await auth.signOut();
+      return { ok: true as const };
+    },
+    forgotPassword: async (input) => {
+      await client.forgotPassword(input);
+      return { ok: true as const };
+    },
+    searchUsers: async (input) => (signedIn(), directory.searchUsers(input)),
+    getUser: async ({ id }) => (signedIn(), directory.getUser(id)),
+    saveUser: async (input) => (signedIn(), directory.saveUser(input)),
+    createUser: async (input) => (signedIn(), directory.createUser(input)),
+    resetPassword: async ({ id }) => (signedIn(), directory.resetPassword(id)),
+    setPassword: async (input) => (signedIn(), directory.setPassword(input)),
+    getUserAudit: async ({ id }) => (signedIn(), directory.getUserAudit(id)),
+    getUserQueueSessions: async ({ id }) => (signedIn(), directory.getUserQueueSessions(id)),
+    listExtensions: async () => (signedIn(), directory.listExtensions()),
+    assignExtension: async ({ userId, extensionId }) => (signedIn(), directory.assignExtension(userId, extensionId)),
+    releaseExtension: async ({ userId }) => (signedIn(), directory.releaseExtension(userId)),
+    listQueues: async () => (signedIn(), directory.listQueues()),
+    createQueue: async (input) => (signedIn(), directory.createQueue(input)),
+    addQueueMember: async ({ queueId, userId }) => (signedIn(), directory.addQueueMember(queueId, userId)),
+    removeQueueMember: async ({ queueId, userId }) => (signedIn(), directory.removeQueueMember(queueId, userId)),
+    syncNow: async () => (signedIn(), sync.syncNow()),
+    getSyncStatus: async () => sync.status(),
+    getSettings: async () => ({ locale: settings.get() }),
+    setSettings: async ({ locale }) => {
+      settings.set(locale);
+      return { locale };
+    },
+  };
+}

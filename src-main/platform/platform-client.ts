@@ -1,0 +1,240 @@
+/**
+ * The console's client of the platform REST API (axios): base URL, bearer token, timeouts, typed
+ * errors, response validation with the `src-shared` schemas, and retries with backoff only where a
+ * repeat cannot double an effect (GET/PUT/DELETE, and requests carrying an `Idempotency-Key`).
+ */
+import axios, { AxiosError, type AxiosInstance, type Method } from 'axios';
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import type { Locale } from '../../src-shared/errors';
+import {
+  API_PREFIX,
+  AuditResponseSchema,
+  CreateUserResponseSchema,
+  ListExtensionsResponseSchema,
+  ListQueuesResponseSchema,
+  ListUsersResponseSchema,
+  MeResponseSchema,
+  MembershipResponseSchema,
+  PasswordResetResponseSchema,
+  ProvidersResponseSchema,
+  QueueResponseSchema,
+  QueueSessionsResponseSchema,
+  SessionResponseSchema,
+  UpdateUserResponseSchema,
+  UserResponseSchema,
+  userEtag,
+  type CreateQueueRequest,
+  type CreateUserRequest,
+  type LoginRequest,
+  type UpdateUserRequest,
+} from '../../src-shared/platform-api';
+import { PlatformError, errorFromResponse } from './platform-error';
+
+export interface PlatformClientOptions {
+  /** The platform's origin, e.g. `http://127.0.0.1:4000` (the client adds `/api/v1`). */
+  baseUrl: string;
+  /** Per-request timeout (default 10 s). */
+  timeoutMs?: number;
+  /** Extra attempts for retryable requests (default 2). */
+  retries?: number;
+  /** First backoff delay, doubled each attempt (default 250 ms). */
+  backoffMs?: number;
+  /** Locale for the platform's messages (Accept-Language). */
+  locale?: () => Locale;
+  /** Called when an authenticated request answers 401 (the session is over). */
+  onUnauthorized?: (error: PlatformError) => void;
+  /** Called with `true` on any HTTP answer and `false` when the platform cannot be reached. */
+  onReachability?: (reachable: boolean) => void;
+}
+
+interface RequestSpec<S extends z.ZodType> {
+  method: Method;
+  path: string;
+  schema: S | null;
+  params?: Record<string, string | number | undefined>;
+  data?: unknown;
+  /** Generated once per user action and reused on every retry of it. */
+  idempotencyKey?: string;
+  ifMatch?: string;
+  /** Send the bearer token (default true). */
+  auth?: boolean;
+  /** Called before each retry, after a transient failure (the first attempt may have landed). */
+  onRetry?: (error: PlatformError) => void;
+}
+
+const RETRYABLE_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
+const RETRYABLE_STATUS = new Set([502, 503, 504]);
+
+/** A fresh idempotency key for one user action. */
+export const newIdempotencyKey = (): string => randomUUID();
+
+/** Typed platform API client. One per console; the token changes with the session. */
+export class PlatformClient {
+  readonly baseUrl: string;
+  private readonly http: AxiosInstance;
+  private token: string | null = null;
+  private readonly retries: number;
+  private readonly backoffMs: number;
+
+  constructor(private readonly opts: PlatformClientOptions) {
+    this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
+    this.retries = opts.retries ?? 2;
+    this.backoffMs = opts.backoffMs ?? 250;
+    this.http = axios.create({
+      baseURL: `${this.baseUrl}${API_PREFIX}`,
+      timeout: opts.timeoutMs ?? 10_000,
+      // Every status is handled here, so errors carry the API's code.
+      validateStatus: () => true,
+      // The platform is local or configured: never follow a proxy from the environment.
+      proxy: false,
+      maxRedirects: 0,
+    });
+  }
+
+  /** Sets (or clears) the bearer token of the current session. */
+  setToken(token: string | null): void {
+    this.token = token;
+  }
+
+  get hasToken(): boolean {
+    return this.token !== null;
+  }
+
+  /** Sends one request with the retry policy; resolves with the validated body. */
+  async request<S extends z.ZodType>(spec: RequestSpec<S>): Promise<z.output<S>> {
+    const method = spec.method.toUpperCase();
+    const retryable = RETRYABLE_METHODS.has(method) || spec.idempotencyKey !== undefined;
+    const attempts = retryable ? this.retries + 1 : 1;
+    let lastError: PlatformError | null = null;
+    for (let attempt = 0; attempt < attempts; attempt++) {
+      if (attempt > 0) await delay(this.backoffMs * 2 ** (attempt - 1) * (0.75 + Math.random() * 0.5));
+      try {
+        return await this.once(spec);
+      } catch (err) {
+        if (!(err instanceof PlatformError)) throw err;
+        lastError = err;
+        const transient = err.status === 0 || RETRYABLE_STATUS.has(err.status);
+        if (!transient) throw err;
+        if (attempt + 1 < attempts) spec.onRetry?.(err);
+      }
+    }
+    throw lastError ?? new PlatformError('internal_error', 0, 'no attempt made');
+  }
+
+  private async once<S extends z.ZodType>(spec: RequestSpec<S>): Promise<z.output<S>> {
+    const headers: Record<string, string> = { 'Accept-Language': this.opts.locale?.() ?? 'pt-BR' };
+    const withAuth = spec.auth !== false;
+    if (withAuth && this.token) headers.Authorization = `Bearer ${this.token}`;
+    if (spec.idempotencyKey) headers['Idempotency-Key'] = spec.idempotencyKey;
+    if (spec.ifMatch) headers['If-Match'] = spec.ifMatch;
+    let response;
+    try {
+      response = await this.http.request({ method: spec.method, url: spec.path, params: spec.params, data: spec.data, headers });
+    } catch (err) {
+      this.opts.onReachability?.(false);
+      const timedOut = err instanceof AxiosError && (err.code === 'ECONNABORTED' || err.code === 'ETIMEDOUT');
+      throw new PlatformError(timedOut ? 'timeout' : 'network_error', 0, err instanceof Error ? err.message : String(err), { cause: err });
+    }
+    this.opts.onReachability?.(true);
+    if (response.status >= 400) {
+      const error = errorFromResponse(response.status, response.data);
+      if (response.status === 401 && withAuth && this.token && error.code !== 'invalid_credentials') this.opts.onUnauthorized?.(error);
+      throw error;
+    }
+    if (!spec.schema) return undefined as z.output<S>;
+    const parsed = spec.schema.safeParse(response.data);
+    if (!parsed.success) throw new PlatformError('internal_error', response.status, `unexpected answer from ${spec.method} ${spec.path}`);
+    return parsed.data;
+  }
+
+  /** Any HTTP answer means reachable; used to probe while offline (C1). */
+  async probe(): Promise<boolean> {
+    try {
+      await this.http.get('/auth/providers', { params: { account: 'probe' }, timeout: 3_000 });
+      this.opts.onReachability?.(true);
+      return true;
+    } catch {
+      this.opts.onReachability?.(false);
+      return false;
+    }
+  }
+
+  // ---- operations ------------------------------------------------------------------------
+
+  login(body: LoginRequest) {
+    return this.request({ method: 'POST', path: '/auth/login', data: body, schema: SessionResponseSchema, auth: false });
+  }
+  /** Exchanges a Microsoft access token for a platform session (the SSO seam, C3). */
+  loginMicrosoft(body: { account: string; accessToken: string }) {
+    return this.request({ method: 'POST', path: '/auth/microsoft', data: body, schema: SessionResponseSchema, auth: false });
+  }
+  logout() {
+    return this.request({ method: 'POST', path: '/auth/logout', schema: null });
+  }
+  me() {
+    return this.request({ method: 'GET', path: '/me', schema: MeResponseSchema });
+  }
+  providers(account: string) {
+    return this.request({ method: 'GET', path: '/auth/providers', params: { account }, schema: ProvidersResponseSchema, auth: false });
+  }
+  forgotPassword(body: { account: string; login: string }, idempotencyKey = newIdempotencyKey()) {
+    return this.request({ method: 'POST', path: '/auth/forgot-password', data: body, schema: null, auth: false, idempotencyKey });
+  }
+  listUsers(params: { since?: string; limit?: number }) {
+    return this.request({ method: 'GET', path: '/users', params, schema: ListUsersResponseSchema });
+  }
+  getUser(id: string) {
+    return this.request({ method: 'GET', path: `/users/${encodeURIComponent(id)}`, schema: UserResponseSchema });
+  }
+  createUser(body: CreateUserRequest, idempotencyKey = newIdempotencyKey()) {
+    return this.request({ method: 'POST', path: '/users', data: body, schema: CreateUserResponseSchema, idempotencyKey });
+  }
+  /** `If-Match` comes from the version the edit started from; the key makes a retry replay. */
+  updateUser(user: { id: string; version: number }, body: UpdateUserRequest, idempotencyKey = newIdempotencyKey(), onRetry?: (error: PlatformError) => void) {
+    return this.request({
+      ...(onRetry ? { onRetry } : {}),
+      method: 'PATCH',
+      path: `/users/${encodeURIComponent(user.id)}`,
+      data: body,
+      schema: UpdateUserResponseSchema,
+      ifMatch: userEtag(user),
+      idempotencyKey,
+    });
+  }
+  resetPassword(id: string, idempotencyKey = newIdempotencyKey()) {
+    return this.request({ method: 'POST', path: `/users/${encodeURIComponent(id)}/password-reset`, schema: PasswordResetResponseSchema, idempotencyKey });
+  }
+  setPassword(id: string, body: { password: string; passwordConfirmation: string }) {
+    return this.request({ method: 'PUT', path: `/users/${encodeURIComponent(id)}/password`, data: body, schema: UserResponseSchema });
+  }
+  assignExtension(userId: string, extensionId: string) {
+    return this.request({ method: 'PUT', path: `/users/${encodeURIComponent(userId)}/extension`, data: { extensionId }, schema: UserResponseSchema });
+  }
+  releaseExtension(userId: string) {
+    return this.request({ method: 'DELETE', path: `/users/${encodeURIComponent(userId)}/extension`, schema: UserResponseSchema });
+  }
+  userAudit(id: string) {
+    return this.request({ method: 'GET', path: `/users/${encodeURIComponent(id)}/audit`, schema: AuditResponseSchema });
+  }
+  userQueueSessions(id: string) {
+    return this.request({ method: 'GET', path: `/users/${encodeURIComponent(id)}/queue-sessions`, schema: QueueSessionsResponseSchema });
+  }
+  listExtensions() {
+    return this.request({ method: 'GET', path: '/extensions', schema: ListExtensionsResponseSchema });
+  }
+  listQueues() {
+    return this.request({ method: 'GET', path: '/queues', schema: ListQueuesResponseSchema });
+  }
+  createQueue(body: CreateQueueRequest, idempotencyKey = newIdempotencyKey()) {
+    return this.request({ method: 'POST', path: '/queues', data: body, schema: QueueResponseSchema, idempotencyKey });
+  }
+  addQueueMember(queueId: string, userId: string) {
+    return this.request({ method: 'PUT', path: `/queues/${encodeURIComponent(queueId)}/members/${encodeURIComponent(userId)}`, schema: MembershipResponseSchema });
+  }
+  removeQueueMember(queueId: string, userId: string) {
+    return this.request({ method: 'DELETE', path: `/queues/${encodeURIComponent(queueId)}/members/${encodeURIComponent(userId)}`, schema: MembershipResponseSchema });
+  }
+}
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

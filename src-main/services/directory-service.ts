@@ -1,0 +1,192 @@
+/**
+ * Users, queues and extensions as the console sees them: reads come from the cache (online or
+ * offline, C1), writes go to the platform and the answers are written back to the cache at once.
+ */
+import type { User } from '../../src-shared/domain';
+import type { SearchUsersInput, SearchUsersOutput, UserRow } from '../../src-shared/ipc-contract';
+import { computeReadiness } from '../../src-shared/domain';
+import { StaleVersionDetailsSchema, type CreateQueueRequest, type CreateUserRequest, type UserChanges } from '../../src-shared/platform-api';
+import { ServiceError, isUnreachable } from '../errors';
+import type { ConsoleCache } from '../cache/console-cache';
+import type { EventBus } from '../events/event-bus';
+import { PlatformError } from '../platform/platform-error';
+import { newIdempotencyKey, type PlatformClient } from '../platform/platform-client';
+
+export interface DirectoryServiceOptions {
+  client: PlatformClient;
+  cache: ConsoleCache;
+  events: EventBus;
+  accountId: () => string;
+}
+
+/** An edit of an existing user (R3, R4). */
+export interface SaveUserInput {
+  id: string;
+  baseVersion: number;
+  changes: UserChanges;
+  confirmQueueLogout: boolean;
+}
+
+const toRow = (user: User): UserRow => ({ ...user, readiness: computeReadiness(user) });
+
+/** Reads and writes of the directory. */
+export class DirectoryService {
+  constructor(private readonly opts: DirectoryServiceOptions) {}
+
+  private cacheUsers(users: User[]): void {
+    this.opts.cache.upsertUsers(this.opts.accountId(), users);
+    this.opts.events.emit('onDidChangeData', { kinds: ['users'] });
+  }
+
+  /** Search and filters over the cache (works offline). */
+  searchUsers(input: SearchUsersInput): SearchUsersOutput {
+    return this.opts.cache.searchUsers(this.opts.accountId(), input);
+  }
+
+  /** A fresh user from the platform, or the cached one marked stale when offline. */
+  async getUser(id: string): Promise<{ user: UserRow; stale: boolean }> {
+    const accountId = this.opts.accountId();
+    try {
+      const { user } = await this.opts.client.getUser(id);
+      this.opts.cache.upsertUsers(accountId, [user]);
+      return { user: toRow(user), stale: false };
+    } catch (err) {
+      if (err instanceof PlatformError && err.code === 'not_found') {
+        this.opts.cache.deleteUsers(accountId, [id]);
+        throw err;
+      }
+      if (!isUnreachable(err)) throw err;
+      const cached = this.opts.cache.getUser(accountId, id);
+      if (!cached) throw new ServiceError('not_found');
+      return { user: toRow(cached), stale: true };
+    }
+  }
+
+  /**
+   * Saves an edit with `If-Match` from the version it started from. The request carries one
+   * idempotency key; if the connection dropped after the platform applied it and the retry then
+   * meets our own new version, that is our change, not a conflict. A real conflict answers
+   * `stale_version` with the server's current user and the cached base.
+   */
+  async saveUser(input: SaveUserInput) {
+    const accountId = this.opts.accountId();
+    const key = newIdempotencyKey();
+    let transportFailed = false;
+    try {
+      const result = await this.opts.client.updateUser(
+        { id: input.id, version: input.baseVersion },
+        { ...input.changes, confirmQueueLogout: input.confirmQueueLogout },
+        key,
+        () => (transportFailed = true),
+      );
+      this.cacheUsers([result.user]);
+      return result;
+    } catch (err) {
+      if (err instanceof PlatformError && err.code === 'stale_version') {
+        const details = StaleVersionDetailsSchema.safeParse(err.details);
+        if (details.success) {
+          const current = details.data.current;
+          this.cacheUsers([current]);
+          if (transportFailed && current.version === input.baseVersion + 1 && matchesChanges(current, input.changes)) {
+            return { user: current, loggedOutQueues: [] };
+          }
+          const base = this.opts.cache.getUser(accountId, input.id);
+          throw new ServiceError('stale_version', err.message, { details: { current, base: base && base.version === input.baseVersion ? base : null } });
+        }
+      }
+      throw err;
+    }
+  }
+
+  async createUser(input: CreateUserRequest) {
+    const result = await this.opts.client.createUser(input, newIdempotencyKey());
+    this.cacheUsers([result.user]);
+    if (result.extension) await this.refreshExtensions();
+    return result;
+  }
+
+  resetPassword(id: string) {
+    return this.opts.client.resetPassword(id, newIdempotencyKey());
+  }
+
+  async setPassword(input: { id: string; password: string; passwordConfirmation: string }) {
+    const { user } = await this.opts.client.setPassword(input.id, { password: input.password, passwordConfirmation: input.passwordConfirmation });
+    this.cacheUsers([user]);
+    return { user };
+  }
+
+  getUserAudit(id: string) {
+    return this.opts.client.userAudit(id);
+  }
+
+  getUserQueueSessions(id: string) {
+    return this.opts.client.userQueueSessions(id);
+  }
+
+  listExtensions() {
+    return { items: this.opts.cache.listExtensions(this.opts.accountId()) };
+  }
+
+  async assignExtension(userId: string, extensionId: string) {
+    const { user } = await this.opts.client.assignExtension(userId, extensionId);
+    this.cacheUsers([user]);
+    await this.refreshExtensions();
+    return { user };
+  }
+
+  async releaseExtension(userId: string) {
+    const { user } = await this.opts.client.releaseExtension(userId);
+    this.cacheUsers([user]);
+    await this.refreshExtensions();
+    return { user };
+  }
+
+  listQueues() {
+    return { items: this.opts.cache.listQueues(this.opts.accountId()) };
+  }
+
+  async createQueue(input: CreateQueueRequest) {
+    const { queue } = await this.opts.client.createQueue(input, newIdempotencyKey());
+    this.opts.cache.upsertQueue(this.opts.accountId(), queue);
+    this.opts.events.emit('onDidChangeData', { kinds: ['queues'] });
+    return { queue };
+  }
+
+  async addQueueMember(queueId: string, userId: string) {
+    const result = await this.opts.client.addQueueMember(queueId, userId);
+    this.applyMembership(result.queue, result.user);
+    return result;
+  }
+
+  async removeQueueMember(queueId: string, userId: string) {
+    const result = await this.opts.client.removeQueueMember(queueId, userId);
+    this.applyMembership(result.queue, result.user);
+    return result;
+  }
+
+  private applyMembership(queue: Parameters<ConsoleCache['upsertQueue']>[1], user: User): void {
+    const accountId = this.opts.accountId();
+    this.opts.cache.upsertQueue(accountId, queue);
+    this.opts.cache.upsertUsers(accountId, [user]);
+    this.opts.events.emit('onDidChangeData', { kinds: ['users', 'queues'] });
+  }
+
+  private async refreshExtensions(): Promise<void> {
+    try {
+      const { items } = await this.opts.client.listExtensions();
+      this.opts.cache.replaceExtensions(this.opts.accountId(), items);
+      this.opts.events.emit('onDidChangeData', { kinds: ['extensions'] });
+    } catch {
+      // The write succeeded; the next sync refreshes extensions anyway.
+    }
+  }
+}
+
+function matchesChanges(user: User, changes: UserChanges): boolean {
+  return Object.entries(changes).every(([field, value]) => {
+    if (value === undefined) return true;
+    const actual = user[field as keyof User];
+    // The platform may normalize text (trim, lower-case e-mail).
+    return typeof value === 'string' && typeof actual === 'string' ? value.trim().toLowerCase() === actual.trim().toLowerCase() : actual === value;
+  });
+}

@@ -1,0 +1,154 @@
+/**
+ * C2: keeps the cache in step with the platform. The first sync of an account pages through every
+ * user; later ones ask only for changes `since` the stored cursor (tombstones delete). Runs on a
+ * timer and on demand, writes each page in one transaction, refreshes queues and extensions, and
+ * reports progress through `onDidChangeSyncStatus`.
+ */
+import type { ApiError } from '../../src-shared/errors';
+import type { SyncStatus } from '../../src-shared/ipc-contract';
+import { ServiceError, isUnreachable } from '../errors';
+import type { ConsoleCache } from '../cache/console-cache';
+import type { EventBus } from '../events/event-bus';
+import type { PlatformClient } from '../platform/platform-client';
+import type { ConnectionMonitor } from './connection-monitor';
+
+export interface SyncServiceOptions {
+  client: PlatformClient;
+  cache: ConsoleCache;
+  events: EventBus;
+  connection: ConnectionMonitor;
+  /** The signed-in account, or null. */
+  accountId: () => string | null;
+  now: () => Date;
+  /** Delay between background syncs (default 60 s; 0 disables the timer). */
+  intervalMs?: number;
+  /** Users per page (default 500). */
+  pageSize?: number;
+  /** Turns an error into the contract's shape (messages in the console's locale). */
+  toApiError: (err: unknown) => ApiError;
+}
+
+/** Pulls users, queues and extensions into the cache. */
+export class SyncService {
+  private state: SyncStatus['state'] = 'idle';
+  private progress: SyncStatus['progress'] = null;
+  private lastError: ApiError | null = null;
+  private running: Promise<SyncStatus> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private disposed = false;
+
+  constructor(private readonly opts: SyncServiceOptions) {}
+
+  /** The current status (for `getSyncStatus` and the events). */
+  status(): SyncStatus {
+    const accountId = this.opts.accountId();
+    const { connection, cache } = this.opts;
+    return {
+      state: this.state,
+      online: connection.online,
+      lastSyncAt: accountId ? cache.getSyncState(accountId).lastSyncAt : null,
+      offlineSince: connection.offlineSince,
+      userCount: accountId ? cache.countUsers(accountId) : 0,
+      progress: this.progress,
+      lastError: this.lastError,
+    };
+  }
+
+  /** Starts the background timer (after sign-in) and runs a first sync. */
+  start(): void {
+    this.stopTimer();
+    const interval = this.opts.intervalMs ?? 60_000;
+    if (interval > 0 && !this.disposed) {
+      this.timer = setInterval(() => {
+        if (this.opts.connection.online) void this.syncNow().catch(() => undefined);
+      }, interval);
+      this.timer.unref?.();
+    }
+    void this.syncNow().catch(() => undefined);
+  }
+
+  /** Stops the timer (sign-out). A running sync finishes its current page. */
+  stop(): void {
+    this.stopTimer();
+  }
+
+  /** Runs a sync now, or joins the one already running. Resolves with the final status. */
+  syncNow(): Promise<SyncStatus> {
+    if (!this.opts.accountId()) return Promise.reject(new ServiceError('not_signed_in'));
+    this.running ??= this.run().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  private async run(): Promise<SyncStatus> {
+    const accountId = this.opts.accountId();
+    if (!accountId) throw new ServiceError('not_signed_in');
+    const { cache, client } = this.opts;
+    const start = cache.getSyncState(accountId);
+    const phase = start.cursor === null ? 'full' : 'delta';
+    this.state = 'syncing';
+    this.progress = { phase, done: 0, total: null };
+    this.lastError = null;
+    this.emitStatus();
+    try {
+      let cursor = start.cursor;
+      const seen = phase === 'full' ? new Set<string>() : null;
+      let changed = false;
+      for (;;) {
+        const page = await client.listUsers({ ...(cursor ? { since: cursor } : {}), limit: this.opts.pageSize ?? 500 });
+        if (this.opts.accountId() !== accountId) throw new ServiceError('cancelled', 'session changed during sync');
+        cursor = page.cursor;
+        cache.db.transaction(() => {
+          cache.upsertUsers(accountId, page.items);
+          cache.deleteUsers(accountId, page.deletedIds);
+          // A full sync commits its cursor only at the end, so an interrupted one starts over.
+          if (phase === 'delta') cache.setSyncState(accountId, { cursor, lastSyncAt: start.lastSyncAt });
+        })();
+        for (const u of page.items) seen?.add(u.id);
+        changed ||= page.items.length > 0 || page.deletedIds.length > 0;
+        this.progress = { phase, done: (this.progress?.done ?? 0) + page.items.length, total: null };
+        this.emitStatus();
+        if (!page.hasMore) break;
+      }
+      if (seen) {
+        // Users cached earlier but absent from a full listing were deleted meanwhile.
+        const gone = cache.userIds(accountId).filter((id) => !seen.has(id));
+        cache.deleteUsers(accountId, gone);
+        changed ||= gone.length > 0;
+      }
+      const [queues, extensions] = await Promise.all([client.listQueues(), client.listExtensions()]);
+      cache.db.transaction(() => {
+        cache.replaceQueues(accountId, queues.items);
+        cache.replaceExtensions(accountId, extensions.items);
+        cache.setSyncState(accountId, { cursor, lastSyncAt: this.opts.now().toISOString() });
+      })();
+      this.state = 'idle';
+      this.progress = null;
+      this.opts.events.emit('onDidChangeData', { kinds: changed ? ['users', 'queues', 'extensions'] : ['queues', 'extensions'] });
+    } catch (err) {
+      this.state = 'error';
+      this.progress = null;
+      this.lastError = isUnreachable(err) ? this.opts.toApiError(new ServiceError('offline')) : this.opts.toApiError(err);
+    }
+    const status = this.status();
+    this.emitStatus();
+    return status;
+  }
+
+  private emitStatus(): void {
+    if (!this.disposed) this.opts.events.emit('onDidChangeSyncStatus', this.status());
+  }
+
+  private stopTimer(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** Stops for good and waits for a running sync. */
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    this.stopTimer();
+    await this.running?.catch(() => undefined);
+  }
+}
