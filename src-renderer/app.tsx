@@ -1,6 +1,6 @@
 /** The renderer's root: loads the session, keeps i18n in sync with the chosen language (C5), and
  * shows the sign-in screen or the signed-in frame. */
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { I18nextProvider, useTranslation } from 'react-i18next';
 import { errorMessage } from '../src-shared/errors';
 import { AppFrame } from './features/shell/app-frame';
@@ -35,9 +35,11 @@ function Root() {
     return off;
   }, [load, subscribe]);
 
-  // A new session starts on the users list.
+  // After signing out, the next session starts on the users list.
+  const wasSignedIn = useRef(false);
   useEffect(() => {
-    if (!signedIn) useNavigationStore.getState().go({ screen: 'users' });
+    if (wasSignedIn.current && !signedIn) useNavigationStore.getState().go({ screen: 'users' });
+    wasSignedIn.current = signedIn;
   }, [signedIn]);
 
   if (phase === 'loading') {

@@ -33,7 +33,7 @@ export function SyncStatusBar() {
     <div className="sync-status" aria-label={t('sync.label')} role="group">
       <span role="status" className="sync-text">
         {text}
-        {status ? <span className="muted"> · {t('sync.users', { count: status.userCount })}</span> : null}
+        {status ? <span className="muted"> · {t('sync.users', { count: status.userCount, n: status.userCount.toLocaleString(locale) })}</span> : null}
       </span>
       {syncing && progress?.total ? <progress max={progress.total} value={progress.done} aria-label={t('sync.syncing')} /> : null}
       {failure ? (

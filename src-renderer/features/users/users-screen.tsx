@@ -7,6 +7,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { PROFILES, type Profile } from '../../../src-shared/domain';
 import type { UserFilters, UserRow } from '../../../src-shared/ipc-contract';
+import { useLocale } from '../../ui/format';
 import { ErrorNotice, Reason } from '../../ui/notice';
 import { useAccess } from '../session/access';
 import { useSessionStore } from '../session/session-store';
@@ -21,6 +22,7 @@ const SEARCH_DEBOUNCE_MS = 200;
 /** The users screen. */
 export function UsersScreen() {
   const { t } = useTranslation();
+  const locale = useLocale();
   const { query, filters, total, error, setQuery, search } = useUsersStore();
   const go = useNavigationStore((s) => s.go);
   const profile = useSessionStore((s) => s.session?.user?.profile ?? null);
@@ -62,7 +64,7 @@ export function UsersScreen() {
           <input id={searchId} type="search" value={query} placeholder={t('users.searchPlaceholder')} onChange={(e) => setQuery(e.target.value)} />
         </div>
         <span className="count" role="status">
-          {total === null ? t('app.loading') : t('users.count', { count: total })}
+          {total === null ? t('app.loading') : t('users.count', { count: total, n: total.toLocaleString(locale) })}
         </span>
       </div>
       <UserFiltersBar />

@@ -1,0 +1,87 @@
+// @vitest-environment jsdom
+import { cleanup, screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SELF_MANAGED_MESSAGE_PT } from '../../../../../src-shared/errors';
+import type { ProvidersResponse } from '../../../../../src-shared/platform-api';
+import { makeUser, sessionFor } from '../../fake-console-api';
+import { renderApp } from '../../render-app';
+
+afterEach(cleanup);
+
+const signedOut = { ...sessionFor(makeUser()), status: 'signedOut' as const, user: null, account: null };
+const providers = (over: Partial<ProvidersResponse> = {}): ProvidersResponse => ({
+  account: { slug: 'demo', name: 'Demo' },
+  password: true,
+  microsoft: null,
+  selfManaged: false,
+  ...over,
+});
+
+describe('sign-in screen', () => {
+  it('signs in with account, login and password and lands on Configurações > Usuários', async () => {
+    const admin = makeUser({ name: 'Ana Admin', profile: 'administrator' });
+    const { callsOf } = renderApp({
+      session: signedOut,
+      users: [admin],
+      handlers: { getProviders: () => providers(), signIn: () => sessionFor(admin) },
+    });
+    const user = userEvent.setup();
+    await user.type(await screen.findByLabelText('Conta'), 'demo');
+    await user.type(screen.getByLabelText('Login'), 'admin');
+    await user.type(screen.getByLabelText('Senha'), 'Omni2026demo');
+    await user.click(screen.getByRole('button', { name: 'Entrar' }));
+    await screen.findByText('Configurações > Usuários');
+    expect(callsOf('signIn')).toEqual([{ account: 'demo', login: 'admin', password: 'Omni2026demo' }]);
+  });
+
+  it('shows a clear error for wrong credentials and stays on the form', async () => {
+    renderApp({ session: signedOut, handlers: { getProviders: () => providers(), signIn: () => ({ code: 'invalid_credentials', message: 'x' }) } });
+    const user = userEvent.setup();
+    await user.type(await screen.findByLabelText('Conta'), 'demo');
+    await user.type(screen.getByLabelText('Login'), 'admin');
+    await user.type(screen.getByLabelText('Senha'), 'errada');
+    await user.click(screen.getByRole('button', { name: 'Entrar' }));
+    expect((await screen.findByRole('alert')).textContent).toBe('Conta, login ou senha inválidos.');
+  });
+
+  it('refuses an empty form without calling main', async () => {
+    const { callsOf } = renderApp({ session: signedOut });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'Entrar' }));
+    expect((await screen.findByRole('alert')).textContent).toBe('Preencha conta, login e senha.');
+    expect(callsOf('signIn')).toHaveLength(0);
+  });
+
+  it('R11: a self-managed account shows the Microsoft button and answers "Esqueci minha senha" with the R11 message', async () => {
+    const microsoft = { authority: 'https://login.example/t/v2.0', tenantId: 't', clientId: 'c', scopes: ['api://c/.default'] };
+    const { callsOf } = renderApp({ session: signedOut, handlers: { getProviders: () => providers({ microsoft, selfManaged: true }) } });
+    const user = userEvent.setup();
+    await user.type(await screen.findByLabelText('Conta'), 'contoso');
+    expect(await screen.findByRole('button', { name: 'Entrar com Microsoft' }, { timeout: 2000 })).toBeTruthy();
+    await user.click(screen.getByRole('button', { name: 'Esqueci minha senha' }));
+    expect(screen.getByText(SELF_MANAGED_MESSAGE_PT)).toBeTruthy();
+    expect(callsOf('forgotPassword')).toHaveLength(0);
+  });
+
+  it('R5: "Esqueci minha senha" sends the reset link request for a password account', async () => {
+    const { callsOf } = renderApp({ session: signedOut, handlers: { getProviders: () => providers(), forgotPassword: () => ({ ok: true as const }) } });
+    const user = userEvent.setup();
+    await user.type(await screen.findByLabelText('Conta'), 'demo');
+    await user.type(screen.getByLabelText('Login'), 'bruno');
+    expect(screen.queryByRole('button', { name: 'Entrar com Microsoft' })).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Esqueci minha senha' }));
+    await user.click(screen.getByRole('button', { name: 'Enviar link' }));
+    await screen.findByText('Se o login existir, um link de redefinição foi enviado para o e-mail cadastrado.');
+    expect(callsOf('forgotPassword')).toEqual([{ account: 'demo', login: 'bruno' }]);
+  });
+
+  it('C5: switching to English translates the screen and persists the choice', async () => {
+    const { callsOf } = renderApp({ session: signedOut });
+    const user = userEvent.setup();
+    await user.selectOptions(await screen.findByLabelText('Idioma'), 'en');
+    expect(await screen.findByRole('button', { name: 'Sign in' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Forgot my password' })).toBeTruthy();
+    expect(callsOf('setSettings')).toEqual([{ locale: 'en' }]);
+  });
+});

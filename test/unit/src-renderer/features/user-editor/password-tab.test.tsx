@@ -1,0 +1,55 @@
+// @vitest-environment jsdom
+import { cleanup, screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it } from 'vitest';
+import { makeUser, sessionFor } from '../../fake-console-api';
+import { renderApp } from '../../render-app';
+
+afterEach(cleanup);
+
+describe('Senha tab', () => {
+  it('R9: checks the policy and the confirmation before sending, then reports the temporary password', async () => {
+    const admin = makeUser({ profile: 'administrator' });
+    const agent = makeUser({ login: 'carla', name: 'Carla' });
+    const { callsOf } = renderApp({
+      session: sessionFor(admin),
+      users: [admin, agent],
+      route: { screen: 'user', id: agent.id, tab: 'password' },
+      handlers: { setPassword: () => ({ user: { ...agent, passwordSet: true, mustChangePassword: true, version: 2 } }) },
+    });
+    const user = userEvent.setup();
+    expect(await screen.findByText(/Esta é uma senha temporária/)).toBeTruthy();
+    await user.type(screen.getByLabelText('Nova senha'), 'curta1');
+    await user.type(screen.getByLabelText('Confirme a nova senha'), 'outra');
+    await user.click(screen.getByRole('button', { name: 'Definir senha' }));
+    expect(screen.getByText(/A senha não atende à política/)).toBeTruthy();
+    expect(screen.getByText('As senhas não conferem.')).toBeTruthy();
+    expect(callsOf('setPassword')).toHaveLength(0);
+
+    await user.clear(screen.getByLabelText('Nova senha'));
+    await user.clear(screen.getByLabelText('Confirme a nova senha'));
+    await user.type(screen.getByLabelText('Nova senha'), 'Temporaria2026');
+    await user.type(screen.getByLabelText('Confirme a nova senha'), 'Temporaria2026');
+    await user.click(screen.getByRole('button', { name: 'Definir senha' }));
+    await screen.findByText('Senha definida. O usuário foi avisado por e-mail e deverá alterá-la no próximo login.');
+    expect(callsOf('setPassword')).toEqual([{ id: agent.id, password: 'Temporaria2026', passwordConfirmation: 'Temporaria2026' }]);
+    expect(screen.getByText('O usuário deve trocar a senha no próximo login.')).toBeTruthy();
+  });
+
+  it('R9: a platform policy refusal is shown on the field', async () => {
+    const admin = makeUser({ profile: 'administrator' });
+    const agent = makeUser({ login: 'dora' });
+    renderApp({
+      session: sessionFor(admin),
+      users: [admin, agent],
+      route: { screen: 'user', id: agent.id, tab: 'password' },
+      handlers: { setPassword: () => ({ code: 'password_policy', message: 'x', fieldErrors: { password: ['password_policy'] } }) },
+    });
+    const user = userEvent.setup();
+    await user.type(await screen.findByLabelText('Nova senha'), 'Valida123456');
+    await user.type(screen.getByLabelText('Confirme a nova senha'), 'Valida123456');
+    await user.click(screen.getByRole('button', { name: 'Definir senha' }));
+    expect((await screen.findAllByText(/A senha não atende à política/)).length).toBeGreaterThan(0);
+    expect(screen.queryByText(/Senha definida\. O usuário/)).toBeNull();
+  });
+});

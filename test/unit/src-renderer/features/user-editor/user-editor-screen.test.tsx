@@ -1,0 +1,164 @@
+// @vitest-environment jsdom
+import { cleanup, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SELF_MANAGED_MESSAGE_PT } from '../../../../../src-shared/errors';
+import { makeUser, sessionFor } from '../../fake-console-api';
+import { renderApp } from '../../render-app';
+
+const R4_TEXT = 'Você editou o usuário. Ao confirmar esta edição, o sistema realizará o logout do usuário na(s) fila(s). Deseja confirmar?';
+
+afterEach(cleanup);
+
+function setup(opts: { profile?: 'administrator' | 'supervisor' | 'support'; online?: boolean; selfManaged?: boolean; handlers?: Parameters<typeof renderApp>[0]['handlers'] } = {}) {
+  const admin = makeUser({ name: 'Ana Admin', profile: opts.profile ?? 'administrator', webrtcEnabled: true });
+  const agent = makeUser({ name: 'Bruno Agente', login: 'bruno', selfManaged: opts.selfManaged ?? false });
+  const fake = renderApp({
+    session: sessionFor(admin, { online: opts.online ?? true }),
+    users: [admin, agent],
+    route: { screen: 'user', id: agent.id, tab: 'data' },
+    handlers: opts.handlers,
+  });
+  return { ...fake, admin, agent, user: userEvent.setup() };
+}
+
+describe('user editor', () => {
+  it('R3: omnichannel without WebRTC shows the error on the field and Save sends nothing', async () => {
+    const { user, callsOf } = setup();
+    const omni = await screen.findByLabelText('Habilitar agente para uso omnichannel');
+    expect(screen.getByRole('group', { name: 'Opções da tela do Atendente' })).toBeTruthy();
+    await user.click(omni);
+    const alert = await screen.findByText('Habilite o WebRTC para habilitar o agente para uso omnichannel.');
+    expect(alert.getAttribute('role')).toBe('alert');
+    expect(omni.getAttribute('aria-invalid')).toBe('true');
+    await user.click(screen.getByRole('button', { name: 'Salvar' }));
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+    expect(callsOf('saveUser')).toHaveLength(0);
+    // Enabling WebRTC clears the error.
+    await user.click(screen.getByLabelText('Habilitar WebRTC'));
+    expect(screen.queryByText('Habilite o WebRTC para habilitar o agente para uso omnichannel.')).toBeNull();
+  });
+
+  it('R4: Save shows the exact dialog; Não keeps the edits and sends nothing', async () => {
+    const { user, callsOf } = setup();
+    await user.click(await screen.findByLabelText('Habilitar WebRTC'));
+    await user.click(screen.getByLabelText('Habilitar agente para uso omnichannel'));
+    await user.click(screen.getByRole('button', { name: 'Salvar' }));
+    const dialog = await screen.findByRole('alertdialog');
+    expect(within(dialog).getByText(R4_TEXT)).toBeTruthy();
+    await user.click(within(dialog).getByRole('button', { name: 'Não' }));
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+    expect((screen.getByLabelText('Habilitar WebRTC') as HTMLInputElement).checked).toBe(true);
+    expect((screen.getByLabelText('Habilitar agente para uso omnichannel') as HTMLInputElement).checked).toBe(true);
+    expect(callsOf('saveUser')).toHaveLength(0);
+  });
+
+  it('R4: Sim saves with confirmQueueLogout and shows the queues the platform logged the user out of', async () => {
+    const { user, callsOf, agent } = setup({
+      handlers: {
+        saveUser: ({ changes }) => ({
+          user: { ...makeUser({ id: 'x' }), ...changes, id: agent.id, name: agent.name, login: agent.login, version: 2 },
+          loggedOutQueues: [
+            { queueId: 'q1', queueName: 'Suporte Voz', kind: 'voice' },
+            { queueId: 'q2', queueName: 'WhatsApp Vendas', kind: 'chat' },
+          ],
+        }),
+      },
+    });
+    await user.click(await screen.findByLabelText('Habilitar WebRTC'));
+    await user.click(screen.getByLabelText('Habilitar agente para uso omnichannel'));
+    await user.click(screen.getByRole('button', { name: 'Salvar' }));
+    await user.click(within(await screen.findByRole('alertdialog')).getByRole('button', { name: 'Sim' }));
+    await screen.findByText(/Logout realizado nas filas: Suporte Voz, WhatsApp Vendas\./);
+    expect(callsOf('saveUser')).toEqual([
+      { id: agent.id, baseVersion: 1, changes: { webrtcEnabled: true, omnichannelEnabled: true }, confirmQueueLogout: true },
+    ]);
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+  });
+
+  it('R4: a platform refusal (webrtc_required) is shown on the field, nothing claimed saved', async () => {
+    const { user } = setup({ handlers: { saveUser: () => ({ code: 'webrtc_required', message: 'x', fieldErrors: { omnichannelEnabled: ['webrtc_required'] } }) } });
+    await user.type(await screen.findByLabelText('Nome'), ' Jr');
+    await user.click(screen.getByRole('button', { name: 'Salvar' }));
+    await user.click(within(await screen.findByRole('alertdialog')).getByRole('button', { name: 'Sim' }));
+    await screen.findByText('Habilite o WebRTC para habilitar o agente para uso omnichannel.', { selector: '.field-error' });
+    expect(screen.queryByText('Usuário salvo pela plataforma.', { exact: false })).toBeNull();
+  });
+
+  it('stale_version shows both versions; Reaplicar keeps my edit on the new version, Recarregar drops it', async () => {
+    const { user, agent, callsOf } = setup({
+      handlers: {
+        saveUser: () => ({ code: 'stale_version', message: 'stale', details: { current: { ...agent, email: 'novo@example.com', version: 5 } } }),
+      },
+    });
+    const name = await screen.findByLabelText('Nome');
+    await user.clear(name);
+    await user.type(name, 'Bruno Silva');
+    await user.click(screen.getByRole('button', { name: 'Salvar' }));
+    await user.click(within(await screen.findByRole('alertdialog')).getByRole('button', { name: 'Sim' }));
+    const conflict = await screen.findByRole('dialog', { name: 'Outra pessoa salvou este usuário antes' });
+    expect(within(conflict).getByText('novo@example.com')).toBeTruthy();
+    expect(within(conflict).getByText('Bruno Silva')).toBeTruthy();
+    await user.click(within(conflict).getByRole('button', { name: 'Reaplicar minhas alterações' }));
+    expect((screen.getByLabelText('Nome') as HTMLInputElement).value).toBe('Bruno Silva');
+    expect((screen.getByLabelText('E-mail') as HTMLInputElement).value).toBe('novo@example.com');
+    // The next save is based on the server's version 5.
+    await user.click(screen.getByRole('button', { name: 'Salvar' }));
+    await user.click(within(await screen.findByRole('alertdialog')).getByRole('button', { name: 'Sim' }));
+    await screen.findByRole('dialog', { name: 'Outra pessoa salvou este usuário antes' });
+    expect(callsOf('saveUser')[1]).toMatchObject({ baseVersion: 5, changes: { name: 'Bruno Silva' } });
+    await user.click(screen.getByRole('button', { name: 'Recarregar' }));
+    expect((screen.getByLabelText('Nome') as HTMLInputElement).value).toBe(agent.name);
+  });
+
+  it('R5: Ações > Redefinir senha confirms where the email went', async () => {
+    const { user, agent, callsOf } = setup({ handlers: { resetPassword: () => ({ sentTo: 'bruno@example.com', expiresAt: '2026-01-03T10:00:00.000Z' }) } });
+    await user.click(await screen.findByRole('button', { name: /Ações/ }));
+    await user.click(screen.getByRole('menuitem', { name: /Redefinir senha/ }));
+    await screen.findByText(/E-mail de redefinição de senha enviado para o endereço cadastrado: bruno@example.com/);
+    expect(callsOf('resetPassword')).toEqual([{ id: agent.id }]);
+  });
+
+  it('R11: a self-managed user cannot get a reset; the menu and the Senha tab show the R11 message', async () => {
+    const { user, callsOf } = setup({ selfManaged: true });
+    await user.click(await screen.findByRole('button', { name: /Ações/ }));
+    const item = screen.getByRole('menuitem', { name: /Redefinir senha/ });
+    expect(item.getAttribute('aria-disabled')).toBe('true');
+    expect(within(item).getByText(SELF_MANAGED_MESSAGE_PT)).toBeTruthy();
+    await user.click(item);
+    expect(callsOf('resetPassword')).toHaveLength(0);
+    await user.keyboard('{Escape}');
+    await user.click(screen.getByRole('tab', { name: 'Senha' }));
+    expect((screen.getByLabelText('Nova senha') as HTMLInputElement).disabled).toBe(true);
+    expect(screen.getAllByText(SELF_MANAGED_MESSAGE_PT).length).toBeGreaterThan(0);
+  });
+
+  it('R2: a supervisor sees the user read-only with the reason', async () => {
+    const { user } = setup({ profile: 'supervisor' });
+    const name = (await screen.findByLabelText('Nome')) as HTMLInputElement;
+    expect(name.disabled).toBe(true);
+    expect((screen.getByLabelText('Habilitar WebRTC') as HTMLInputElement).disabled).toBe(true);
+    expect((screen.getByRole('button', { name: 'Salvar' }) as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getAllByText('Seu perfil (Supervisor) permite apenas consulta.').length).toBeGreaterThan(0);
+    await user.click(screen.getByRole('button', { name: /Ações/ }));
+    expect(screen.getByRole('menuitem', { name: /Redefinir senha/ }).getAttribute('aria-disabled')).toBe('true');
+  });
+
+  it('C1: offline, every write is disabled with the reason', async () => {
+    setup({ online: false });
+    const name = (await screen.findByLabelText('Nome')) as HTMLInputElement;
+    expect(name.disabled).toBe(true);
+    expect(screen.getAllByText('Sem conexão com a plataforma: alterações estão desabilitadas.').length).toBeGreaterThan(0);
+    expect(screen.getByRole('alert', { name: '' }).textContent).toMatch(/Sem conexão com a plataforma desde/);
+  });
+
+  it('R7: the checklist shows what is missing and links to where it is fixed', async () => {
+    const { user } = setup();
+    const panel = await screen.findByRole('complementary', { name: 'Prontidão do atendente' });
+    expect(within(panel).getByText('Ainda não é um agente: faltam etapas.')).toBeTruthy();
+    await user.click(within(panel).getByRole('button', { name: 'Resolver: Ramal associado' }));
+    expect(screen.getByRole('tab', { name: 'Ramal' }).getAttribute('aria-selected')).toBe('true');
+    await user.click(within(panel).getByRole('button', { name: 'Resolver: WebRTC habilitado' }));
+    await waitFor(() => expect(document.activeElement?.id).toBe('editor-webrtcEnabled'));
+  });
+});

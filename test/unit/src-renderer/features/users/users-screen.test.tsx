@@ -1,0 +1,72 @@
+// @vitest-environment jsdom
+import { cleanup, screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { User } from '../../../../../src-shared/domain';
+import { makeUser, rowOf, sessionFor } from '../../fake-console-api';
+import { renderApp } from '../../render-app';
+
+afterEach(cleanup);
+beforeAll(() => {
+  // jsdom has no layout: give the table's scroll element a size so the virtualizer renders rows.
+  Object.defineProperty(HTMLElement.prototype, 'clientHeight', { configurable: true, get: () => 600 });
+  Object.defineProperty(HTMLElement.prototype, 'clientWidth', { configurable: true, get: () => 1200 });
+  HTMLElement.prototype.scrollTo = function scrollTo() {};
+});
+
+function many(n: number): User[] {
+  return Array.from({ length: n }, (_, i) => makeUser({ name: `Pessoa ${String(i).padStart(6, '0')}`, login: `p${i}` }));
+}
+
+describe('users screen', () => {
+  it('pages through 100 000 users without asking for them all, and searches as you type', async () => {
+    const users = many(100_000);
+    const { callsOf } = renderApp({
+      session: sessionFor(makeUser({ profile: 'administrator' })),
+      users,
+      handlers: {
+        searchUsers: ({ query = '', offset = 0, limit = 100 }) => {
+          const hits = query ? users.filter((u) => u.name.includes(query)) : users;
+          return { total: hits.length, items: hits.slice(offset, offset + limit).map(rowOf) };
+        },
+      },
+    });
+    expect(await screen.findByText('100.000 usuários')).toBeTruthy();
+    expect(await screen.findByText('Pessoa 000000')).toBeTruthy();
+    expect(screen.getAllByRole('row').length).toBeLessThan(200);
+    expect(callsOf('searchUsers').every((c) => (c.limit ?? 0) <= 100)).toBe(true);
+    const user = userEvent.setup();
+    await user.type(screen.getByLabelText('Buscar usuários'), '099999');
+    expect(await screen.findByText('1 usuário')).toBeTruthy();
+    expect(await screen.findByText('Pessoa 099999')).toBeTruthy();
+  });
+
+  it('keyboard: arrows move the active row and Enter opens the editor', async () => {
+    const users = many(5);
+    renderApp({ session: sessionFor(makeUser({ profile: 'administrator' })), users });
+    const grid = await screen.findByRole('grid', { name: 'Lista de usuários' });
+    await screen.findByText('Pessoa 000000');
+    const user = userEvent.setup();
+    grid.focus();
+    await user.keyboard('{ArrowDown}{ArrowDown}');
+    await waitFor(() => expect(document.getElementById(grid.getAttribute('aria-activedescendant') ?? '')?.textContent).toContain('Pessoa 000002'));
+    await user.keyboard('{Enter}');
+    expect(await screen.findByRole('heading', { level: 1, name: 'Pessoa 000002' })).toBeTruthy();
+  });
+
+  it('filters go to searchUsers', async () => {
+    const { callsOf } = renderApp({ session: sessionFor(makeUser({ profile: 'administrator' })), users: many(3) });
+    const user = userEvent.setup();
+    await user.selectOptions(await screen.findByLabelText('Omnichannel'), 'true');
+    await user.selectOptions(screen.getByLabelText('Perfil'), 'agent');
+    await waitFor(() => expect(callsOf('searchUsers').at(-1)?.filters).toEqual({ omnichannel: true, profile: 'agent' }));
+  });
+
+  it('C1: offline shows the banner with the data age and disables +Novo and sync with the reason', async () => {
+    renderApp({ session: sessionFor(makeUser({ profile: 'administrator' }), { online: false }), users: many(2) });
+    expect((await screen.findByText(/Sem conexão com a plataforma desde/)).textContent).toMatch(/Exibindo dados do cache de há/);
+    expect((screen.getByRole('button', { name: /\+Novo/ }) as HTMLButtonElement).disabled).toBe(true);
+    expect((screen.getByRole('button', { name: 'Sincronizar agora' }) as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByText('Sem conexão com a plataforma: alterações estão desabilitadas.')).toBeTruthy();
+  });
+});
