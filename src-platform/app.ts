@@ -1,0 +1,68 @@
+/**
+ * Builds the Fastify app: zod validation, OpenAPI, body limit, errors as `{ error }` bodies with
+ * shared codes (never a 5xx for malformed input), and the route modules of routes/index.ts.
+ */
+import fastifySwagger from '@fastify/swagger';
+import Fastify from 'fastify';
+import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { FieldErrors } from '../src-shared/errors';
+import { DomainError } from './domain/errors';
+import { errorBody, sendDomainError, type PlatformApp, type RouteDeps } from './routes/http';
+import { routeModules } from './routes/index';
+
+/** Largest accepted request body. */
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
+/** Creates the app with every route module registered (not listening yet). */
+export async function buildApp(deps: RouteDeps, options: { logger?: boolean } = {}): Promise<PlatformApp> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: BODY_LIMIT_BYTES,
+    // Reset links come from the configured public URL, so the Host header is never trusted.
+    trustProxy: false,
+    ajv: { customOptions: { removeAdditional: false } },
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+
+  // HTML forms (the reset page) post urlencoded bodies.
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES }, (_request, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(String(body))));
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    if (error instanceof DomainError) return sendDomainError(request, reply, error);
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const fieldErrors: FieldErrors = {};
+      for (const issue of error.validation) {
+        const params = issue.params as { keys?: string[] };
+        if (issue.keyword === 'unrecognized_keys' && Array.isArray(params.keys)) {
+          for (const key of params.keys) (fieldErrors[key] ??= []).push('unrecognized_key');
+          continue;
+        }
+        const field = issue.instancePath.replace(/^\//, '').replace(/\//g, '.') || '_';
+        (fieldErrors[field] ??= []).push(issue.keyword);
+      }
+      return reply.code(400).send(errorBody(request, 'validation_failed', { fieldErrors, details: { in: error.validationContext } }));
+    }
+    const status = typeof (error as { statusCode?: unknown }).statusCode === 'number' ? (error as { statusCode: number }).statusCode : 500;
+    if (status === 413) return reply.code(413).send(errorBody(request, 'payload_too_large'));
+    if (status === 429) return reply.code(429).send(errorBody(request, 'rate_limited'));
+    if (status >= 400 && status < 500) return reply.code(status).send(errorBody(request, 'malformed_request'));
+    request.log.error(error);
+    return reply.code(500).send({ error: { code: 'internal_error', message: 'Internal error' } });
+  });
+  app.setNotFoundHandler((request, reply) => reply.code(404).send(errorBody(request, 'not_found')));
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'Omniconsole platform API', version: '1.0.0', description: 'Contact-center platform REST API (R1–R11).' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  for (const register of routeModules) register(app, deps);
+  return app;
+}

@@ -1,0 +1,88 @@
+/**
+ * Password login (R2, R9, R11) and resolving a bearer token into an actor. Generic errors: an
+ * unknown account, login or wrong password all answer `invalid_credentials`.
+ */
+import type { SessionResponse } from '../../src-shared/platform-api';
+import type { Profile } from '../../src-shared/domain';
+import type { UserTable } from '../db/schema';
+import { findAccountBySlug, getAccount, isSelfManaged, toAccount } from '../domain/accounts';
+import type { Actor } from '../domain/actor';
+import type { PlatformContext } from '../domain/context';
+import { DomainError } from '../domain/errors';
+import { loadUser } from '../domain/users';
+import { DUMMY_HASH_PASSWORD } from './password-hasher';
+import { FailureLimiter } from './rate-limiter';
+import { createSession, findSession } from './sessions';
+
+/** Per-login and per-IP limits on failed logins. */
+export interface LoginLimits {
+  perLogin: FailureLimiter;
+  perIp: FailureLimiter;
+}
+
+/** 10 failures per login and 100 per IP in 15 minutes. */
+export function createLoginLimits(now: () => Date): LoginLimits {
+  return { perLogin: new FailureLimiter(10, 15 * 60_000, now), perIp: new FailureLimiter(100, 15 * 60_000, now) };
+}
+
+let dummyHash: Promise<string> | null = null;
+
+/**
+ * `POST /auth/login`. A support user may sign into any account (the slug is the acting account);
+ * everyone else only into their own. R11: a self-managed account refuses password login (422).
+ */
+export async function login(
+  ctx: PlatformContext,
+  limits: LoginLimits,
+  input: { account: string; login: string; password: string },
+  ip: string,
+): Promise<SessionResponse> {
+  const loginKey = `${input.account}\u0000${input.login.toLowerCase()}`;
+  const wait = Math.max(limits.perLogin.retryAfterSeconds(loginKey), limits.perIp.retryAfterSeconds(ip));
+  if (wait > 0) throw new DomainError('rate_limited', { headers: { 'retry-after': String(wait) }, details: { retryAfterSeconds: wait } });
+  const fail = (): never => {
+    limits.perLogin.fail(loginKey);
+    limits.perIp.fail(ip);
+    throw new DomainError('invalid_credentials');
+  };
+  const account = await findAccountBySlug(ctx.db, input.account);
+  let user: UserTable | undefined;
+  if (account) {
+    user = await ctx.db.selectFrom('users').selectAll().where('account_id', '=', account.id).where('login', '=', input.login).executeTakeFirst();
+    if (!user) {
+      // Support users sign into any account with their own login.
+      user = await ctx.db.selectFrom('users').selectAll().where('profile', '=', 'support').where('login', '=', input.login).orderBy('created_at').executeTakeFirst();
+    }
+  }
+  if (account && isSelfManaged(account) && user?.profile !== 'support') {
+    // R11: the account signs in with Microsoft; no password path exists for it.
+    throw new DomainError('self_managed_account');
+  }
+  if (!account || !user || !user.password_hash || user.active !== 1) {
+    dummyHash ??= ctx.passwords.hash(DUMMY_HASH_PASSWORD);
+    await ctx.passwords.verify(await dummyHash, input.password);
+    return fail();
+  }
+  if (!(await ctx.passwords.verify(user.password_hash, input.password))) return fail();
+  limits.perLogin.reset(loginKey);
+  const session = await createSession(ctx.db, { userId: user.id, accountId: account.id }, ctx.now());
+  return { ...session, user: await loadUser(ctx.db, user.account_id, user.id), account: toAccount(account) };
+}
+
+/** Resolves a bearer token into the acting user (401 when missing, unknown, expired or inactive). */
+export async function authenticate(ctx: PlatformContext, token: string | undefined): Promise<Actor> {
+  if (!token) throw new DomainError('unauthorized');
+  const session = await findSession(ctx.db, token, ctx.now());
+  const user = await ctx.db.selectFrom('users').selectAll().where('id', '=', session.userId).executeTakeFirst();
+  if (!user || user.active !== 1) throw new DomainError('unauthorized');
+  if (user.account_id !== session.accountId && user.profile !== 'support') throw new DomainError('unauthorized');
+  await getAccount(ctx.db, session.accountId);
+  return {
+    userId: user.id,
+    name: user.name,
+    profile: user.profile as Profile,
+    accountId: session.accountId,
+    homeAccountId: user.account_id,
+    mustChangePassword: user.must_change_password === 1,
+  };
+}

@@ -1,0 +1,60 @@
+/**
+ * `POST /api/v1/auth/microsoft` (R11, C3): exchanges an Entra access token for a platform session.
+ * Public route; failures count against the per-IP login limit like password failures.
+ */
+import { readFileSync } from 'node:fs';
+import type { JWTVerifyGetKey } from 'jose';
+import { MicrosoftLoginRequestSchema } from '../../../src-shared/platform-api';
+import { DomainError } from '../../domain/errors';
+import type { RouteModule } from '../../routes/http';
+import { signInWithMicrosoft } from './microsoft-sign-in';
+import { createEntraKeySource, type EntraKeySourceOptions } from './verify-entra-token';
+
+/** Options of {@link createMicrosoftAuthRoutes}. */
+export interface MicrosoftAuthRouteOptions {
+  /**
+   * Extra trusted CA (PEM) for the authority's HTTPS endpoints, read when a key source is built. The
+   * default reads the file named by `OMNICONSOLE_MICROSOFT_CA_FILE` (a local test provider, or a
+   * corporate TLS proxy), so no NODE_EXTRA_CA_CERTS is needed at process start.
+   */
+  ca?: () => string | undefined;
+  /** Replaces the HTTPS client used for discovery and JWKS. */
+  fetch?: EntraKeySourceOptions['fetch'];
+}
+
+/** Reads `OMNICONSOLE_MICROSOFT_CA_FILE` if set. */
+export function caFromEnvironment(): string | undefined {
+  const file = process.env['OMNICONSOLE_MICROSOFT_CA_FILE'];
+  return file ? readFileSync(file, 'utf8') : undefined;
+}
+
+/** Builds the route module; key sources (discovery + JWKS cache) live per platform instance. */
+export function createMicrosoftAuthRoutes(options: MicrosoftAuthRouteOptions = {}): RouteModule {
+  return (app, deps) => {
+    const keySources = new Map<string, JWTVerifyGetKey>();
+    const keySourceFor = (authority: string): JWTVerifyGetKey => {
+      const ca = (options.ca ?? caFromEnvironment)();
+      const cacheKey = `${authority}\u0000${ca ?? ''}`;
+      let source = keySources.get(cacheKey);
+      if (!source) {
+        source = createEntraKeySource(authority, { ca, ...(options.fetch ? { fetch: options.fetch } : {}) });
+        keySources.set(cacheKey, source);
+      }
+      return source;
+    };
+
+    app.post('/api/v1/auth/microsoft', { schema: { body: MicrosoftLoginRequestSchema, tags: ['auth'] } }, async (request) => {
+      const wait = deps.limits.perIp.retryAfterSeconds(request.ip);
+      if (wait > 0) throw new DomainError('rate_limited', { headers: { 'retry-after': String(wait) }, details: { retryAfterSeconds: wait } });
+      try {
+        return await signInWithMicrosoft(deps.ctx, keySourceFor, request.body);
+      } catch (error) {
+        if (error instanceof DomainError && (error.code === 'invalid_token' || error.code === 'invalid_credentials')) deps.limits.perIp.fail(request.ip);
+        throw error;
+      }
+    });
+  };
+}
+
+/** The registered module (system trust store, or `OMNICONSOLE_MICROSOFT_CA_FILE`). */
+export const microsoftAuthRoutes: RouteModule = createMicrosoftAuthRoutes();

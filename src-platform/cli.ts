@@ -1,0 +1,57 @@
+/**
+ * `npm run platform -- [--demo] [--port N] [--data DIR] [--public-url URL]`: runs the platform
+ * standalone and prints where it listens, the mailbox page and the demo logins.
+ * `SMTP_URL` sends mail to a real SMTP server instead of the embedded sink.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEMO_ACCOUNT_SLUG, DEMO_PASSWORD, SELF_MANAGED_ACCOUNT_SLUG, startPlatform } from './server';
+
+const { values } = parseArgs({
+  options: {
+    demo: { type: 'boolean', default: false },
+    port: { type: 'string', default: process.env.PORT ?? '4010' },
+    host: { type: 'string', default: '127.0.0.1' },
+    data: { type: 'string', default: process.env.PLATFORM_DATA_DIR ?? '.data/platform' },
+    'public-url': { type: 'string' },
+  },
+});
+
+const port = Number(values.port);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`Invalid --port ${values.port}`);
+  process.exit(2);
+}
+mkdirSync(values.data, { recursive: true });
+const dbFile = path.resolve(values.data, 'platform.sqlite');
+const platform = await startPlatform({
+  dbFile,
+  host: values.host,
+  port,
+  demo: values.demo,
+  publicUrl: values['public-url'] ?? process.env.PUBLIC_URL,
+  smtpUrl: process.env.SMTP_URL || undefined,
+});
+
+console.log(`Platform API:  ${platform.url}/api/v1   (OpenAPI: ${platform.url}/api/v1/openapi.json)`);
+console.log(`Database:      ${dbFile}`);
+console.log(platform.embeddedMail ? `Mailbox page:  ${platform.url}/mailbox` : `Mail:          sent through SMTP_URL`);
+if (values.demo) {
+  console.log('');
+  console.log(`Demo account "${DEMO_ACCOUNT_SLUG}" (Contact Center Demo); password for every login: ${DEMO_PASSWORD}`);
+  console.log('  suporte     support (any account)');
+  console.log('  admin       administrator');
+  console.log('  supervisor  supervisor (read-only)');
+  console.log(`Self-managed account "${SELF_MANAGED_ACCOUNT_SLUG}" (Microsoft identity provider, R11): users helena, igor, julia`);
+  console.log('');
+  console.log(`Sign in:  curl -s ${platform.url}/api/v1/auth/login -H 'content-type: application/json' \\`);
+  console.log(`            -d '{"account":"${DEMO_ACCOUNT_SLUG}","login":"admin","password":"${DEMO_PASSWORD}"}'`);
+}
+
+const stop = async (): Promise<void> => {
+  await platform.close();
+  process.exit(0);
+};
+process.once('SIGINT', () => void stop());
+process.once('SIGTERM', () => void stop());

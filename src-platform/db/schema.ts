@@ -1,0 +1,148 @@
+/**
+ * Table types of the platform's database (Kysely). Booleans are stored as 0/1 integers and dates as
+ * ISO strings so the same schema runs on SQLite now and PostgreSQL later.
+ */
+
+
+export interface AccountTable {
+  id: string;
+  slug: string;
+  name: string;
+  idp_enabled: number;
+  idp_tenant_id: string | null;
+  idp_client_id: string | null;
+  idp_authority: string | null;
+  created_at: string;
+}
+
+export interface UserTable {
+  id: string;
+  account_id: string;
+  name: string;
+  email: string;
+  login: string;
+  /** Lower-cased, accent-free "name login email" for server-side search. */
+  search_text: string;
+  profile: string;
+  active: number;
+  webrtc_enabled: number;
+  omnichannel_enabled: number;
+  password_hash: string | null;
+  must_change_password: number;
+  version: number;
+  /** Position in the account-wide change sequence (C2 delta sync). */
+  change_seq: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface TombstoneTable {
+  user_id: string;
+  account_id: string;
+  change_seq: number;
+  deleted_at: string;
+}
+
+export interface ExtensionTable {
+  id: string;
+  account_id: string;
+  number: string;
+  user_id: string | null;
+  created_at: string;
+}
+
+export interface QueueTable {
+  id: string;
+  account_id: string;
+  kind: string;
+  channel: string;
+  name: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface QueueMemberTable {
+  queue_id: string;
+  user_id: string;
+  created_at: string;
+}
+
+export interface QueueSessionTable {
+  queue_id: string;
+  user_id: string;
+  started_at: string;
+}
+
+export interface SessionTable {
+  token_hash: string;
+  user_id: string;
+  /** The acting account: a support user may sign into any account. */
+  account_id: string;
+  expires_at: string;
+  created_at: string;
+}
+
+export interface ResetTokenTable {
+  token_hash: string;
+  user_id: string;
+  expires_at: string;
+  used_at: string | null;
+  created_at: string;
+}
+
+export interface AuditTable {
+  id: string;
+  account_id: string;
+  at: string;
+  actor_id: string | null;
+  actor_name: string | null;
+  action: string;
+  target_type: string;
+  target_id: string;
+  before_json: string | null;
+  after_json: string | null;
+}
+
+export interface OutboxTable {
+  id: string;
+  account_id: string | null;
+  to_address: string;
+  subject: string;
+  body_text: string;
+  kind: string;
+  status: string;
+  error: string | null;
+  created_at: string;
+}
+
+export interface IdempotencyTable {
+  actor_id: string;
+  key: string;
+  request_hash: string;
+  status_code: number;
+  response_json: string;
+  created_at: string;
+}
+
+export interface MetaTable {
+  key: string;
+  value: number;
+}
+
+/** Every table, as Kysely sees them. */
+export interface Database {
+  accounts: AccountTable;
+  users: UserTable;
+  tombstones: TombstoneTable;
+  extensions: ExtensionTable;
+  queues: QueueTable;
+  queue_members: QueueMemberTable;
+  queue_sessions: QueueSessionTable;
+  sessions: SessionTable;
+  reset_tokens: ResetTokenTable;
+  audit_entries: AuditTable;
+  outbox: OutboxTable;
+  idempotency_keys: IdempotencyTable;
+  meta: MetaTable;
+}

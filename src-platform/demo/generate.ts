@@ -1,0 +1,65 @@
+/**
+ * Generates N users for benchmarks (e.g. 100 000): one transaction, batched multi-row inserts, one
+ * block of the change sequence.
+ */
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Db } from '../db/database';
+import type { UserTable } from '../db/schema';
+import { searchText } from '../domain/user-changes';
+
+const FIRST = ['Ana', 'Bruno', 'Carla', 'Diego', 'Elisa', 'Fábio', 'Gabriela', 'Heitor', 'Íris', 'João', 'Larissa', 'Márcio', 'Natália', 'Otávio', 'Paula', 'Rafael', 'Sílvia', 'Tiago', 'Úrsula', 'Vinícius'];
+const LAST = ['Silva', 'Souza', 'Oliveira', 'Santos', 'Pereira', 'Lima', 'Carvalho', 'Ferreira', 'Rodrigues', 'Almeida', 'Costa', 'Gomes', 'Ribeiro', 'Martins', 'Araújo', 'Conceição'];
+
+/** A deterministic Brazilian-looking name for index i. */
+export function demoName(i: number): string {
+  return `${FIRST[i % FIRST.length]} ${LAST[Math.floor(i / FIRST.length) % LAST.length]}`;
+}
+
+/**
+ * Inserts `n` agents into an account (logins `<prefix>.<i>`), in varied agent-option states and
+ * without passwords. Returns how many were inserted.
+ */
+export async function generateUsers(db: Db, accountId: string, n: number, options: { prefix?: string; now?: Date } = {}): Promise<number> {
+  const prefix = options.prefix ?? 'gen';
+  const at = (options.now ?? new Date()).toISOString();
+  await db.transaction().execute(async (trx) => {
+    const start = await trx
+      .updateTable('meta')
+      .set({ value: sql<number>`value + ${n}` })
+      .where('key', '=', 'change_seq')
+      .returning('value')
+      .executeTakeFirstOrThrow();
+    const firstSeq = start.value - n + 1;
+    const batch = 500;
+    for (let offset = 0; offset < n; offset += batch) {
+      const rows: UserTable[] = [];
+      for (let i = offset; i < Math.min(n, offset + batch); i++) {
+        const name = `${demoName(i)} ${i}`;
+        const login = `${prefix}.${i}`;
+        const email = `${login}@example.com`;
+        const webrtc = i % 3 !== 0;
+        rows.push({
+          id: randomUUID(),
+          account_id: accountId,
+          name,
+          email,
+          login,
+          search_text: searchText(name, login, email),
+          profile: 'agent',
+          active: i % 17 === 0 ? 0 : 1,
+          webrtc_enabled: webrtc ? 1 : 0,
+          omnichannel_enabled: webrtc && i % 2 === 0 ? 1 : 0,
+          password_hash: null,
+          must_change_password: 0,
+          version: 1,
+          change_seq: firstSeq + i,
+          created_at: at,
+          updated_at: at,
+        });
+      }
+      await trx.insertInto('users').values(rows).execute();
+    }
+  });
+  return n;
+}

@@ -1,0 +1,142 @@
+/**
+ * Password paths: R5 reset by email (admin action and public forgot-password), the reset link,
+ * R9 administrator-set temporary password, the user's own change, and R11 (self-managed accounts
+ * answer every reset/set path with the exact message and change nothing).
+ */
+import { checkPasswordPolicy } from '../../src-shared/password-policy';
+import type { User } from '../../src-shared/domain';
+import type { Db } from '../db/database';
+import { deleteUserSessions } from '../auth/sessions';
+import { hashToken } from '../auth/tokens';
+import { passwordChangedMail } from '../mail/templates';
+import { getAccount, findAccountBySlug, isSelfManaged } from './accounts';
+import { requirePermission, type Actor } from './actor';
+import { writeAudit } from './audit';
+import type { PlatformContext } from './context';
+import { DomainError } from './errors';
+import { consumeResetToken, isResetTokenUsable, issueResetToken, sendResetMail } from './reset-tokens';
+import { bumpUser } from './user-changes';
+import { getUserRow, loadUser } from './users';
+
+/** R11: refuses (422, exact message) when the user's account is self-managed. */
+async function refuseSelfManaged(db: Db, accountId: string): Promise<void> {
+  if (isSelfManaged(await getAccount(db, accountId))) throw new DomainError('self_managed_account');
+}
+
+function checkNewPassword(password: string, confirmation: string, login: string, field = 'password'): void {
+  const problems = checkPasswordPolicy(password, login);
+  if (problems.length > 0) throw new DomainError('password_policy', { fieldErrors: { [field]: problems } });
+  if (password !== confirmation) throw new DomainError('password_mismatch', { fieldErrors: { passwordConfirmation: ['password_mismatch'] } });
+}
+
+/** `POST /users/:id/password-reset` (R5, Actions > Redefinir senha): emails a reset link. */
+export async function requestPasswordReset(ctx: PlatformContext, actor: Actor, userId: string): Promise<{ sentTo: string; expiresAt: string }> {
+  requirePermission(actor, 'canResetPasswords');
+  const now = ctx.now();
+  const { user, reset } = await ctx.db.transaction().execute(async (trx) => {
+    const user = await loadUser(trx, actor.accountId, userId);
+    if (user.profile === 'support' && actor.profile !== 'support') throw new DomainError('forbidden');
+    await refuseSelfManaged(trx, actor.accountId);
+    const reset = await issueResetToken(trx, userId, now);
+    await writeAudit(trx, { accountId: actor.accountId, actor, action: 'user.password_reset_requested', targetType: 'user', targetId: userId, after: { sentTo: user.email, expiresAt: reset.expiresAt }, at: now });
+    return { user, reset };
+  });
+  await sendResetMail(ctx, user, reset.token);
+  return { sentTo: user.email, expiresAt: reset.expiresAt };
+}
+
+/**
+ * `POST /auth/forgot-password` (public). Answers the same whether or not the login exists (no
+ * enumeration); R11: a self-managed account answers 422 with the exact message.
+ */
+export async function forgotPassword(ctx: PlatformContext, input: { account: string; login: string }): Promise<void> {
+  const account = await findAccountBySlug(ctx.db, input.account);
+  if (!account) return;
+  if (isSelfManaged(account)) throw new DomainError('self_managed_account');
+  const now = ctx.now();
+  const row = await ctx.db.selectFrom('users').selectAll().where('account_id', '=', account.id).where('login', '=', input.login).executeTakeFirst();
+  if (!row || row.active !== 1) return;
+  const reset = await ctx.db.transaction().execute(async (trx) => {
+    const r = await issueResetToken(trx, row.id, now);
+    await writeAudit(trx, { accountId: account.id, actor: null, action: 'user.password_reset_requested', targetType: 'user', targetId: row.id, after: { sentTo: row.email, self: true }, at: now });
+    return r;
+  });
+  await sendResetMail(ctx, { accountId: account.id, email: row.email, name: row.name }, reset.token);
+}
+
+/**
+ * `POST /auth/reset-password` and the reset page (R5): sets the password with a token from the
+ * email, then emails the confirmation. The token is consumed only when the password is accepted.
+ */
+export async function resetPasswordWithToken(ctx: PlatformContext, input: { token: string; password: string; passwordConfirmation: string }): Promise<User> {
+  const now = ctx.now();
+  const user = await ctx.db.transaction().execute(async (trx) => {
+    if (!(await isResetTokenUsable(trx, input.token, now))) throw new DomainError('reset_token_invalid');
+    const tokenRow = await trx.selectFrom('reset_tokens').select('user_id').where('token_hash', '=', hashToken(input.token)).executeTakeFirstOrThrow();
+    const row = await trx.selectFrom('users').selectAll().where('id', '=', tokenRow.user_id).executeTakeFirst();
+    if (!row) throw new DomainError('reset_token_invalid');
+    await refuseSelfManaged(trx, row.account_id);
+    checkNewPassword(input.password, input.passwordConfirmation, row.login);
+    const userId = await consumeResetToken(trx, input.token, now);
+    if (userId !== row.id) throw new DomainError('reset_token_invalid');
+    const hash = await ctx.passwords.hash(input.password);
+    await trx.updateTable('users').set({ password_hash: hash, must_change_password: 0 }).where('id', '=', row.id).execute();
+    await bumpUser(trx, row.id, now);
+    await deleteUserSessions(trx, row.id);
+    await writeAudit(trx, { accountId: row.account_id, actor: null, action: 'user.password_set_by_reset_link', targetType: 'user', targetId: row.id, at: now });
+    return loadUser(trx, row.account_id, row.id);
+  });
+  await ctx.mailer.send({ accountId: user.accountId, to: user.email, kind: 'password_changed', ...passwordChangedMail({ name: user.name, byAdministrator: false }) });
+  return user;
+}
+
+/**
+ * `PUT /users/:id/password` (R9): the administrator sets a temporary password (policy checked,
+ * argon2id hash stored, must be changed at next login), the user is emailed, the change audited.
+ */
+export async function setPasswordByAdministrator(
+  ctx: PlatformContext,
+  actor: Actor,
+  userId: string,
+  input: { password: string; passwordConfirmation: string },
+): Promise<User> {
+  requirePermission(actor, 'canResetPasswords');
+  const now = ctx.now();
+  const user = await ctx.db.transaction().execute(async (trx) => {
+    const row = await getUserRow(trx, actor.accountId, userId);
+    if (row.profile === 'support' && actor.profile !== 'support') throw new DomainError('forbidden');
+    await refuseSelfManaged(trx, actor.accountId);
+    checkNewPassword(input.password, input.passwordConfirmation, row.login);
+    const hash = await ctx.passwords.hash(input.password);
+    await trx.updateTable('users').set({ password_hash: hash, must_change_password: 1 }).where('id', '=', userId).execute();
+    await bumpUser(trx, userId, now);
+    if (userId !== actor.userId) await deleteUserSessions(trx, userId);
+    // The audit never holds the password or its hash.
+    await writeAudit(trx, { accountId: actor.accountId, actor, action: 'user.password_set_by_administrator', targetType: 'user', targetId: userId, after: { temporary: true }, at: now });
+    return loadUser(trx, actor.accountId, userId);
+  });
+  await ctx.mailer.send({ accountId: user.accountId, to: user.email, kind: 'password_changed', ...passwordChangedMail({ name: user.name, byAdministrator: true }) });
+  return user;
+}
+
+/** `POST /auth/change-password`: the signed-in user replaces their password (ends R9's temporary one). */
+export async function changeOwnPassword(ctx: PlatformContext, actor: Actor, input: { currentPassword: string; newPassword: string }): Promise<User> {
+  const now = ctx.now();
+  const row = await ctx.db.selectFrom('users').selectAll().where('id', '=', actor.userId).executeTakeFirstOrThrow();
+  await refuseSelfManaged(ctx.db, row.account_id);
+  if (!row.password_hash || !(await ctx.passwords.verify(row.password_hash, input.currentPassword))) {
+    throw new DomainError('invalid_credentials', { fieldErrors: { currentPassword: ['invalid_credentials'] } });
+  }
+  const problems = checkPasswordPolicy(input.newPassword, row.login);
+  if (problems.length > 0) throw new DomainError('password_policy', { fieldErrors: { newPassword: problems } });
+  if (input.newPassword === input.currentPassword) throw new DomainError('password_policy', { fieldErrors: { newPassword: ['same_as_current'] } });
+  const hash = await ctx.passwords.hash(input.newPassword);
+  const user = await ctx.db.transaction().execute(async (trx) => {
+    await trx.updateTable('users').set({ password_hash: hash, must_change_password: 0 }).where('id', '=', row.id).execute();
+    await bumpUser(trx, row.id, now);
+    await writeAudit(trx, { accountId: row.account_id, actor, action: 'user.password_changed', targetType: 'user', targetId: row.id, at: now });
+    return loadUser(trx, row.account_id, row.id);
+  });
+  await ctx.mailer.send({ accountId: user.accountId, to: user.email, kind: 'password_changed', ...passwordChangedMail({ name: user.name, byAdministrator: false }) });
+  return user;
+}

@@ -1,0 +1,168 @@
+/**
+ * R8 voice and chat queues and their members, and queue sessions (an agent logged into a queue,
+ * R4). Joining a chat queue needs omnichannel; joining a voice queue needs an extension.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Queue, User } from '../../src-shared/domain';
+import type { CreateQueueRequest } from '../../src-shared/platform-api';
+import type { Db } from '../db/database';
+import type { QueueTable } from '../db/schema';
+import { requirePermission, type Actor } from './actor';
+import { writeAudit } from './audit';
+import type { PlatformContext } from './context';
+import { DomainError } from './errors';
+import { bumpUser } from './user-changes';
+import { getUserRow, loadUser } from './users';
+
+async function hydrateQueues(db: Db, rows: QueueTable[]): Promise<Queue[]> {
+  if (rows.length === 0) return [];
+  const members = await db
+    .selectFrom('queue_members')
+    .select(['queue_id', 'user_id'])
+    .where(
+      'queue_id',
+      'in',
+      rows.map((r) => r.id),
+    )
+    .orderBy('created_at')
+    .orderBy('user_id')
+    .execute();
+  const byQueue = new Map<string, string[]>();
+  for (const m of members) byQueue.set(m.queue_id, [...(byQueue.get(m.queue_id) ?? []), m.user_id]);
+  return rows.map((r) => ({
+    id: r.id,
+    accountId: r.account_id,
+    kind: r.kind as Queue['kind'],
+    channel: r.channel as Queue['channel'],
+    name: r.name,
+    memberIds: byQueue.get(r.id) ?? [],
+    version: r.version,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  }));
+}
+
+async function getQueueRow(db: Db, accountId: string, queueId: string): Promise<QueueTable> {
+  const row = await db.selectFrom('queues').selectAll().where('id', '=', queueId).where('account_id', '=', accountId).executeTakeFirst();
+  if (!row) throw new DomainError('not_found');
+  return row;
+}
+
+async function loadQueue(db: Db, accountId: string, queueId: string): Promise<Queue> {
+  const [queue] = await hydrateQueues(db, [await getQueueRow(db, accountId, queueId)]);
+  if (!queue) throw new DomainError('not_found');
+  return queue;
+}
+
+/** `GET /queues`: voice and chat queues of the account, by name. */
+export async function listQueues(ctx: PlatformContext, actor: Actor): Promise<Queue[]> {
+  requirePermission(actor, 'canReview');
+  const rows = await ctx.db.selectFrom('queues').selectAll().where('account_id', '=', actor.accountId).orderBy('kind').orderBy('name').execute();
+  return hydrateQueues(ctx.db, rows);
+}
+
+/** `POST /queues` (R8): a voice queue, or a chat queue on webchat or whatsapp. */
+export async function createQueue(ctx: PlatformContext, actor: Actor, input: CreateQueueRequest): Promise<Queue> {
+  requirePermission(actor, 'canManageQueues');
+  const now = ctx.now().toISOString();
+  const row: QueueTable = {
+    id: randomUUID(),
+    account_id: actor.accountId,
+    kind: input.kind,
+    channel: input.kind === 'voice' ? 'voice' : input.channel,
+    name: input.name,
+    version: 1,
+    created_at: now,
+    updated_at: now,
+  };
+  return ctx.db.transaction().execute(async (trx) => {
+    await trx.insertInto('queues').values(row).execute();
+    const queue = await loadQueue(trx, actor.accountId, row.id);
+    await writeAudit(trx, { accountId: actor.accountId, actor, action: 'queue.created', targetType: 'queue', targetId: row.id, after: queue, at: ctx.now() });
+    return queue;
+  });
+}
+
+async function bumpQueue(db: Db, queueId: string, now: Date): Promise<void> {
+  await db
+    .updateTable('queues')
+    .set((eb) => ({ version: eb('version', '+', 1), updated_at: now.toISOString() }))
+    .where('id', '=', queueId)
+    .execute();
+}
+
+/** `PUT /queues/:id/members/:userId` (R8): links a user; 422 when the queue's rule is not met. */
+export async function addQueueMember(ctx: PlatformContext, actor: Actor, queueId: string, userId: string): Promise<{ queue: Queue; user: User }> {
+  requirePermission(actor, 'canManageQueues');
+  const now = ctx.now();
+  return ctx.db.transaction().execute(async (trx) => {
+    const queue = await getQueueRow(trx, actor.accountId, queueId);
+    await getUserRow(trx, actor.accountId, userId);
+    const user = await loadUser(trx, actor.accountId, userId);
+    if (queue.kind === 'chat' && !user.omnichannelEnabled) {
+      throw new DomainError('chat_queue_requires_omnichannel', { fieldErrors: { userId: ['chat_queue_requires_omnichannel'] } });
+    }
+    if (queue.kind === 'voice' && !user.extension) {
+      throw new DomainError('voice_queue_requires_extension', { fieldErrors: { userId: ['voice_queue_requires_extension'] } });
+    }
+    const existing = await trx.selectFrom('queue_members').select('user_id').where('queue_id', '=', queueId).where('user_id', '=', userId).executeTakeFirst();
+    if (!existing) {
+      await trx.insertInto('queue_members').values({ queue_id: queueId, user_id: userId, created_at: now.toISOString() }).execute();
+      await bumpQueue(trx, queueId, now);
+      await bumpUser(trx, userId, now);
+      await writeAudit(trx, { accountId: actor.accountId, actor, action: 'queue.member_added', targetType: 'user', targetId: userId, after: { queueId, queueName: queue.name }, at: now });
+    }
+    return { queue: await loadQueue(trx, actor.accountId, queueId), user: await loadUser(trx, actor.accountId, userId) };
+  });
+}
+
+/** `DELETE /queues/:id/members/:userId`: unlinks a user (and ends their session in that queue). */
+export async function removeQueueMember(ctx: PlatformContext, actor: Actor, queueId: string, userId: string): Promise<{ queue: Queue; user: User }> {
+  requirePermission(actor, 'canManageQueues');
+  const now = ctx.now();
+  return ctx.db.transaction().execute(async (trx) => {
+    const queue = await getQueueRow(trx, actor.accountId, queueId);
+    await getUserRow(trx, actor.accountId, userId);
+    const removed = await trx.deleteFrom('queue_members').where('queue_id', '=', queueId).where('user_id', '=', userId).executeTakeFirst();
+    if (Number(removed.numDeletedRows) > 0) {
+      await trx.deleteFrom('queue_sessions').where('queue_id', '=', queueId).where('user_id', '=', userId).execute();
+      await bumpQueue(trx, queueId, now);
+      await bumpUser(trx, userId, now);
+      await writeAudit(trx, { accountId: actor.accountId, actor, action: 'queue.member_removed', targetType: 'user', targetId: userId, before: { queueId, queueName: queue.name }, at: now });
+    }
+    return { queue: await loadQueue(trx, actor.accountId, queueId), user: await loadUser(trx, actor.accountId, userId) };
+  });
+}
+
+/**
+ * `POST /queues/:id/sessions`: logs a member into a queue (R4 demos and tests). Administrators and
+ * support may do it for anyone of the account; an agent only for themselves.
+ */
+export async function startQueueSession(ctx: PlatformContext, actor: Actor, queueId: string, userId: string): Promise<void> {
+  if (actor.userId !== userId) requirePermission(actor, 'canManageQueues');
+  const now = ctx.now();
+  await ctx.db.transaction().execute(async (trx) => {
+    const queue = await getQueueRow(trx, actor.accountId, queueId);
+    await getUserRow(trx, actor.accountId, userId);
+    const member = await trx.selectFrom('queue_members').select('user_id').where('queue_id', '=', queueId).where('user_id', '=', userId).executeTakeFirst();
+    if (!member) throw new DomainError('conflict', { details: { reason: 'not_a_member' } });
+    const existing = await trx.selectFrom('queue_sessions').select('user_id').where('queue_id', '=', queueId).where('user_id', '=', userId).executeTakeFirst();
+    if (existing) return;
+    await trx.insertInto('queue_sessions').values({ queue_id: queueId, user_id: userId, started_at: now.toISOString() }).execute();
+    await writeAudit(trx, { accountId: actor.accountId, actor, action: 'queue.session_started', targetType: 'user', targetId: userId, after: { queueId, queueName: queue.name }, at: now });
+  });
+}
+
+/** `DELETE /queues/:id/sessions/:userId`: logs a user out of a queue. */
+export async function endQueueSession(ctx: PlatformContext, actor: Actor, queueId: string, userId: string): Promise<void> {
+  if (actor.userId !== userId) requirePermission(actor, 'canManageQueues');
+  const now = ctx.now();
+  await ctx.db.transaction().execute(async (trx) => {
+    const queue = await getQueueRow(trx, actor.accountId, queueId);
+    await getUserRow(trx, actor.accountId, userId);
+    const ended = await trx.deleteFrom('queue_sessions').where('queue_id', '=', queueId).where('user_id', '=', userId).executeTakeFirst();
+    if (Number(ended.numDeletedRows) > 0) {
+      await writeAudit(trx, { accountId: actor.accountId, actor, action: 'queue.session_ended', targetType: 'user', targetId: userId, before: { queueId, queueName: queue.name }, at: now });
+    }
+  });
+}

@@ -1,0 +1,354 @@
+/**
+ * Users (R1) and the rules on editing them: R2 scoping, R3 WebRTC before omnichannel, R4 queue
+ * logout with confirmation, R6 support-only omnichannel creation with a free extension and emails,
+ * optimistic concurrency (version / ETag), tombstones for delta sync (C2).
+ */
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import type { MailKind, QueueSession, User } from '../../src-shared/domain';
+import { userEtag, type CreateUserResponse, type ListUsersResponse, type UpdateUserRequest, type UpdateUserResponse } from '../../src-shared/platform-api';
+import { nextChangeSeq, type Db } from '../db/database';
+import type { UserTable } from '../db/schema';
+import { deleteUserSessions } from '../auth/sessions';
+import { extensionAssociatedMail } from '../mail/templates';
+import { isSelfManaged } from './accounts';
+import { requirePermission, type Actor } from './actor';
+import { writeAudit } from './audit';
+import type { PlatformContext } from './context';
+import { DomainError } from './errors';
+import { issueResetToken, sendResetMail } from './reset-tokens';
+import { bumpUser, searchText } from './user-changes';
+
+/** Turns user rows into API users, loading their extensions, queue links and account flags. */
+export async function hydrateUsers(db: Db, rows: UserTable[]): Promise<User[]> {
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id);
+  const accountIds = [...new Set(rows.map((r) => r.account_id))];
+  const extensions = new Map<string, { id: string; number: string }>();
+  const voice = new Map<string, string[]>();
+  const chat = new Map<string, string[]>();
+  const selfManaged = new Map<string, boolean>();
+  // SQLite limits bound parameters; chunk big lists.
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.slice(i, i + 500);
+    const exts = await db.selectFrom('extensions').select(['id', 'number', 'user_id']).where('user_id', 'in', chunk).execute();
+    for (const e of exts) if (e.user_id) extensions.set(e.user_id, { id: e.id, number: e.number });
+    const links = await db
+      .selectFrom('queue_members')
+      .innerJoin('queues', 'queues.id', 'queue_members.queue_id')
+      .select(['queue_members.user_id', 'queues.id', 'queues.kind'])
+      .where('queue_members.user_id', 'in', chunk)
+      .orderBy('queues.name')
+      .execute();
+    for (const l of links) {
+      const map = l.kind === 'voice' ? voice : chat;
+      map.set(l.user_id, [...(map.get(l.user_id) ?? []), l.id]);
+    }
+  }
+  const accounts = await db.selectFrom('accounts').select(['id', 'idp_enabled']).where('id', 'in', accountIds).execute();
+  for (const a of accounts) selfManaged.set(a.id, isSelfManaged(a));
+  return rows.map((r) => toUser(r, extensions.get(r.id) ?? null, voice.get(r.id) ?? [], chat.get(r.id) ?? [], selfManaged.get(r.account_id) ?? false));
+}
+
+function toUser(r: UserTable, extension: { id: string; number: string } | null, voiceQueueIds: string[], chatQueueIds: string[], selfManaged: boolean): User {
+  return {
+    id: r.id,
+    accountId: r.account_id,
+    name: r.name,
+    email: r.email,
+    login: r.login,
+    profile: r.profile as User['profile'],
+    active: r.active === 1,
+    webrtcEnabled: r.webrtc_enabled === 1,
+    omnichannelEnabled: r.omnichannel_enabled === 1,
+    passwordSet: r.password_hash !== null,
+    mustChangePassword: r.must_change_password === 1,
+    selfManaged,
+    extension,
+    voiceQueueIds,
+    chatQueueIds,
+    version: r.version,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+/** A user row of the actor's account; 404 for unknown ids and for users of other accounts (R2). */
+export async function getUserRow(db: Db, accountId: string, userId: string): Promise<UserTable> {
+  const row = await db.selectFrom('users').selectAll().where('id', '=', userId).where('account_id', '=', accountId).executeTakeFirst();
+  if (!row) throw new DomainError('not_found');
+  return row;
+}
+
+/** One user as the API shows it. */
+export async function loadUser(db: Db, accountId: string, userId: string): Promise<User> {
+  const [user] = await hydrateUsers(db, [await getUserRow(db, accountId, userId)]);
+  if (!user) throw new DomainError('not_found');
+  return user;
+}
+
+/** `GET /users/:id` (R2: console profiles, own account). */
+export async function getUser(ctx: PlatformContext, actor: Actor, userId: string): Promise<User> {
+  requirePermission(actor, 'canReview');
+  return loadUser(ctx.db, actor.accountId, userId);
+}
+
+/**
+ * `GET /users` (C2): changes of the account in sequence order. Without `since`, every user; with
+ * `since`, only users changed after it plus the ids of users deleted after it.
+ */
+export async function listUsers(
+  ctx: PlatformContext,
+  actor: Actor,
+  query: { since?: string | undefined; limit: number; q?: string | undefined },
+): Promise<ListUsersResponse> {
+  requirePermission(actor, 'canReview');
+  const since = query.since === undefined ? 0 : Number(query.since);
+  let users = ctx.db
+    .selectFrom('users')
+    .selectAll()
+    .where('account_id', '=', actor.accountId)
+    .where('change_seq', '>', since)
+    .orderBy('change_seq')
+    .limit(query.limit + 1);
+  const q = query.q?.trim();
+  // instr, not LIKE: no wildcard characters to escape in what the user typed.
+  if (q) users = users.where(sql<boolean>`instr(search_text, ${searchText(q)}) > 0`);
+  const userRows = await users.execute();
+  const tombstones =
+    query.since === undefined
+      ? []
+      : await ctx.db
+          .selectFrom('tombstones')
+          .select(['user_id', 'change_seq'])
+          .where('account_id', '=', actor.accountId)
+          .where('change_seq', '>', since)
+          .orderBy('change_seq')
+          .limit(query.limit + 1)
+          .execute();
+  type Change = { seq: number; row?: UserTable; deletedId?: string };
+  const changes: Change[] = [
+    ...userRows.map((row) => ({ seq: row.change_seq, row })),
+    ...tombstones.map((t) => ({ seq: t.change_seq, deletedId: t.user_id })),
+  ].sort((a, b) => a.seq - b.seq);
+  const page = changes.slice(0, query.limit);
+  const items = await hydrateUsers(
+    ctx.db,
+    page.flatMap((c) => (c.row ? [c.row] : [])),
+  );
+  const last = page[page.length - 1];
+  return {
+    items,
+    deletedIds: page.flatMap((c) => (c.deletedId ? [c.deletedId] : [])),
+    cursor: String(last ? last.seq : since),
+    hasMore: changes.length > query.limit,
+  };
+}
+
+function checkWebrtc(state: { webrtcEnabled: boolean; omnichannelEnabled: boolean }): void {
+  // R3: omnichannel needs WebRTC.
+  if (state.omnichannelEnabled && !state.webrtcEnabled) {
+    throw new DomainError('webrtc_required', { fieldErrors: { omnichannelEnabled: ['webrtc_required'] } });
+  }
+}
+
+async function checkLoginFree(db: Db, accountId: string, login: string, exceptUserId?: string): Promise<void> {
+  let query = db.selectFrom('users').select('id').where('account_id', '=', accountId).where('login', '=', login);
+  if (exceptUserId) query = query.where('id', '!=', exceptUserId);
+  if (await query.executeTakeFirst()) throw new DomainError('login_taken', { fieldErrors: { login: ['login_taken'] } });
+}
+
+/** Input of `createUser` (already parsed by CreateUserRequestSchema). */
+export interface CreateUserInput {
+  name: string;
+  email: string;
+  login: string;
+  profile: User['profile'];
+  active: boolean;
+  webrtcEnabled: boolean;
+  omnichannelEnabled: boolean;
+}
+
+/**
+ * `POST /users`. R6: omnichannel on creation is support-only; the new user gets the reset link by
+ * email and, with omnichannel, a free extension of the account and the extension notice.
+ */
+export async function createUser(ctx: PlatformContext, actor: Actor, input: CreateUserInput): Promise<CreateUserResponse> {
+  requirePermission(actor, 'canEditUsers');
+  if (input.profile === 'support' && actor.profile !== 'support') throw new DomainError('forbidden', { fieldErrors: { profile: ['forbidden'] } });
+  if (input.omnichannelEnabled && actor.profile !== 'support') {
+    throw new DomainError('omnichannel_creation_support_only', { fieldErrors: { omnichannelEnabled: ['omnichannel_creation_support_only'] } });
+  }
+  checkWebrtc(input);
+  const now = ctx.now();
+  const result = await ctx.db.transaction().execute(async (trx) => {
+    await checkLoginFree(trx, actor.accountId, input.login);
+    const account = await trx.selectFrom('accounts').selectAll().where('id', '=', actor.accountId).executeTakeFirstOrThrow();
+    const id = randomUUID();
+    const seq = await nextChangeSeq(trx);
+    await trx
+      .insertInto('users')
+      .values({
+        id,
+        account_id: actor.accountId,
+        name: input.name,
+        email: input.email,
+        login: input.login,
+        search_text: searchText(input.name, input.login, input.email),
+        profile: input.profile,
+        active: input.active ? 1 : 0,
+        webrtc_enabled: input.webrtcEnabled ? 1 : 0,
+        omnichannel_enabled: input.omnichannelEnabled ? 1 : 0,
+        password_hash: null,
+        must_change_password: 0,
+        version: 1,
+        change_seq: seq,
+        created_at: now.toISOString(),
+        updated_at: now.toISOString(),
+      })
+      .execute();
+    let extension: { id: string; number: string } | null = null;
+    if (input.omnichannelEnabled) {
+      // R6: associate a free extension of the account.
+      const free = await trx
+        .selectFrom('extensions')
+        .select(['id', 'number'])
+        .where('account_id', '=', actor.accountId)
+        .where('user_id', 'is', null)
+        .orderBy('number')
+        .executeTakeFirst();
+      if (!free) throw new DomainError('no_free_extension');
+      await trx.updateTable('extensions').set({ user_id: id }).where('id', '=', free.id).execute();
+      extension = free;
+    }
+    const user = await loadUser(trx, actor.accountId, id);
+    await writeAudit(trx, { accountId: actor.accountId, actor, action: 'user.created', targetType: 'user', targetId: id, after: user, at: now });
+    if (extension) {
+      await writeAudit(trx, { accountId: actor.accountId, actor, action: 'extension.associated', targetType: 'user', targetId: id, after: extension, at: now });
+    }
+    // R11: a self-managed account's users sign in with Microsoft; they get no password link.
+    const reset = isSelfManaged(account) ? null : await issueResetToken(trx, id, now);
+    return { user, extension, reset };
+  });
+  const emailsSent: { kind: MailKind; to: string }[] = [];
+  if (result.reset) {
+    await sendResetMail(ctx, result.user, result.reset.token);
+    emailsSent.push({ kind: 'password_reset', to: result.user.email });
+  }
+  if (result.extension) {
+    await ctx.mailer.send({ accountId: actor.accountId, to: result.user.email, kind: 'extension_associated', ...extensionAssociatedMail({ name: result.user.name, number: result.extension.number }) });
+    emailsSent.push({ kind: 'extension_associated', to: result.user.email });
+  }
+  return { user: result.user, emailsSent, extension: result.extension };
+}
+
+/** The active queue sessions of a user (R4). */
+export async function listQueueSessions(db: Db, userId: string): Promise<QueueSession[]> {
+  const rows = await db
+    .selectFrom('queue_sessions')
+    .innerJoin('queues', 'queues.id', 'queue_sessions.queue_id')
+    .select(['queue_sessions.queue_id', 'queues.name', 'queues.kind', 'queue_sessions.user_id', 'queue_sessions.started_at'])
+    .where('queue_sessions.user_id', '=', userId)
+    .orderBy('queues.name')
+    .execute();
+  return rows.map((r) => ({ queueId: r.queue_id, queueName: r.name, kind: r.kind as QueueSession['kind'], userId: r.user_id, startedAt: r.started_at }));
+}
+
+/** `GET /users/:id/queue-sessions`. */
+export async function getQueueSessions(ctx: PlatformContext, actor: Actor, userId: string): Promise<QueueSession[]> {
+  requirePermission(actor, 'canReview');
+  await getUserRow(ctx.db, actor.accountId, userId);
+  return listQueueSessions(ctx.db, userId);
+}
+
+/** Refuses edits of a support user by anyone but support, and making someone support (R2). */
+function checkProfileChange(actor: Actor, target: { profile: string }, newProfile: string | undefined): void {
+  if (actor.profile === 'support') return;
+  if (target.profile === 'support') throw new DomainError('forbidden');
+  if (newProfile === 'support') throw new DomainError('forbidden', { fieldErrors: { profile: ['forbidden'] } });
+}
+
+/**
+ * `PATCH /users/:id`. Requires the current ETag (412 otherwise, with the current user). R3 checked
+ * on the result. R4: when the user is logged into queues, the edit needs `confirmQueueLogout`
+ * (409 with the sessions otherwise); a confirmed edit ends every session and says which queues.
+ */
+export async function updateUser(ctx: PlatformContext, actor: Actor, userId: string, ifMatch: string, body: UpdateUserRequest): Promise<UpdateUserResponse> {
+  requirePermission(actor, 'canEditUsers');
+  const now = ctx.now();
+  return ctx.db.transaction().execute(async (trx) => {
+    const row = await getUserRow(trx, actor.accountId, userId);
+    const before = (await hydrateUsers(trx, [row]))[0] as User;
+    checkProfileChange(actor, row, body.profile);
+    const tags = ifMatch.split(',').map((t) => t.trim());
+    if (!tags.includes(userEtag(before))) throw new DomainError('stale_version', { details: { current: before } });
+    const next = {
+      name: body.name ?? before.name,
+      email: body.email ?? before.email,
+      login: body.login ?? before.login,
+      profile: body.profile ?? before.profile,
+      active: body.active ?? before.active,
+      webrtcEnabled: body.webrtcEnabled ?? before.webrtcEnabled,
+      omnichannelEnabled: body.omnichannelEnabled ?? before.omnichannelEnabled,
+    };
+    checkWebrtc(next);
+    if (next.login !== before.login) await checkLoginFree(trx, actor.accountId, next.login, userId);
+    const sessions = await listQueueSessions(trx, userId);
+    // R4: the platform never logs agents out of queues unconfirmed.
+    if (sessions.length > 0 && body.confirmQueueLogout !== true) {
+      throw new DomainError('queue_logout_confirmation_required', { details: { sessions } });
+    }
+    await trx
+      .updateTable('users')
+      .set({
+        name: next.name,
+        email: next.email,
+        login: next.login,
+        search_text: searchText(next.name, next.login, next.email),
+        profile: next.profile,
+        active: next.active ? 1 : 0,
+        webrtc_enabled: next.webrtcEnabled ? 1 : 0,
+        omnichannel_enabled: next.omnichannelEnabled ? 1 : 0,
+      })
+      .where('id', '=', userId)
+      .execute();
+    await trx.deleteFrom('queue_sessions').where('user_id', '=', userId).execute();
+    await bumpUser(trx, userId, now);
+    const user = await loadUser(trx, actor.accountId, userId);
+    const loggedOutQueues = sessions.map((s) => ({ queueId: s.queueId, queueName: s.queueName, kind: s.kind }));
+    await writeAudit(trx, { accountId: actor.accountId, actor, action: 'user.updated', targetType: 'user', targetId: userId, before, after: user, at: now });
+    if (loggedOutQueues.length > 0) {
+      await writeAudit(trx, { accountId: actor.accountId, actor, action: 'user.queue_logout', targetType: 'user', targetId: userId, before: sessions, after: null, at: now });
+    }
+    return { user, loggedOutQueues };
+  });
+}
+
+/** `DELETE /users/:id` (administrator, support): removes the user and leaves a tombstone (C2). */
+export async function deleteUser(ctx: PlatformContext, actor: Actor, userId: string): Promise<void> {
+  requirePermission(actor, 'canEditUsers');
+  if (userId === actor.userId) throw new DomainError('forbidden', { details: { reason: 'cannot_delete_self' } });
+  const now = ctx.now();
+  await ctx.db.transaction().execute(async (trx) => {
+    const row = await getUserRow(trx, actor.accountId, userId);
+    checkProfileChange(actor, row, undefined);
+    const before = (await hydrateUsers(trx, [row]))[0];
+    const queueIds = await trx.selectFrom('queue_members').select('queue_id').where('user_id', '=', userId).execute();
+    for (const { queue_id } of queueIds) {
+      await trx
+        .updateTable('queues')
+        .set((eb) => ({ version: eb('version', '+', 1), updated_at: now.toISOString() }))
+        .where('id', '=', queue_id)
+        .execute();
+    }
+    await trx.deleteFrom('queue_members').where('user_id', '=', userId).execute();
+    await trx.deleteFrom('queue_sessions').where('user_id', '=', userId).execute();
+    await trx.updateTable('extensions').set({ user_id: null }).where('user_id', '=', userId).execute();
+    await trx.deleteFrom('reset_tokens').where('user_id', '=', userId).execute();
+    await deleteUserSessions(trx, userId);
+    await trx.deleteFrom('users').where('id', '=', userId).execute();
+    const seq = await nextChangeSeq(trx);
+    await trx.insertInto('tombstones').values({ user_id: userId, account_id: actor.accountId, change_seq: seq, deleted_at: now.toISOString() }).execute();
+    await writeAudit(trx, { accountId: actor.accountId, actor, action: 'user.deleted', targetType: 'user', targetId: userId, before, after: null, at: now });
+  });
+}

@@ -1,0 +1,52 @@
+/** Auth routes: login, logout, me, providers, forgot/reset/change password (R2, R5, R9, R11). */
+import {
+  ChangePasswordRequestSchema,
+  ForgotPasswordRequestSchema,
+  LoginRequestSchema,
+  ProvidersQuerySchema,
+  ResetPasswordRequestSchema,
+} from '../../src-shared/platform-api';
+import { login } from '../auth/login';
+import { deleteSession } from '../auth/sessions';
+import { getAccount, getProviders, toAccount } from '../domain/accounts';
+import { changeOwnPassword, forgotPassword, resetPasswordWithToken } from '../domain/passwords';
+import { loadUser } from '../domain/users';
+import { bearerToken, requireActor, type RouteModule } from './http';
+
+/** Registers the auth routes. */
+export const authRoutes: RouteModule = (app, deps) => {
+  const { ctx } = deps;
+
+  app.post('/api/v1/auth/login', { schema: { body: LoginRequestSchema, tags: ['auth'] } }, async (request) => login(ctx, deps.limits, request.body, request.ip));
+
+  app.post('/api/v1/auth/logout', { schema: { tags: ['auth'] } }, async (request, reply) => {
+    await requireActor(deps, request);
+    const token = bearerToken(request);
+    if (token) await deleteSession(ctx.db, token);
+    return reply.code(204).send();
+  });
+
+  app.get('/api/v1/me', { schema: { tags: ['auth'] } }, async (request) => {
+    const actor = await requireActor(deps, request);
+    const user = await loadUser(ctx.db, actor.homeAccountId, actor.userId);
+    return { user, account: toAccount(await getAccount(ctx.db, actor.accountId)) };
+  });
+
+  app.get('/api/v1/auth/providers', { schema: { querystring: ProvidersQuerySchema, tags: ['auth'] } }, async (request) => getProviders(ctx.db, request.query.account));
+
+  app.post('/api/v1/auth/forgot-password', { schema: { body: ForgotPasswordRequestSchema, tags: ['auth'] } }, async (request, reply) => {
+    await forgotPassword(ctx, request.body);
+    return reply.code(202).send({ accepted: true });
+  });
+
+  app.post('/api/v1/auth/reset-password', { schema: { body: ResetPasswordRequestSchema, tags: ['auth'] } }, async (request) => {
+    const user = await resetPasswordWithToken(ctx, request.body);
+    return { ok: true, login: user.login };
+  });
+
+  app.post('/api/v1/auth/change-password', { schema: { body: ChangePasswordRequestSchema, tags: ['auth'] } }, async (request) => {
+    const actor = await requireActor(deps, request);
+    return { user: await changeOwnPassword(ctx, actor, request.body) };
+  });
+};
+

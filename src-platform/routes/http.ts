@@ -1,0 +1,107 @@
+/**
+ * What every route module shares: the app type (Fastify with the zod type provider), the
+ * dependencies routes receive, the bearer-token actor, errors as `{ error }` bodies in the
+ * request's locale, and Idempotency-Key replay.
+ */
+import { createHash } from 'node:crypto';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { ERROR_STATUS, errorMessage, pickLocale, type ApiError, type ErrorCode } from '../../src-shared/errors';
+import { authenticate, type LoginLimits } from '../auth/login';
+import type { Actor } from '../domain/actor';
+import type { PlatformContext } from '../domain/context';
+import { DomainError } from '../domain/errors';
+import type { Mailbox } from '../mail/smtp-sink';
+
+/** The Fastify instance routes register on (zod schemas for validation and OpenAPI). */
+export type PlatformApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
+
+/** What route modules receive. */
+export interface RouteDeps {
+  ctx: PlatformContext;
+  limits: LoginLimits;
+  /** The embedded SMTP sink's mailbox; null when mail goes to an external SMTP server. */
+  mailbox: Mailbox | null;
+  /** Idempotency keys being handled right now (per platform instance). */
+  idempotencyLocks: Map<string, Promise<unknown>>;
+}
+
+/** A route module: registers its routes under `/api/v1` (or at the root for HTML pages). */
+export type RouteModule = (app: PlatformApp, deps: RouteDeps) => void;
+
+/** The `{ error }` body of a code in the request's locale. */
+export function errorBody(request: FastifyRequest, code: ErrorCode, extra: Omit<ApiError, 'code' | 'message'> = {}): { error: ApiError } {
+  const locale = pickLocale(request.headers['accept-language']);
+  return { error: { code, message: errorMessage(code, locale), ...extra } };
+}
+
+/** Sends a domain error with its status, headers and body. */
+export function sendDomainError(request: FastifyRequest, reply: FastifyReply, error: DomainError): FastifyReply {
+  for (const [name, value] of Object.entries(error.extra.headers ?? {})) reply.header(name, value);
+  const extra: Omit<ApiError, 'code' | 'message'> = {};
+  if (error.extra.fieldErrors) extra.fieldErrors = error.extra.fieldErrors;
+  if (error.extra.details !== undefined) extra.details = error.extra.details;
+  return reply.code(ERROR_STATUS[error.code] ?? 400).send(errorBody(request, error.code, extra));
+}
+
+/** The bearer token of a request, if any. */
+export function bearerToken(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (typeof header !== 'string') return undefined;
+  const match = /^Bearer ([A-Za-z0-9_-]{10,200})$/.exec(header.trim());
+  return match?.[1];
+}
+
+/** The signed-in actor of a request (401 otherwise). */
+export function requireActor(deps: RouteDeps, request: FastifyRequest): Promise<Actor> {
+  return authenticate(deps.ctx, bearerToken(request));
+}
+
+/**
+ * Runs a POST with an optional `Idempotency-Key`: the first response (status and body) is stored
+ * per acting user and key; a retry with the same body replays it without running the handler
+ * again (no second email); the same key with another body answers 422.
+ */
+export async function withIdempotency(
+  deps: RouteDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  actor: Actor,
+  handler: () => Promise<{ status: number; body: unknown }>,
+): Promise<FastifyReply> {
+  const rawKey = request.headers['idempotency-key'];
+  const key = typeof rawKey === 'string' ? rawKey.trim() : undefined;
+  if (key === undefined) {
+    const result = await handler();
+    return reply.code(result.status).send(result.body);
+  }
+  if (key.length < 1 || key.length > 200) throw new DomainError('validation_failed', { fieldErrors: { 'Idempotency-Key': ['invalid'] } });
+  const requestHash = createHash('sha256')
+    .update(`${request.method} ${request.routeOptions.url ?? ''} ${JSON.stringify(request.params)} ${JSON.stringify(request.body ?? null)}`)
+    .digest('hex');
+  const lockKey = `${actor.userId}\u0000${key}`;
+  // Serialize concurrent retries of one key so the handler runs once.
+  const inFlight = deps.idempotencyLocks;
+  while (inFlight.has(lockKey)) await inFlight.get(lockKey)?.catch(() => undefined);
+  const run = (async () => {
+    const stored = await deps.ctx.db.selectFrom('idempotency_keys').selectAll().where('actor_id', '=', actor.userId).where('key', '=', key).executeTakeFirst();
+    if (stored) {
+      if (stored.request_hash !== requestHash) throw new DomainError('idempotency_key_mismatch');
+      return { status: stored.status_code, body: JSON.parse(stored.response_json) as unknown, replayed: true };
+    }
+    const result = await handler();
+    await deps.ctx.db
+      .insertInto('idempotency_keys')
+      .values({ actor_id: actor.userId, key, request_hash: requestHash, status_code: result.status, response_json: JSON.stringify(result.body), created_at: deps.ctx.now().toISOString() })
+      .execute();
+    return { ...result, replayed: false };
+  })();
+  inFlight.set(lockKey, run);
+  try {
+    const result = await run;
+    if (result.replayed) reply.header('idempotent-replayed', 'true');
+    return reply.code(result.status).send(result.body);
+  } finally {
+    inFlight.delete(lockKey);
+  }
+}

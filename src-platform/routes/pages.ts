@@ -1,0 +1,90 @@
+/**
+ * Pages served by the platform: the public reset-password page (R5) and, in embedded-mail mode
+ * only, the mailbox page and its JSON (`/api/v1/dev/mailbox`) so a person can click reset links.
+ */
+import { z } from 'zod';
+import { errorMessage, pickLocale } from '../../src-shared/errors';
+import { PASSWORD_MIN_LENGTH } from '../../src-shared/password-policy';
+import { DomainError } from '../domain/errors';
+import { isResetTokenUsable } from '../domain/reset-tokens';
+import { resetPasswordWithToken } from '../domain/passwords';
+import { escapeHtml } from '../mail/html';
+import { PAGE_HEADERS, page } from '../pages/html-page';
+import { errorBody, type RouteModule } from './http';
+
+const TokenQuery = z.object({ token: z.string().max(200).optional() });
+const ResetForm = z.object({ token: z.string().max(200), password: z.string().max(256), passwordConfirmation: z.string().max(256) });
+
+function resetForm(token: string, error?: string): string {
+  const problem = error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : '';
+  return page(
+    'Redefinir senha',
+    `<h1>Redefinir senha</h1>${problem}
+<form method="post" action="/reset-password">
+<input type="hidden" name="token" value="${escapeHtml(token)}">
+<label for="password">Nova senha</label><input id="password" name="password" type="password" autocomplete="new-password" required minlength="${PASSWORD_MIN_LENGTH}" maxlength="256">
+<label for="passwordConfirmation">Confirme a nova senha</label><input id="passwordConfirmation" name="passwordConfirmation" type="password" autocomplete="new-password" required maxlength="256">
+<p class="meta">Mínimo de ${PASSWORD_MIN_LENGTH} caracteres, com letras e números, diferente do login.</p>
+<button type="submit">Salvar nova senha</button>
+</form>`,
+  );
+}
+
+function linkify(text: string): string {
+  return escapeHtml(text).replace(/https?:\/\/[^\s<>"']+/g, (url) => `<a href="${url}">${url}</a>`);
+}
+
+/** Registers the HTML pages and the embedded mailbox. */
+export const pageRoutes: RouteModule = (app, deps) => {
+  const { ctx } = deps;
+
+  app.get('/reset-password', { schema: { querystring: TokenQuery, hide: true } }, async (request, reply) => {
+    reply.headers(PAGE_HEADERS);
+    const token = request.query.token ?? '';
+    if (!token || !(await isResetTokenUsable(ctx.db, token, ctx.now()))) {
+      return reply.code(400).send(page('Redefinir senha', `<h1>Redefinir senha</h1><p class="error" role="alert">${escapeHtml(errorMessage('reset_token_invalid', 'pt-BR'))}</p>`));
+    }
+    return reply.send(resetForm(token));
+  });
+
+  app.post('/reset-password', { schema: { hide: true } }, async (request, reply) => {
+    reply.headers(PAGE_HEADERS);
+    const parsed = ResetForm.safeParse(request.body);
+    if (!parsed.success) {
+      return reply.code(400).send(page('Redefinir senha', `<h1>Redefinir senha</h1><p class="error" role="alert">${escapeHtml(errorMessage('malformed_request', 'pt-BR'))}</p>`));
+    }
+    try {
+      const user = await resetPasswordWithToken(ctx, parsed.data);
+      return reply.send(
+        page('Senha alterada', `<h1>Senha alterada</h1><p class="ok" role="status">Sua senha foi definida. Você já pode entrar com o login <strong>${escapeHtml(user.login)}</strong>.</p>`),
+      );
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      const message = errorMessage(error.code, pickLocale(request.headers['accept-language']));
+      if (error.code === 'reset_token_invalid' || error.code === 'self_managed_account') {
+        return reply.code(422).send(page('Redefinir senha', `<h1>Redefinir senha</h1><p class="error" role="alert">${escapeHtml(message)}</p>`));
+      }
+      return reply.code(422).send(resetForm(parsed.data.token, message));
+    }
+  });
+
+  app.get('/api/v1/dev/mailbox', { schema: { hide: true } }, async (request, reply) => {
+    if (!deps.mailbox) return reply.code(404).send(errorBody(request, 'not_found'));
+    return { items: deps.mailbox.list().reverse() };
+  });
+
+  app.get('/mailbox', { schema: { hide: true } }, async (request, reply) => {
+    if (!deps.mailbox) return reply.code(404).send(errorBody(request, 'not_found'));
+    reply.headers(PAGE_HEADERS);
+    const items = deps.mailbox.list().reverse();
+    const list = items
+      .map(
+        (m) =>
+          `<article class="msg"><div class="meta">${escapeHtml(m.receivedAt)} · para ${escapeHtml(m.to)}${m.kind ? ` · ${escapeHtml(m.kind)}` : ''}</div><h2>${escapeHtml(m.subject)}</h2><pre>${linkify(m.text)}</pre></article>`,
+      )
+      .join('\n');
+    return reply.send(
+      page('Caixa de e-mails da plataforma', `<h1>Caixa de e-mails da plataforma</h1><p class="meta">E-mails enviados pela plataforma embutida (mais recentes primeiro). Recarregue a página para ver novos.</p>${list || '<p>Nenhuma mensagem ainda.</p>'}`),
+    );
+  });
+};

@@ -1,0 +1,88 @@
+/**
+ * The platform's embedding API: `startPlatform` opens the database (migrations), starts mail (an
+ * SMTP server, or the embedded sink), optionally seeds the demo account, and listens on 127.0.0.1.
+ */
+import type { AddressInfo } from 'node:net';
+import { createLoginLimits } from './auth/login';
+import { createArgon2Hasher } from './auth/password-hasher';
+import { openDatabase } from './db/database';
+import type { PlatformContext } from './domain/context';
+import { buildApp } from './app';
+import { createSmtpMailer } from './mail/mailer';
+import { EXTERNAL_MAILBOX, startSmtpSink, type Mailbox, type SmtpSink } from './mail/smtp-sink';
+import { seedDemo } from './demo/seed';
+
+export type { Mailbox } from './mail/smtp-sink';
+
+/** How to start a platform. */
+export interface PlatformOptions {
+  /** SQLite file path (a temp file in tests). */
+  dbFile: string;
+  /** Default '127.0.0.1'. */
+  host?: string;
+  /** Default 0 (random). */
+  port?: number;
+  /** Base of links in emails; default the listening URL. Never the Host header. */
+  publicUrl?: string;
+  /** e.g. smtp://127.0.0.1:2525; absent => an embedded SMTP sink on a random port. */
+  smtpUrl?: string;
+  /** Seed the demo account when the database is empty. */
+  demo?: boolean;
+  /** Injectable clock (token and session expiry tests). */
+  now?: () => Date;
+  logger?: boolean;
+  /** Argon2id cost; the default is OWASP's minimum profile. */
+  argon2?: { memoryCost?: number; timeCost?: number };
+}
+
+/** A running platform. */
+export interface RunningPlatform {
+  /** http://127.0.0.1:<port> */
+  url: string;
+  /** Messages the embedded sink received (always empty with an external SMTP server). */
+  mailbox: Mailbox;
+  /** Whether the embedded SMTP sink runs (so `/mailbox` exists). */
+  embeddedMail: boolean;
+  close(): Promise<void>;
+}
+
+/** Starts a platform server. */
+export async function startPlatform(options: PlatformOptions): Promise<RunningPlatform> {
+  const now = options.now ?? (() => new Date());
+  const db = await openDatabase(options.dbFile);
+  let sink: SmtpSink | null = null;
+  try {
+    if (!options.smtpUrl) sink = await startSmtpSink(now);
+    const mailer = createSmtpMailer(db, options.smtpUrl ?? (sink as SmtpSink).url, 'Omniconsole <no-reply@omniconsole.local>', now);
+    const ctx: PlatformContext = { db, now, mailer, publicUrl: options.publicUrl ?? '', passwords: createArgon2Hasher(options.argon2) };
+    const app = await buildApp(
+      { ctx, limits: createLoginLimits(now), mailbox: sink?.mailbox ?? null, idempotencyLocks: new Map() },
+      { logger: options.logger ?? false },
+    );
+    if (options.demo) await seedDemo(ctx);
+    await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
+    const address = app.server.address() as AddressInfo;
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    const url = `http://${host}:${address.port}`;
+    if (!options.publicUrl) ctx.publicUrl = url;
+    return {
+      url,
+      mailbox: sink?.mailbox ?? EXTERNAL_MAILBOX,
+      embeddedMail: sink !== null,
+      async close() {
+        await app.close();
+        mailer.close();
+        await sink?.close();
+        await db.destroy();
+      },
+    };
+  } catch (error) {
+    await sink?.close();
+    await db.destroy();
+    throw error;
+  }
+}
+
+export { seedDemo, DEMO_PASSWORD, DEMO_ACCOUNT_SLUG, SELF_MANAGED_ACCOUNT_SLUG } from './demo/seed';
+export { generateUsers } from './demo/generate';
+export { createSession } from './auth/sessions';
