@@ -7,7 +7,12 @@
  * Authority, client id and scopes come from the platform's provider settings at run time
  * (`GET /auth/providers`), so no build carries a tenant.
  */
+import { createHash } from 'node:crypto';
 import { InteractionRequiredAuthError, PublicClientApplication, type AccountInfo, type AuthenticationResult, type ICachePlugin } from '@azure/msal-node';
+import type { ErrorCode } from '../../../src-shared/errors';
+import type { SessionResponse } from '../../../src-shared/platform-api';
+import { ServiceError } from '../../errors';
+import type { MicrosoftSignIn, MicrosoftSignInRequest } from '../microsoft-sign-in';
 import { createMsalNetworkClient } from './msal-network-client';
 
 /** The secret store seam (`get/set/delete`), encrypted at rest by the console. */
@@ -38,17 +43,26 @@ export interface MicrosoftTokens {
   fromCache: boolean;
 }
 
-/** Why Microsoft sign-in failed, with a code the IPC layer maps to an `ApiError`. */
-export class MicrosoftSignInError extends Error {
+/** Why Microsoft sign-in failed: a shared error code for the IPC layer plus MSAL's reason. */
+export class MicrosoftSignInError extends ServiceError {
   constructor(
-    readonly code: 'cancelled' | 'timeout' | 'interaction_required' | 'network_error' | 'invalid_settings' | 'failed',
+    readonly reason: 'cancelled' | 'timeout' | 'interaction_required' | 'network_error' | 'invalid_settings' | 'failed',
     message: string,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(CODE_OF_REASON[reason], message, { details: { reason }, ...(options?.cause !== undefined ? { cause: options.cause } : {}) });
     this.name = 'MicrosoftSignInError';
   }
 }
+
+const CODE_OF_REASON: Record<MicrosoftSignInError['reason'], ErrorCode> = {
+  cancelled: 'cancelled',
+  timeout: 'timeout',
+  interaction_required: 'not_signed_in',
+  network_error: 'network_error',
+  invalid_settings: 'identity_provider_disabled',
+  failed: 'internal_error',
+};
 
 /** Dependencies of {@link MsalMicrosoftSignIn}: small interfaces so it runs in plain Node under test. */
 export interface MsalMicrosoftSignInOptions {
@@ -59,7 +73,7 @@ export interface MsalMicrosoftSignInOptions {
   ca?: string | string[] | undefined;
   /** How long the user has to finish signing in the browser (default 5 minutes). */
   interactiveTimeoutMs?: number;
-  /** Secret-store key prefix of the serialized MSAL cache. */
+  /** Secret-store key prefix of the serialized MSAL cache (`[a-z0-9-]`). */
   cacheKeyPrefix?: string;
   /** HTML shown in the browser after the redirect. */
   successTemplate?: string;
@@ -76,15 +90,45 @@ export function msalAuthorityOf(settings: Pick<MicrosoftProviderSettings, 'autho
   return settings.authority.trim().replace(/\/+$/, '').replace(/\/v2\.0$/, '');
 }
 
-/** Microsoft sign-in service: one PublicClientApplication per (authority, client id). */
-export class MsalMicrosoftSignIn {
+/**
+ * Microsoft sign-in service behind the console's `MicrosoftSignIn` seam: one PublicClientApplication
+ * per (account, authority, client id); the MSAL cache of an account lives in the secret store under
+ * one key, so sign-out can clear it even after a restart.
+ */
+export class MsalMicrosoftSignIn implements MicrosoftSignIn {
   private readonly apps = new Map<string, PublicClientApplication>();
 
   constructor(private readonly options: MsalMicrosoftSignInOptions) {}
 
+  /**
+   * The seam: a cached Microsoft account is refreshed silently (no browser); otherwise, or when the
+   * platform refuses the cached token, the interactive flow runs. The access token is exchanged for
+   * a platform session through `request.exchange` (`POST /auth/microsoft`).
+   */
+  async signIn(request: MicrosoftSignInRequest): Promise<SessionResponse> {
+    const settings = request.providers.microsoft;
+    if (!settings) throw new MicrosoftSignInError('invalid_settings', 'Microsoft sign-in is not enabled for this account');
+    let silent: MicrosoftTokens | null = null;
+    try {
+      silent = await this.acquireTokenSilent(request.account, settings);
+    } catch (error) {
+      if (!(error instanceof MicrosoftSignInError && error.reason === 'interaction_required')) throw error;
+    }
+    if (silent) {
+      try {
+        return await request.exchange(silent.accessToken);
+      } catch (error) {
+        // A token the platform no longer accepts (revoked link, changed settings): sign in again.
+        if (!(error instanceof ServiceError && error.code === 'invalid_token')) throw error;
+      }
+    }
+    const tokens = await this.signInInteractive(request.account, settings);
+    return request.exchange(tokens.accessToken);
+  }
+
   /** Interactive sign-in in the system browser (auth code + PKCE, loopback redirect). */
-  async signIn(settings: MicrosoftProviderSettings): Promise<MicrosoftTokens> {
-    const app = this.appFor(settings);
+  async signInInteractive(account: string, settings: MicrosoftProviderSettings): Promise<MicrosoftTokens> {
+    const app = this.appFor(account, settings);
     const timeoutMs = this.options.interactiveTimeoutMs ?? 5 * 60_000;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_resolve, reject) => {
@@ -109,41 +153,40 @@ export class MsalMicrosoftSignIn {
   }
 
   /**
-   * Returns a valid access token from the persisted cache, refreshing it with the refresh token when
-   * it is expired or close to expiry. `null` when there is no signed-in Microsoft account; throws
+   * A valid access token from the persisted cache, refreshed with the refresh token when it is
+   * expired or close to expiry (MSAL renews 5 minutes ahead). `null` without a cached account;
    * `interaction_required` when the refresh token no longer works.
    */
-  async acquireTokenSilent(settings: MicrosoftProviderSettings, options: { forceRefresh?: boolean } = {}): Promise<MicrosoftTokens | null> {
-    const app = this.appFor(settings);
-    const account = await this.accountOf(app);
-    if (!account) return null;
+  async acquireTokenSilent(account: string, settings: MicrosoftProviderSettings, options: { forceRefresh?: boolean } = {}): Promise<MicrosoftTokens | null> {
+    const app = this.appFor(account, settings);
+    const cached = await this.accountOf(app);
+    if (!cached) return null;
     try {
-      const result = await app.acquireTokenSilent({ account, scopes: settings.scopes, forceRefresh: options.forceRefresh ?? false });
+      const result = await app.acquireTokenSilent({ account: cached, scopes: settings.scopes, forceRefresh: options.forceRefresh ?? false });
       return toTokens(result, result.fromCache);
     } catch (error) {
       throw toSignInError(error);
     }
   }
 
-  /** The cached account, if any (survives restarts through the secret store). */
-  async currentAccount(settings: MicrosoftProviderSettings): Promise<Pick<MicrosoftTokens, 'homeAccountId' | 'username' | 'name'> | null> {
-    const account = await this.accountOf(this.appFor(settings));
-    return account ? { homeAccountId: account.homeAccountId, username: account.username, name: account.name ?? null } : null;
+  /** The cached Microsoft account of a console account, if any (survives restarts). */
+  async currentAccount(account: string, settings: MicrosoftProviderSettings): Promise<Pick<MicrosoftTokens, 'homeAccountId' | 'username' | 'name'> | null> {
+    const cached = await this.accountOf(this.appFor(account, settings));
+    return cached ? { homeAccountId: cached.homeAccountId, username: cached.username, name: cached.name ?? null } : null;
   }
 
   /**
-   * Signs out locally: removes every cached account and deletes the persisted cache from the secret
-   * store. (The Entra browser session is left alone; the next sign-in may still be one click.)
+   * Signs out locally: removes the cached accounts of the console account and deletes its persisted
+   * MSAL cache. (The Entra browser session is left alone, as for any system-browser sign-in.)
    */
-  async signOut(settings?: MicrosoftProviderSettings): Promise<void> {
-    const apps = settings ? [this.appFor(settings)] : [...this.apps.values()];
-    for (const app of apps) {
+  async signOut(account: string): Promise<void> {
+    for (const [key, app] of this.apps) {
+      if (!key.startsWith(`${account}\u0000`)) continue;
       const cache = app.getTokenCache();
-      for (const account of await cache.getAllAccounts()) await cache.removeAccount(account);
+      for (const cached of await cache.getAllAccounts()) await cache.removeAccount(cached);
+      this.apps.delete(key);
     }
-    if (settings) await this.options.secretStore.delete(this.cacheKey(settings));
-    else for (const key of this.apps.keys()) await this.options.secretStore.delete(key);
-    if (!settings) this.apps.clear();
+    await this.options.secretStore.delete(this.secretKey(account));
   }
 
   private async accountOf(app: PublicClientApplication): Promise<AccountInfo | null> {
@@ -151,16 +194,18 @@ export class MsalMicrosoftSignIn {
     return accounts[0] ?? null;
   }
 
-  private cacheKey(settings: MicrosoftProviderSettings): string {
-    return `${this.options.cacheKeyPrefix ?? 'msal-cache'}:${settings.tenantId}:${settings.clientId}`;
+  /** Secret-store keys are `[a-z0-9-]{1,64}`: hash the account slug. */
+  private secretKey(account: string): string {
+    return `${this.options.cacheKeyPrefix ?? 'msal-cache'}-${createHash('sha256').update(account).digest('hex').slice(0, 40)}`;
   }
 
-  private appFor(settings: MicrosoftProviderSettings): PublicClientApplication {
+  private appFor(account: string, settings: MicrosoftProviderSettings): PublicClientApplication {
     validateSettings(settings);
-    const key = this.cacheKey(settings);
-    const existing = this.apps.get(key);
-    if (existing) return existing;
     const authority = msalAuthorityOf(settings);
+    const appKey = `${account}\u0000${authority}\u0000${settings.clientId}`;
+    const existing = this.apps.get(appKey);
+    if (existing) return existing;
+    const key = this.secretKey(account);
     const store = this.options.secretStore;
     const cachePlugin: ICachePlugin = {
       beforeCacheAccess: async (context) => {
@@ -175,14 +220,14 @@ export class MsalMicrosoftSignIn {
       auth: {
         clientId: settings.clientId,
         authority,
-        // Trust the configured authority's host as is: no instance discovery call to Microsoft, and
-        // a tenant-specific authority (never /common) so only this tenant's users can sign in.
+        // Trust the configured authority's host as is: no instance-discovery call, and a
+        // tenant-specific authority (never /common) so only that tenant's users can sign in.
         knownAuthorities: [new URL(authority).host],
       },
       cache: { cachePlugin },
       system: this.options.ca ? { networkClient: createMsalNetworkClient(this.options.ca) } : {},
     });
-    this.apps.set(key, app);
+    this.apps.set(appKey, app);
     return app;
   }
 }

@@ -1,0 +1,176 @@
+import Database from 'better-sqlite3';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CACHE_FILE_NAME, ConsoleCache } from '../../../../src-main/cache/console-cache';
+import { CACHE_SCHEMA_VERSION, MIGRATIONS, migrate } from '../../../../src-main/cache/migrations';
+import { makeUser, tempDir } from '../../../support/console-fixtures';
+
+const dirs: Array<() => void> = [];
+afterEach(() => dirs.splice(0).forEach((c) => c()));
+function dataDir() {
+  const t = tempDir();
+  dirs.push(t.cleanup);
+  return t.dir;
+}
+
+const ACC = 'acc-1';
+
+function seeded(dir = dataDir()) {
+  const cache = new ConsoleCache(dir);
+  cache.upsertUsers(ACC, [
+    makeUser({ id: 'u1', name: 'José Antônio', login: 'jose.antonio', email: 'jose@acme.com', profile: 'agent', webrtcEnabled: true, omnichannelEnabled: true, passwordSet: true, extension: { id: 'e1', number: '2001' } }),
+    makeUser({ id: 'u2', name: 'Maria Souza', login: 'msouza', email: 'maria@acme.com', profile: 'administrator', webrtcEnabled: true, voiceQueueIds: ['q1'] }),
+    makeUser({ id: 'u3', name: 'Ana Lima', login: 'ana', email: 'ana.lima@other.org', profile: 'agent', active: false, chatQueueIds: ['q2'] }),
+    makeUser({ id: 'u4', name: 'Zé Carlos', login: 'zecarlos', email: 'ze@acme.com', profile: 'supervisor', updatedAt: '2026-03-01T00:00:00.000Z' }),
+  ]);
+  cache.upsertUsers('acc-2', [makeUser({ id: 'x1', accountId: 'acc-2', name: 'José Outro' })]);
+  return cache;
+}
+
+describe('ConsoleCache', () => {
+  it('C1: opens one WAL file with explicit pragmas at the latest schema version', () => {
+    const dir = dataDir();
+    const cache = new ConsoleCache(dir);
+    expect(cache.file).toBe(join(dir, CACHE_FILE_NAME));
+    expect(cache.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(cache.db.pragma('user_version', { simple: true })).toBe(CACHE_SCHEMA_VERSION);
+    expect(cache.db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(cache.recovery).toBeNull();
+    cache.close();
+  });
+
+  it('C1: migrates a version-1 file in place, keeping its users and indexing them for search', () => {
+    const dir = dataDir();
+    const old = new Database(join(dir, CACHE_FILE_NAME));
+    migrate(old, 1);
+    expect(old.pragma('user_version', { simple: true })).toBe(1);
+    old.close();
+    // Users written by a version-1 console (no FTS table yet).
+    const v1 = new Database(join(dir, CACHE_FILE_NAME));
+    v1.prepare(
+      `INSERT INTO users (account_id, id, data, name_key, login_key, email_key, search_text, profile, active, webrtc, omnichannel, password_set, has_extension, ready, missing_mask, updated_at, version)
+       VALUES ('acc-1', 'u9', ?, 'beatriz', 'bia', 'bia@acme.com', 'beatriz' || char(10) || 'bia' || char(10) || 'bia@acme.com', 'agent', 1, 0, 0, 0, 0, 0, 63, '2026-01-01', 1)`,
+    ).run(JSON.stringify(makeUser({ id: 'u9', name: 'Beatriz', login: 'bia' })));
+    v1.close();
+    const cache = new ConsoleCache(dir);
+    expect(cache.recovery).toBeNull();
+    expect(cache.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect(cache.searchUsers(ACC, { query: 'atri' }).items.map((u) => u.id)).toEqual(['u9']);
+    cache.close();
+  });
+
+  it('C1: a corrupt cache file is set aside and rebuilt empty, never a crash', () => {
+    const dir = dataDir();
+    writeFileSync(join(dir, CACHE_FILE_NAME), Buffer.from('this is not a sqlite database'.repeat(200)));
+    const cache = new ConsoleCache(dir, { now: () => new Date(1_700_000_000_000) });
+    expect(cache.recovery).toEqual({ reason: 'corrupt', movedTo: join(dir, `${CACHE_FILE_NAME}.corrupt-1700000000000`) });
+    expect(existsSync(cache.recovery!.movedTo)).toBe(true);
+    expect(cache.countUsers(ACC)).toBe(0);
+    cache.upsertUsers(ACC, [makeUser({ id: 'u1' })]);
+    expect(cache.countUsers(ACC)).toBe(1);
+    cache.close();
+  });
+
+  it('C1: a damaged page inside a real cache file is detected and the file rebuilt', () => {
+    const dir = dataDir();
+    const first = seeded(dir);
+    first.upsertUsers(ACC, Array.from({ length: 2000 }, (_, i) => makeUser({ id: `bulk${i}`, name: `Bulk ${i} ${'x'.repeat(200)}` })));
+    first.db.pragma('wal_checkpoint(TRUNCATE)');
+    first.close();
+    const file = join(dir, CACHE_FILE_NAME);
+    const bytes = readFileSync(file);
+    // Overwrite pages in the middle of the file (keep the header valid).
+    bytes.fill(0xa5, 8192, bytes.length - 4096);
+    writeFileSync(file, bytes);
+    const cache = new ConsoleCache(dir);
+    expect(cache.recovery?.reason).toBe('corrupt');
+    expect(cache.countUsers(ACC)).toBe(0);
+    cache.close();
+  });
+
+  it('C1: a file from a newer console is set aside, not downgraded', () => {
+    const dir = dataDir();
+    const db = new Database(join(dir, CACHE_FILE_NAME));
+    db.pragma(`user_version = ${CACHE_SCHEMA_VERSION + 5}`);
+    db.close();
+    const cache = new ConsoleCache(dir);
+    expect(cache.recovery?.reason).toBe('too_new');
+    expect(readdirSync(dir).some((f) => f.startsWith(`${CACHE_FILE_NAME}.newer-`))).toBe(true);
+    expect(cache.db.pragma('user_version', { simple: true })).toBe(CACHE_SCHEMA_VERSION);
+    cache.close();
+  });
+
+  it('searches name, login and email by prefix and substring, accent- and case-insensitive, within the account', () => {
+    const cache = seeded();
+    const ids = (query: string) => cache.searchUsers(ACC, { query }).items.map((u) => u.id);
+    expect(ids('jose')).toEqual(['u1']);
+    expect(ids('JOSÉ')).toEqual(['u1']);
+    expect(ids('antonio')).toEqual(['u1']);
+    expect(ids('souz')).toEqual(['u2']);
+    expect(ids('@acme')).toEqual(['u1', 'u2', 'u4']);
+    expect(ids('ze')).toEqual(['u4']);
+    expect(ids('an')).toEqual(['u3', 'u1']);
+    expect(ids('lima@other')).toEqual(['u3']);
+    expect(ids('%')).toEqual([]);
+    expect(ids('"')).toEqual([]);
+    expect(ids('')).toHaveLength(4);
+    cache.close();
+  });
+
+  it('R7: filters by profile, omnichannel, WebRTC, extension, queue, readiness, missing item and active', () => {
+    const cache = seeded();
+    const ids = (filters: object) => cache.searchUsers(ACC, { filters }).items.map((u) => u.id);
+    expect(ids({ profile: 'agent' })).toEqual(['u3', 'u1']);
+    expect(ids({ omnichannel: true })).toEqual(['u1']);
+    expect(ids({ webrtc: true })).toEqual(['u1', 'u2']);
+    expect(ids({ hasExtension: true })).toEqual(['u1']);
+    expect(ids({ queueId: 'q1' })).toEqual(['u2']);
+    expect(ids({ queueId: 'q2' })).toEqual(['u3']);
+    expect(ids({ ready: true })).toEqual(['u1']);
+    expect(ids({ missing: 'chatQueues' })).toEqual(['u1', 'u2', 'u4']);
+    expect(ids({ missing: 'password' })).toEqual(['u3', 'u2', 'u4']);
+    expect(ids({ active: false })).toEqual(['u3']);
+    const row = cache.searchUsers(ACC, { query: 'maria' }).items[0]!;
+    expect(row.readiness.missing).toEqual(['omnichannel', 'password', 'extension', 'chatQueues']);
+    expect(row.readiness.ready).toBe(false);
+    cache.close();
+  });
+
+  it('sorts and pages with a total for a virtualized list', () => {
+    const cache = seeded();
+    const page = cache.searchUsers(ACC, { sort: { by: 'login', dir: 'desc' }, offset: 1, limit: 2 });
+    expect(page.total).toBe(4);
+    expect(page.items.map((u) => u.login)).toEqual(['msouza', 'jose.antonio']);
+    const byUpdated = cache.searchUsers(ACC, { sort: { by: 'updatedAt', dir: 'desc' }, limit: 1 });
+    expect(byUpdated.items[0]!.id).toBe('u4');
+    cache.close();
+  });
+
+  it('C2: upserts replace a user and its search keys; deletes remove it from search and queue filters', () => {
+    const cache = seeded();
+    cache.upsertUsers(ACC, [makeUser({ id: 'u2', name: 'Mariana Reis', login: 'mreis', email: 'mreis@acme.com', version: 2 })]);
+    expect(cache.searchUsers(ACC, { query: 'souza' }).total).toBe(0);
+    expect(cache.searchUsers(ACC, { query: 'reis' }).items.map((u) => u.id)).toEqual(['u2']);
+    expect(cache.searchUsers(ACC, { filters: { queueId: 'q1' } }).total).toBe(0);
+    cache.deleteUsers(ACC, ['u2', 'u3']);
+    expect(cache.countUsers(ACC)).toBe(2);
+    expect(cache.searchUsers(ACC, { query: 'reis' }).total).toBe(0);
+    expect(cache.searchUsers(ACC, { filters: { queueId: 'q2' } }).total).toBe(0);
+    expect(cache.getUser(ACC, 'u3')).toBeNull();
+    cache.close();
+  });
+
+  it('keeps sync state, queues, extensions and settings per account', () => {
+    const cache = seeded();
+    cache.setSyncState(ACC, { cursor: '42', lastSyncAt: '2026-01-02T00:00:00.000Z' });
+    expect(cache.getSyncState(ACC)).toEqual({ cursor: '42', lastSyncAt: '2026-01-02T00:00:00.000Z' });
+    expect(cache.getSyncState('acc-2')).toEqual({ cursor: null, lastSyncAt: null });
+    cache.replaceExtensions(ACC, [{ id: 'e2', accountId: ACC, number: '2002', userId: null }, { id: 'e1', accountId: ACC, number: '2001', userId: 'u1' }]);
+    expect(cache.listExtensions(ACC).map((e) => e.number)).toEqual(['2001', '2002']);
+    expect(cache.listExtensions('acc-2')).toEqual([]);
+    cache.setMeta('settings.locale', 'en');
+    expect(cache.getMeta('settings.locale')).toBe('en');
+    cache.close();
+  });
+});
