@@ -66,7 +66,7 @@ export const ptBR = {
     omnichannelSupportOnly: 'Criar usuário já habilitado para uso omnichannel é ação exclusiva do Suporte.',
   },
   age: {
-    justNow: 'agora há pouco',
+    justNow: 'há instantes',
     minutes_one: 'há {{count}} minuto',
     minutes_other: 'há {{count}} minutos',
     hours_one: 'há {{count}} hora',

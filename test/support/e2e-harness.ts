@@ -1,0 +1,113 @@
+/**
+ * e2e harness: a real platform (temp SQLite file, random port, demo data, its own SMTP sink), the
+ * real browser host (temp data folder) and Debian's Chromium driven by Playwright. Each test file
+ * starts its own; nothing is shared between files.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startBrowserHost, type BrowserHost } from '../../src-main/browser-host/index';
+import { startPlatform, type RunningPlatform } from '../../src-platform/index';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './browser-flags';
+
+/** Where screenshots go (git-ignored). */
+export const SCREENSHOT_DIR = resolve(import.meta.dirname, '../e2e/screenshots');
+/** The demo account's password (seeded by the platform). */
+export const DEMO_PASSWORD = 'Omni2026demo';
+
+/** A running e2e environment. */
+export interface E2eEnv {
+  dir: string;
+  platform: RunningPlatform;
+  host: BrowserHost;
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  /** Starts a new browser host on the same data folder (e.g. to start offline), replacing `host`. */
+  restartHost(opts?: { platformUrl?: string }): Promise<BrowserHost>;
+  close(): Promise<void>;
+}
+
+/** Starts platform, browser host and Chromium (viewport 1280×800, pt-BR). */
+export async function startE2e(name: string): Promise<E2eEnv> {
+  const dir = mkdtempSync(join(tmpdir(), `omni-e2e-${name}-`));
+  const consoleDir = join(dir, 'console');
+  mkdirSync(consoleDir, { recursive: true });
+  const platform = await startPlatform({ dbFile: join(dir, 'platform.sqlite'), port: 0, demo: true, argon2: { memoryCost: 19_456, timeCost: 2 } });
+  const hostOptions = (platformUrl: string) => ({
+    dataDir: consoleDir,
+    platformUrl,
+    rendererDir: resolve(import.meta.dirname, '../../out/renderer'),
+    port: 0,
+    compose: { syncIntervalMs: 0, probeIntervalMs: 500, requestTimeoutMs: 3_000, retryBackoffMs: 50, logError: () => {} },
+  });
+  let host = await startBrowserHost(hostOptions(platform.url));
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'pt-BR' });
+  const page = await context.newPage();
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const env: E2eEnv = {
+    dir,
+    platform,
+    get host() {
+      return host;
+    },
+    browser,
+    context,
+    page,
+    async restartHost(opts = {}) {
+      await host.close();
+      host = await startBrowserHost(hostOptions(opts.platformUrl ?? platform.url));
+      return host;
+    },
+    async close() {
+      await browser.close().catch(() => {});
+      await host.close().catch(() => {});
+      await platform.close().catch(() => {});
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return env;
+}
+
+/** Opens the console and signs in to the demo account as `login`. */
+export async function signIn(env: E2eEnv, login: string, password = DEMO_PASSWORD): Promise<void> {
+  const { page } = env;
+  await page.goto(env.host.url);
+  await page.getByLabel('Conta').fill('demo');
+  await page.getByLabel('Login', { exact: true }).fill(login);
+  await page.getByLabel('Senha', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Entrar', exact: true }).click();
+  await page.getByRole('heading', { level: 1, name: 'Usuários' }).waitFor();
+}
+
+/** Saves a full-page screenshot under test/e2e/screenshots/<name>.png. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`) });
+}
+
+/**
+ * A signed-in REST client on the platform, used only to arrange data the UI flow starts from (e.g.
+ * an agent logged into a queue) and to check what the platform stored.
+ */
+export async function platformApi(baseUrl: string, login: string, password = DEMO_PASSWORD) {
+  const res = await fetch(`${baseUrl}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ account: 'demo', login, password }),
+  });
+  if (!res.ok) throw new Error(`login ${login}: ${res.status} ${await res.text()}`);
+  const { token } = (await res.json()) as { token: string };
+  async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const r = await fetch(`${baseUrl}/api/v1${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await r.text();
+    if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${text}`);
+    return (text ? JSON.parse(text) : null) as T;
+  }
+  return { request };
+}
