@@ -1,0 +1,85 @@
+/**
+ * The Electron shell's security settings as plain data and pure functions, so they are tested
+ * without Electron: window preferences, the renderer's CSP, and how `app://console/…` URLs map to
+ * files of the built renderer (never outside it).
+ */
+import { extname, normalize, resolve, sep } from 'node:path';
+import { APP_HOST, APP_PROTOCOL } from '../ipc/router';
+
+/** The renderer's entry URL. */
+export const APP_ENTRY_URL = `${APP_PROTOCOL}://${APP_HOST}/index.html`;
+
+/** webPreferences of every console window (the preload path is added by main.ts). */
+export const SECURE_WEB_PREFERENCES = {
+  contextIsolation: true,
+  sandbox: true,
+  nodeIntegration: false,
+  nodeIntegrationInWorker: false,
+  nodeIntegrationInSubFrames: false,
+  webSecurity: true,
+  allowRunningInsecureContent: false,
+  webviewTag: false,
+  spellcheck: false,
+  navigateOnDragDrop: false,
+} as const;
+
+/**
+ * The renderer talks to main only over IPC, so it needs no network at all: `connect-src 'none'`.
+ * Inline styles are allowed for the UI library's style attributes; scripts only from the app.
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'none'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+  "frame-src 'none'",
+  "worker-src 'none'",
+].join('; ');
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+};
+
+/** Maps an `app://console/…` URL to a file of `rendererDir`, or null if it is not one of ours. */
+export function resolveAppFile(rendererDir: string, requestUrl: string): { file: string; mime: string } | null {
+  let url: URL;
+  try {
+    url = new URL(requestUrl);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== `${APP_PROTOCOL}:` || url.host !== APP_HOST) return null;
+  let rel: string;
+  try {
+    rel = normalize(decodeURIComponent(url.pathname)).replace(/^([/\\])+/, '');
+  } catch {
+    return null;
+  }
+  const root = resolve(rendererDir);
+  const file = resolve(root, rel === '' ? 'index.html' : rel);
+  if (!file.startsWith(root + sep)) return null;
+  return { file, mime: MIME[extname(file)] ?? 'application/octet-stream' };
+}
+
+/** Only the app's own pages may be shown; everything else is denied (navigation, window.open). */
+export function isAppUrl(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return u.protocol === `${APP_PROTOCOL}:` && u.host === APP_HOST;
+  } catch {
+    return false;
+  }
+}
