@@ -32,7 +32,12 @@ export interface LocalIdpOptions {
   users: LocalIdpUser[];
   /** Access token lifetime in seconds (default 3600). */
   accessTokenTtlSeconds?: number;
-  /** Sign tokens as another tenant (a "foreign" directory), for cross-tenant tests. */
+  /**
+   * Signing key (private JWK). Entra signs every tenant's tokens with the same keys: pass another
+   * provider's `signingKey` so a cross-tenant token passes the signature check and must be refused
+   * by issuer/tenant.
+   */
+  signingKey?: Record<string, unknown>;
 }
 
 /** A running local provider. */
@@ -47,6 +52,8 @@ export interface LocalIdp {
   host: string;
   /** The API scope the console requests. */
   apiScope: string;
+  /** The private signing JWK (to share with a "foreign tenant" provider, as Entra does). */
+  signingKey: Record<string, unknown>;
   /** PEM of the test CA that signed the server certificate. */
   caCert: string;
   /** Every request path the provider served, for assertions (e.g. the token endpoint was hit). */
@@ -58,7 +65,7 @@ export interface LocalIdp {
 
 /** Generates a CA and a server certificate for 127.0.0.1/localhost signed by it. */
 export async function generateTestCertificates(): Promise<{ caCert: string; cert: string; key: string }> {
-  const ca = await generate([{ name: 'commonName', value: 'Omniconsole test CA' }], {
+  const ca = await generate([{ name: 'commonName', value: `Omniconsole test CA ${randomUUID()}` }], {
     keySize: 2048,
     algorithm: 'sha256',
     notAfterDate: new Date(Date.now() + 24 * 3600_000),
@@ -99,7 +106,7 @@ export async function startLocalIdp(options: LocalIdpOptions): Promise<LocalIdp>
   const host = `127.0.0.1:${port}`;
   const authority = `https://${host}/${tenantId}`;
   const issuer = `${authority}/v2.0`;
-  const signingKey = await generateRsaJwk();
+  const signingKey = options.signingKey ?? (await generateRsaJwk());
 
   const provider = new Provider(issuer, {
     clients: [
@@ -157,7 +164,6 @@ export async function startLocalIdp(options: LocalIdpOptions): Promise<LocalIdp>
       return { oid: user.oid, tid: tenantId, scp: 'access_as_user', preferred_username: user.login, name: user.name, ver: '2.0', azp: clientId };
     },
     cookies: { keys: [randomUUID()] },
-    interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/${tenantId}/v2.0/interaction/${interaction.uid}` },
   });
   provider.proxy = false;
 
@@ -210,6 +216,7 @@ export async function startLocalIdp(options: LocalIdpOptions): Promise<LocalIdp>
     issuer,
     host,
     apiScope,
+    signingKey,
     caCert,
     requests,
     signInWithHttp: (authorizeUrl, login) => signInWithHttp(authorizeUrl, login, agent),
