@@ -29,7 +29,10 @@ export const MAIL_KIND_HEADER = 'X-Omniconsole-Mail-Kind';
 
 /** A nodemailer SMTP mailer that records every message in the `outbox` table. */
 export function createSmtpMailer(db: Db, smtpUrl: string, from: string, now: () => Date): Mailer {
-  const transport = nodemailer.createTransport(smtpUrl);
+  // A pooled transport reuses SMTP connections instead of one handshake per email.
+  const url = new URL(smtpUrl);
+  if (!url.searchParams.has('pool')) url.searchParams.set('pool', 'true');
+  const transport = nodemailer.createTransport(url.toString());
   return {
     async send(mail) {
       const id = randomUUID();
