@@ -7,6 +7,7 @@ import type { Locale } from '../src-shared/errors';
 import { LOCALES } from '../src-shared/errors';
 import { AuthService } from './auth/auth-service';
 import type { MicrosoftSignIn } from './auth/microsoft-sign-in';
+import { MsalMicrosoftSignIn } from './auth/microsoft/msal-sign-in';
 import type { SecretStore } from './auth/secret-store';
 import { ConsoleCache } from './cache/console-cache';
 import { EventBus } from './events/event-bus';
@@ -34,6 +35,10 @@ export interface ComposeOptions {
   /** Backoff of the client's retries (default 250 ms). */
   retryBackoffMs?: number;
   microsoftSignIn?: MicrosoftSignIn | undefined;
+  /** Opens the system browser (Electron: `shell.openExternal`); with it, Microsoft sign-in uses MSAL. */
+  openBrowser?: ((url: string) => Promise<void>) | undefined;
+  /** Extra CA (PEM) trusted for the Microsoft authority: a local test provider or a TLS proxy. */
+  microsoftCa?: string | string[] | undefined;
   /** Where unexpected errors go (default: console.error). */
   logError?: (err: unknown, context: string) => void;
 }
@@ -116,7 +121,9 @@ export async function compose(opts: ComposeOptions): Promise<ComposedConsole> {
     events,
     connection,
     platformUrl,
-    microsoftSignIn: opts.microsoftSignIn,
+    microsoftSignIn:
+      opts.microsoftSignIn ??
+      (opts.openBrowser ? new MsalMicrosoftSignIn({ secretStore: opts.secretStore, openBrowser: opts.openBrowser, ca: opts.microsoftCa }) : undefined),
     onSignedIn: () => sync.start(),
     onSignedOut: () => sync.stop(),
   });

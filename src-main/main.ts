@@ -48,6 +48,8 @@ async function start(): Promise<void> {
     dataDir: app.getPath('userData'),
     platformUrl: process.env.PLATFORM_URL || undefined,
     secretStore: new SafeStorageSecretStore(join(app.getPath('userData'), 'secrets')),
+    // C3: Microsoft sign-in runs in the system browser (MSAL loopback + PKCE), never in a window.
+    openBrowser: (url) => shell.openExternal(url),
   });
   bridgeIpcMain(composed.router, composed.events);
 
