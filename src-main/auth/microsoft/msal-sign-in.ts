@@ -138,7 +138,11 @@ export class MsalMicrosoftSignIn implements MicrosoftSignIn {
       const result = await Promise.race([
         app.acquireTokenInteractive({
           scopes: settings.scopes,
-          openBrowser: this.options.openBrowser,
+          // Only the authority's HTTPS authorize URL ever reaches the system browser.
+          openBrowser: async (url) => {
+            if (!url.startsWith('https://')) throw new MicrosoftSignInError('invalid_settings', 'Refusing to open a non-HTTPS sign-in URL');
+            await this.options.openBrowser(url);
+          },
           successTemplate: this.options.successTemplate ?? DEFAULT_SUCCESS_PAGE,
           errorTemplate: this.options.errorTemplate ?? DEFAULT_ERROR_PAGE,
         }),
