@@ -1,0 +1,120 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- JSON bodies are checked by the assertions */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ListQueuesResponseSchema, ListExtensionsResponseSchema, MembershipResponseSchema } from '../../../src-shared/platform-api';
+import { client, findUser, signIn, startTestPlatform, type TestPlatform } from '../../support/platform';
+
+describe('queues and extensions (R8, R10)', () => {
+  let p: TestPlatform;
+  let admin: ReturnType<typeof client>;
+  let adminToken: string;
+  beforeAll(async () => {
+    p = await startTestPlatform();
+    adminToken = await signIn(p.url, 'admin');
+    admin = client(p.url, adminToken);
+  });
+  afterAll(async () => p.stop());
+
+  it('R8: the account has voice queues and webchat/whatsapp chat queues with members', async () => {
+    const queues = ListQueuesResponseSchema.parse((await admin.get('/api/v1/queues')).body).items;
+    expect(queues.filter((q) => q.kind === 'voice').every((q) => q.channel === 'voice')).toBe(true);
+    expect(new Set(queues.filter((q) => q.kind === 'chat').map((q) => q.channel))).toEqual(new Set(['webchat', 'whatsapp']));
+    expect(queues.some((q) => q.memberIds.length > 0)).toBe(true);
+  });
+
+  it('R8: an administrator creates voice and chat queues (Idempotency-Key replays)', async () => {
+    const voice = await admin.post('/api/v1/queues', { kind: 'voice', name: 'Cobrança' }, { 'idempotency-key': 'q-1' });
+    expect(voice.status).toBe(201);
+    expect(voice.body.queue).toMatchObject({ kind: 'voice', channel: 'voice', name: 'Cobrança', memberIds: [] });
+    const replay = await admin.post('/api/v1/queues', { kind: 'voice', name: 'Cobrança' }, { 'idempotency-key': 'q-1' });
+    expect(replay.body).toEqual(voice.body);
+    const chat = await admin.post('/api/v1/queues', { kind: 'chat', channel: 'whatsapp', name: 'WhatsApp Cobrança' });
+    expect(chat.status).toBe(201);
+    expect(chat.body.queue.channel).toBe('whatsapp');
+    const bad = await admin.post('/api/v1/queues', { kind: 'chat', channel: 'telegram', name: 'Nope' });
+    expect(bad.status).toBe(400);
+    const voiceWithChannel = await admin.post('/api/v1/queues', { kind: 'voice', channel: 'webchat', name: 'Nope' });
+    expect(voiceWithChannel.status).toBe(400);
+    const names = (await admin.get('/api/v1/queues')).body.items.map((q: any) => q.name);
+    expect(names.filter((n: string) => n === 'Cobrança').length).toBe(1);
+  });
+
+  it('R8: only an omnichannel-enabled user may join a chat queue (422)', async () => {
+    const queues = (await admin.get('/api/v1/queues')).body.items;
+    const chat = queues.find((q: any) => q.kind === 'chat');
+    const user = await findUser(p.url, adminToken, 'agente02'); // WebRTC, no omnichannel
+    expect(user.omnichannelEnabled).toBe(false);
+    const refused = await admin.put(`/api/v1/queues/${chat.id}/members/${user.id}`);
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.code).toBe('chat_queue_requires_omnichannel');
+    expect((await admin.get(`/api/v1/users/${user.id}`)).body.user).toEqual(user);
+    const omni = await findUser(p.url, adminToken, 'agente05');
+    const ok = await admin.put(`/api/v1/queues/${chat.id}/members/${omni.id}`);
+    expect(ok.status).toBe(200);
+    const parsed = MembershipResponseSchema.parse(ok.body);
+    expect(parsed.queue.memberIds).toContain(omni.id);
+    expect(parsed.user.chatQueueIds).toContain(chat.id);
+    expect(parsed.user.version).toBe(omni.version + 1);
+  });
+
+  it('R8: only a user with an extension may join a voice queue (422)', async () => {
+    const voice = (await admin.get('/api/v1/queues')).body.items.find((q: any) => q.kind === 'voice');
+    const user = await findUser(p.url, adminToken, 'agente15');
+    expect(user.extension).toBeNull();
+    const refused = await admin.put(`/api/v1/queues/${voice.id}/members/${user.id}`);
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.code).toBe('voice_queue_requires_extension');
+    expect(refused.body.error.message).toBe('Somente usuários com ramal podem entrar em filas de voz.');
+  });
+
+  it('R10: an administrator associates a free extension (emailed), releases it, and a taken one answers 409', async () => {
+    const extensions = ListExtensionsResponseSchema.parse((await admin.get('/api/v1/extensions')).body).items;
+    const free = extensions.find((e) => e.userId === null);
+    const taken = extensions.find((e) => e.userId !== null);
+    expect(free && taken).toBeTruthy();
+    const user = await findUser(p.url, adminToken, 'agente16');
+    const clash = await admin.put(`/api/v1/users/${user.id}/extension`, { extensionId: taken?.id });
+    expect(clash.status).toBe(409);
+    expect(clash.body.error.code).toBe('extension_taken');
+    const ok = await admin.put(`/api/v1/users/${user.id}/extension`, { extensionId: free?.id });
+    expect(ok.status).toBe(200);
+    expect(ok.body.user.extension).toEqual({ id: free?.id, number: free?.number });
+    expect(ok.headers.get('etag')).toBe(`"u-${user.id}-${user.version + 1}"`);
+    const mail = await p.mailbox.waitFor((m) => m.to.includes(user.email) && m.kind === 'extension_associated');
+    expect(mail.text).toContain(`ramal ${free?.number}`);
+    // R8: now the user may join a voice queue.
+    const voice = (await admin.get('/api/v1/queues')).body.items.find((q: any) => q.kind === 'voice');
+    expect((await admin.put(`/api/v1/queues/${voice.id}/members/${user.id}`)).status).toBe(200);
+    const released = await admin.delete(`/api/v1/users/${user.id}/extension`);
+    expect(released.status).toBe(200);
+    expect(released.body.user.extension).toBeNull();
+    const after = (await admin.get('/api/v1/extensions')).body.items.find((e: any) => e.id === free?.id);
+    expect(after.userId).toBeNull();
+    const audit = (await admin.get(`/api/v1/users/${user.id}/audit`)).body.items.map((a: any) => a.action);
+    expect(audit).toEqual(expect.arrayContaining(['extension.associated', 'extension.released', 'queue.member_added']));
+  });
+
+  it('R10: extensions are created with unique numbers per account', async () => {
+    const created = await admin.post('/api/v1/extensions', { number: '2001' });
+    expect(created.status).toBe(201);
+    expect(created.body.extension).toMatchObject({ number: '2001', userId: null });
+    const dup = await admin.post('/api/v1/extensions', { number: '2001' });
+    expect(dup.status).toBe(409);
+    expect((await admin.post('/api/v1/extensions', { number: 'abc' })).status).toBe(400);
+  });
+
+  it('R4: queue sessions start for members only, and unlinking a member ends their session', async () => {
+    const queues = (await admin.get('/api/v1/queues')).body.items;
+    const chat = queues.find((q: any) => q.kind === 'chat' && q.memberIds.length > 0);
+    const memberId = chat.memberIds[0];
+    await admin.delete(`/api/v1/queues/${chat.id}/sessions/${memberId}`);
+    expect((await admin.post(`/api/v1/queues/${chat.id}/sessions`, { userId: memberId })).status).toBe(204);
+    const sessions = (await admin.get(`/api/v1/users/${memberId}/queue-sessions`)).body.items;
+    expect(sessions.map((s: any) => s.queueId)).toContain(chat.id);
+    const outsider = await findUser(p.url, adminToken, 'agente03');
+    const refused = await admin.post(`/api/v1/queues/${chat.id}/sessions`, { userId: outsider.id });
+    expect(refused.status).toBe(409);
+    expect((await admin.delete(`/api/v1/queues/${chat.id}/members/${memberId}`)).status).toBe(200);
+    const after = (await admin.get(`/api/v1/users/${memberId}/queue-sessions`)).body.items;
+    expect(after.map((s: any) => s.queueId)).not.toContain(chat.id);
+  });
+});
