@@ -28,6 +28,8 @@ export interface ComposeOptions {
   now?: () => Date;
   /** Background sync period (default 60 s; 0 disables the timer). */
   syncIntervalMs?: number;
+  /** Users per sync page (default 500). */
+  syncPageSize?: number;
   /** Probe period while offline (default 5 s). */
   probeIntervalMs?: number;
   /** Platform request timeout (default 10 s). */
@@ -113,6 +115,7 @@ export async function compose(opts: ComposeOptions): Promise<ComposedConsole> {
     accountId: () => auth?.currentAccount?.id ?? null,
     toApiError,
     ...(opts.syncIntervalMs !== undefined ? { intervalMs: opts.syncIntervalMs } : {}),
+    ...(opts.syncPageSize ? { pageSize: opts.syncPageSize } : {}),
   });
   auth = new AuthService({
     client,

@@ -86,11 +86,12 @@ export class DirectoryService {
         const details = StaleVersionDetailsSchema.safeParse(err.details);
         if (details.success) {
           const current = details.data.current;
+          // Read the base before the cache takes the server's version.
+          const base = this.opts.cache.getUser(accountId, input.id);
           this.cacheUsers([current]);
           if (transportFailed && current.version === input.baseVersion + 1 && matchesChanges(current, input.changes)) {
             return { user: current, loggedOutQueues: [] };
           }
-          const base = this.opts.cache.getUser(accountId, input.id);
           throw new ServiceError('stale_version', err.message, { details: { current, base: base && base.version === input.baseVersion ? base : null } });
         }
       }

@@ -1,0 +1,119 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- platform JSON read by assertions */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ComposedConsole } from '../../../src-main/compose';
+import { call, composeConsole, record } from '../../support/console-harness';
+import { tempDir } from '../../support/console-fixtures';
+import { client, findUser, signIn, startTestPlatform, type TestPlatform } from '../../support/platform';
+
+const DEMO = { account: 'demo', login: 'admin', password: 'Omni2026demo' };
+
+let platform: TestPlatform;
+let data: ReturnType<typeof tempDir>;
+let consoles: ComposedConsole[] = [];
+beforeEach(async () => {
+  platform = await startTestPlatform();
+  data = tempDir();
+});
+afterEach(async () => {
+  await Promise.all(consoles.map((c) => c.dispose()));
+  consoles = [];
+  await platform.stop();
+  data.cleanup();
+});
+
+async function open(extra: Parameters<typeof composeConsole>[0] extends infer O ? Partial<O> : never = {}) {
+  const c = await composeConsole({ dataDir: data.dir, platformUrl: platform.url, syncPageSize: 7, ...extra });
+  consoles.push(c);
+  return c;
+}
+
+async function allPlatformUsers(token: string): Promise<any[]> {
+  const r = await client(platform.url, token).get('/api/v1/users?limit=1000');
+  expect(r.status).toBe(200);
+  return r.body.items;
+}
+
+describe('console sign-in and sync', () => {
+  it('C2: signing in with the platform password starts a session and a full paged pull of every user', async () => {
+    const c = await open();
+    const statuses = record(c, 'onDidChangeSyncStatus');
+    const session = await call(c, 'signIn', DEMO);
+    expect(session).toMatchObject({ status: 'signedIn', online: true, method: 'password', user: { login: 'admin' }, account: { slug: 'demo' } });
+    const status = await call(c, 'syncNow', {});
+    expect(status).toMatchObject({ state: 'idle', online: true, lastError: null });
+    const token = await signIn(platform.url, 'admin');
+    const users = await allPlatformUsers(token);
+    expect(users.length).toBeGreaterThan(7);
+    expect(status.userCount).toBe(users.length);
+    // Paged: progress was reported page by page during the full pull.
+    const full = statuses.filter((s) => s.progress?.phase === 'full').map((s) => s.progress!.done);
+    expect(full.length).toBeGreaterThanOrEqual(Math.ceil(users.length / 7));
+    expect(Math.max(...full)).toBe(users.length);
+    const search = await call(c, 'searchUsers', { limit: 500 });
+    expect(search.items.map((u) => u.id).sort()).toEqual(users.map((u) => u.id).sort());
+    expect((await call(c, 'getSession', {})).lastSyncAt).toBe(status.lastSyncAt);
+    expect((await call(c, 'listQueues', {})).items.length).toBeGreaterThan(0);
+    expect((await call(c, 'listExtensions', {})).items.length).toBeGreaterThan(0);
+  });
+
+  it('C2: later syncs pull only changes since the cursor, and deleted users disappear from the cache', async () => {
+    const c = await open();
+    await call(c, 'signIn', DEMO);
+    await call(c, 'syncNow', {});
+    const token = await signIn(platform.url, 'admin');
+    const api = client(platform.url, token);
+    const before = await call(c, 'searchUsers', { limit: 500 });
+    const agents = before.items.filter((u) => u.profile === 'agent');
+    const [renamed, deleted] = [agents[0]!, agents[1]!];
+    const fresh = (await api.get(`/api/v1/users/${renamed.id}`)).body.user;
+    const patch = await api.patch(`/api/v1/users/${renamed.id}`, { name: 'Renomeado Pela Outra Aba', confirmQueueLogout: true }, { 'if-match': `"u-${fresh.id}-${fresh.version}"` });
+    expect(patch.status).toBe(200);
+    expect((await api.delete(`/api/v1/users/${deleted.id}`)).status).toBe(204);
+    const statuses = record(c, 'onDidChangeSyncStatus');
+    const status = await call(c, 'syncNow', {});
+    expect(statuses.some((s) => s.progress?.phase === 'delta')).toBe(true);
+    expect(statuses.some((s) => s.progress?.phase === 'full')).toBe(false);
+    // A delta pulls only what changed, not the whole account again.
+    expect(Math.max(...statuses.filter((s) => s.progress).map((s) => s.progress!.done))).toBeLessThan(before.total);
+    expect(status.userCount).toBe(before.total - 1);
+    expect((await call(c, 'searchUsers', { query: 'renomeado pela' })).items.map((u) => u.id)).toEqual([renamed.id]);
+    const gone = await call(c, 'searchUsers', { query: deleted.login });
+    expect(gone.items.find((u) => u.id === deleted.id)).toBeUndefined();
+  });
+
+  it('C2: a new console on the same cache continues with deltas; a fresh cache starts with a full pull', async () => {
+    const first = await open();
+    await call(first, 'signIn', DEMO);
+    await call(first, 'syncNow', {});
+    await first.dispose();
+    const second = await open();
+    // Same data folder but a new secret store: signed out, yet the cache keeps the cursor.
+    await call(second, 'signIn', DEMO);
+    const statuses = record(second, 'onDidChangeSyncStatus');
+    await call(second, 'syncNow', {});
+    expect(statuses.every((s) => s.progress === null || s.progress.phase === 'delta')).toBe(true);
+    const token = await signIn(platform.url, 'admin');
+    const supervisor = await findUser(platform.url, token, 'supervisor');
+    expect((await call(second, 'getUser', { id: supervisor.id })).stale).toBe(false);
+  });
+
+  it('C1: signInMicrosoft without the SSO module answers identity_provider_disabled', async () => {
+    const c = await open();
+    const result = await c.router.handle({ kind: 'browser-host', authenticated: true }, 'signInMicrosoft', { account: 'demo' });
+    expect(result).toMatchObject({ ok: false, error: { code: 'identity_provider_disabled' } });
+  });
+
+  it('a 401 from the platform ends the session and emits onDidExpireSession', async () => {
+    const c = await open();
+    await call(c, 'signIn', DEMO);
+    await call(c, 'syncNow', {});
+    const expired = record(c, 'onDidExpireSession');
+    // The platform revokes the session (as an administrator revoking it, or its expiry).
+    await c.services.client.logout();
+    const result = await c.router.handle({ kind: 'browser-host', authenticated: true }, 'getUser', { id: (await call(c, 'getSession', {})).user!.id });
+    expect(result.ok).toBe(false);
+    expect(expired).toHaveLength(1);
+    expect((await call(c, 'getSession', {})).status).toBe('signedOut');
+    expect(await c.router.handle({ kind: 'browser-host', authenticated: true }, 'searchUsers', {})).toMatchObject({ ok: false, error: { code: 'not_signed_in' } });
+  });
+});

@@ -1,0 +1,121 @@
+/**
+ * Integration helpers for the console's main process: `compose()` with test timings over a real
+ * platform, calls through the real router (as the trusted browser-host sender), an HTTP proxy that
+ * can cut a response after the platform handled the request, and polling.
+ */
+import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { MemorySecretStore, type SecretStore } from '../../src-main/auth/secret-store';
+import { compose, type ComposedConsole, type ComposeOptions } from '../../src-main/compose';
+import type { ApiError } from '../../src-shared/errors';
+import type { EventName, EventPayload, OperationInput, OperationName, OperationOutput } from '../../src-shared/ipc-contract';
+
+/** The sender the browser host uses after authenticating its socket. */
+export const TRUSTED_SENDER = { kind: 'browser-host', authenticated: true } as const;
+
+/** `compose()` with short timers and quiet logs. */
+export function composeConsole(opts: { dataDir: string; platformUrl?: string; secretStore?: SecretStore } & Partial<ComposeOptions>): Promise<ComposedConsole> {
+  return compose({
+    syncIntervalMs: 0,
+    probeIntervalMs: 150,
+    requestTimeoutMs: 3_000,
+    retryBackoffMs: 20,
+    logError: () => undefined,
+    ...opts,
+    secretStore: opts.secretStore ?? new MemorySecretStore(),
+  });
+}
+
+/** A failed operation, as a throwable with the contract's error. */
+export class OperationFailed extends Error {
+  constructor(readonly error: ApiError) {
+    super(`${error.code}: ${error.message}`);
+  }
+}
+
+/** Calls an operation through the router; resolves with its value or throws `OperationFailed`. */
+export async function call<N extends OperationName>(c: ComposedConsole, name: N, input: OperationInput<N>): Promise<OperationOutput<N>> {
+  const result = await c.router.handle(TRUSTED_SENDER, name, input);
+  if (!result.ok) throw new OperationFailed(result.error);
+  return result.value as OperationOutput<N>;
+}
+
+/** The error code an operation fails with (or 'ok'). */
+export async function codeOf<N extends OperationName>(c: ComposedConsole, name: N, input: OperationInput<N>): Promise<string> {
+  const result = await c.router.handle(TRUSTED_SENDER, name, input);
+  return result.ok ? 'ok' : result.error.code;
+}
+
+/** Records every payload of one event. */
+export function record<E extends EventName>(c: ComposedConsole, name: E): Array<EventPayload<E>> {
+  const seen: Array<EventPayload<E>> = [];
+  c.events.on(name, (p) => seen.push(p));
+  return seen;
+}
+
+/** Polls until `check` returns a truthy value. */
+export async function waitFor<T>(check: () => T | Promise<T>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** A proxy in front of the platform. */
+export interface CuttingProxy {
+  url: string;
+  /** Requests that reached the platform through the proxy (method and path). */
+  forwarded: string[];
+  /** Requests whose response the proxy cut after the platform answered. */
+  cut: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * Forwards HTTP to `target`; for the first `times` requests matching `shouldCut`, lets the platform
+ * handle the request, then destroys the client connection instead of relaying the answer (a
+ * connection lost mid-flight, after the change happened).
+ */
+export async function startCuttingProxy(target: string, shouldCut: (req: IncomingMessage) => boolean, times = 1): Promise<CuttingProxy> {
+  const forwarded: string[] = [];
+  const cut: string[] = [];
+  let remaining = times;
+  const upstream = new URL(target);
+  const server: Server = createServer((req, res) => {
+    const label = `${req.method} ${req.url}`;
+    forwarded.push(label);
+    const cutThis = remaining > 0 && shouldCut(req);
+    if (cutThis) remaining--;
+    const proxied = httpRequest(
+      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } },
+      (answer) => {
+        if (cutThis) {
+          answer.resume();
+          answer.on('end', () => {
+            cut.push(label);
+            req.socket.destroy();
+          });
+          return;
+        }
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    proxied.on('error', () => res.destroy());
+    req.pipe(proxied);
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    forwarded,
+    cut,
+    close: () =>
+      new Promise<void>((ok) => {
+        server.closeAllConnections();
+        server.close(() => ok());
+      }),
+  };
+}
