@@ -32,16 +32,18 @@ export async function buildApp(deps: RouteDeps, options: { logger?: boolean } = 
   app.setErrorHandler((error, request, reply) => {
     if (error instanceof DomainError) return sendDomainError(request, reply, error);
     if (hasZodFastifySchemaValidationErrors(error)) {
-      const fieldErrors: FieldErrors = {};
+      // A Map, not an object literal: field names come from the request ("toString", "__proto__").
+      const fields = new Map<string, string[]>();
+      const add = (field: string, code: string) => fields.set(field, [...(fields.get(field) ?? []), code]);
       for (const issue of error.validation) {
-        const params = issue.params as { keys?: string[] };
+        const params = issue.params as { keys?: unknown };
         if (issue.keyword === 'unrecognized_keys' && Array.isArray(params.keys)) {
-          for (const key of params.keys) (fieldErrors[key] ??= []).push('unrecognized_key');
+          for (const key of params.keys) add(String(key), 'unrecognized_key');
           continue;
         }
-        const field = issue.instancePath.replace(/^\//, '').replace(/\//g, '.') || '_';
-        (fieldErrors[field] ??= []).push(issue.keyword);
+        add(issue.instancePath.replace(/^\//, '').replace(/\//g, '.') || '_', issue.keyword);
       }
+      const fieldErrors: FieldErrors = Object.fromEntries(fields);
       return reply.code(400).send(errorBody(request, 'validation_failed', { fieldErrors, details: { in: error.validationContext } }));
     }
     const status = typeof (error as { statusCode?: unknown }).statusCode === 'number' ? (error as { statusCode: number }).statusCode : 500;
