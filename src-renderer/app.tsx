@@ -8,6 +8,7 @@ import { useNavigationStore } from './features/shell/navigation-store';
 import { useSessionStore } from './features/session/session-store';
 import { SignInScreen } from './features/sign-in/sign-in-screen';
 import { createI18n } from './i18n';
+import { ErrorBoundary } from './ui/error-boundary';
 
 /** The whole console UI. */
 export function App() {
@@ -19,7 +20,9 @@ export function App() {
   }, [i18n, locale]);
   return (
     <I18nextProvider i18n={i18n}>
-      <Root />
+      <ErrorBoundary title={i18n.t('errors.crashTitle')} action={i18n.t('common.retry')}>
+        <Root />
+      </ErrorBoundary>
     </I18nextProvider>
   );
 }

@@ -260,5 +260,6 @@ export const en: Messages = {
     login: 'The login must have 3 to 64 characters: letters, digits, dot, hyphen, underscore or @.',
     queueName: 'Enter the queue name.',
   },
+  errors: { crashTitle: 'Something went wrong on this screen.' },
   languages: { 'pt-BR': 'Português (Brasil)', en: 'English' },
 };

@@ -261,6 +261,7 @@ export const ptBR = {
     login: 'O login deve ter de 3 a 64 caracteres: letras, números, ponto, hífen, sublinhado ou @.',
     queueName: 'Informe o nome da fila.',
   },
+  errors: { crashTitle: 'Algo deu errado nesta tela.' },
   languages: { 'pt-BR': 'Português (Brasil)', en: 'English' },
 };
 

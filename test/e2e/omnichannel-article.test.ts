@@ -3,9 +3,9 @@
  * its SMTP sink: an administrator makes an existing agent (logged into a queue) an omnichannel
  * agent (R3 error first, R4 dialog, queues logged out), then resets the password by email (R5).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Extension, User } from '../../src-shared/domain';
-import { platformApi, screenshot, signIn, startE2e, type E2eEnv } from '../support/e2e-harness';
+import { platformApi, screenshot, screenshotOnFailure, signIn, startE2e, type E2eEnv } from '../support/e2e-harness';
 
 const R4_TEXT = 'Você editou o usuário. Ao confirmar esta edição, o sistema realizará o logout do usuário na(s) fila(s). Deseja confirmar?';
 
@@ -29,6 +29,7 @@ beforeAll(async () => {
   expect(sessions.items).toHaveLength(1);
 });
 
+afterEach(async (ctx) => screenshotOnFailure(env, ctx));
 afterAll(async () => env?.close());
 
 describe('article: enabling an omnichannel agent', () => {

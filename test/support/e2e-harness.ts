@@ -45,7 +45,11 @@ export async function startE2e(name: string): Promise<E2eEnv> {
   let host = await startBrowserHost(hostOptions(platform.url));
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'pt-BR' });
+  // Fail fast: a UI step that takes more than 10 s is a bug, not a slow machine.
+  context.setDefaultTimeout(10_000);
   const page = await context.newPage();
+  // A renderer crash must fail loudly in the test output, not as a blank page.
+  page.on('pageerror', (err) => console.error(`[renderer error] ${err.stack ?? err.message}`));
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const env: E2eEnv = {
     dir,
@@ -80,6 +84,12 @@ export async function signIn(env: E2eEnv, login: string, password = DEMO_PASSWOR
   await page.getByLabel('Senha', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Entrar', exact: true }).click();
   await page.getByRole('heading', { level: 1, name: 'Usuários' }).waitFor();
+}
+
+/** Vitest `afterEach` hook body: keeps a screenshot of the page a failed test left behind. */
+export async function screenshotOnFailure(env: E2eEnv | undefined, ctx: { task: { name: string; result?: { state?: string } } }): Promise<void> {
+  if (!env || ctx.task.result?.state !== 'fail') return;
+  await screenshot(env.page, `failed-${ctx.task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`).catch(() => {});
 }
 
 /** Saves a full-page screenshot under test/e2e/screenshots/<name>.png. */

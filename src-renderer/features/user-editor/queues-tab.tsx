@@ -44,7 +44,9 @@ function QueueDoneNotice({ kind, queueId }: { kind: 'added' | 'removed'; queueId
 function QueueKindBlock({ user, kind, access, autoFocus }: { user: User; kind: QueueKind; access: Access; autoFocus: boolean }) {
   const { t } = useTranslation();
   const errorText = useFieldErrorText();
-  const queues = useQueuesStore((s) => queuesOfKind(s.queues, kind));
+  // Select the stable array and derive: a selector returning a new array would re-render forever.
+  const allQueues = useQueuesStore((s) => s.queues);
+  const queues = queuesOfKind(allQueues, kind);
   const { queueAction: state, addToQueue, removeFromQueue } = useEditorStore();
   const [choice, setChoice] = useState('');
   const [ruleError, setRuleError] = useState<string | null>(null);
