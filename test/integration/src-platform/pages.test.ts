@@ -1,0 +1,94 @@
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MailboxResponseSchema } from '../../../src-shared/platform-api';
+import { client, http, signIn, startTestPlatform, type TestPlatform } from '../../support/platform';
+
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+describe('platform pages: mailbox, reset page, OpenAPI (R5)', () => {
+  let p: TestPlatform;
+  let support: ReturnType<typeof client>;
+  let browser: Browser;
+  beforeAll(async () => {
+    p = await startTestPlatform();
+    support = client(p.url, await signIn(p.url, 'suporte'));
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await p.stop();
+  });
+
+  it('R5: a person walks the reset flow in Chromium: mailbox page → reset link → new password → confirmation email', async () => {
+    const created = await support.post('/api/v1/users', { name: 'Pessoa Navegador', email: 'navegador@example.com', login: 'navegador', profile: 'agent', webrtcEnabled: true });
+    expect(created.status).toBe(201);
+    await p.mailbox.waitFor((m) => m.to.includes('navegador@example.com') && m.kind === 'password_reset');
+    const page = await browser.newPage();
+    await page.goto(`${p.url}/mailbox`);
+    await page.getByText('Redefinição de senha').first().waitFor();
+    await page.locator('article', { hasText: 'navegador@example.com' }).locator('a[href*="/reset-password?token="]').click();
+    await page.getByLabel('Nova senha', { exact: true }).fill('Navegador2026');
+    await page.getByLabel('Confirme a nova senha').fill('Navegador2026');
+    await page.getByRole('button', { name: 'Salvar nova senha' }).click();
+    await page.getByRole('status').waitFor();
+    expect(await page.getByRole('status').textContent()).toContain('Sua senha foi definida');
+    await p.mailbox.waitFor((m) => m.to.includes('navegador@example.com') && m.kind === 'password_changed');
+    expect((await http(p.url, 'POST', '/api/v1/auth/login', { body: { account: 'demo', login: 'navegador', password: 'Navegador2026' } })).status).toBe(200);
+    // The used link now shows the clear error instead of the form.
+    await page.goBack();
+    expect(await page.getByRole('alert').textContent()).toBe('Este link de redefinição é inválido, já foi usado ou expirou.');
+    expect(await page.locator('form').count()).toBe(0);
+    await page.close();
+  });
+
+  it('R5: the mailbox page escapes what users typed and sends a strict CSP', async () => {
+    const evil = '<img src=x onerror="alert(1)">';
+    const created = await support.post('/api/v1/users', { name: evil, email: 'xss@example.com', login: 'xss-user', profile: 'agent' });
+    expect(created.status).toBe(201);
+    await p.mailbox.waitFor((m) => m.to.includes('xss@example.com'));
+    const page = await http(p.url, 'GET', '/mailbox');
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(page.body).not.toContain(evil);
+    expect(page.body).toContain('&#60;img src=x onerror=&#34;alert(1)&#34;&#62;');
+    const json = MailboxResponseSchema.parse((await http(p.url, 'GET', '/api/v1/dev/mailbox')).body);
+    expect(json.items[0]?.to).toContain('xss@example.com');
+  });
+
+  it('R5: the reset page refuses unknown tokens with the clear message', async () => {
+    const page = await http(p.url, 'GET', '/reset-password?token=%22%3E%3Cscript%3Ealert(1)%3C/script%3E');
+    expect(page.status).toBe(400);
+    expect(page.body).toContain('Este link de redefinição é inválido, já foi usado ou expirou.');
+    expect(page.body).not.toContain('<script>');
+  });
+
+  it('R1: the OpenAPI document describes the routes with their zod request schemas', async () => {
+    const doc = (await http(p.url, 'GET', '/api/v1/openapi.json')).body;
+    expect(doc.openapi).toMatch(/^3\./);
+    for (const path of ['/api/v1/auth/login', '/api/v1/users', '/api/v1/users/{id}', '/api/v1/queues', '/api/v1/extensions', '/api/v1/accounts/current/identity-provider']) {
+      expect(doc.paths[path], path).toBeDefined();
+    }
+    const login = doc.paths['/api/v1/auth/login'].post.requestBody.content['application/json'].schema;
+    expect(login.required).toEqual(expect.arrayContaining(['account', 'login', 'password']));
+    expect(login.additionalProperties).toBe(false);
+  });
+});
+
+describe('mail through an external SMTP server', () => {
+  it('R5: with smtpUrl set, mail goes to that server and the mailbox pages do not exist', async () => {
+    const { startSmtpSink } = await import('../../../src-platform/mail/smtp-sink');
+    const external = await startSmtpSink(() => new Date());
+    const p = await startTestPlatform({ smtpUrl: external.url });
+    try {
+      const support = client(p.url, await signIn(p.url, 'suporte'));
+      await support.post('/api/v1/users', { name: 'Externo', email: 'externo@example.com', login: 'externo', profile: 'agent' });
+      const mail = await external.mailbox.waitFor((m) => m.to.includes('externo@example.com'));
+      expect(mail.kind).toBe('password_reset');
+      expect((await http(p.url, 'GET', '/mailbox')).status).toBe(404);
+      expect((await http(p.url, 'GET', '/api/v1/dev/mailbox')).status).toBe(404);
+    } finally {
+      await p.stop();
+      await external.close();
+    }
+  });
+});
