@@ -2,7 +2,7 @@
 import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { User } from '../../../src-shared/domain';
-import { ErrorNotice, Notice, Reason } from '../../ui/notice';
+import { ErrorNotice, Notice } from '../../ui/notice';
 import type { Access } from '../session/access';
 import { useEditorStore } from './editor-store';
 
@@ -23,7 +23,6 @@ export function ExtensionTab({ user, access }: { user: User; access: Access }) {
   return (
     <section aria-labelledby="extension-title" className="tab-section">
       <h2 id="extension-title">{t('editor.extensionTitle')}</h2>
-      {access.reason ? <Reason>{access.reason}</Reason> : null}
       {user.extension ? (
         <div className="row gap">
           <p className="strong">{t('editor.extensionCurrent', { number: user.extension.number })}</p>

@@ -38,7 +38,8 @@ export function PasswordTab({ user, access }: { user: User; access: Access }) {
   return (
     <section aria-labelledby="password-title" className="tab-section">
       <h2 id="password-title">{t('editor.passwordTitle')}</h2>
-      {reason ? <Reason>{reason}</Reason> : null}
+      {/* The access reason (profile, offline) is shown once for the whole editor; R11 is specific to this tab. */}
+      {user.selfManaged ? <Reason>{t('reasons.selfManaged')}</Reason> : null}
       <Notice tone="info">{t('editor.passwordTemporary')}</Notice>
       {user.mustChangePassword ? <p className="muted">{t('editor.passwordMustChange')}</p> : null}
       <form onSubmit={onSubmit} noValidate className="narrow-form">

@@ -2,7 +2,7 @@
 import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { QueueKind, User } from '../../../src-shared/domain';
-import { ErrorNotice, Notice, Reason } from '../../ui/notice';
+import { ErrorNotice, Notice } from '../../ui/notice';
 import { useFieldErrorText } from '../../ui/format';
 import type { Access } from '../session/access';
 import { queuesOfKind, useQueuesStore } from '../queues/queues-store';
@@ -25,7 +25,6 @@ export function QueuesTab({ user, access, focus }: { user: User; access: Access;
   }, [loaded, load]);
   return (
     <section className="tab-section" aria-label={t('editor.tabQueues')}>
-      {access.reason ? <Reason>{access.reason}</Reason> : null}
       <div className="two-columns">
         <QueueKindBlock user={user} kind="voice" access={access} autoFocus={focus === 'voice'} />
         <QueueKindBlock user={user} kind="chat" access={access} autoFocus={focus === 'chat'} />

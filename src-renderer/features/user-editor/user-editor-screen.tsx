@@ -123,7 +123,6 @@ export function UserEditorScreen({ id, tab, focus }: { id: string; tab: EditorTa
         </div>
       </header>
       {canEdit.reason ? <Reason id={saveReasonId}>{canEdit.reason}</Reason> : null}
-      {user.selfManaged ? <Reason>{t('editor.selfManagedNote')}</Reason> : null}
       {store.stale ? <Notice tone="warning">{t('editor.staleNote')}</Notice> : null}
       {store.saved ? (
         <Notice tone="success">

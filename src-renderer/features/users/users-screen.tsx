@@ -151,7 +151,8 @@ function Flag({ on, label }: { on: boolean; label: string }) {
 /** The virtualized users grid. */
 export function UsersTable() {
   const { t } = useTranslation();
-  const total = useUsersStore((s) => s.total) ?? 0;
+  const loadedTotal = useUsersStore((s) => s.total);
+  const total = loadedTotal ?? 0;
   const pages = useUsersStore((s) => s.pages);
   const ensureRange = useUsersStore((s) => s.ensureRange);
   const rowAt = useUsersStore((s) => s.rowAt);
@@ -236,7 +237,11 @@ export function UsersTable() {
             </div>
           ))}
         </div>
-        {total === 0 ? (
+        {loadedTotal === null ? (
+          <p className="empty" role="status">
+            {t('app.loading')}
+          </p>
+        ) : total === 0 ? (
           <p className="empty">{t('users.empty')}</p>
         ) : (
           <div className="grid-body" style={{ height: virtualizer.getTotalSize() }} role="rowgroup">

@@ -1,0 +1,103 @@
+/**
+ * Profiles, languages and offline review in Chromium: a supervisor reviews read-only (R2), the
+ * console switches to English and keeps the choice (C5), and with the platform stopped the console
+ * starts from its cache, says so, and disables every write with the reason (C1).
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { screenshot, screenshotOnFailure, signIn, startE2e, type E2eEnv } from '../support/e2e-harness';
+
+let env: E2eEnv;
+
+beforeAll(async () => {
+  env = await startE2e('review');
+});
+afterEach(async (ctx) => screenshotOnFailure(env, ctx));
+afterAll(async () => env?.close());
+
+describe('review, language and offline', () => {
+  it('R2: a supervisor sees everything read-only, with the reason, and can still navigate by keyboard', async () => {
+    const { page } = env;
+    await signIn(env, 'supervisor');
+    await page.getByText('Perfil Supervisor: consulta somente leitura.', { exact: false }).waitFor();
+    expect(await page.getByRole('button', { name: /\+Novo/ }).isDisabled()).toBe(true);
+
+    // Keyboard: focus the grid, move down twice, Enter opens the third user.
+    const grid = page.getByRole('grid', { name: 'Lista de usuários' });
+    await grid.getByRole('row').nth(3).waitFor();
+    await grid.focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    const third = (await grid.locator('[role="row"][aria-selected="true"] [role="gridcell"]').first().textContent())!.replace(/inativo$/, '');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: third }).waitFor();
+
+    expect(await page.getByLabel('Nome').isDisabled()).toBe(true);
+    expect(await page.getByLabel('Habilitar WebRTC').isDisabled()).toBe(true);
+    expect(await page.getByLabel('Habilitar agente para uso omnichannel').isDisabled()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Salvar', exact: true }).isDisabled()).toBe(true);
+    await page.getByText('Seu perfil (Supervisor) permite apenas consulta.').first().waitFor();
+    await page.getByRole('button', { name: /Ações/ }).click();
+    const reset = page.getByRole('menuitem', { name: /Redefinir senha/ });
+    expect(await reset.getAttribute('aria-disabled')).toBe('true');
+    await page.keyboard.press('Escape');
+    await page.getByRole('tab', { name: 'Senha' }).click();
+    expect(await page.getByLabel('Nova senha', { exact: true }).isDisabled()).toBe(true);
+    await screenshot(page, '13-supervisor-editor');
+
+    await page.getByRole('navigation').getByRole('button', { name: 'Filas de Voz' }).click();
+    await page.getByRole('button', { name: /Suporte Técnico/ }).click();
+    await page.getByRole('heading', { name: 'Membros de Suporte Técnico' }).waitFor();
+    expect(await page.getByRole('button', { name: /\+Novo/ }).isDisabled()).toBe(true);
+    const removes = page.getByRole('button', { name: /^Remover: / });
+    expect(await removes.count()).toBeGreaterThan(0);
+    expect(await removes.first().isDisabled()).toBe(true);
+    await screenshot(page, '14-supervisor-queues');
+    await page.getByRole('button', { name: 'Sair' }).click();
+    await page.getByRole('button', { name: 'Entrar', exact: true }).waitFor();
+  });
+
+  it('C5: English works everywhere and the choice survives a reload', async () => {
+    const { page } = env;
+    await signIn(env, 'admin');
+    await page.getByRole('banner').getByLabel('Idioma').selectOption('en');
+    await page.getByRole('heading', { level: 1, name: 'Users' }).waitFor();
+    await page.getByText('Settings > Users').waitFor();
+    await page.getByRole('navigation').getByRole('button', { name: 'Voice queues' }).waitFor();
+    await page.getByLabel('Search users').fill('agente01');
+    await page.getByRole('row', { name: /agente01/ }).click();
+    await page.getByRole('group', { name: 'Agent screen options' }).waitFor();
+    await page.getByLabel('Enable agent for omnichannel use').waitFor();
+    await screenshot(page, '15-english-editor');
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Users' }).waitFor();
+    await page.getByRole('banner').getByLabel('Language').selectOption('pt-BR');
+    await page.getByRole('heading', { level: 1, name: 'Usuários' }).waitFor();
+  });
+
+  it('C1: with the platform stopped, the console starts from the cache, read-only, with the offline banner and the data age', async () => {
+    const { page } = env;
+    await page.getByRole('navigation').getByRole('button', { name: 'Usuários' }).click();
+    await page.getByText(/^\d+ usuários$/).waitFor();
+    const onlineCount = await page.locator('.count').textContent();
+    expect(onlineCount).toMatch(/^5\d usuários$/);
+    await env.platform.close();
+    const host = await env.restartHost();
+    await page.goto(host.url);
+    await page.getByText(/Sem conexão com a plataforma desde .+ Exibindo dados do cache de/).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Usuários' }).waitFor();
+    await page.getByText(/^\d+ usuários$/).waitFor();
+    expect(await page.locator('.count').textContent()).toBe(onlineCount);
+    await page.getByRole('grid').getByRole('row', { name: /agente01/ }).waitFor();
+    expect(await page.getByRole('button', { name: /\+Novo/ }).isDisabled()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Sincronizar agora' }).isDisabled()).toBe(true);
+    await screenshot(page, '16-offline-users');
+
+    await page.getByLabel('Buscar usuários').fill('agente01');
+    await page.getByRole('row', { name: /agente01/ }).click();
+    await page.getByRole('group', { name: 'Opções da tela do Atendente' }).waitFor();
+    expect(await page.getByLabel('Habilitar WebRTC').isDisabled()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Salvar', exact: true }).isDisabled()).toBe(true);
+    await page.getByText('Sem conexão com a plataforma: alterações estão desabilitadas.').first().waitFor();
+    await screenshot(page, '17-offline-editor');
+  });
+});
