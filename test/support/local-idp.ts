@@ -7,8 +7,8 @@
  *   prefix and MSAL's extra `/v2.0` are stripped before the provider sees a request.
  * - Public native client (PKCE, loopback redirect), JWT access tokens for `api://<clientId>` with
  *   `oid`, `tid`, `scp`, `preferred_username`, and Entra's `client_info` in token responses.
- * - `signInWithHttp(url, login)` completes the login page with plain HTTPS requests and a cookie jar
- *   and posts the form_post response to MSAL's loopback listener, as a browser would.
+ * - `signInWithHttp(url, login)` completes the login and confirmation pages with plain HTTPS requests
+ *   and a cookie jar and posts the form_post response to MSAL's loopback listener, as a browser would.
  */
 import { generateKeyPair, randomUUID, type KeyObject } from 'node:crypto';
 import http from 'node:http';
@@ -145,7 +145,8 @@ export async function startLocalIdp(options: LocalIdpOptions): Promise<LocalIdp>
         claims: () => ({ sub: user.oid, oid: user.oid, tid: tenantId, name: user.name, preferred_username: user.login, email: user.email }),
       };
     },
-    // First-party app: grant the requested scopes without a consent page (as an admin-consented app).
+    // Admin-consented app: the scopes are granted up front. oidc-provider still asks native clients
+    // to confirm once (its `native_client_prompt`); both drivers submit that page like a user would.
     loadExistingGrant: async (ctx: { oidc: { session?: { accountId?: string }; client?: { clientId: string } } }) => {
       const accountId = ctx.oidc.session?.accountId;
       const grantClientId = ctx.oidc.client?.clientId;
