@@ -5,7 +5,7 @@
  * browser"), the user signs in at a local Entra-shaped provider over HTTPS, MSAL's loopback gets the
  * code, the platform verifies the token, and the console ends signed in.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -36,22 +36,34 @@ async function openSystemBrowser(url: string): Promise<void> {
   const tab = await systemBrowser.newPage();
   const flow = (async () => {
     await tab.goto(url);
-    await tab.locator('input[name="login"]').fill(HELENA_UPN);
-    await tab.locator('input[name="password"]').fill('any');
-    await tab.getByRole('button', { name: 'Sign-in' }).click();
-    // The provider may ask to confirm the authorization, as Entra's consent page does.
-    const done = tab.getByText('Login concluído');
+    // The provider shows its login page (unless its browser session is still alive, as with Entra),
+    // may ask to confirm the authorization, then form-posts the code to MSAL's loopback, which
+    // answers with the console's success page.
+    const login = tab.locator('input[name="login"]');
     const consent = tab.getByRole('button', { name: 'Continue' });
-    await done.or(consent).first().waitFor();
-    if (await consent.isVisible()) await consent.click();
-    // The provider form-posts the code to MSAL's loopback, which answers with the success page.
-    await tab.getByText('Login concluído').waitFor().catch(async (error: unknown) => {
-      const text = (await tab.locator('body').innerText().catch(() => '')).slice(0, 300);
-      throw new Error(`system browser stopped at ${tab.url()}: ${text}`, { cause: error });
-    });
+    const done = tab.getByText('Login concluído');
+    for (let step = 0; step < 4; step += 1) {
+      await login.or(consent).or(done).first().waitFor();
+      if (await done.isVisible()) return;
+      if (await login.isVisible()) {
+        await login.fill(HELENA_UPN);
+        await tab.locator('input[name="password"]').fill('any');
+        await tab.getByRole('button', { name: 'Sign-in' }).click();
+      } else {
+        await consent.click();
+      }
+      await tab.waitForLoadState();
+    }
+    const text = (await tab.locator('body').innerText().catch(() => '')).slice(0, 300);
+    throw new Error(`system browser stopped at ${tab.url()}: ${text}`);
   })();
   flow.catch(() => {}); // observed by the test; avoid an unhandled rejection before it awaits
   flows.push(flow);
+}
+
+/** The console's persisted MSAL caches (encrypted files in the browser host's secret store). */
+function msalCacheFiles(): string[] {
+  return readdirSync(join(dir, 'console', 'secrets')).filter((f) => f.startsWith('msal-cache-'));
 }
 
 beforeAll(async () => {
@@ -138,5 +150,19 @@ describe('Microsoft sign-in in Chromium', () => {
     expect(opened).toHaveLength(1);
     expect(new URL(opened[0] ?? '').origin).toBe(new URL(idp.authority).origin);
     expect(host.services.auth.currentAccount?.slug).toBe(SELF_MANAGED_ACCOUNT_SLUG);
+    expect(msalCacheFiles()).toHaveLength(1);
+  });
+
+  it('R11: "Sair" signs out and clears the MSAL cache; the next Microsoft sign-in opens the browser again', { timeout: 60_000 }, async () => {
+    await page.getByRole('button', { name: 'Sair' }).click();
+    await page.getByRole('button', { name: 'Entrar', exact: true }).waitFor();
+    await expect.poll(() => msalCacheFiles().length, { timeout: 10_000 }).toBe(0);
+
+    await page.getByLabel('Conta').fill(SELF_MANAGED_ACCOUNT_SLUG);
+    await page.getByRole('button', { name: 'Entrar com Microsoft' }).click();
+    await expect.poll(() => flows.length, { timeout: 15_000 }).toBe(2);
+    await flows[1];
+    await page.getByRole('heading', { level: 1, name: 'Usuários' }).waitFor({ timeout: 30_000 });
+    expect(opened).toHaveLength(2);
   });
 });
