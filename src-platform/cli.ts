@@ -1,12 +1,12 @@
 /**
- * `npm run platform -- [--demo] [--port N] [--data DIR] [--public-url URL]`: runs the platform
+ * `npm run platform -- [--demo] [--port N] [--data DIR] [--public-url URL] [--generate N]`: runs the platform
  * standalone and prints where it listens, the mailbox page and the demo logins.
  * `SMTP_URL` sends mail to a real SMTP server instead of the embedded sink.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEMO_ACCOUNT_SLUG, DEMO_PASSWORD, SELF_MANAGED_ACCOUNT_SLUG, startPlatform } from './server';
+import { DEMO_ACCOUNT_SLUG, DEMO_PASSWORD, SELF_MANAGED_ACCOUNT_SLUG, generateUsers, startPlatform } from './server';
 
 const { values } = parseArgs({
   options: {
@@ -15,6 +15,7 @@ const { values } = parseArgs({
     host: { type: 'string', default: '127.0.0.1' },
     data: { type: 'string', default: process.env.PLATFORM_DATA_DIR ?? '.data/platform' },
     'public-url': { type: 'string' },
+    generate: { type: 'string' },
   },
 });
 
@@ -33,6 +34,14 @@ const platform = await startPlatform({
   publicUrl: values['public-url'] ?? process.env.PUBLIC_URL,
   smtpUrl: process.env.SMTP_URL || undefined,
 });
+
+const generate = values.generate === undefined ? 0 : Number(values.generate);
+if (generate > 0) {
+  // Benchmarks: N more agents in the demo account, logins gen-<time>.<i> so reruns never clash.
+  const started = Date.now();
+  await generateUsers(dbFile, DEMO_ACCOUNT_SLUG, generate, { prefix: `gen-${started.toString(36)}` });
+  console.log(`Generated ${generate} users in ${Date.now() - started} ms`);
+}
 
 console.log(`Platform API:  ${platform.url}/api/v1   (OpenAPI: ${platform.url}/api/v1/openapi.json)`);
 console.log(`Database:      ${dbFile}`);

@@ -18,11 +18,21 @@ import { createSession, findSession } from './sessions';
 export interface LoginLimits {
   perLogin: FailureLimiter;
   perIp: FailureLimiter;
+  /** Forgot-password emails per login (beyond it: answered the same, nothing sent). */
+  resetMailPerLogin: FailureLimiter;
+  /** Forgot-password requests per IP (beyond it: 429). */
+  resetMailPerIp: FailureLimiter;
 }
 
-/** 10 failures per login and 100 per IP in 15 minutes. */
+/** In 15 minutes: 10 failed logins per login, 100 per IP; 5 reset emails per login, 30 requests per IP. */
 export function createLoginLimits(now: () => Date): LoginLimits {
-  return { perLogin: new FailureLimiter(10, 15 * 60_000, now), perIp: new FailureLimiter(100, 15 * 60_000, now) };
+  const window = 15 * 60_000;
+  return {
+    perLogin: new FailureLimiter(10, window, now),
+    perIp: new FailureLimiter(100, window, now),
+    resetMailPerLogin: new FailureLimiter(5, window, now),
+    resetMailPerIp: new FailureLimiter(30, window, now),
+  };
 }
 
 let dummyHash: Promise<string> | null = null;

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import type { Db } from '../db/database';
+import { openDatabase, type Db } from '../db/database';
 import type { UserTable } from '../db/schema';
 import { searchText } from '../domain/user-changes';
 
@@ -17,10 +17,23 @@ export function demoName(i: number): string {
 }
 
 /**
- * Inserts `n` agents into an account (logins `<prefix>.<i>`), in varied agent-option states and
- * without passwords. Returns how many were inserted.
+ * Inserts `n` agents into an account (slug or id), with logins `<prefix>.<i>`, in varied
+ * agent-option states and without passwords. `target` is an open database or a SQLite file path
+ * (safe while a platform runs on it: WAL, one transaction). Returns how many were inserted.
  */
-export async function generateUsers(db: Db, accountId: string, n: number, options: { prefix?: string; now?: Date } = {}): Promise<number> {
+export async function generateUsers(target: Db | string, account: string, n: number, options: { prefix?: string; now?: Date } = {}): Promise<number> {
+  if (typeof target === 'string') {
+    const db = await openDatabase(target);
+    try {
+      return await generateUsers(db, account, n, options);
+    } finally {
+      await db.destroy();
+    }
+  }
+  const db = target;
+  const row = await db.selectFrom('accounts').select('id').where((eb) => eb.or([eb('id', '=', account), eb('slug', '=', account)])).executeTakeFirst();
+  if (!row) throw new Error(`no account ${account}`);
+  const accountId = row.id;
   const prefix = options.prefix ?? 'gen';
   const at = (options.now ?? new Date()).toISOString();
   await db.transaction().execute(async (trx) => {

@@ -70,16 +70,22 @@ export async function forgotPassword(ctx: PlatformContext, input: { account: str
  */
 export async function resetPasswordWithToken(ctx: PlatformContext, input: { token: string; password: string; passwordConfirmation: string }): Promise<User> {
   const now = ctx.now();
-  const user = await ctx.db.transaction().execute(async (trx) => {
-    if (!(await isResetTokenUsable(trx, input.token, now))) throw new DomainError('reset_token_invalid');
-    const tokenRow = await trx.selectFrom('reset_tokens').select('user_id').where('token_hash', '=', hashToken(input.token)).executeTakeFirstOrThrow();
-    const row = await trx.selectFrom('users').selectAll().where('id', '=', tokenRow.user_id).executeTakeFirst();
+  const target = async (db: Db) => {
+    if (!(await isResetTokenUsable(db, input.token, now))) throw new DomainError('reset_token_invalid');
+    const tokenRow = await db.selectFrom('reset_tokens').select('user_id').where('token_hash', '=', hashToken(input.token)).executeTakeFirstOrThrow();
+    const row = await db.selectFrom('users').selectAll().where('id', '=', tokenRow.user_id).executeTakeFirst();
     if (!row) throw new DomainError('reset_token_invalid');
-    await refuseSelfManaged(trx, row.account_id);
+    await refuseSelfManaged(db, row.account_id);
     checkNewPassword(input.password, input.passwordConfirmation, row.login);
+    return row;
+  };
+  await target(ctx.db);
+  // Hash outside the transaction: argon2 is slow on purpose and must not hold the database.
+  const hash = await ctx.passwords.hash(input.password);
+  const user = await ctx.db.transaction().execute(async (trx) => {
+    const row = await target(trx);
     const userId = await consumeResetToken(trx, input.token, now);
     if (userId !== row.id) throw new DomainError('reset_token_invalid');
-    const hash = await ctx.passwords.hash(input.password);
     await trx.updateTable('users').set({ password_hash: hash, must_change_password: 0 }).where('id', '=', row.id).execute();
     await bumpUser(trx, row.id, now);
     await deleteUserSessions(trx, row.id);
@@ -102,12 +108,17 @@ export async function setPasswordByAdministrator(
 ): Promise<User> {
   requirePermission(actor, 'canResetPasswords');
   const now = ctx.now();
-  const user = await ctx.db.transaction().execute(async (trx) => {
-    const row = await getUserRow(trx, actor.accountId, userId);
+  const check = async (db: Db) => {
+    const row = await getUserRow(db, actor.accountId, userId);
     if (row.profile === 'support' && actor.profile !== 'support') throw new DomainError('forbidden');
-    await refuseSelfManaged(trx, actor.accountId);
+    await refuseSelfManaged(db, actor.accountId);
     checkNewPassword(input.password, input.passwordConfirmation, row.login);
-    const hash = await ctx.passwords.hash(input.password);
+  };
+  await check(ctx.db);
+  // Hash outside the transaction: argon2 is slow on purpose and must not hold the database.
+  const hash = await ctx.passwords.hash(input.password);
+  const user = await ctx.db.transaction().execute(async (trx) => {
+    await check(trx);
     await trx.updateTable('users').set({ password_hash: hash, must_change_password: 1 }).where('id', '=', userId).execute();
     await bumpUser(trx, userId, now);
     if (userId !== actor.userId) await deleteUserSessions(trx, userId);

@@ -10,6 +10,7 @@ import { login } from '../auth/login';
 import { deleteSession } from '../auth/sessions';
 import { getAccount, getProviders, toAccount } from '../domain/accounts';
 import { changeOwnPassword, forgotPassword, resetPasswordWithToken } from '../domain/passwords';
+import { DomainError } from '../domain/errors';
 import { loadUser } from '../domain/users';
 import { bearerToken, requireActor, type RouteModule } from './http';
 
@@ -35,7 +36,16 @@ export const authRoutes: RouteModule = (app, deps) => {
   app.get('/api/v1/auth/providers', { schema: { querystring: ProvidersQuerySchema, tags: ['auth'] } }, async (request) => getProviders(ctx.db, request.query.account));
 
   app.post('/api/v1/auth/forgot-password', { schema: { body: ForgotPasswordRequestSchema, tags: ['auth'] } }, async (request, reply) => {
-    await forgotPassword(ctx, request.body);
+    const { resetMailPerIp, resetMailPerLogin } = deps.limits;
+    const wait = resetMailPerIp.retryAfterSeconds(request.ip);
+    if (wait > 0) throw new DomainError('rate_limited', { headers: { 'retry-after': String(wait) } });
+    resetMailPerIp.fail(request.ip);
+    // Past the per-login limit the answer stays the same (no enumeration) but no email is sent.
+    const key = `${request.body.account}\u0000${request.body.login.toLowerCase()}`;
+    if (resetMailPerLogin.retryAfterSeconds(key) === 0) {
+      resetMailPerLogin.fail(key);
+      await forgotPassword(ctx, request.body);
+    }
     return reply.code(202).send({ accepted: true });
   });
 

@@ -160,3 +160,29 @@ describe('password reset flow over the platform pages (R5, R9)', () => {
     expect((await api.post('/api/v1/auth/change-password', { currentPassword: 'Omni2026demo', newPassword: 'curta' })).status).toBe(422);
   });
 });
+
+describe('forgot-password limits (R5)', () => {
+  let p: TestPlatform;
+  beforeAll(async () => {
+    p = await startTestPlatform();
+  });
+  afterAll(async () => p.stop());
+
+  it('R5: at most 5 reset emails per login in the window; later requests answer the same and send nothing', async () => {
+    const answers = [];
+    for (let i = 0; i < 7; i++) answers.push(await http(p.url, 'POST', '/api/v1/auth/forgot-password', { body: { account: 'demo', login: 'agente40' } }));
+    expect(answers.map((a) => a.status)).toEqual([202, 202, 202, 202, 202, 202, 202]);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(p.mailbox.list().filter((m) => m.to.includes('agente40@')).length).toBe(5);
+  });
+
+  it('R5: too many forgot-password requests from one IP answer 429 with Retry-After', async () => {
+    let last: Awaited<ReturnType<typeof http>> | undefined;
+    for (let i = 0; i < 40; i++) {
+      last = await http(p.url, 'POST', '/api/v1/auth/forgot-password', { body: { account: 'demo', login: `ninguem-${i}` } });
+      if (last.status === 429) break;
+    }
+    expect(last?.status).toBe(429);
+    expect(Number(last?.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+});

@@ -211,4 +211,27 @@ describe('users (R1, R2, R3, R4, C2)', () => {
     const found = (await admin.get('/api/v1/users?q=CONCEICAO%20ARAUJO')).body.items.map((u: any) => u.login);
     expect(found).toEqual(['conceicao']);
   });
+
+  it('R2: an administrator cannot delete, edit, reset or set the password of a support user, nor delete themselves', async () => {
+    const support = await findUser(p.url, adminToken, 'suporte');
+    const me = await findUser(p.url, adminToken, 'admin');
+    expect((await admin.delete(`/api/v1/users/${support.id}`)).status).toBe(403);
+    expect((await admin.patch(`/api/v1/users/${support.id}`, { name: 'X Y' }, { 'if-match': userEtag(support) })).status).toBe(403);
+    expect((await admin.post(`/api/v1/users/${support.id}/password-reset`)).status).toBe(403);
+    expect((await admin.put(`/api/v1/users/${support.id}/password`, { password: 'Temporaria2026', passwordConfirmation: 'Temporaria2026' })).status).toBe(403);
+    const self = await admin.delete(`/api/v1/users/${me.id}`);
+    expect(self.status).toBe(403);
+    expect((await admin.get(`/api/v1/users/${support.id}`)).body.user).toEqual(support);
+  });
+
+  it('R1: every change is audited with who, when and before/after', async () => {
+    const user = await findUser(p.url, adminToken, 'agente18');
+    await admin.patch(`/api/v1/users/${user.id}`, { name: 'Auditada' }, { 'if-match': userEtag(user) });
+    const [entry] = (await admin.get(`/api/v1/users/${user.id}/audit`)).body.items;
+    expect(entry).toMatchObject({ action: 'user.updated', actorName: 'Administradora Demo', targetType: 'user', targetId: user.id });
+    expect(entry.before.name).toBe(user.name);
+    expect(entry.after.name).toBe('Auditada');
+    expect(Number.isNaN(Date.parse(entry.at))).toBe(false);
+    expect((await supervisor.get(`/api/v1/users/${user.id}/audit`)).status).toBe(200);
+  });
 });
