@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startBrowserHost, type BrowserHost } from '../../src-main/browser-host/index';
-import { startPlatform, type RunningPlatform } from '../../src-platform/index';
+import { generateUsers, startPlatform, type RunningPlatform } from '../../src-platform/index';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './browser-flags';
 
 /** Where screenshots go (git-ignored). */
@@ -29,12 +29,14 @@ export interface E2eEnv {
   close(): Promise<void>;
 }
 
-/** Starts platform, browser host and Chromium (viewport 1280×800, pt-BR). */
-export async function startE2e(name: string): Promise<E2eEnv> {
+/** Starts platform, browser host and Chromium (viewport 1280×800, pt-BR); `extraUsers` generated agents are added to the demo account. */
+export async function startE2e(name: string, opts: { extraUsers?: number } = {}): Promise<E2eEnv> {
   const dir = mkdtempSync(join(tmpdir(), `omni-e2e-${name}-`));
   const consoleDir = join(dir, 'console');
   mkdirSync(consoleDir, { recursive: true });
-  const platform = await startPlatform({ dbFile: join(dir, 'platform.sqlite'), port: 0, demo: true, argon2: { memoryCost: 19_456, timeCost: 2 } });
+  const dbFile = join(dir, 'platform.sqlite');
+  const platform = await startPlatform({ dbFile, port: 0, demo: true, argon2: { memoryCost: 19_456, timeCost: 2 } });
+  if (opts.extraUsers) await generateUsers(dbFile, 'demo', opts.extraUsers, { prefix: 'gen' });
   const hostOptions = (platformUrl: string) => ({
     dataDir: consoleDir,
     platformUrl,
