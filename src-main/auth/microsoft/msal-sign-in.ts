@@ -126,29 +126,36 @@ export class MsalMicrosoftSignIn implements MicrosoftSignIn {
     return request.exchange(tokens.accessToken);
   }
 
-  /** Interactive sign-in in the system browser (auth code + PKCE, loopback redirect). */
+  /**
+   * Interactive sign-in in the system browser (auth code + PKCE, loopback redirect). When the user
+   * does not finish in time, the pending loopback listener is answered with an error so MSAL closes
+   * its port instead of listening forever.
+   */
   async signInInteractive(account: string, settings: MicrosoftProviderSettings): Promise<MicrosoftTokens> {
     const app = this.appFor(account, settings);
     const timeoutMs = this.options.interactiveTimeoutMs ?? 5 * 60_000;
+    let authorizeUrl: string | null = null;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => reject(new MicrosoftSignInError('timeout', 'Microsoft sign-in was not completed in time')), timeoutMs);
+      timer = setTimeout(() => {
+        reject(new MicrosoftSignInError('timeout', 'Microsoft sign-in was not completed in time'));
+        if (authorizeUrl) void abandonLoopback(authorizeUrl);
+      }, timeoutMs);
     });
+    const interactive = app.acquireTokenInteractive({
+      scopes: settings.scopes,
+      // Only the authority's HTTPS authorize URL ever reaches the system browser.
+      openBrowser: async (url) => {
+        if (!url.startsWith('https://')) throw new MicrosoftSignInError('invalid_settings', 'Refusing to open a non-HTTPS sign-in URL');
+        authorizeUrl = url;
+        await this.options.openBrowser(url);
+      },
+      successTemplate: this.options.successTemplate ?? DEFAULT_SUCCESS_PAGE,
+      errorTemplate: this.options.errorTemplate ?? DEFAULT_ERROR_PAGE,
+    });
+    interactive.catch(() => {}); // after a timeout its (abandoned) rejection is expected
     try {
-      const result = await Promise.race([
-        app.acquireTokenInteractive({
-          scopes: settings.scopes,
-          // Only the authority's HTTPS authorize URL ever reaches the system browser.
-          openBrowser: async (url) => {
-            if (!url.startsWith('https://')) throw new MicrosoftSignInError('invalid_settings', 'Refusing to open a non-HTTPS sign-in URL');
-            await this.options.openBrowser(url);
-          },
-          successTemplate: this.options.successTemplate ?? DEFAULT_SUCCESS_PAGE,
-          errorTemplate: this.options.errorTemplate ?? DEFAULT_ERROR_PAGE,
-        }),
-        timeout,
-      ]);
-      return toTokens(result, false);
+      return toTokens(await Promise.race([interactive, timeout]), false);
     } catch (error) {
       throw toSignInError(error);
     } finally {
@@ -233,6 +240,28 @@ export class MsalMicrosoftSignIn implements MicrosoftSignIn {
     });
     this.apps.set(appKey, app);
     return app;
+  }
+}
+
+/**
+ * Answers MSAL's pending loopback listener with an OAuth error (form_post, matching state), the only
+ * way to make msal-node close its loopback port once the user abandoned the sign-in.
+ */
+async function abandonLoopback(authorizeUrl: string): Promise<void> {
+  try {
+    const params = new URL(authorizeUrl).searchParams;
+    const redirect = new URL(params.get('redirect_uri') ?? '');
+    const state = params.get('state');
+    if (redirect.protocol !== 'http:' || !['localhost', '127.0.0.1'].includes(redirect.hostname) || !state) return;
+    redirect.hostname = '127.0.0.1'; // msal-node listens on 127.0.0.1 only
+    await fetch(new URL('/', redirect), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ error: 'access_denied', error_description: 'sign-in timed out', state }).toString(),
+      signal: AbortSignal.timeout(2_000),
+    });
+  } catch {
+    // Already closed: nothing to release.
   }
 }
 

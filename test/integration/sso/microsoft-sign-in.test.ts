@@ -198,6 +198,22 @@ describe('Microsoft sign-in against a local Entra-shaped provider', () => {
     expect(countRows('sessions')).toBe(sessions);
   });
 
+  it("C3: an abandoned browser sign-in times out and MSAL's loopback port is released", { timeout: SIGN_IN_TIMEOUT }, async () => {
+    const opened: string[] = [];
+    const signIn = new MsalMicrosoftSignIn({
+      secretStore: new AesFileSecretStore(join(dir, 'secrets-abandoned'), secretKey),
+      ca: idp.caCert,
+      interactiveTimeoutMs: 1_500,
+      openBrowser: async (url) => {
+        opened.push(url); // the user closes the browser without signing in
+      },
+    });
+    await expect(signIn.signInInteractive(ACCOUNT, providers.microsoft!)).rejects.toMatchObject({ code: 'timeout', reason: 'timeout' });
+    const redirect = new URL(new URL(opened[0] ?? '').searchParams.get('redirect_uri') ?? '');
+    redirect.hostname = '127.0.0.1';
+    await expect.poll(async () => fetch(redirect).then(() => 'listening', () => 'closed'), { timeout: 5_000 }).toBe('closed');
+  });
+
   it('R11: an account without an enabled provider refuses Microsoft sign-in (422)', async () => {
     const answer = await api('/auth/microsoft', { method: 'POST', body: { account: 'demo', accessToken: 'x'.repeat(40) } });
     expect(answer.status).toBe(422);
