@@ -37,13 +37,17 @@ async function api(path: string, init: { method?: string; body?: unknown; token?
   return { status: response.status, body: (await response.json().catch(() => null)) as Record<string, unknown> & { error?: { code: string; details?: { reason?: string } } } };
 }
 
-function countRows(table: 'users' | 'sessions'): number {
+function query<T>(statement: string, ...params: unknown[]): T[] {
   const db = new BetterSqlite3(join(dir, 'platform.sqlite'), { readonly: true, fileMustExist: true });
   try {
-    return (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+    return db.prepare(statement).all(...params) as T[];
   } finally {
     db.close();
   }
+}
+
+function countRows(table: 'users' | 'sessions'): number {
+  return query<{ n: number }>(`SELECT count(*) AS n FROM ${table}`)[0]?.n ?? -1;
 }
 
 /** A console-side sign-in service whose "browser" completes the provider's pages over HTTP. */
@@ -122,6 +126,10 @@ describe('Microsoft sign-in against a local Entra-shaped provider', () => {
     const me = await api('/me', { token: session.token });
     expect(me.status).toBe(200);
     expect((me.body['user'] as { login: string }).login).toBe('helena');
+    // First sign-in linked the Entra oid to the existing user, and the link is audited.
+    expect(query('SELECT oid, tenant_id FROM microsoft_identities WHERE user_id = ?', session.user.id)).toEqual([{ oid: 'oid-helena', tenant_id: idp.tenantId }]);
+    const audit = query<{ action: string }>('SELECT action FROM audit_entries WHERE target_id = ? AND action = ?', session.user.id, 'user.microsoft_identity_linked');
+    expect(audit).toHaveLength(1);
   });
 
   it('R11: a restarted console signs in silently from the cache persisted in the encrypted secret store', { timeout: SIGN_IN_TIMEOUT }, async () => {
