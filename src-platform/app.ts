@@ -4,7 +4,7 @@
  */
 import fastifySwagger from '@fastify/swagger';
 import Fastify from 'fastify';
-import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { FieldErrors } from '../src-shared/errors';
 import { DomainError } from './domain/errors';
 import { errorBody, sendDomainError, type PlatformApp, type RouteDeps } from './routes/http';
@@ -23,6 +23,8 @@ export async function buildApp(deps: RouteDeps, options: { logger?: boolean } = 
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
+  // Responses are encoded through their src-shared schemas: the server cannot drift from the contract.
+  app.setSerializerCompiler(serializerCompiler);
 
   // HTML forms (the reset page) post urlencoded bodies.
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES }, (_request, body, done) => {

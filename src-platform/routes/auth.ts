@@ -5,6 +5,10 @@ import {
   LoginRequestSchema,
   ProvidersQuerySchema,
   ResetPasswordRequestSchema,
+  MeResponseSchema,
+  ProvidersResponseSchema,
+  SessionResponseSchema,
+  UserResponseSchema,
 } from '../../src-shared/platform-api';
 import { login } from '../auth/login';
 import { deleteSession } from '../auth/sessions';
@@ -12,13 +16,13 @@ import { getAccount, getProviders, toAccount } from '../domain/accounts';
 import { changeOwnPassword, forgotPassword, resetPasswordWithToken } from '../domain/passwords';
 import { DomainError } from '../domain/errors';
 import { loadUser } from '../domain/users';
-import { bearerToken, requireActor, type RouteModule } from './http';
+import { bearerToken, requireActor, responses, type RouteModule } from './http';
 
 /** Registers the auth routes. */
 export const authRoutes: RouteModule = (app, deps) => {
   const { ctx } = deps;
 
-  app.post('/api/v1/auth/login', { schema: { body: LoginRequestSchema, tags: ['auth'] } }, async (request) => login(ctx, deps.limits, request.body, request.ip));
+  app.post('/api/v1/auth/login', { schema: { response: responses(200, SessionResponseSchema), body: LoginRequestSchema, tags: ['auth'] } }, async (request) => login(ctx, deps.limits, request.body, request.ip));
 
   app.post('/api/v1/auth/logout', { schema: { tags: ['auth'] } }, async (request, reply) => {
     await requireActor(deps, request);
@@ -27,13 +31,13 @@ export const authRoutes: RouteModule = (app, deps) => {
     return reply.code(204).send();
   });
 
-  app.get('/api/v1/me', { schema: { tags: ['auth'] } }, async (request) => {
+  app.get('/api/v1/me', { schema: { response: responses(200, MeResponseSchema), tags: ['auth'] } }, async (request) => {
     const actor = await requireActor(deps, request);
     const user = await loadUser(ctx.db, actor.homeAccountId, actor.userId);
     return { user, account: toAccount(await getAccount(ctx.db, actor.accountId)) };
   });
 
-  app.get('/api/v1/auth/providers', { schema: { querystring: ProvidersQuerySchema, tags: ['auth'] } }, async (request) => getProviders(ctx.db, request.query.account));
+  app.get('/api/v1/auth/providers', { schema: { response: responses(200, ProvidersResponseSchema), querystring: ProvidersQuerySchema, tags: ['auth'] } }, async (request) => getProviders(ctx.db, request.query.account));
 
   app.post('/api/v1/auth/forgot-password', { schema: { body: ForgotPasswordRequestSchema, tags: ['auth'] } }, async (request, reply) => {
     const { resetMailPerIp, resetMailPerLogin } = deps.limits;
@@ -54,7 +58,7 @@ export const authRoutes: RouteModule = (app, deps) => {
     return { ok: true, login: user.login };
   });
 
-  app.post('/api/v1/auth/change-password', { schema: { body: ChangePasswordRequestSchema, tags: ['auth'] } }, async (request) => {
+  app.post('/api/v1/auth/change-password', { schema: { response: responses(200, UserResponseSchema), body: ChangePasswordRequestSchema, tags: ['auth'] } }, async (request) => {
     const actor = await requireActor(deps, request);
     return { user: await changeOwnPassword(ctx, actor, request.body) };
   });

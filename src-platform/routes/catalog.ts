@@ -1,12 +1,23 @@
 /** Extension and queue routes (R8, R10), queue sessions (R4), and the current account (R11). */
 import { z } from 'zod';
 import { IdSchema } from '../../src-shared/domain';
-import { CreateExtensionRequestSchema, CreateQueueRequestSchema, SetIdentityProviderRequestSchema, StartQueueSessionRequestSchema } from '../../src-shared/platform-api';
+import {
+  AccountResponseSchema,
+  CreateExtensionRequestSchema,
+  CreateQueueRequestSchema,
+  ExtensionResponseSchema,
+  ListExtensionsResponseSchema,
+  ListQueuesResponseSchema,
+  MembershipResponseSchema,
+  QueueResponseSchema,
+  SetIdentityProviderRequestSchema,
+  StartQueueSessionRequestSchema,
+} from '../../src-shared/platform-api';
 import { requirePermission } from '../domain/actor';
 import { getAccount, setIdentityProvider, toAccount } from '../domain/accounts';
 import { createExtension, listExtensions } from '../domain/extensions';
 import { addQueueMember, createQueue, endQueueSession, listQueues, removeQueueMember, startQueueSession } from '../domain/queues';
-import { requireActor, withIdempotency, type RouteModule } from './http';
+import { requireActor, responses, withIdempotency, type RouteModule } from './http';
 
 const QueueParams = z.strictObject({ id: IdSchema });
 const MemberParams = z.strictObject({ id: IdSchema, userId: IdSchema });
@@ -15,32 +26,32 @@ const MemberParams = z.strictObject({ id: IdSchema, userId: IdSchema });
 export const catalogRoutes: RouteModule = (app, deps) => {
   const { ctx } = deps;
 
-  app.get('/api/v1/extensions', { schema: { tags: ['extensions'] } }, async (request) => {
+  app.get('/api/v1/extensions', { schema: { response: responses(200, ListExtensionsResponseSchema), tags: ['extensions'] } }, async (request) => {
     const actor = await requireActor(deps, request);
     return { items: await listExtensions(ctx, actor) };
   });
 
-  app.post('/api/v1/extensions', { schema: { body: CreateExtensionRequestSchema, tags: ['extensions'] } }, async (request, reply) => {
+  app.post('/api/v1/extensions', { schema: { response: responses(201, ExtensionResponseSchema), body: CreateExtensionRequestSchema, tags: ['extensions'] } }, async (request, reply) => {
     const actor = await requireActor(deps, request);
     return withIdempotency(deps, request, reply, actor, async () => ({ status: 201, body: { extension: await createExtension(ctx, actor, request.body) } }));
   });
 
-  app.get('/api/v1/queues', { schema: { tags: ['queues'] } }, async (request) => {
+  app.get('/api/v1/queues', { schema: { response: responses(200, ListQueuesResponseSchema), tags: ['queues'] } }, async (request) => {
     const actor = await requireActor(deps, request);
     return { items: await listQueues(ctx, actor) };
   });
 
-  app.post('/api/v1/queues', { schema: { body: CreateQueueRequestSchema, tags: ['queues'] } }, async (request, reply) => {
+  app.post('/api/v1/queues', { schema: { response: responses(201, QueueResponseSchema), body: CreateQueueRequestSchema, tags: ['queues'] } }, async (request, reply) => {
     const actor = await requireActor(deps, request);
     return withIdempotency(deps, request, reply, actor, async () => ({ status: 201, body: { queue: await createQueue(ctx, actor, request.body) } }));
   });
 
-  app.put('/api/v1/queues/:id/members/:userId', { schema: { params: MemberParams, tags: ['queues'] } }, async (request) => {
+  app.put('/api/v1/queues/:id/members/:userId', { schema: { response: responses(200, MembershipResponseSchema), params: MemberParams, tags: ['queues'] } }, async (request) => {
     const actor = await requireActor(deps, request);
     return addQueueMember(ctx, actor, request.params.id, request.params.userId);
   });
 
-  app.delete('/api/v1/queues/:id/members/:userId', { schema: { params: MemberParams, tags: ['queues'] } }, async (request) => {
+  app.delete('/api/v1/queues/:id/members/:userId', { schema: { response: responses(200, MembershipResponseSchema), params: MemberParams, tags: ['queues'] } }, async (request) => {
     const actor = await requireActor(deps, request);
     return removeQueueMember(ctx, actor, request.params.id, request.params.userId);
   });
@@ -57,13 +68,13 @@ export const catalogRoutes: RouteModule = (app, deps) => {
     return reply.code(204).send();
   });
 
-  app.get('/api/v1/accounts/current', { schema: { tags: ['account'] } }, async (request) => {
+  app.get('/api/v1/accounts/current', { schema: { response: responses(200, AccountResponseSchema), tags: ['account'] } }, async (request) => {
     const actor = await requireActor(deps, request);
     requirePermission(actor, 'canReview');
     return { account: toAccount(await getAccount(ctx.db, actor.accountId)) };
   });
 
-  app.put('/api/v1/accounts/current/identity-provider', { schema: { body: SetIdentityProviderRequestSchema, tags: ['account'] } }, async (request) => {
+  app.put('/api/v1/accounts/current/identity-provider', { schema: { response: responses(200, AccountResponseSchema), body: SetIdentityProviderRequestSchema, tags: ['account'] } }, async (request) => {
     const actor = await requireActor(deps, request);
     return { account: await setIdentityProvider(ctx, actor, request.body) };
   });

@@ -6,7 +6,8 @@
 import { createHash } from 'node:crypto';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { ERROR_STATUS, errorMessage, pickLocale, type ApiError, type ErrorCode } from '../../src-shared/errors';
+import type { ZodType } from 'zod';
+import { ApiErrorBodySchema, ERROR_STATUS, errorMessage, pickLocale, type ApiError, type ErrorCode } from '../../src-shared/errors';
 import { authenticate, type LoginLimits } from '../auth/login';
 import type { Actor } from '../domain/actor';
 import type { PlatformContext } from '../domain/context';
@@ -104,4 +105,12 @@ export async function withIdempotency(
   } finally {
     inFlight.delete(lockKey);
   }
+}
+
+/**
+ * Response schemas of a route (src-shared): the success body and `{ error }` for every 4xx. They
+ * document the API in OpenAPI and are checked when the response is serialized.
+ */
+export function responses<S extends number, T extends ZodType>(status: S, schema: T): Record<S, T> & { '4xx': typeof ApiErrorBodySchema } {
+  return { [status]: schema, '4xx': ApiErrorBodySchema } as Record<S, T> & { '4xx': typeof ApiErrorBodySchema };
 }
