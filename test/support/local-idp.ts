@@ -89,8 +89,26 @@ export async function generateTestCertificates(): Promise<{ caCert: string; cert
   return { caCert: ca.cert, cert: leaf.cert, key: leaf.private };
 }
 
+/**
+ * oidc-provider warns that a test provider is a test provider (in-memory adapter, dev interactions,
+ * and the token body this wrapper rewrites). Those exact warnings are expected here; others pass.
+ */
+const EXPECTED_WARNINGS = ['in-memory adapter', 'devInteractions', 'already parsed request body'];
+let warningsFiltered = false;
+function filterExpectedProviderWarnings(): void {
+  if (warningsFiltered) return;
+  warningsFiltered = true;
+  const warn = console.warn.bind(console);
+  console.warn = (...args: unknown[]) => {
+    const text = typeof args[0] === 'string' ? args[0] : '';
+    if (text.includes('oidc-provider WARNING') && EXPECTED_WARNINGS.some((w) => text.includes(w))) return;
+    warn(...args);
+  };
+}
+
 /** Starts the provider on a random port of 127.0.0.1. */
 export async function startLocalIdp(options: LocalIdpOptions): Promise<LocalIdp> {
+  filterExpectedProviderWarnings();
   const tenantId = options.tenantId ?? randomUUID();
   const clientId = options.clientId ?? randomUUID();
   const audience = `api://${clientId}`;
