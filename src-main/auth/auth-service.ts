@@ -98,6 +98,9 @@ export class AuthService {
     }
     this.session = stored;
     this.opts.client.setToken(stored.token);
+    // One short probe first: an unreachable platform must not hold the window for a full
+    // timeout-and-retry cycle; the console opens offline at once and keeps probing (C1).
+    if (!(await this.opts.client.probe())) return;
     await this.revalidate();
   }
 

@@ -12,6 +12,7 @@ import type { SearchUsersInput, SearchUsersOutput, UserRow } from '../../src-sha
 import { SearchUsersInputSchema } from '../../src-shared/ipc-contract';
 import { CACHE_SCHEMA_VERSION, migrate } from './migrations';
 import { searchKey } from './normalize';
+import { UserSearchIndex } from './user-search-index';
 
 /** The cache file's name inside the data folder. */
 export const CACHE_FILE_NAME = 'cache.sqlite';
@@ -28,19 +29,11 @@ export interface CacheRecovery {
   movedTo: string;
 }
 
+/** Bit of each readiness item in the `missing_mask` column. */
 const MISSING_BIT: Record<ReadinessItem, number> = Object.fromEntries(READINESS_ITEMS.map((item, i) => [item, 1 << i])) as Record<
   ReadinessItem,
   number
 >;
-
-const SORT_COLUMNS = { name: 'name_key', login: 'login_key', email: 'email_key', updatedAt: 'updated_at' } as const;
-
-/** FTS5 trigram needs three characters; shorter queries scan the account's rows with LIKE. */
-const TRIGRAM_MIN = 3;
-
-function likePattern(key: string): string {
-  return `%${key.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
 
 /** Opens (or rebuilds) the cache file and runs its migrations. */
 export class ConsoleCache {
@@ -48,6 +41,8 @@ export class ConsoleCache {
   readonly db: Database.Database;
   /** Set when the file found at open was set aside. */
   readonly recovery: CacheRecovery | null;
+  /** Search indexes per account, dropped whenever that account's users change. */
+  private readonly indexes = new Map<string, UserSearchIndex>();
 
   constructor(dataDir: string, opts: { now?: () => Date } = {}) {
     mkdirSync(dataDir, { recursive: true });
@@ -156,6 +151,7 @@ export class ConsoleCache {
          has_extension = excluded.has_extension, ready = excluded.ready, missing_mask = excluded.missing_mask,
          updated_at = excluded.updated_at, version = excluded.version`,
     );
+    this.indexes.delete(accountId);
     const clearQueues = this.db.prepare('DELETE FROM user_queues WHERE account_id = ? AND user_id = ?');
     const addQueue = this.db.prepare('INSERT OR IGNORE INTO user_queues (account_id, queue_id, user_id) VALUES (?, ?, ?)');
     this.db.transaction(() => {
@@ -191,6 +187,7 @@ export class ConsoleCache {
 
   /** Removes users (sync tombstones). */
   deleteUsers(accountId: string, ids: readonly string[]): void {
+    this.indexes.delete(accountId);
     const del = this.db.prepare('DELETE FROM users WHERE account_id = ? AND id = ?');
     const delQueues = this.db.prepare('DELETE FROM user_queues WHERE account_id = ? AND user_id = ?');
     this.db.transaction(() => {
@@ -221,51 +218,24 @@ export class ConsoleCache {
    */
   searchUsers(accountId: string, rawInput: SearchUsersInput): SearchUsersOutput {
     const input = SearchUsersInputSchema.parse(rawInput);
-    const where: string[] = ['u.account_id = @accountId'];
-    const params: Record<string, unknown> = { accountId };
-    const key = searchKey(input.query);
-    if (key.length >= TRIGRAM_MIN) {
-      where.push('u.rid IN (SELECT rowid FROM users_fts WHERE users_fts MATCH @match)');
-      params.match = `"${key.replace(/"/g, '""')}"`;
-    } else if (key.length > 0) {
-      where.push("u.search_text LIKE @like ESCAPE '\\'");
-      params.like = likePattern(key);
+    let index = this.indexes.get(accountId);
+    if (!index) {
+      index = new UserSearchIndex(this.db, accountId);
+      this.indexes.set(accountId, index);
     }
-    const f = input.filters;
-    const flag = (column: string, value: boolean | undefined, name: string) => {
-      if (value === undefined) return;
-      where.push(`u.${column} = @${name}`);
-      params[name] = value ? 1 : 0;
-    };
-    if (f.profile) {
-      where.push('u.profile = @profile');
-      params.profile = f.profile;
+    const { total, rids } = index.search(searchKey(input.query), input.filters, input.sort, input.offset, input.limit);
+    const byRid = new Map<number, string>();
+    if (rids.length) {
+      const rows = this.db.prepare(`SELECT rid, data FROM users WHERE rid IN (${rids.map(() => '?').join(',')})`).raw().all(...rids) as Array<[number, string]>;
+      for (const [rid, data] of rows) byRid.set(rid, data);
     }
-    flag('omnichannel', f.omnichannel, 'omnichannel');
-    flag('webrtc', f.webrtc, 'webrtc');
-    flag('has_extension', f.hasExtension, 'hasExtension');
-    flag('ready', f.ready, 'ready');
-    flag('active', f.active, 'active');
-    if (f.missing) {
-      where.push('(u.missing_mask & @missingBit) != 0');
-      params.missingBit = MISSING_BIT[f.missing];
-    }
-    if (f.queueId) {
-      where.push('EXISTS (SELECT 1 FROM user_queues q WHERE q.account_id = u.account_id AND q.queue_id = @queueId AND q.user_id = u.id)');
-      params.queueId = f.queueId;
-    }
-    const whereSql = where.join(' AND ');
-    const column = SORT_COLUMNS[input.sort.by];
-    const dir = input.sort.dir === 'desc' ? 'DESC' : 'ASC';
-    const total = this.db.prepare(`SELECT count(*) FROM users u WHERE ${whereSql}`).pluck().get(params) as number;
-    const rows = this.db
-      .prepare(`SELECT u.data FROM users u WHERE ${whereSql} ORDER BY u.${column} ${dir}, u.id ${dir} LIMIT @limit OFFSET @offset`)
-      .pluck()
-      .all({ ...params, limit: input.limit, offset: input.offset }) as string[];
-    const items: UserRow[] = rows.map((data) => {
+    const items: UserRow[] = [];
+    for (const rid of rids) {
+      const data = byRid.get(rid);
+      if (!data) continue;
       const user = JSON.parse(data) as User;
-      return { ...user, readiness: computeReadiness(user) };
-    });
+      items.push({ ...user, readiness: computeReadiness(user) });
+    }
     return { total, items };
   }
 

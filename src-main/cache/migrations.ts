@@ -3,6 +3,7 @@
  * `PRAGMA user_version`. Append only: never edit a migration that has shipped.
  */
 import type Database from 'better-sqlite3';
+import { READINESS_ITEMS, computeReadiness, type User } from '../../src-shared/domain';
 
 /** Migration `i` brings the file from user_version `i` to `i + 1`. */
 export const MIGRATIONS: ReadonlyArray<(db: Database.Database) => void> = [
@@ -31,8 +32,6 @@ export const MIGRATIONS: ReadonlyArray<(db: Database.Database) => void> = [
         omnichannel INTEGER NOT NULL,
         password_set INTEGER NOT NULL,
         has_extension INTEGER NOT NULL,
-        ready INTEGER NOT NULL,
-        missing_mask INTEGER NOT NULL,
         updated_at TEXT NOT NULL,
         version INTEGER NOT NULL,
         UNIQUE (account_id, id)
@@ -47,26 +46,24 @@ export const MIGRATIONS: ReadonlyArray<(db: Database.Database) => void> = [
         user_id TEXT NOT NULL,
         PRIMARY KEY (account_id, queue_id, user_id)
       ) STRICT, WITHOUT ROWID;
+      CREATE INDEX user_queues_by_user ON user_queues (account_id, user_id);
       CREATE TABLE queues (account_id TEXT NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (account_id, id)) STRICT;
       CREATE TABLE extensions (account_id TEXT NOT NULL, id TEXT NOT NULL, number TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (account_id, id)) STRICT;
     `);
   },
-  // 2: substring search through an FTS5 trigram index kept in step with users by triggers.
+  // 2: R7 readiness as columns (ready, bit mask of missing items) so filters need no JSON parsing;
+  // existing rows are backfilled from their stored JSON.
   (db) => {
     db.exec(`
-      CREATE VIRTUAL TABLE users_fts USING fts5(search_text, content='users', content_rowid='rid', tokenize='trigram');
-      CREATE TRIGGER users_fts_insert AFTER INSERT ON users BEGIN
-        INSERT INTO users_fts (rowid, search_text) VALUES (new.rid, new.search_text);
-      END;
-      CREATE TRIGGER users_fts_delete AFTER DELETE ON users BEGIN
-        INSERT INTO users_fts (users_fts, rowid, search_text) VALUES ('delete', old.rid, old.search_text);
-      END;
-      CREATE TRIGGER users_fts_update AFTER UPDATE OF search_text ON users BEGIN
-        INSERT INTO users_fts (users_fts, rowid, search_text) VALUES ('delete', old.rid, old.search_text);
-        INSERT INTO users_fts (rowid, search_text) VALUES (new.rid, new.search_text);
-      END;
-      INSERT INTO users_fts (users_fts) VALUES ('rebuild');
+      ALTER TABLE users ADD COLUMN ready INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE users ADD COLUMN missing_mask INTEGER NOT NULL DEFAULT 0;
     `);
+    const update = db.prepare('UPDATE users SET ready = ?, missing_mask = ? WHERE rid = ?');
+    for (const [rid, data] of db.prepare('SELECT rid, data FROM users').raw().all() as Array<[number, string]>) {
+      const readiness = computeReadiness(JSON.parse(data) as User);
+      const mask = readiness.missing.reduce((m, item) => m | (1 << READINESS_ITEMS.indexOf(item)), 0);
+      update.run(readiness.ready ? 1 : 0, mask, rid);
+    }
   },
 ];
 

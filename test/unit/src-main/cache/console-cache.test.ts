@@ -40,23 +40,29 @@ describe('ConsoleCache', () => {
     cache.close();
   });
 
-  it('C1: migrates a version-1 file in place, keeping its users and indexing them for search', () => {
+  it('C1: migrates a version-1 file in place, keeping its users and backfilling their readiness columns', () => {
     const dir = dataDir();
-    const old = new Database(join(dir, CACHE_FILE_NAME));
-    migrate(old, 1);
-    expect(old.pragma('user_version', { simple: true })).toBe(1);
-    old.close();
-    // Users written by a version-1 console (no FTS table yet).
     const v1 = new Database(join(dir, CACHE_FILE_NAME));
-    v1.prepare(
-      `INSERT INTO users (account_id, id, data, name_key, login_key, email_key, search_text, profile, active, webrtc, omnichannel, password_set, has_extension, ready, missing_mask, updated_at, version)
-       VALUES ('acc-1', 'u9', ?, 'beatriz', 'bia', 'bia@acme.com', 'beatriz' || char(10) || 'bia' || char(10) || 'bia@acme.com', 'agent', 1, 0, 0, 0, 0, 0, 63, '2026-01-01', 1)`,
-    ).run(JSON.stringify(makeUser({ id: 'u9', name: 'Beatriz', login: 'bia' })));
+    migrate(v1, 1);
+    expect(v1.pragma('user_version', { simple: true })).toBe(1);
+    // Users written by a version-1 console (no readiness columns yet).
+    const insert = v1.prepare(
+      `INSERT INTO users (account_id, id, data, name_key, login_key, email_key, search_text, profile, active, webrtc, omnichannel, password_set, has_extension, updated_at, version)
+       VALUES ('acc-1', ?, ?, ?, ?, ?, ?, 'agent', 1, ?, ?, ?, ?, '2026-01-01', 1)`,
+    );
+    const bia = makeUser({ id: 'u9', name: 'Beatriz', login: 'bia', email: 'bia@acme.com' });
+    const ready = makeUser({ id: 'u8', name: 'Pronta', login: 'pronta', email: 'p@acme.com', webrtcEnabled: true, omnichannelEnabled: true, passwordSet: true, chatQueueIds: ['q2'] });
+    for (const u of [bia, ready]) {
+      const keys = [u.name.toLowerCase(), u.login, u.email];
+      insert.run(u.id, JSON.stringify(u), ...keys, keys.join('\n'), +u.webrtcEnabled, +u.omnichannelEnabled, +u.passwordSet, +!!u.extension);
+    }
     v1.close();
     const cache = new ConsoleCache(dir);
     expect(cache.recovery).toBeNull();
     expect(cache.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     expect(cache.searchUsers(ACC, { query: 'atri' }).items.map((u) => u.id)).toEqual(['u9']);
+    expect(cache.searchUsers(ACC, { filters: { ready: true } }).items.map((u) => u.id)).toEqual(['u8']);
+    expect(cache.searchUsers(ACC, { filters: { missing: 'password' } }).items.map((u) => u.id)).toEqual(['u9']);
     cache.close();
   });
 

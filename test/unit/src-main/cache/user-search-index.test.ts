@@ -1,0 +1,115 @@
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ConsoleCache } from '../../../../src-main/cache/console-cache';
+import { searchKey } from '../../../../src-main/cache/normalize';
+import { PROFILES, READINESS_ITEMS, computeReadiness, type User } from '../../../../src-shared/domain';
+import type { UserFilters } from '../../../../src-shared/ipc-contract';
+import { makeUser, tempDir } from '../../../support/console-fixtures';
+
+const t = tempDir();
+afterAll(t.cleanup);
+
+const SYLLABLES = ['an', 'jo', 'sé', 'ma', 'ri', 'Á', 'lu', 'ção', 'ze', 'li', 'ma', '.', '@', ' ', '1', '2'];
+const word = fc.array(fc.constantFrom(...SYLLABLES), { minLength: 1, maxLength: 5 }).map((a) => a.join(''));
+const userArb = (id: string) =>
+  fc.record({
+    name: word,
+    login: word.map((w) => searchKey(w).replace(/[^a-z0-9.@]/g, '') + 'x'),
+    email: word.map((w) => `${searchKey(w).replace(/[^a-z0-9]/g, '')}@acme.com`),
+    profile: fc.constantFrom(...PROFILES),
+    active: fc.boolean(),
+    webrtcEnabled: fc.boolean(),
+    omnichannelEnabled: fc.boolean(),
+    passwordSet: fc.boolean(),
+    extension: fc.option(fc.constant({ id: `e-${id}`, number: '100' }), { nil: null }),
+    voiceQueueIds: fc.subarray(['q1', 'q2']),
+    chatQueueIds: fc.subarray(['q3']),
+    updatedAt: fc.integer({ min: 0, max: 50 }).map((d) => new Date(Date.UTC(2026, 0, 1 + d)).toISOString()),
+  });
+
+const filtersArb: fc.Arbitrary<UserFilters> = fc.record(
+  {
+    profile: fc.constantFrom(...PROFILES),
+    omnichannel: fc.boolean(),
+    webrtc: fc.boolean(),
+    hasExtension: fc.boolean(),
+    queueId: fc.constantFrom('q1', 'q2', 'q3', 'q9'),
+    ready: fc.boolean(),
+    missing: fc.constantFrom(...READINESS_ITEMS),
+    active: fc.boolean(),
+  },
+  { requiredKeys: [] },
+);
+
+/** The obvious implementation, to compare against. */
+function reference(users: User[], query: string, f: UserFilters, by: 'name' | 'login' | 'email' | 'updatedAt', dir: 'asc' | 'desc') {
+  const key = searchKey(query);
+  const sortKey = (u: User) => (by === 'updatedAt' ? u.updatedAt : searchKey(u[by]));
+  return users
+    .filter((u) => !key || [u.name, u.login, u.email].some((s) => searchKey(s).includes(key)))
+    .filter((u) => {
+      const r = computeReadiness(u);
+      return (
+        (f.profile === undefined || u.profile === f.profile) &&
+        (f.omnichannel === undefined || u.omnichannelEnabled === f.omnichannel) &&
+        (f.webrtc === undefined || u.webrtcEnabled === f.webrtc) &&
+        (f.hasExtension === undefined || (u.extension !== null) === f.hasExtension) &&
+        (f.queueId === undefined || [...u.voiceQueueIds, ...u.chatQueueIds].includes(f.queueId)) &&
+        (f.ready === undefined || r.ready === f.ready) &&
+        (f.missing === undefined || r.missing.includes(f.missing)) &&
+        (f.active === undefined || u.active === f.active)
+      );
+    })
+    .sort((a, b) => {
+      const [x, y] = [sortKey(a), sortKey(b)];
+      const c = x < y ? -1 : x > y ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+      return dir === 'asc' ? c : -c;
+    })
+    .map((u) => u.id);
+}
+
+describe('user search index', () => {
+  it('R7: search, filters, sort and paging agree with a plain reference implementation (fast-check)', () => {
+    let run = 0;
+    fc.assert(
+      fc.property(
+        fc.array(fc.nat(), { minLength: 0, maxLength: 40 }).chain((seeds) =>
+          fc.tuple(...seeds.map((_, i) => userArb(`u${String(i).padStart(2, '0')}`).map((u) => makeUser({ id: `u${String(i).padStart(2, '0')}`, ...u })))),
+        ),
+        fc.oneof(fc.constant(''), word, fc.constantFrom('a', 'jo', 'J', '@acme', '.', 'ze ', 'ção')),
+        filtersArb,
+        fc.constantFrom('name', 'login', 'email', 'updatedAt'),
+        fc.constantFrom('asc', 'desc'),
+        fc.nat({ max: 10 }),
+        fc.integer({ min: 1, max: 15 }),
+        (users, query, filters, by, dir, offset, limit) => {
+          const cache = new ConsoleCache(`${t.dir}/${run++}`);
+          try {
+            cache.upsertUsers('acc-1', users);
+            // A second account's users must never show up.
+            cache.upsertUsers('acc-2', [makeUser({ id: 'other', accountId: 'acc-2', name: query || 'x' })]);
+            const expected = reference(users, query, filters, by, dir);
+            const got = cache.searchUsers('acc-1', { query, filters, sort: { by, dir }, offset, limit });
+            expect(got.total).toBe(expected.length);
+            expect(got.items.map((u) => u.id)).toEqual(expected.slice(offset, offset + limit));
+          } finally {
+            cache.close();
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('C2: the index follows upserts and deletes', () => {
+    const cache = new ConsoleCache(`${t.dir}/follow`);
+    cache.upsertUsers('acc-1', [makeUser({ id: 'a', name: 'Alpha' }), makeUser({ id: 'b', name: 'Beta' })]);
+    expect(cache.searchUsers('acc-1', { query: 'alp' }).total).toBe(1);
+    cache.upsertUsers('acc-1', [makeUser({ id: 'a', name: 'Gamma' })]);
+    expect(cache.searchUsers('acc-1', { query: 'alp' }).total).toBe(0);
+    expect(cache.searchUsers('acc-1', { query: 'gam' }).items.map((u) => u.id)).toEqual(['a']);
+    cache.deleteUsers('acc-1', ['a']);
+    expect(cache.searchUsers('acc-1', {}).items.map((u) => u.id)).toEqual(['b']);
+    cache.close();
+  });
+});
