@@ -15,6 +15,18 @@ afterEach(async (ctx) => screenshotOnFailure(env, ctx));
 afterAll(async () => env?.close());
 
 describe('review, language and offline', () => {
+  it('sign-in: a wrong password gets a clear error and keeps the form', async () => {
+    const { page } = env;
+    await page.goto(env.host.url);
+    await page.getByLabel('Conta').fill('demo');
+    await page.getByLabel('Login', { exact: true }).fill('supervisor');
+    await page.getByLabel('Senha', { exact: true }).fill('senha-errada-1');
+    await page.getByRole('button', { name: 'Entrar', exact: true }).click();
+    await page.getByRole('alert').getByText('Conta, login ou senha inválidos.').waitFor();
+    expect(await page.getByLabel('Login', { exact: true }).inputValue()).toBe('supervisor');
+    await screenshot(page, '00-sign-in-error');
+  });
+
   it('R2: a supervisor sees everything read-only, with the reason, and can still navigate by keyboard', async () => {
     const { page } = env;
     await signIn(env, 'supervisor');

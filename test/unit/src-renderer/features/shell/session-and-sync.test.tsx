@@ -1,0 +1,60 @@
+// @vitest-environment jsdom
+import { act, cleanup, screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it } from 'vitest';
+import { makeUser, sessionFor } from '../../fake-console-api';
+import { renderApp } from '../../render-app';
+
+afterEach(cleanup);
+
+describe('frame: session, connection and sync events', () => {
+  it('an expired session returns to sign-in with the reason', async () => {
+    const { emit } = renderApp({ session: sessionFor(makeUser({ profile: 'administrator' })) });
+    await screen.findByRole('heading', { level: 1, name: 'Usuários' });
+    act(() => emit('onDidExpireSession', {}));
+    expect(await screen.findByText('Sua sessão expirou. Faça login novamente.')).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Entrar' })).toBeTruthy();
+  });
+
+  it('C1: losing the connection shows the offline banner and disables writes; reconnecting restores them', async () => {
+    const { emit } = renderApp({ session: sessionFor(makeUser({ profile: 'administrator' })) });
+    const create = await screen.findByRole('button', { name: /\+Novo/ });
+    expect((create as HTMLButtonElement).disabled).toBe(false);
+    act(() => emit('onDidChangeConnection', { online: false, offlineSince: '2026-01-02T10:00:00.000Z' }));
+    expect(await screen.findByText(/Sem conexão com a plataforma desde/)).toBeTruthy();
+    expect((screen.getByRole('button', { name: /\+Novo/ }) as HTMLButtonElement).disabled).toBe(true);
+    act(() => emit('onDidChangeConnection', { online: true, offlineSince: null }));
+    expect(screen.queryByText(/Sem conexão com a plataforma desde/)).toBeNull();
+    expect((screen.getByRole('button', { name: /\+Novo/ }) as HTMLButtonElement).disabled).toBe(false);
+  });
+
+  it('C2: sync progress is shown while main syncs; "Sincronizar agora" asks main and shows its answer', async () => {
+    const { emit, callsOf } = renderApp({
+      session: sessionFor(makeUser({ profile: 'administrator' })),
+      handlers: {
+        syncNow: () => ({ state: 'idle', online: true, lastSyncAt: new Date().toISOString(), offlineSince: null, userCount: 7, progress: null, lastError: null }),
+      },
+    });
+    await screen.findByRole('heading', { level: 1, name: 'Usuários' });
+    act(() =>
+      emit('onDidChangeSyncStatus', {
+        state: 'syncing',
+        online: true,
+        lastSyncAt: null,
+        offlineSince: null,
+        userCount: 0,
+        progress: { phase: 'full', done: 500, total: 2000 },
+        lastError: null,
+      }),
+    );
+    expect(await screen.findByText('Sincronizando… 500 de 2000')).toBeTruthy();
+    expect(screen.getByRole('progressbar')).toBeTruthy();
+    expect((screen.getByRole('button', { name: 'Sincronizar agora' }) as HTMLButtonElement).disabled).toBe(true);
+    act(() =>
+      emit('onDidChangeSyncStatus', { state: 'idle', online: true, lastSyncAt: new Date().toISOString(), offlineSince: null, userCount: 5, progress: null, lastError: null }),
+    );
+    await userEvent.setup().click(await screen.findByRole('button', { name: 'Sincronizar agora' }));
+    expect(await screen.findByText(/7 usuários no cache/)).toBeTruthy();
+    expect(callsOf('syncNow')).toHaveLength(1);
+  });
+});
