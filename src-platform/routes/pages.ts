@@ -4,13 +4,14 @@
  */
 import { z } from 'zod';
 import { errorMessage, pickLocale } from '../../src-shared/errors';
+import { MailboxResponseSchema } from '../../src-shared/platform-api';
 import { PASSWORD_MIN_LENGTH } from '../../src-shared/password-policy';
 import { DomainError } from '../domain/errors';
 import { isResetTokenUsable } from '../domain/reset-tokens';
 import { resetPasswordWithToken } from '../domain/passwords';
 import { escapeHtml } from '../mail/html';
 import { PAGE_HEADERS, page } from '../pages/html-page';
-import { errorBody, type RouteModule } from './http';
+import { errorBody, responses, type RouteModule } from './http';
 
 const TokenQuery = z.object({ token: z.string().max(200).optional() });
 const ResetForm = z.object({ token: z.string().max(200), password: z.string().max(256), passwordConfirmation: z.string().max(256) });
@@ -68,7 +69,7 @@ export const pageRoutes: RouteModule = (app, deps) => {
     }
   });
 
-  app.get('/api/v1/dev/mailbox', { schema: { hide: true } }, async (request, reply) => {
+  app.get('/api/v1/dev/mailbox', { schema: { hide: true, response: responses(200, MailboxResponseSchema) } }, async (request, reply) => {
     if (!deps.mailbox) return reply.code(404).send(errorBody(request, 'not_found'));
     return { items: deps.mailbox.list().reverse() };
   });

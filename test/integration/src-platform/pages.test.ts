@@ -71,6 +71,9 @@ describe('platform pages: mailbox, reset page, OpenAPI (R5)', () => {
     const login = doc.paths['/api/v1/auth/login'].post.requestBody.content['application/json'].schema;
     expect(login.required).toEqual(expect.arrayContaining(['account', 'login', 'password']));
     expect(login.additionalProperties).toBe(false);
+    const list = doc.paths['/api/v1/users'].get.responses;
+    expect(list['200'].content['application/json'].schema.properties).toHaveProperty('cursor');
+    expect(list['4XX'] ?? list['4xx']).toBeDefined();
   });
 });
 

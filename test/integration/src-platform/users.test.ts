@@ -234,4 +234,12 @@ describe('users (R1, R2, R3, R4, C2)', () => {
     expect(Number.isNaN(Date.parse(entry.at))).toBe(false);
     expect((await supervisor.get(`/api/v1/users/${user.id}/audit`)).status).toBe(200);
   });
+
+  it('R4: two concurrent edits with the same If-Match: exactly one wins, the other gets 412', async () => {
+    const user = await findUser(p.url, adminToken, 'agente20');
+    const results = await Promise.all(['Corrida A', 'Corrida B'].map((name) => admin.patch(`/api/v1/users/${user.id}`, { name }, { 'if-match': userEtag(user) })));
+    expect(results.map((r) => r.status).sort()).toEqual([200, 412]);
+    const winner = results.find((r) => r.status === 200)?.body.user;
+    expect((await admin.get(`/api/v1/users/${user.id}`)).body.user).toEqual(winner);
+  });
 });
