@@ -3,7 +3,8 @@
  * Entra-shaped OpenID Connect provider over HTTPS (test CA generated at start), and a real platform
  * that verifies the access token with jose and returns a session (R11, C3).
  */
-import { randomBytes } from 'node:crypto';
+import { createHmac, createPublicKey, randomBytes } from 'node:crypto';
+import https from 'node:https';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -226,6 +227,31 @@ describe('Microsoft sign-in against a local Entra-shaped provider', () => {
     const answer = await api('/auth/microsoft', { method: 'POST', body: { account: 'demo', accessToken: 'x'.repeat(40) } });
     expect(answer.status).toBe(422);
     expect(answer.body.error?.code).toBe('identity_provider_disabled');
+  });
+
+  it('R11: forged tokens built from the provider\'s real public key are refused by the route (HS256 with the key, alg none)', async () => {
+    const jwksText = await new Promise<string>((resolve, reject) => {
+      https
+        .get(`${idp.issuer}/jwks`, { ca: idp.caCert }, (res) => {
+          let body = '';
+          res.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+          res.on('end', () => resolve(body));
+        })
+        .on('error', reject);
+    });
+    const jwk = (JSON.parse(jwksText) as { keys: (JsonWebKey & { kid: string })[] }).keys[0]!;
+    const publicPem = createPublicKey({ key: jwk, format: 'jwk' }).export({ type: 'spki', format: 'pem' }).toString();
+    const now = Math.floor(Date.now() / 1000);
+    const claims = { iss: idp.issuer, aud: `api://${idp.clientId}`, tid: idp.tenantId, oid: 'oid-helena', scp: 'access_as_user', iat: now, exp: now + 600 };
+    const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+    const hsInput = `${b64({ alg: 'HS256', kid: jwk.kid, typ: 'JWT' })}.${b64(claims)}`;
+    const forgedHs = `${hsInput}.${createHmac('sha256', publicPem).update(hsInput).digest('base64url')}`;
+    const forgedNone = `${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims)}.`;
+    for (const accessToken of [forgedHs, forgedNone]) {
+      const answer = await api('/auth/microsoft', { method: 'POST', body: { account: ACCOUNT, accessToken } });
+      expect(answer.status).toBe(401);
+      expect(answer.body.error).toMatchObject({ code: 'invalid_token', details: { reason: 'algorithm_not_allowed' } });
+    }
   });
 
   it('R11: a garbage token is refused with invalid_token', async () => {
