@@ -55,6 +55,11 @@ export async function buildApp(deps: RouteDeps, options: { logger?: boolean } = 
     request.log.error(error);
     return reply.code(500).send({ error: { code: 'internal_error', message: 'Internal error' } });
   });
+  app.addHook('onSend', async (request, reply, payload) => {
+    // API answers are per user and never cached; browsers must not sniff them into HTML.
+    if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store').header('x-content-type-options', 'nosniff');
+    return payload;
+  });
   app.setNotFoundHandler((request, reply) => reply.code(404).send(errorBody(request, 'not_found')));
 
   await app.register(fastifySwagger, {

@@ -2,6 +2,7 @@
  * Every change to a user (fields, extension, queue links) bumps its `version` (ETag) and moves it
  * to the end of the change sequence, so a delta sync (C2) carries it.
  */
+import { sql } from 'kysely';
 import { nextChangeSeq, type Db } from '../db/database';
 
 /** Bumps one user's version and change sequence (inside the caller's transaction). */
@@ -14,10 +15,24 @@ export async function bumpUser(db: Db, userId: string, now: Date): Promise<void>
     .execute();
 }
 
-/** Bumps every user of an account (a change of the account that every user carries, e.g. R11). */
+/**
+ * Bumps every user of an account (a change of the account that every user carries, e.g. R11), in
+ * one statement: a block of the change sequence, handed out in the users' current order.
+ */
 export async function bumpAccountUsers(db: Db, accountId: string, now: Date): Promise<void> {
-  const ids = await db.selectFrom('users').select('id').where('account_id', '=', accountId).orderBy('change_seq').execute();
-  for (const { id } of ids) await bumpUser(db, id, now);
+  const { n } = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).where('account_id', '=', accountId).executeTakeFirstOrThrow();
+  if (Number(n) === 0) return;
+  const reserved = await db
+    .updateTable('meta')
+    .set({ value: sql<number>`value + ${Number(n)}` })
+    .where('key', '=', 'change_seq')
+    .returning('value')
+    .executeTakeFirstOrThrow();
+  const base = reserved.value - Number(n);
+  await sql`
+    update users set version = version + 1, updated_at = ${now.toISOString()}, change_seq = ${base} + ranked.position
+    from (select id, row_number() over (order by change_seq) as position from users where account_id = ${accountId}) as ranked
+    where users.id = ranked.id`.execute(db);
 }
 
 /** Normalizes text for accent-insensitive search. */

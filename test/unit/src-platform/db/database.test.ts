@@ -1,0 +1,58 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import { nextChangeSeq, openDatabase, type Db } from '../../../../src-platform/db/database';
+import { bumpAccountUsers } from '../../../../src-platform/domain/user-changes';
+import { generateUsers } from '../../../../src-platform/demo/generate';
+
+describe('platform database', () => {
+  const dirs: string[] = [];
+  const dbs: Db[] = [];
+  const open = async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'omni-db-'));
+    dirs.push(dir);
+    const file = path.join(dir, 'p.sqlite');
+    const db = await openDatabase(file);
+    dbs.push(db);
+    return { db, file };
+  };
+  afterEach(async () => {
+    for (const db of dbs.splice(0)) await db.destroy();
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('R1: migrations are versioned, run once, and the file is in WAL mode', async () => {
+    const { db, file } = await open();
+    const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(db);
+    expect(applied.rows.map((r) => r.name)).toEqual(['0001_initial']);
+    const mode = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(db);
+    expect(mode.rows[0]?.journal_mode).toBe('wal');
+    const again = await openDatabase(file);
+    dbs.push(again);
+    expect((await sql<{ name: string }>`select name from kysely_migration`.execute(again)).rows.length).toBe(1);
+  });
+
+  it('C2: the change sequence only grows', async () => {
+    const { db } = await open();
+    const a = await nextChangeSeq(db);
+    const b = await nextChangeSeq(db);
+    expect(b).toBe(a + 1);
+  });
+
+  it('C2: bumping an account moves every user past the old cursor, in their previous order, with new versions', async () => {
+    const { db } = await open();
+    const at = new Date().toISOString();
+    await db.insertInto('accounts').values({ id: 'a1', slug: 'a1', name: 'A', idp_enabled: 0, idp_tenant_id: null, idp_client_id: null, idp_authority: null, created_at: at }).execute();
+    await generateUsers(db, 'a1', 50);
+    const before = await db.selectFrom('users').select(['id', 'change_seq', 'version']).orderBy('change_seq').execute();
+    const cursor = Math.max(...before.map((u) => u.change_seq));
+    await bumpAccountUsers(db, 'a1', new Date());
+    const after = await db.selectFrom('users').select(['id', 'change_seq', 'version']).orderBy('change_seq').execute();
+    expect(after.map((u) => u.id)).toEqual(before.map((u) => u.id));
+    expect(after.every((u) => u.change_seq > cursor && u.version === 2)).toBe(true);
+    expect(new Set(after.map((u) => u.change_seq)).size).toBe(50);
+    expect(await nextChangeSeq(db)).toBe(Math.max(...after.map((u) => u.change_seq)) + 1);
+  });
+});
