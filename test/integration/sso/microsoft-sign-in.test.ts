@@ -3,7 +3,7 @@
  * Entra-shaped OpenID Connect provider over HTTPS (test CA generated at start), and a real platform
  * that verifies the access token with jose and returns a session (R11, C3).
  */
-import { createHmac, createPublicKey, randomBytes } from 'node:crypto';
+import { createHmac, createPublicKey, randomBytes, type JsonWebKey as NodeJwk } from 'node:crypto';
 import https from 'node:https';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -239,7 +239,7 @@ describe('Microsoft sign-in against a local Entra-shaped provider', () => {
         })
         .on('error', reject);
     });
-    const jwk = (JSON.parse(jwksText) as { keys: (JsonWebKey & { kid: string })[] }).keys[0]!;
+    const jwk = (JSON.parse(jwksText) as { keys: (NodeJwk & { kid: string })[] }).keys[0]!;
     const publicPem = createPublicKey({ key: jwk, format: 'jwk' }).export({ type: 'spki', format: 'pem' }).toString();
     const now = Math.floor(Date.now() / 1000);
     const claims = { iss: idp.issuer, aud: `api://${idp.clientId}`, tid: idp.tenantId, oid: 'oid-helena', scp: 'access_as_user', iat: now, exp: now + 600 };
