@@ -26,8 +26,8 @@ export function resetLink(publicUrl: string, token: string): string {
 }
 
 /** Emails the reset link to the user's registered address. */
-export async function sendResetMail(ctx: PlatformContext, user: Pick<User, 'accountId' | 'email' | 'name'>, token: string): Promise<void> {
-  await ctx.mailer.send({
+export async function sendResetMail(ctx: PlatformContext, user: Pick<User, 'accountId' | 'email' | 'name'>, token: string): Promise<{ ok: boolean }> {
+  return ctx.mailer.send({
     accountId: user.accountId,
     to: user.email,
     kind: 'password_reset',

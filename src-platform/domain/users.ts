@@ -231,13 +231,15 @@ export async function createUser(ctx: PlatformContext, actor: Actor, input: Crea
     return { user, extension, reset };
   });
   const emailsSent: { kind: MailKind; to: string }[] = [];
-  if (result.reset) {
-    await sendResetMail(ctx, result.user, result.reset.token);
+  // emailsSent lists what the SMTP server accepted; a failed send stays in the outbox as failed.
+  if (result.reset && (await sendResetMail(ctx, result.user, result.reset.token)).ok) {
     emailsSent.push({ kind: 'password_reset', to: result.user.email });
   }
   if (result.extension) {
-    await ctx.mailer.send({ accountId: actor.accountId, to: result.user.email, kind: 'extension_associated', ...extensionAssociatedMail({ name: result.user.name, number: result.extension.number }) });
-    emailsSent.push({ kind: 'extension_associated', to: result.user.email });
+    const mail = extensionAssociatedMail({ name: result.user.name, number: result.extension.number });
+    if ((await ctx.mailer.send({ accountId: actor.accountId, to: result.user.email, kind: 'extension_associated', ...mail })).ok) {
+      emailsSent.push({ kind: 'extension_associated', to: result.user.email });
+    }
   }
   return { user: result.user, emailsSent, extension: result.extension };
 }

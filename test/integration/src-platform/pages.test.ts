@@ -94,4 +94,28 @@ describe('mail through an external SMTP server', () => {
       await external.close();
     }
   });
+
+  it('R6: when the SMTP server is down the user is still created; emailsSent is empty and the outbox keeps the failure', async () => {
+    const { createServer } = await import('node:net');
+    // A port that was free a moment ago: nothing listens there.
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as { port: number }).port;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const p = await startTestPlatform({ smtpUrl: `smtp://127.0.0.1:${port}` });
+    try {
+      const support = client(p.url, await signIn(p.url, 'suporte'));
+      const created = await support.post('/api/v1/users', { name: 'Sem Correio', email: 'semcorreio@example.com', login: 'sem-correio', profile: 'agent', webrtcEnabled: true, omnichannelEnabled: true });
+      expect(created.status).toBe(201);
+      expect(created.body.emailsSent).toEqual([]);
+      expect(created.body.extension).not.toBeNull();
+      const outbox = p.query<{ kind: string; status: string }>('select kind, status from outbox order by created_at');
+      expect(outbox).toEqual([
+        { kind: 'password_reset', status: 'failed' },
+        { kind: 'extension_associated', status: 'failed' },
+      ]);
+    } finally {
+      await p.stop();
+    }
+  });
 });
