@@ -12,10 +12,12 @@ type DialogProps = {
   onClose(): void;
   busy?: boolean;
   role?: 'dialog' | 'alertdialog';
+  /** Wider dialog for comparisons. */
+  wide?: boolean;
 };
 
 /** A modal dialog rendered over the current screen. */
-export function Dialog({ title, children, footer, onClose, busy = false, role = 'dialog' }: DialogProps) {
+export function Dialog({ title, children, footer, onClose, busy = false, role = 'dialog', wide = false }: DialogProps) {
   const titleId = useId();
   const bodyId = useId();
   const ref = useRef<HTMLDivElement>(null);
@@ -49,7 +51,7 @@ export function Dialog({ title, children, footer, onClose, busy = false, role = 
 
   return (
     <div className="dialog-backdrop">
-      <div ref={ref} className="dialog" role={role} aria-modal="true" aria-labelledby={titleId} aria-describedby={bodyId} onKeyDown={onKeyDown}>
+      <div ref={ref} className={wide ? 'dialog dialog-wide' : 'dialog'} role={role} aria-modal="true" aria-labelledby={titleId} aria-describedby={bodyId} onKeyDown={onKeyDown}>
         <h2 id={titleId} className="dialog-title">
           {title}
         </h2>

@@ -111,10 +111,10 @@ export async function platformApi(baseUrl: string, login: string, password = DEM
   });
   if (!res.ok) throw new Error(`login ${login}: ${res.status} ${await res.text()}`);
   const { token } = (await res.json()) as { token: string };
-  async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  async function request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
     const r = await fetch(`${baseUrl}/api/v1${path}`, {
       method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await r.text();

@@ -29,6 +29,7 @@ export function ConflictView() {
   };
   return (
     <Dialog
+      wide
       title={t('editor.conflictTitle')}
       onClose={reloadFromConflict}
       footer={
