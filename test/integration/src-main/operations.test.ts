@@ -1,0 +1,105 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- platform JSON read by assertions */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MemorySecretStore } from '../../../src-main/auth/secret-store';
+import { SESSION_SECRET_KEY } from '../../../src-main/auth/auth-service';
+import type { ComposedConsole } from '../../../src-main/compose';
+import { call, codeOf, composeConsole, record, waitFor } from '../../support/console-harness';
+import { tempDir } from '../../support/console-fixtures';
+import { client, signIn, startTestPlatform, type TestPlatform } from '../../support/platform';
+
+const DEMO = { account: 'demo', login: 'admin', password: 'Omni2026demo' };
+
+let platform: TestPlatform;
+let data: ReturnType<typeof tempDir>;
+const consoles: ComposedConsole[] = [];
+beforeEach(async () => {
+  platform = await startTestPlatform();
+  data = tempDir();
+});
+afterEach(async () => {
+  for (const c of consoles.splice(0)) await c.dispose();
+  await platform.stop();
+  data.cleanup();
+});
+
+async function open(extra: Partial<Parameters<typeof composeConsole>[0]> = {}) {
+  const c = await composeConsole({ dataDir: data.dir, platformUrl: platform.url, ...extra });
+  consoles.push(c);
+  return c;
+}
+
+describe('console operations on a real platform', () => {
+  it('the session token stays in main, encrypted at rest through the secret store, and is restored at start; sign-out forgets it', async () => {
+    const secrets = new MemorySecretStore();
+    const first = await open({ secretStore: secrets });
+    const session = await call(first, 'signIn', DEMO);
+    expect(JSON.stringify(session)).not.toMatch(/token/i);
+    expect(await secrets.get(SESSION_SECRET_KEY)).toContain('"token"');
+    await first.dispose();
+    const second = await open({ secretStore: secrets });
+    expect(await call(second, 'getSession', {})).toMatchObject({ status: 'signedIn', online: true, user: { login: 'admin' } });
+    expect(await call(second, 'signOut', {})).toEqual({ ok: true });
+    expect(await secrets.get(SESSION_SECRET_KEY)).toBeNull();
+    expect((await call(second, 'getSession', {})).status).toBe('signedOut');
+  });
+
+  it('C2: the background timer syncs changes made elsewhere without syncNow', async () => {
+    const c = await open({ syncIntervalMs: 200 });
+    await call(c, 'signIn', DEMO);
+    await waitFor(async () => (await call(c, 'getSyncStatus', {})).lastSyncAt, 10_000, 'first sync');
+    const token = await signIn(platform.url, 'admin');
+    const created = await client(platform.url, token).post('/api/v1/users', { name: 'Criada Fora', email: 'criada.fora@example.com', login: 'criada.fora', profile: 'agent' });
+    expect(created.status).toBe(201);
+    await waitFor(async () => (await call(c, 'searchUsers', { query: 'criada fora' })).total === 1, 10_000, 'timer sync');
+  });
+
+  it('R8/R10: queue membership and extension changes go to the platform and into the cache at once', async () => {
+    const c = await open();
+    const changes = record(c, 'onDidChangeData');
+    await call(c, 'signIn', DEMO);
+    await call(c, 'syncNow', {});
+    const user = (await call(c, 'searchUsers', { filters: { profile: 'agent', hasExtension: false } })).items[0]!;
+    const free = (await call(c, 'listExtensions', {})).items.find((e) => e.userId === null)!;
+    const assigned = await call(c, 'assignExtension', { userId: user.id, extensionId: free.id });
+    expect(assigned.user.extension?.id).toBe(free.id);
+    expect((await call(c, 'listExtensions', {})).items.find((e) => e.id === free.id)?.userId).toBe(user.id);
+    const voice = (await call(c, 'listQueues', {})).items.find((q) => q.kind === 'voice')!;
+    const added = await call(c, 'addQueueMember', { queueId: voice.id, userId: user.id });
+    expect(added.queue.memberIds).toContain(user.id);
+    expect((await call(c, 'searchUsers', { filters: { queueId: voice.id } })).items.map((u) => u.id)).toContain(user.id);
+    expect((await call(c, 'getUser', { id: user.id })).user.readiness.checks.find((x) => x.item === 'voiceQueues')?.ok).toBe(true);
+    await call(c, 'removeQueueMember', { queueId: voice.id, userId: user.id });
+    expect((await call(c, 'searchUsers', { filters: { queueId: voice.id } })).items.map((u) => u.id)).not.toContain(user.id);
+    await call(c, 'releaseExtension', { userId: user.id });
+    expect((await call(c, 'getUser', { id: user.id })).user.extension).toBeNull();
+    expect(changes.some((e) => e.kinds.includes('extensions'))).toBe(true);
+    expect(changes.some((e) => e.kinds.includes('queues'))).toBe(true);
+    // R8: a chat queue refuses a user without omnichannel; the platform's code crosses unchanged.
+    const chat = (await call(c, 'listQueues', {})).items.find((q) => q.kind === 'chat')!;
+    if (!user.omnichannelEnabled) expect(await codeOf(c, 'addQueueMember', { queueId: chat.id, userId: user.id })).toBe('chat_queue_requires_omnichannel');
+  });
+
+  it('C5: error messages follow the console language setting', async () => {
+    const c = await open();
+    expect((await call(c, 'getSettings', {})).locale).toBe('pt-BR');
+    const pt = await c.router.handle({ kind: 'browser-host', authenticated: true }, 'signIn', { ...DEMO, password: 'wrong-password-1' });
+    expect(pt).toMatchObject({ ok: false, error: { code: 'invalid_credentials', message: 'Conta, login ou senha inválidos.' } });
+    await call(c, 'setSettings', { locale: 'en' });
+    const en = await c.router.handle({ kind: 'browser-host', authenticated: true }, 'signIn', { ...DEMO, password: 'wrong-password-1' });
+    expect(en).toMatchObject({ ok: false, error: { code: 'invalid_credentials', message: 'Invalid account, login or password.' } });
+  });
+
+  it('R5/R9: password reset and administrator-set password run through the platform', async () => {
+    const c = await open();
+    await call(c, 'signIn', DEMO);
+    await call(c, 'syncNow', {});
+    const user = (await call(c, 'searchUsers', { query: 'supervisor' })).items[0]!;
+    const reset = await call(c, 'resetPassword', { id: user.id });
+    expect(reset.sentTo).toBe(user.email);
+    const set = await call(c, 'setPassword', { id: user.id, password: 'NovaSenha2026x', passwordConfirmation: 'NovaSenha2026x' });
+    expect(set.user.mustChangePassword).toBe(true);
+    expect((await call(c, 'getUser', { id: user.id })).user.mustChangePassword).toBe(true);
+    const mismatch = await codeOf(c, 'setPassword', { id: user.id, password: 'NovaSenha2026x', passwordConfirmation: 'Outra2026senha' });
+    expect(mismatch).toBe('password_mismatch');
+  });
+});
