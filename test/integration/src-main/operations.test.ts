@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- platform JSON read by assertions */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MemorySecretStore } from '../../../src-main/auth/secret-store';
 import { SESSION_SECRET_KEY } from '../../../src-main/auth/auth-service';
