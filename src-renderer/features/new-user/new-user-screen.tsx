@@ -87,7 +87,7 @@ export function NewUserScreen() {
       </header>
       {access.reason ? <Reason>{access.reason}</Reason> : null}
       <form
-        className="panel"
+        className="panel form-panel"
         noValidate
         onSubmit={(e) => {
           e.preventDefault();

@@ -44,10 +44,16 @@ export function PasswordTab({ user, access }: { user: User; access: Access }) {
       {user.mustChangePassword ? <p className="muted">{t('editor.passwordMustChange')}</p> : null}
       <form onSubmit={onSubmit} noValidate className="narrow-form">
         <Field id="password-new" label={t('editor.passwordNew')} errors={errors.password ?? serverErrors.password}>
-          {(p) => <input {...p} type="password" autoComplete="new-password" value={pw} disabled={disabled} onChange={(e) => setPw(e.target.value)} />}
+          {(p) => <input {...p} type="password" autoComplete="new-password" value={pw} disabled={disabled} onChange={(e) => {
+                setPw(e.target.value);
+                setErrors(({ password: _stale, ...rest }) => rest);
+              }} />}
         </Field>
         <Field id="password-confirm" label={t('editor.passwordConfirm')} errors={errors.passwordConfirmation ?? serverErrors.passwordConfirmation}>
-          {(p) => <input {...p} type="password" autoComplete="new-password" value={confirm} disabled={disabled} onChange={(e) => setConfirm(e.target.value)} />}
+          {(p) => <input {...p} type="password" autoComplete="new-password" value={confirm} disabled={disabled} onChange={(e) => {
+                setConfirm(e.target.value);
+                setErrors(({ passwordConfirmation: _stale, ...rest }) => rest);
+              }} />}
         </Field>
         <div className="policy" aria-label={t('editor.passwordPolicy')} role="group">
           <p className="policy-title">{t('editor.passwordPolicy')}</p>

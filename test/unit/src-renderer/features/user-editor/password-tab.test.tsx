@@ -30,6 +30,9 @@ describe('Senha tab', () => {
     await user.clear(screen.getByLabelText('Confirme a nova senha'));
     await user.type(screen.getByLabelText('Nova senha'), 'Temporaria2026');
     await user.type(screen.getByLabelText('Confirme a nova senha'), 'Temporaria2026');
+    // Editing a field clears its stale error.
+    expect(screen.queryByText(/A senha não atende à política/)).toBeNull();
+    expect(screen.queryByText('As senhas não conferem.')).toBeNull();
     await user.click(screen.getByRole('button', { name: 'Definir senha' }));
     await screen.findByText('Senha definida. O usuário foi avisado por e-mail e deverá alterá-la no próximo login.');
     expect(callsOf('setPassword')).toEqual([{ id: agent.id, password: 'Temporaria2026', passwordConfirmation: 'Temporaria2026' }]);
