@@ -22,6 +22,8 @@ const host = await startBrowserHost({
   platformUrl: values['platform-url'] ?? process.env.PLATFORM_URL ?? undefined,
   rendererDir: values['renderer-dir'] ?? 'out/renderer',
   port: values.port ? Number(values.port) : 0,
+  // No desktop to open: print the Microsoft sign-in page's address instead.
+  compose: { openBrowser: async (url) => console.log(`Microsoft sign-in: open ${url}`) },
 });
 console.log(`Omniconsole browser host (development only)`);
 console.log(`  platform: ${host.services.platformUrl}${host.services.embeddedPlatform ? ' (embedded, demo account "demo")' : ''}`);
