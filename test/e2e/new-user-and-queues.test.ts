@@ -112,8 +112,13 @@ describe('new omnichannel user and queues', () => {
     await screenshot(page, '11-editor-queues');
     const marina = await findUser('marina.nova');
     expect(marina.voiceQueueIds).toEqual(['q-voice-vendas']);
-    expect(marina.chatQueueIds.sort()).toEqual(['q-chat-site', expect.any(String)].sort());
+    expect(marina.chatQueueIds).toHaveLength(2);
     expect(marina.chatQueueIds).toContain('q-chat-site');
+
+    // Remove: the queue created on the queues screen.
+    await page.getByRole('group', { name: 'Filas de Chat' }).getByRole('button', { name: 'Remover: WhatsApp Vendas' }).click();
+    await page.getByText('Usuário removido da fila WhatsApp Vendas.').waitFor();
+    expect((await findUser('marina.nova')).chatQueueIds).toEqual(['q-chat-site']);
   });
 
   it('R9: the administrator sets a temporary password on the Senha tab; the user is emailed', async () => {
