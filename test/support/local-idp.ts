@@ -113,8 +113,9 @@ export async function startLocalIdp(options: LocalIdpOptions): Promise<LocalIdp>
   const clientId = options.clientId ?? randomUUID();
   const audience = `api://${clientId}`;
   const apiScope = `${audience}/access_as_user`;
-  const usersById = new Map(options.users.map((u) => [u.oid, u]));
-  const usersByLogin = new Map(options.users.map((u) => [u.login.toLowerCase(), u]));
+  // Who typed what: the oid, the exact login, or (first match) the login in another case.
+  const userOf = (typed: string): LocalIdpUser | undefined =>
+    options.users.find((u) => u.oid === typed) ?? options.users.find((u) => u.login === typed) ?? options.users.find((u) => u.login.toLowerCase() === typed.toLowerCase());
   const { caCert, cert, key } = await generateTestCertificates();
   const requests: LocalIdp['requests'] = [];
 
@@ -156,7 +157,7 @@ export async function startLocalIdp(options: LocalIdpOptions): Promise<LocalIdp>
       },
     },
     findAccount: (_ctx: unknown, id: string) => {
-      const user = usersById.get(id) ?? usersByLogin.get(id.toLowerCase());
+      const user = userOf(id);
       if (!user) return undefined;
       return {
         accountId: id,
@@ -178,7 +179,7 @@ export async function startLocalIdp(options: LocalIdpOptions): Promise<LocalIdp>
     issueRefreshToken: (_ctx: unknown, client: { grantTypeAllowed(type: string): boolean }) => client.grantTypeAllowed('refresh_token'),
     expiresWithSession: () => false,
     extraTokenClaims: (_ctx: unknown, token: { accountId?: string; kind?: string }) => {
-      const user = token.accountId ? (usersById.get(token.accountId) ?? usersByLogin.get(token.accountId.toLowerCase())) : undefined;
+      const user = token.accountId ? userOf(token.accountId) : undefined;
       if (!user) return undefined;
       return { oid: user.oid, tid: tenantId, scp: 'access_as_user', preferred_username: user.login, name: user.name, ver: '2.0', azp: clientId };
     },
