@@ -64,6 +64,31 @@ describe('C1 offline review', () => {
     expect((await call(offline, 'getSession', {})).offlineSince).toBeNull();
   });
 
+  it('C1: when the platform stops while the console runs, it goes offline on the next request, keeps reading from the cache, and comes back alone', async () => {
+    const platform: TestPlatform = await startTestPlatform();
+    cleanups.push(() => rmSync(platform.dir, { recursive: true, force: true }));
+    const data = tempDir();
+    cleanups.push(data.cleanup);
+    const c = await composeConsole({ dataDir: data.dir, platformUrl: platform.url });
+    cleanups.push(() => c.dispose());
+    await call(c, 'signIn', DEMO);
+    const synced = await call(c, 'syncNow', {});
+    const connection = record(c, 'onDidChangeConnection');
+    const port = Number(new URL(platform.url).port);
+    await platform.close();
+    const status = await call(c, 'syncNow', {});
+    expect(status).toMatchObject({ state: 'error', online: false, lastError: { code: 'offline' }, lastSyncAt: synced.lastSyncAt });
+    expect(connection).toEqual([{ online: false, offlineSince: expect.any(String) }]);
+    expect((await call(c, 'getSession', {})).status).toBe('offline');
+    expect((await call(c, 'searchUsers', {})).total).toBe(synced.userCount);
+    expect(await codeOf(c, 'releaseExtension', { userId: 'any' })).toBe('offline');
+    const back = await startPlatform({ dbFile: platform.dbFile, port, demo: true, argon2: { memoryCost: 4096, timeCost: 1 } });
+    cleanups.push(() => back.close());
+    await waitFor(() => connection.some((e) => e.online), 10_000, 'reconnect');
+    await waitFor(async () => (await call(c, 'getSyncStatus', {})).state === 'idle', 10_000, 'sync after reconnect');
+    expect((await call(c, 'getSession', {})).status).toBe('signedIn');
+  });
+
   it('C1: with no cached session and no platform the console opens signed out and offline; sign-in says the platform is unreachable', async () => {
     const data = tempDir();
     cleanups.push(data.cleanup);
