@@ -98,6 +98,16 @@ describe('article: enabling an omnichannel agent', () => {
     const changed = await platform.mailbox.waitFor((m) => m.kind === 'password_changed' && m.to.includes(agent.email), 15_000);
     expect(changed.subject).toBe('Senha alterada');
 
+    // C2/R7: after "Sincronizar agora" the console learns the password is set; the checklist follows.
+    const readiness = page.getByRole('complementary', { name: 'Prontidão do atendente' });
+    expect(await readiness.getByRole('button', { name: 'Resolver: Senha definida' }).count()).toBe(1);
+    await page.getByRole('button', { name: /Voltar/ }).click();
+    await page.getByRole('button', { name: 'Sincronizar agora' }).click();
+    await page.getByText(/^Sincronizado há/).waitFor();
+    await page.getByRole('row', { name: /agente03/ }).click();
+    await readiness.getByText('Pronto para atender como agente omnichannel.').waitFor();
+    expect(await readiness.getByRole('button', { name: 'Resolver: Senha definida' }).count()).toBe(0);
+
     // R7: the agent can now sign in to the platform with the new password.
     await expect(platformApi(platform.url, agent.login, 'NovaSenha2026')).resolves.toBeTruthy();
   });

@@ -10,6 +10,7 @@ import { NewUserScreen } from '../new-user/new-user-screen';
 import { QueuesScreen } from '../queues/queues-screen';
 import { useQueuesStore } from '../queues/queues-store';
 import { useSessionStore } from '../session/session-store';
+import { useEditorStore } from '../user-editor/editor-store';
 import { UserEditorScreen } from '../user-editor/user-editor-screen';
 import { UsersScreen } from '../users/users-screen';
 import { useUsersStore } from '../users/users-store';
@@ -27,7 +28,10 @@ export function AppFrame() {
   useEffect(
     () =>
       on('onDidChangeData', ({ kinds }) => {
-        if (kinds.includes('users')) void useUsersStore.getState().refresh();
+        if (kinds.includes('users')) {
+          void useUsersStore.getState().refresh();
+          void useEditorStore.getState().refresh();
+        }
         if (kinds.includes('queues')) void useQueuesStore.getState().load();
       }),
     [],

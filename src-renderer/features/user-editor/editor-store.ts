@@ -45,6 +45,8 @@ type EditorStore = {
   extensions: Extension[] | null;
   audit: AuditEntry[] | null;
   open(id: string): Promise<void>;
+  /** Re-reads the open user after main reports changed data (sync); keeps unsaved edits. */
+  refresh(): Promise<void>;
   setField<F extends DraftField>(field: F, value: Draft[F]): void;
   discard(): void;
   /** Validates (R3) and opens the R4 confirmation. */
@@ -113,6 +115,18 @@ export const useEditorStore = create<EditorStore>()((set, get) => {
         set({ user, stale, draft: draftOf(user), loading: false });
       } catch (err) {
         if (get().id === id) set({ loading: false, loadError: toConsoleError(err) });
+      }
+    },
+    async refresh() {
+      const { id, user, phase } = get();
+      if (!id || !user || phase !== 'idle') return;
+      try {
+        const { user: latest, stale } = await call('getUser', { id });
+        if (get().id !== id || get().phase !== 'idle') return;
+        if (latest.version > (get().user?.version ?? 0)) acceptUser(latest);
+        set({ stale });
+      } catch {
+        // Keep what is shown; the next change event tries again.
       }
     },
     setField(field, value) {

@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { act, cleanup, screen } from '@testing-library/react';
+import { act, cleanup, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeUser, sessionFor } from '../../fake-console-api';
@@ -56,5 +56,27 @@ describe('frame: session, connection and sync events', () => {
     await userEvent.setup().click(await screen.findByRole('button', { name: 'Sincronizar agora' }));
     expect(await screen.findByText(/7 usuários no cache/)).toBeTruthy();
     expect(callsOf('syncNow')).toHaveLength(1);
+  });
+});
+
+describe('editor follows synced changes', () => {
+  it('C2/R7: when main reports changed users, the open editor re-reads the user and keeps unsaved edits', async () => {
+    const admin = makeUser({ profile: 'administrator' });
+    const agent = makeUser({ name: 'Ivo', passwordSet: false });
+    let current = agent;
+    const { emit } = renderApp({
+      session: sessionFor(admin),
+      users: [admin, agent],
+      route: { screen: 'user', id: agent.id, tab: 'data' },
+      handlers: { getUser: () => ({ user: { ...current, readiness: { checks: [], missing: [], ready: false } }, stale: false }) },
+    });
+    const user = userEvent.setup();
+    const panel = await screen.findByRole('complementary', { name: 'Prontidão do atendente' });
+    expect(screen.getByRole('button', { name: 'Resolver: Senha definida' })).toBeTruthy();
+    await user.type(screen.getByLabelText('Nome'), ' Editado');
+    current = { ...agent, passwordSet: true, version: agent.version + 1 };
+    act(() => emit('onDidChangeData', { kinds: ['users'] }));
+    await waitFor(() => expect(panel.querySelector('[aria-label="Resolver: Senha definida"]')).toBeNull());
+    expect((screen.getByLabelText('Nome') as HTMLInputElement).value).toBe('Ivo Editado');
   });
 });
