@@ -62,7 +62,9 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     if (options.demo) await seedDemo(ctx);
     await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
     const address = app.server.address() as AddressInfo;
-    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    // Listening on every interface: links and `url` still name this machine.
+    const unspecified = address.address === '0.0.0.0' || address.address === '::';
+    const host = unspecified ? '127.0.0.1' : address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const url = `http://${host}:${address.port}`;
     if (!options.publicUrl) ctx.publicUrl = url;
     return {

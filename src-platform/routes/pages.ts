@@ -31,6 +31,14 @@ function resetForm(token: string, error?: string): string {
   );
 }
 
+/**
+ * The mailbox shows live reset links, so it answers only requests from this machine, even when the
+ * platform listens on every interface.
+ */
+function isLoopback(address: string | undefined): boolean {
+  return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
+}
+
 function linkify(text: string): string {
   return escapeHtml(text).replace(/https?:\/\/[^\s<>"']+/g, (url) => `<a href="${url}">${url}</a>`);
 }
@@ -70,12 +78,12 @@ export const pageRoutes: RouteModule = (app, deps) => {
   });
 
   app.get('/api/v1/dev/mailbox', { schema: { hide: true, response: responses(200, MailboxResponseSchema) } }, async (request, reply) => {
-    if (!deps.mailbox) return reply.code(404).send(errorBody(request, 'not_found'));
+    if (!deps.mailbox || !isLoopback(request.socket.remoteAddress)) return reply.code(404).send(errorBody(request, 'not_found'));
     return { items: deps.mailbox.list().reverse() };
   });
 
   app.get('/mailbox', { schema: { hide: true } }, async (request, reply) => {
-    if (!deps.mailbox) return reply.code(404).send(errorBody(request, 'not_found'));
+    if (!deps.mailbox || !isLoopback(request.socket.remoteAddress)) return reply.code(404).send(errorBody(request, 'not_found'));
     reply.headers(PAGE_HEADERS);
     const items = deps.mailbox.list().reverse();
     const list = items

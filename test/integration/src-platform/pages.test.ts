@@ -118,4 +118,23 @@ describe('mail through an external SMTP server', () => {
       await p.stop();
     }
   });
+
+  it('R5: the mailbox (live reset links) answers only this machine, even when listening on every interface', async (ctx) => {
+    const { networkInterfaces } = await import('node:os');
+    const external = Object.values(networkInterfaces()).flat().find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
+    if (!external) {
+      ctx.skip('this machine has no non-loopback IPv4 address to call from');
+      return;
+    }
+    const p = await startTestPlatform({ host: '0.0.0.0' });
+    try {
+      const port = new URL(p.url).port;
+      expect((await http(`http://127.0.0.1:${port}`, 'GET', '/mailbox')).status).toBe(200);
+      expect((await http(`http://${external}:${port}`, 'GET', '/mailbox')).status).toBe(404);
+      expect((await http(`http://${external}:${port}`, 'GET', '/api/v1/dev/mailbox')).status).toBe(404);
+      expect((await http(`http://${external}:${port}`, 'GET', '/api/v1/auth/providers?account=demo')).status).toBe(200);
+    } finally {
+      await p.stop();
+    }
+  });
 });
