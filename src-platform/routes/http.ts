@@ -68,13 +68,13 @@ export async function withIdempotency(
   request: FastifyRequest,
   reply: FastifyReply,
   actor: Actor,
-  handler: () => Promise<{ status: number; body: unknown }>,
+  handler: () => Promise<{ status: number; body: unknown; headers?: Record<string, string> }>,
 ): Promise<FastifyReply> {
   const rawKey = request.headers['idempotency-key'];
   const key = typeof rawKey === 'string' ? rawKey.trim() : undefined;
   if (key === undefined) {
     const result = await handler();
-    return reply.code(result.status).send(result.body);
+    return reply.code(result.status).headers(result.headers ?? {}).send(result.body);
   }
   if (key.length < 1 || key.length > 200) throw new DomainError('validation_failed', { fieldErrors: { 'Idempotency-Key': ['invalid'] } });
   const requestHash = createHash('sha256')
@@ -88,12 +88,13 @@ export async function withIdempotency(
     const stored = await deps.ctx.db.selectFrom('idempotency_keys').selectAll().where('actor_id', '=', actor.userId).where('key', '=', key).executeTakeFirst();
     if (stored) {
       if (stored.request_hash !== requestHash) throw new DomainError('idempotency_key_mismatch');
-      return { status: stored.status_code, body: JSON.parse(stored.response_json) as unknown, replayed: true };
+      const saved = JSON.parse(stored.response_json) as { body: unknown; headers: Record<string, string> };
+      return { status: stored.status_code, body: saved.body, headers: saved.headers, replayed: true };
     }
     const result = await handler();
     await deps.ctx.db
       .insertInto('idempotency_keys')
-      .values({ actor_id: actor.userId, key, request_hash: requestHash, status_code: result.status, response_json: JSON.stringify(result.body), created_at: deps.ctx.now().toISOString() })
+      .values({ actor_id: actor.userId, key, request_hash: requestHash, status_code: result.status, response_json: JSON.stringify({ body: result.body, headers: result.headers ?? {} }), created_at: deps.ctx.now().toISOString() })
       .execute();
     return { ...result, replayed: false };
   })();
@@ -101,7 +102,7 @@ export async function withIdempotency(
   try {
     const result = await run;
     if (result.replayed) reply.header('idempotent-replayed', 'true');
-    return reply.code(result.status).send(result.body);
+    return reply.code(result.status).headers(result.headers ?? {}).send(result.body);
   } finally {
     inFlight.delete(lockKey);
   }

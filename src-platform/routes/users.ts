@@ -40,8 +40,7 @@ export const userRoutes: RouteModule = (app, deps) => {
     const actor = await requireActor(deps, request);
     return withIdempotency(deps, request, reply, actor, async () => {
       const result = await createUser(ctx, actor, request.body);
-      reply.header('etag', userEtag(result.user));
-      return { status: 201, body: result };
+      return { status: 201, body: result, headers: { etag: userEtag(result.user) } };
     });
   });
 

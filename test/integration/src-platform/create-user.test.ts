@@ -86,6 +86,8 @@ describe('creating users (R6, R7, idempotency)', () => {
     expect(second.status).toBe(201);
     expect(second.body).toEqual(first.body);
     expect(second.headers.get('idempotent-replayed')).toBe('true');
+    expect(second.headers.get('etag')).toBe(first.headers.get('etag'));
+    expect(first.headers.get('etag')).toBe(`"u-${first.body.user.id}-1"`);
     await p.mailbox.waitFor((m) => m.to.includes('idem@example.com'));
     await new Promise((r) => setTimeout(r, 200));
     expect(p.mailbox.list().filter((m) => m.to.includes('idem@example.com')).length).toBe(1);
