@@ -29,6 +29,9 @@ export interface CacheRecovery {
   movedTo: string;
 }
 
+/** Up to this many users changed at once are patched into the search index instead of a rebuild. */
+const SMALL_CHANGE = 50;
+
 /** Bit of each readiness item in the `missing_mask` column. */
 const MISSING_BIT: Record<ReadinessItem, number> = Object.fromEntries(READINESS_ITEMS.map((item, i) => [item, 1 << i])) as Record<
   ReadinessItem,
@@ -151,7 +154,6 @@ export class ConsoleCache {
          has_extension = excluded.has_extension, ready = excluded.ready, missing_mask = excluded.missing_mask,
          updated_at = excluded.updated_at, version = excluded.version`,
     );
-    this.indexes.delete(accountId);
     const clearQueues = this.db.prepare('DELETE FROM user_queues WHERE account_id = ? AND user_id = ?');
     const addQueue = this.db.prepare('INSERT OR IGNORE INTO user_queues (account_id, queue_id, user_id) VALUES (?, ?, ?)');
     this.db.transaction(() => {
@@ -183,11 +185,15 @@ export class ConsoleCache {
         for (const queueId of [...user.voiceQueueIds, ...user.chatQueueIds]) addQueue.run(accountId, queueId, user.id);
       }
     })();
+    // A single edit patches the search index; a batch (or a write inside a larger transaction
+    // that could still roll back) drops it, to be rebuilt by the next search.
+    const index = this.indexes.get(accountId);
+    const patched = index && !this.db.inTransaction && users.length <= SMALL_CHANGE && index.applyUpserts(users.map((u) => u.id));
+    if (!patched) this.indexes.delete(accountId);
   }
 
   /** Removes users (sync tombstones). */
   deleteUsers(accountId: string, ids: readonly string[]): void {
-    this.indexes.delete(accountId);
     const del = this.db.prepare('DELETE FROM users WHERE account_id = ? AND id = ?');
     const delQueues = this.db.prepare('DELETE FROM user_queues WHERE account_id = ? AND user_id = ?');
     this.db.transaction(() => {
@@ -196,6 +202,9 @@ export class ConsoleCache {
         delQueues.run(accountId, id);
       }
     })();
+    const index = this.indexes.get(accountId);
+    if (index && !this.db.inTransaction && ids.length <= SMALL_CHANGE) index.applyDeletes(ids);
+    else if (ids.length > 0) this.indexes.delete(accountId);
   }
 
   /** Ids of every cached user of an account. */

@@ -28,16 +28,32 @@ const SEP = '\u0001';
 const BIT_CHARS = 'abcdefghijklmnopqrstuvwxyz0123456789@._- ';
 const CHAR_BIT = new Map([...BIT_CHARS].map((c, i) => [c, i] as const));
 
-/** One account's search index. Immutable once built: the cache drops it on any change. */
+/** Marks a slot whose user was deleted after the index was built. */
+const DELETED = 1 << 30;
+
+/** Columns the index reads per user. */
+const ROW_COLUMNS = `rid, id, search_text, profile, active, webrtc, omnichannel, password_set, has_extension, ready, missing_mask,
+  name_key, login_key, email_key, updated_at`;
+type IndexRow = [number, string, string, Profile, number, number, number, number, number, number, number, string, string, string, string];
+
+/**
+ * One account's search index. Small changes (an edit, a few tombstones) are applied in place;
+ * new users or large batches make the cache drop it and build a new one on the next search.
+ */
 export class UserSearchIndex {
   private readonly rids: Float64Array;
+  private readonly ids: string[];
   private readonly flags: Int32Array;
   private readonly profiles: Uint8Array;
-  private readonly starts: Int32Array;
   /** Presence bits of BIT_CHARS per user: two words (32 + 9 bits). */
   private readonly charsLo: Int32Array;
   private readonly charsHi: Int32Array;
-  private readonly text: string;
+  /** Each user's search text and sort keys, by slot. */
+  private readonly parts: string[];
+  private readonly keys: Record<SortKey, string[]>;
+  private starts: Int32Array = new Int32Array(1);
+  private text = '';
+  private textStale = true;
   private readonly slot = new Map<number, number>();
   private readonly orders = new Map<SortKey, { order: Int32Array; rank: Int32Array }>();
   private readonly queues = new Map<string, Uint8Array>();
@@ -46,52 +62,124 @@ export class UserSearchIndex {
     private readonly db: Database.Database,
     private readonly accountId: string,
   ) {
-    const rows = db
-      .prepare(
-        `SELECT rid, search_text, profile, active, webrtc, omnichannel, password_set, has_extension, ready, missing_mask
-         FROM users WHERE account_id = ? ORDER BY rid`,
-      )
-      .raw()
-      .all(accountId) as Array<[number, string, Profile, number, number, number, number, number, number, number]>;
+    const rows = db.prepare(`SELECT ${ROW_COLUMNS} FROM users WHERE account_id = ? ORDER BY rid`).raw().all(accountId) as IndexRow[];
     const n = rows.length;
     this.rids = new Float64Array(n);
+    this.ids = new Array<string>(n);
     this.flags = new Int32Array(n);
     this.profiles = new Uint8Array(n);
-    this.starts = new Int32Array(n + 1);
     this.charsLo = new Int32Array(n);
     this.charsHi = new Int32Array(n);
-    const parts: string[] = new Array<string>(n);
+    this.parts = new Array<string>(n);
+    this.keys = { name: new Array<string>(n), login: new Array<string>(n), email: new Array<string>(n), updatedAt: new Array<string>(n) };
+    for (let i = 0; i < n; i++) {
+      this.rids[i] = rows[i]![0];
+      this.slot.set(rows[i]![0], i);
+      this.fill(i, rows[i]!);
+    }
+  }
+
+  /** Writes one user's row into slot `i`. */
+  private fill(i: number, row: IndexRow): void {
+    const [, id, text, profile, active, webrtc, omni, password, ext, ready, missing, nameKey, loginKey, emailKey, updatedAt] = row;
+    this.ids[i] = id;
+    this.profiles[i] = PROFILES.indexOf(profile);
+    this.flags[i] =
+      (active ? FLAG.active : 0) |
+      (webrtc ? FLAG.webrtc : 0) |
+      (omni ? FLAG.omnichannel : 0) |
+      (password ? FLAG.passwordSet : 0) |
+      (ext ? FLAG.extension : 0) |
+      (ready ? FLAG.ready : 0) |
+      (missing << 6);
+    const clean = text.replaceAll(SEP, ' ');
+    this.parts[i] = clean;
+    let lo = 0;
+    let hi = 0;
+    for (let c = 0; c < clean.length; c++) {
+      const bit = CHAR_BIT.get(clean[c]!);
+      if (bit === undefined) continue;
+      if (bit < 32) lo |= 1 << bit;
+      else hi |= 1 << (bit - 32);
+    }
+    this.charsLo[i] = lo;
+    this.charsHi[i] = hi;
+    this.keys.name[i] = nameKey;
+    this.keys.login[i] = loginKey;
+    this.keys.email[i] = emailKey;
+    this.keys.updatedAt[i] = updatedAt;
+    this.textStale = true;
+  }
+
+  /** Joins every user's text once after changes (one string, record starts). */
+  private ensureText(): void {
+    if (!this.textStale) return;
+    const n = this.parts.length;
+    this.starts = new Int32Array(n + 1);
     let offset = 0;
     for (let i = 0; i < n; i++) {
-      const [rid, text, profile, active, webrtc, omni, password, ext, ready, missing] = rows[i]!;
-      this.rids[i] = rid;
-      this.slot.set(rid, i);
-      this.profiles[i] = PROFILES.indexOf(profile);
-      this.flags[i] =
-        (active ? FLAG.active : 0) |
-        (webrtc ? FLAG.webrtc : 0) |
-        (omni ? FLAG.omnichannel : 0) |
-        (password ? FLAG.passwordSet : 0) |
-        (ext ? FLAG.extension : 0) |
-        (ready ? FLAG.ready : 0) |
-        (missing << 6);
-      const clean = text.replaceAll(SEP, ' ');
-      parts[i] = clean;
-      let lo = 0;
-      let hi = 0;
-      for (let c = 0; c < clean.length; c++) {
-        const bit = CHAR_BIT.get(clean[c]!);
-        if (bit === undefined) continue;
-        if (bit < 32) lo |= 1 << bit;
-        else hi |= 1 << (bit - 32);
-      }
-      this.charsLo[i] = lo;
-      this.charsHi[i] = hi;
       this.starts[i] = offset;
-      offset += clean.length + 1;
+      offset += this.parts[i]!.length + 1;
     }
     this.starts[n] = offset;
-    this.text = parts.join(SEP) + SEP;
+    this.text = this.parts.join(SEP) + SEP;
+    this.textStale = false;
+  }
+
+  /**
+   * Applies changed users (already written to the file) in place. Returns false when one of them
+   * is new to this index: the caller then drops the index and the next search builds a new one.
+   */
+  applyUpserts(userIds: readonly string[]): boolean {
+    if (userIds.length === 0) return true;
+    const rows = this.db
+      .prepare(`SELECT ${ROW_COLUMNS} FROM users WHERE account_id = ? AND id IN (${userIds.map(() => '?').join(',')})`)
+      .raw()
+      .all(this.accountId, ...userIds) as IndexRow[];
+    if (rows.length !== userIds.length || rows.some((r) => !this.slot.has(r[0]))) return false;
+    for (const row of rows) {
+      const i = this.slot.get(row[0])!;
+      this.fill(i, row);
+      for (const [by, entry] of this.orders) this.reposition(entry, i, by);
+    }
+    // Queue links may have changed: membership masks are rebuilt on demand.
+    this.queues.clear();
+    return true;
+  }
+
+  /** Hides deleted users (their slots stay, marked deleted). */
+  applyDeletes(userIds: readonly string[]): void {
+    const wanted = new Set(userIds);
+    for (let i = 0; i < this.ids.length; i++) {
+      if (!wanted.has(this.ids[i]!)) continue;
+      this.flags[i] = DELETED;
+      this.charsLo[i] = 0;
+      this.charsHi[i] = 0;
+    }
+  }
+
+  /** Moves slot `i` to its place in one sort order after its key changed (same order as SQLite's BINARY). */
+  private reposition(entry: { order: Int32Array; rank: Int32Array }, i: number, by: SortKey): void {
+    const { order, rank } = entry;
+    const keys = this.keys[by];
+    const n = order.length;
+    const from = rank[i]!;
+    order.copyWithin(from, from + 1, n);
+    const key = keys[i]!;
+    const id = this.ids[i]!;
+    let lo = 0;
+    let hi = n - 1; // n - 1 slots remain in order[0 .. n-2]
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const other = order[mid]!;
+      const k = keys[other]!;
+      const before = k < key || (k === key && this.ids[other]! < id);
+      if (before) lo = mid + 1;
+      else hi = mid;
+    }
+    order.copyWithin(lo + 1, lo, n - 1);
+    order[lo] = i;
+    for (let k = Math.min(lo, from), end = Math.max(lo, from); k <= end; k++) rank[order[k]!] = k;
   }
 
   get size(): number {
@@ -100,6 +188,7 @@ export class UserSearchIndex {
 
   /** Slots of users whose text contains `key`, ascending (one pass of indexOf over the text). */
   private matches(key: string): Int32Array {
+    this.ensureText();
     const { text, starts } = this;
     const bit = key.length === 1 ? CHAR_BIT.get(key) : undefined;
     if (bit !== undefined) {
@@ -174,6 +263,8 @@ export class UserSearchIndex {
       mask |= bit;
       if (value) want |= bit;
     };
+    // Deleted slots never match.
+    mask |= DELETED;
     flag(FLAG.active, filters.active);
     flag(FLAG.webrtc, filters.webrtc);
     flag(FLAG.omnichannel, filters.omnichannel);

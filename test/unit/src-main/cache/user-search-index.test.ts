@@ -73,19 +73,35 @@ describe('user search index', () => {
     let run = 0;
     fc.assert(
       fc.property(
-        fc.array(fc.nat(), { minLength: 0, maxLength: 40 }).chain((seeds) =>
+        fc.array(fc.nat(), { minLength: 0, maxLength: 40, size: 'medium' }).chain((seeds) =>
           fc.tuple(...seeds.map((_, i) => userArb(`u${String(i).padStart(2, '0')}`).map((u) => makeUser({ id: `u${String(i).padStart(2, '0')}`, ...u })))),
         ),
-        fc.oneof(fc.constant(''), word, fc.constantFrom('a', 'jo', 'J', '@acme', '.', 'ze ', 'ção')),
-        filtersArb,
+        fc.oneof(fc.constant(''), fc.constant(''), word, fc.constantFrom('a', 'jo', 'J', '@acme', '.', 'ze ', 'ção')),
+        fc.oneof(fc.constant({}), filtersArb),
         fc.constantFrom('name', 'login', 'email', 'updatedAt'),
         fc.constantFrom('asc', 'desc'),
         fc.nat({ max: 10 }),
         fc.integer({ min: 1, max: 15 }),
-        (users, query, filters, by, dir, offset, limit) => {
+        // Later edits and deletions, applied after the index was built (patched in place).
+        fc.array(fc.tuple(fc.nat(), userArb('edit')), { maxLength: 4, size: 'medium' }),
+        fc.array(fc.nat(), { maxLength: 3 }),
+        (initial, query, filters, by, dir, offset, limit, edits, deletions) => {
           const cache = new ConsoleCache(`${t.dir}/${run++}`);
           try {
+            let users = initial;
             cache.upsertUsers('acc-1', users);
+            cache.searchUsers('acc-1', { filters, sort: { by, dir } });
+            if (users.length > 0) {
+              for (const [n, changes] of edits) {
+                const target = users[n % users.length]!;
+                const edited = makeUser({ ...changes, id: target.id, version: target.version + 1, extension: changes.extension && { id: `e-${target.id}`, number: '100' } });
+                users = users.map((u) => (u.id === edited.id ? edited : u));
+                cache.upsertUsers('acc-1', [edited]);
+              }
+              const gone = new Set(deletions.map((n) => users[n % users.length]!.id));
+              cache.deleteUsers('acc-1', [...gone]);
+              users = users.filter((u) => !gone.has(u.id));
+            }
             // A second account's users must never show up.
             cache.upsertUsers('acc-2', [makeUser({ id: 'other', accountId: 'acc-2', name: query || 'x' })]);
             const expected = reference(users, query, filters, by, dir);
@@ -97,7 +113,7 @@ describe('user search index', () => {
           }
         },
       ),
-      { numRuns: 150 },
+      { numRuns: 200 },
     );
   });
 
