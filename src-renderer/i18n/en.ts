@@ -106,6 +106,7 @@ export const en: Messages = {
     withExtension: 'With extension',
     withoutExtension: 'Without extension',
     ready: 'Ready',
+    missing: 'Missing: {{item}}',
     notReady: 'Pending',
     colName: 'Name',
     colLogin: 'Login',

@@ -107,6 +107,7 @@ export const ptBR = {
     withExtension: 'Com ramal',
     withoutExtension: 'Sem ramal',
     ready: 'Pronto',
+    missing: 'Falta: {{item}}',
     notReady: 'Pendente',
     colName: 'Nome',
     colLogin: 'Login',

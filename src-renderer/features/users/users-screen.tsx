@@ -5,7 +5,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { PROFILES, type Profile } from '../../../src-shared/domain';
+import { PROFILES, READINESS_ITEMS, type Profile, type ReadinessItem } from '../../../src-shared/domain';
 import type { UserFilters, UserRow } from '../../../src-shared/ipc-contract';
 import { useLocale } from '../../ui/format';
 import { ErrorNotice, Reason } from '../../ui/notice';
@@ -14,7 +14,7 @@ import { useSessionStore } from '../session/session-store';
 import { useNavigationStore } from '../shell/navigation-store';
 import { useQueuesStore } from '../queues/queues-store';
 import { SyncStatusBar } from '../sync-status/sync-status';
-import { useUsersStore } from './users-store';
+import { useUsersStore, type SortBy } from './users-store';
 
 const ROW_HEIGHT = 40;
 const SEARCH_DEBOUNCE_MS = 200;
@@ -23,7 +23,7 @@ const SEARCH_DEBOUNCE_MS = 200;
 export function UsersScreen() {
   const { t } = useTranslation();
   const locale = useLocale();
-  const { query, filters, total, error, setQuery, search } = useUsersStore();
+  const { query, filters, sort, total, error, setQuery, search } = useUsersStore();
   const go = useNavigationStore((s) => s.go);
   const profile = useSessionStore((s) => s.session?.user?.profile ?? null);
   const canCreate = useAccess('canEditUsers');
@@ -31,7 +31,7 @@ export function UsersScreen() {
   const newReasonId = useId();
 
   // Search as you type (debounced); filters apply at once.
-  const filtersKey = JSON.stringify(filters);
+  const filtersKey = JSON.stringify(filters) + JSON.stringify(sort);
   useEffect(() => {
     const timer = setTimeout(() => void search(), SEARCH_DEBOUNCE_MS);
     return () => clearTimeout(timer);
@@ -131,10 +131,42 @@ function UserFiltersBar() {
           ))}
         </select>
       </div>
-      <TriSelect label={t('users.filterReadiness')} value={filters.ready} onChange={set('ready')} yes={t('users.ready')} no={t('users.notReady')} />
+      <ReadinessSelect />
       <button type="button" className="button button-small button-ghost" disabled={!active} onClick={clearFilters}>
         {t('users.clearFilters')}
       </button>
+    </div>
+  );
+}
+
+/** Readiness filter (R7): ready, not ready, or missing one checklist item. */
+function ReadinessSelect() {
+  const { t } = useTranslation();
+  const id = useId();
+  const { filters, setFilter } = useUsersStore();
+  const value = filters.missing ? `missing:${filters.missing}` : toTri(filters.ready);
+  function onChange(next: string) {
+    if (next.startsWith('missing:')) {
+      setFilter('ready', undefined);
+      setFilter('missing', next.slice('missing:'.length) as ReadinessItem);
+    } else {
+      setFilter('missing', undefined);
+      setFilter('ready', fromTri(next));
+    }
+  }
+  return (
+    <div className="field field-compact">
+      <label htmlFor={id}>{t('users.filterReadiness')}</label>
+      <select id={id} value={value} onChange={(e) => onChange(e.target.value)}>
+        <option value="">{t('common.all')}</option>
+        <option value="true">{t('users.ready')}</option>
+        <option value="false">{t('users.notReady')}</option>
+        {READINESS_ITEMS.map((item) => (
+          <option key={item} value={`missing:${item}`}>
+            {t('users.missing', { item: t(`editor.readinessItems.${item}`) })}
+          </option>
+        ))}
+      </select>
     </div>
   );
 }
@@ -156,6 +188,8 @@ export function UsersTable() {
   const pages = useUsersStore((s) => s.pages);
   const ensureRange = useUsersStore((s) => s.ensureRange);
   const rowAt = useUsersStore((s) => s.rowAt);
+  const sort = useUsersStore((s) => s.sort);
+  const setSort = useUsersStore((s) => s.setSort);
   const go = useNavigationStore((s) => s.go);
   const scrollRef = useRef<HTMLDivElement>(null);
   const [active, setActive] = useState(0);
@@ -186,7 +220,8 @@ export function UsersTable() {
   }
 
   function onKeyDown(e: React.KeyboardEvent) {
-    if (total === 0) return;
+    // Keys on the header's sort buttons are theirs, not the grid's.
+    if (total === 0 || e.target !== e.currentTarget) return;
     const pageRows = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 600) / ROW_HEIGHT) - 1);
     const moves: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: pageRows, PageUp: -pageRows };
     let next: number | null = null;
@@ -205,15 +240,15 @@ export function UsersTable() {
     virtualizer.scrollToIndex(next, { align: 'auto' });
   }
 
-  const columns = [
-    t('users.colName'),
-    t('users.colLogin'),
-    t('users.colEmail'),
-    t('users.colProfile'),
-    t('users.colWebrtc'),
-    t('users.colOmnichannel'),
-    t('users.colExtension'),
-    t('users.colReadiness'),
+  const columns: { label: string; sortBy?: SortBy }[] = [
+    { label: t('users.colName'), sortBy: 'name' },
+    { label: t('users.colLogin'), sortBy: 'login' },
+    { label: t('users.colEmail'), sortBy: 'email' },
+    { label: t('users.colProfile') },
+    { label: t('users.colWebrtc') },
+    { label: t('users.colOmnichannel') },
+    { label: t('users.colExtension') },
+    { label: t('users.colReadiness') },
   ];
 
   return (
@@ -231,11 +266,26 @@ export function UsersTable() {
         onKeyDown={onKeyDown}
       >
         <div role="row" aria-rowindex={1} className="grid-row grid-header">
-          {columns.map((c) => (
-            <div role="columnheader" key={c} className="grid-cell">
-              {c}
-            </div>
-          ))}
+          {columns.map((c) => {
+            const sorted = c.sortBy && sort.by === c.sortBy ? sort.dir : null;
+            return (
+              <div
+                role="columnheader"
+                key={c.label}
+                className="grid-cell"
+                aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : c.sortBy ? 'none' : undefined}
+              >
+                {c.sortBy ? (
+                  <button type="button" className="sort-button" onClick={() => setSort(c.sortBy!)}>
+                    {c.label}
+                    <span aria-hidden="true">{sorted === 'asc' ? ' ▲' : sorted === 'desc' ? ' ▼' : ''}</span>
+                  </button>
+                ) : (
+                  c.label
+                )}
+              </div>
+            );
+          })}
         </div>
         {loadedTotal === null ? (
           <p className="empty" role="status">

@@ -10,8 +10,14 @@ import { call, toConsoleError, type ConsoleError } from '../../api';
 /** Rows per `searchUsers` request. */
 export const PAGE_SIZE = 100;
 
+/** Sortable columns of `searchUsers`. */
+export type SortBy = 'name' | 'login' | 'email' | 'updatedAt';
+/** The list's order. */
+export type Sort = { by: SortBy; dir: 'asc' | 'desc' };
+
 type UsersStore = {
   query: string;
+  sort: Sort;
   filters: UserFilters;
   total: number | null;
   pages: Record<number, UserRow[]>;
@@ -20,6 +26,8 @@ type UsersStore = {
   loading: boolean;
   error: ConsoleError | null;
   setQuery(query: string): void;
+  /** Sorts by a column; the same column again flips the direction. */
+  setSort(by: SortBy): void;
   setFilter<K extends keyof UserFilters>(key: K, value: UserFilters[K] | undefined): void;
   clearFilters(): void;
   /** Starts a new search with the current query and filters (page 0). */
@@ -32,7 +40,7 @@ type UsersStore = {
 };
 
 const inflight = new Set<string>();
-const initial = { query: '', filters: {}, total: null, pages: {}, generation: 0, loading: false, error: null };
+const initial = { query: '', sort: { by: 'name', dir: 'asc' } as Sort, filters: {}, total: null, pages: {}, generation: 0, loading: false, error: null };
 
 /** The users store. */
 export const useUsersStore = create<UsersStore>()((set, get) => {
@@ -40,9 +48,9 @@ export const useUsersStore = create<UsersStore>()((set, get) => {
     const key = `${generation}:${page}`;
     if (inflight.has(key)) return;
     inflight.add(key);
-    const { query, filters } = get();
+    const { query, filters, sort } = get();
     try {
-      const result = await call('searchUsers', { query, filters, offset: page * PAGE_SIZE, limit: PAGE_SIZE });
+      const result = await call('searchUsers', { query, filters, sort, offset: page * PAGE_SIZE, limit: PAGE_SIZE });
       if (get().generation !== generation) return;
       set((s) => ({ total: result.total, pages: { ...s.pages, [page]: result.items }, error: null, loading: false }));
     } catch (err) {
@@ -56,6 +64,10 @@ export const useUsersStore = create<UsersStore>()((set, get) => {
     ...initial,
     setQuery(query) {
       set({ query });
+    },
+    setSort(by) {
+      const sort = get().sort;
+      set({ sort: { by, dir: sort.by === by && sort.dir === 'asc' ? 'desc' : 'asc' } });
     },
     setFilter(key, value) {
       const filters = { ...get().filters };

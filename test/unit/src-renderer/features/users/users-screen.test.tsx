@@ -54,6 +54,22 @@ describe('users screen', () => {
     expect(await screen.findByRole('heading', { level: 1, name: 'Pessoa 000002' })).toBeTruthy();
   });
 
+  it('column headers sort (aria-sort follows) and the readiness filter can ask for a missing item', async () => {
+    const { callsOf } = renderApp({ session: sessionFor(makeUser({ profile: 'administrator' })), users: many(3) });
+    const user = userEvent.setup();
+    const nameHeader = await screen.findByRole('columnheader', { name: /Nome/ });
+    expect(nameHeader.getAttribute('aria-sort')).toBe('ascending');
+    await user.click(screen.getByRole('button', { name: /Nome/ }));
+    await waitFor(() => expect(callsOf('searchUsers').at(-1)?.sort).toEqual({ by: 'name', dir: 'desc' }));
+    expect(nameHeader.getAttribute('aria-sort')).toBe('descending');
+    await user.click(screen.getByRole('button', { name: /E-mail/ }));
+    await waitFor(() => expect(callsOf('searchUsers').at(-1)?.sort).toEqual({ by: 'email', dir: 'asc' }));
+    await user.selectOptions(screen.getByLabelText('Prontidão'), 'Falta: Em fila de chat');
+    await waitFor(() => expect(callsOf('searchUsers').at(-1)?.filters).toEqual({ missing: 'chatQueues' }));
+    await user.selectOptions(screen.getByLabelText('Prontidão'), 'Pronto');
+    await waitFor(() => expect(callsOf('searchUsers').at(-1)?.filters).toEqual({ ready: true }));
+  });
+
   it('filters go to searchUsers', async () => {
     const { callsOf } = renderApp({ session: sessionFor(makeUser({ profile: 'administrator' })), users: many(3) });
     const user = userEvent.setup();
