@@ -153,6 +153,15 @@ describe('Microsoft sign-in in Chromium', () => {
     expect(msalCacheFiles()).toHaveLength(1);
   });
 
+  it('R11: signed in with Microsoft, the administrator sees Senha disabled for self-managed users, with the reason', { timeout: 60_000 }, async () => {
+    await page.getByLabel('Buscar usuários').fill('igor');
+    await page.getByRole('row', { name: /igor/ }).click();
+    await page.getByRole('heading', { level: 1, name: 'Igor Autogerenciado' }).waitFor();
+    await page.getByRole('tab', { name: 'Senha' }).click();
+    await page.getByRole('tabpanel').getByText(SELF_MANAGED_MESSAGE_PT).waitFor();
+    expect(await page.locator('#password-new').isDisabled()).toBe(true);
+  });
+
   it('R11: "Sair" signs out and clears the MSAL cache; the next Microsoft sign-in opens the browser again', { timeout: 60_000 }, async () => {
     await page.getByRole('button', { name: 'Sair' }).click();
     await page.getByRole('button', { name: 'Entrar', exact: true }).waitFor();
