@@ -52,16 +52,21 @@ export function isTrustedSender(sender: unknown): boolean {
 
 /** Field errors from zod issues: dotted path → messages (`_` for the root). */
 export function zodFieldErrors(error: z.ZodError): FieldErrors {
-  const out: FieldErrors = {};
+  // A Map, not a plain object: field names come from the caller (e.g. "toString", "__proto__").
+  const out = new Map<string, string[]>();
+  const add = (key: string, message: string) => {
+    const list = out.get(key);
+    if (list) list.push(message);
+    else out.set(key, [message]);
+  };
   for (const issue of error.issues) {
-    const key = issue.path.length ? issue.path.map(String).join('.') : '_';
     if (issue.code === 'unrecognized_keys') {
-      for (const k of issue.keys) (out[issue.path.concat(k).map(String).join('.')] ??= []).push('unrecognized_key');
+      for (const k of issue.keys) add(issue.path.concat(k).map(String).join('.'), 'unrecognized_key');
       continue;
     }
-    (out[key] ??= []).push(issue.message);
+    add(issue.path.length ? issue.path.map(String).join('.') : '_', issue.message);
   }
-  return out;
+  return Object.fromEntries(out);
 }
 
 /** Routes validated calls to the handlers. Build one per `compose()`. */

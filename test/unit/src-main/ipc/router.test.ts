@@ -93,6 +93,10 @@ describe('IPC router', () => {
   it('extra fields and wrong types are refused with field errors', async () => {
     const calls: string[] = [];
     const r = router(calls);
+    // Field names that exist on Object.prototype are reported like any other.
+    const proto = await r.handle(APP, 'getSession', JSON.parse('{"toString": 1, "__proto__": 2}'));
+    expect(proto).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+    if (!proto.ok) expect(Object.keys(proto.error.fieldErrors ?? {}).sort()).toEqual(['__proto__', 'toString']);
     const extra = await r.handle(APP, 'getUser', { id: 'u1', admin: true });
     expect(extra).toMatchObject({ ok: false, error: { code: 'validation_failed', fieldErrors: { admin: ['unrecognized_key'] } } });
     const wrong = await r.handle(APP, 'saveUser', { id: 'u1', baseVersion: '3', changes: {}, confirmQueueLogout: false });
