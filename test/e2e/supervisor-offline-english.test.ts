@@ -39,6 +39,7 @@ describe('review, language and offline', () => {
     await grid.focus();
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('ArrowDown');
+    await grid.locator('[role="row"][aria-rowindex="4"][aria-selected="true"]').waitFor();
     const third = (await grid.locator('[role="row"][aria-selected="true"] [role="gridcell"]').first().textContent())!.replace(/inativo$/, '');
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { level: 1, name: third }).waitFor();

@@ -47,8 +47,8 @@ export async function startE2e(name: string, opts: { extraUsers?: number } = {})
   let host = await startBrowserHost(hostOptions(platform.url));
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'pt-BR' });
-  // Fail fast: a UI step that takes more than 10 s is a bug, not a slow machine.
-  context.setDefaultTimeout(10_000);
+  // Fail within the test timeout, with room for a busy 2-core machine.
+  context.setDefaultTimeout(20_000);
   const page = await context.newPage();
   // A renderer crash must fail loudly in the test output, not as a blank page.
   page.on('pageerror', (err) => console.error(`[renderer error] ${err.stack ?? err.message}`));

@@ -214,10 +214,21 @@ export function UsersTable() {
 
   const activeIndex = Math.min(active, Math.max(0, total - 1));
 
+  // Enter on a row whose page is still loading opens it when the page arrives.
+  const [pendingOpen, setPendingOpen] = useState<number | null>(null);
   function open(index: number) {
     const row = rowAt(index);
     if (row) go({ screen: 'user', id: row.id, tab: 'data' });
+    else {
+      setPendingOpen(index);
+      ensureRange(index, index);
+    }
   }
+  useEffect(() => {
+    if (pendingOpen === null) return;
+    const row = rowAt(pendingOpen);
+    if (row) go({ screen: 'user', id: row.id, tab: 'data' });
+  }, [pendingOpen, pages, rowAt, go]);
 
   function onKeyDown(e: React.KeyboardEvent) {
     // Keys on the header's sort buttons are theirs, not the grid's.
