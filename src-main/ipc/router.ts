@@ -75,6 +75,14 @@ export class IpcRouter {
 
   /** Handles one call. Never throws: every outcome is an `IpcResult`. */
   async handle(sender: unknown, operation: unknown, rawInput: unknown): Promise<IpcResult<unknown>> {
+    try {
+      return await this.route(sender, operation, rawInput);
+    } catch (err) {
+      return { ok: false, error: this.toApiError(err, typeof operation === 'string' ? operation : '') };
+    }
+  }
+
+  private async route(sender: unknown, operation: unknown, rawInput: unknown): Promise<IpcResult<unknown>> {
     if (!isTrustedSender(sender)) return this.fail('forbidden', 'untrusted IPC sender');
     if (typeof operation !== 'string' || !Object.hasOwn(ipcOperations, operation)) {
       return this.fail('validation_failed', 'unknown operation', { _: ['unknown_operation'] });
@@ -85,18 +93,14 @@ export class IpcRouter {
     const parsed = spec.input.safeParse(rawInput === undefined ? {} : rawInput);
     if (!parsed.success) return this.fail('validation_failed', 'invalid input', zodFieldErrors(parsed.error));
     if (spec.write && !this.opts.isOnline()) return this.fail('offline', 'platform unreachable');
-    try {
-      const handler = this.opts.handlers[name] as (input: unknown) => Promise<unknown>;
-      const value = await handler(parsed.data);
-      const out = spec.output.safeParse(value);
-      if (!out.success) {
-        this.opts.logError?.(out.error, name);
-        return this.fail('internal_error', 'invalid output');
-      }
-      return { ok: true, value: out.data };
-    } catch (err) {
-      return { ok: false, error: this.toApiError(err, name) };
+    const handler = this.opts.handlers[name] as (input: unknown) => Promise<unknown>;
+    const value = await handler(parsed.data);
+    const out = spec.output.safeParse(value);
+    if (!out.success) {
+      this.opts.logError?.(out.error, name);
+      return this.fail('internal_error', 'invalid output');
     }
+    return { ok: true, value: out.data };
   }
 
   /** Maps a thrown error to the contract's error shape, with the message in the console's locale. */
