@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MemorySecretStore } from '../../../src-main/auth/secret-store';
 import { SESSION_SECRET_KEY } from '../../../src-main/auth/auth-service';
@@ -76,6 +77,37 @@ describe('console operations on a real platform', () => {
     // R8: a chat queue refuses a user without omnichannel; the platform's code crosses unchanged.
     const chat = (await call(c, 'listQueues', {})).items.find((q) => q.kind === 'chat')!;
     if (!user.omnichannelEnabled) expect(await codeOf(c, 'addQueueMember', { queueId: chat.id, userId: user.id })).toBe('chat_queue_requires_omnichannel');
+  });
+
+  it('forged senders and malformed arguments (fast-check) never reach the services or the platform', async () => {
+    const c = await open();
+    await call(c, 'signIn', DEMO);
+    await call(c, 'syncNow', {});
+    const token = await signIn(platform.url, 'admin');
+    const countOnPlatform = async () => ((await client(platform.url, token).get('/api/v1/users?limit=1000')).body.items as unknown[]).length;
+    const before = await countOnPlatform();
+    const forged = [
+      { kind: 'electron', url: 'https://evil.example/', isTopFrame: true },
+      { kind: 'electron', url: 'app://console/index.html', isTopFrame: false },
+      { kind: 'browser-host', authenticated: false },
+    ];
+    for (const sender of forged) {
+      const r = await c.router.handle(sender, 'createUser', { name: 'Forjado', email: 'forjado@example.com', login: 'forjado', profile: 'agent' });
+      expect(r).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+      expect(await c.router.handle(sender, 'signOut', {})).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    }
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({ name: fc.anything(), email: fc.anything(), login: fc.anything(), profile: fc.anything(), extra: fc.anything() }, { requiredKeys: ['extra'] }),
+        async (input) => {
+          const r = await c.router.handle({ kind: 'browser-host', authenticated: true }, 'createUser', input);
+          expect(r).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+        },
+      ),
+      { numRuns: 100 },
+    );
+    expect(await countOnPlatform()).toBe(before);
+    expect((await call(c, 'getSession', {})).status).toBe('signedIn');
   });
 
   it('C5: error messages follow the console language setting', async () => {
