@@ -1,0 +1,44 @@
+/** What every benchmark receives: sizes and repetitions (tiny in the smoke test), and the shared platform. */
+import type { ComposedConsole } from '../src-main/compose';
+import type { BenchPlatform } from './fixture';
+
+/** Sizes and repetitions of one bench run. */
+export interface BenchConfig {
+  /** Generated agents (the demo seed adds about 55 more). */
+  users: number;
+  /** Measured repetitions of the sync benchmarks (medians). */
+  syncRuns: number;
+  /** Users changed on the platform before each delta sync. */
+  deltaChanges: number;
+  /** Search queries (the mixed realistic set is cycled to this many). */
+  searchQueries: number;
+  /** Repetitions of each filtered-page query. */
+  filteredRuns: number;
+  /** Cold starts measured in Chromium. */
+  coldStartRuns: number;
+  /** Seconds of each autocannon run, and its connections. */
+  loadSeconds: number;
+  loadConnections: number;
+  /** Progress lines (stderr). */
+  log: (message: string) => void;
+}
+
+/** The full run: 100 000 users, bounded so that `npm run bench` stays under 10 minutes on 2 cores. */
+export const FULL_CONFIG: Omit<BenchConfig, 'log'> = {
+  users: 100_000,
+  syncRuns: 3,
+  deltaChanges: 100,
+  searchQueries: 200,
+  filteredRuns: 40,
+  coldStartRuns: 3,
+  loadSeconds: 5,
+  loadConnections: 50,
+};
+
+/** The state benchmarks share: the platform and, after the initial sync, a console with a full cache. */
+export interface BenchContext {
+  config: BenchConfig;
+  platform: BenchPlatform;
+  /** Left signed in with the full cache by the initial-sync benchmark (used by delta, search, filters). */
+  synced: { console: ComposedConsole; dataDir: string } | null;
+}

@@ -1,0 +1,92 @@
+/**
+ * #2 Delta sync: `deltaChanges` users change on the platform (real PATCHes with If-Match, names
+ * that move the search index), then the console with the full cache syncs only what changed,
+ * versus the floor: the same pages since the same cursor, fetched and parsed.
+ */
+import type { BenchContext } from './context';
+import type { BenchResult } from './report';
+import { fetchAllPages } from './fixture';
+import { call } from './console';
+import { SYNC_PAGE_SIZE } from './initial-sync';
+import { median, since } from './stats';
+
+interface PlatformUser {
+  id: string;
+  name: string;
+  version: number;
+}
+
+/** PATCHes each user's name with If-Match, `concurrency` at a time; returns the updated users. */
+export async function renameUsers(url: string, token: string, users: PlatformUser[], suffix: string, concurrency = 8): Promise<PlatformUser[]> {
+  const out: PlatformUser[] = new Array<PlatformUser>(users.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < users.length) {
+      const i = next++;
+      const u = users[i]!;
+      const res = await fetch(`${url}/api/v1/users/${u.id}`, {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'if-match': `"u-${u.id}-${u.version}"` },
+        body: JSON.stringify({ name: `${u.name.replace(/ Δ\w+$/, '')} Δ${suffix}`, confirmQueueLogout: true }),
+      });
+      const body = (await res.json()) as { user: PlatformUser };
+      if (res.status !== 200) throw new Error(`PATCH ${u.id}: ${res.status} ${JSON.stringify(body)}`);
+      out[i] = body.user;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return out;
+}
+
+/** Generated agents straight from the platform (id, name, version), for the writers. */
+export async function platformAgents(url: string, token: string, count: number): Promise<PlatformUser[]> {
+  const res = await fetch(`${url}/api/v1/users?limit=1000&q=bench.`, { headers: { authorization: `Bearer ${token}` } });
+  const body = (await res.json()) as { items: PlatformUser[] };
+  if (res.status !== 200 || body.items.length < Math.min(count, 1000)) throw new Error(`listing agents: ${res.status}`);
+  return body.items.slice(0, count);
+}
+
+/** Runs #2 on the console left by #1. */
+export async function benchDeltaSync(ctx: BenchContext): Promise<BenchResult> {
+  const { platform, config } = ctx;
+  if (!ctx.synced) throw new Error('delta sync needs the initial sync first');
+  const c = ctx.synced.console;
+  const accountId = c.services.auth.currentAccount!.id;
+  const pool = await platformAgents(platform.url, platform.token, config.deltaChanges * config.syncRuns);
+  const ours: number[] = [];
+  const floor: number[] = [];
+  for (let run = 0; run < config.syncRuns; run++) {
+    const batch = pool.slice(run * config.deltaChanges, (run + 1) * config.deltaChanges);
+    const changed = await renameUsers(platform.url, platform.token, batch, `r${run}`);
+    const cursor = c.services.cache.getSyncState(accountId).cursor ?? undefined;
+
+    let t = performance.now();
+    const fetched = await fetchAllPages(platform.url, platform.token, SYNC_PAGE_SIZE, cursor);
+    floor.push(since(t));
+
+    t = performance.now();
+    const status = await call(c, 'syncNow', {});
+    ours.push(since(t));
+    if (status.lastError) throw new Error(`delta sync failed: ${JSON.stringify(status.lastError)}`);
+    const probe = changed[0]!;
+    const cached = c.services.cache.getUser(accountId, probe.id);
+    if (cached?.name !== probe.name || fetched.users !== changed.length) {
+      throw new Error(`delta sync missed a change (${cached?.name} ≠ ${probe.name}; ${fetched.users} listed)`);
+    }
+    config.log(`  delta sync run ${run + 1}: ours ${ours.at(-1)!.toFixed(1)} ms, floor ${floor.at(-1)!.toFixed(1)} ms`);
+  }
+  const o = median(ours);
+  const f = median(floor);
+  return {
+    id: 2,
+    name: `Delta sync (${config.deltaChanges} changed of ${platform.userCount.toLocaleString('en')})`,
+    unit: 'ms',
+    ours: o,
+    baseline: f,
+    baselineName: 'fetch+JSON.parse',
+    ratio: o / f,
+    target: '≤ 50 ms and ratio ≤ 2',
+    met: o <= 50 && o / f <= 2,
+    notes: `median of ${config.syncRuns}; includes refreshing queues and extensions`,
+  };
+}

@@ -1,0 +1,87 @@
+/**
+ * The benchmark suite: starts the platform with N users, runs the seven benchmarks in order (the
+ * initial sync leaves the full cache that delta sync, search, filters and cold start use), and
+ * returns one row per measurement. A benchmark that fails becomes a row that says so; the others
+ * still run.
+ */
+import { cpus, loadavg } from 'node:os';
+import type { BenchConfig, BenchContext } from './context';
+import type { BenchResult } from './report';
+import { benchColdStart } from './cold-start';
+import { benchDeltaSync } from './delta-sync';
+import { benchFilteredPage } from './filtered-page';
+import { startBenchPlatform } from './fixture';
+import { benchInitialSync } from './initial-sync';
+import { benchMemory } from './memory';
+import { benchSearch } from './search';
+import { benchThroughput } from './throughput';
+
+/** The whole run: rows, failures, and where it ran. */
+export interface SuiteReport {
+  startedAt: string;
+  seconds: number;
+  machine: { cpus: number; loadavgAtStart: number[]; node: string };
+  config: Omit<BenchConfig, 'log'>;
+  results: BenchResult[];
+  /** Benchmarks that threw (their rows say `failed`). */
+  failures: Array<{ id: number; error: string }>;
+}
+
+const STEPS: Array<{ id: number; name: string; run: (ctx: BenchContext) => Promise<BenchResult | BenchResult[]> }> = [
+  { id: 1, name: 'Initial sync', run: benchInitialSync },
+  { id: 2, name: 'Delta sync', run: benchDeltaSync },
+  { id: 3, name: 'Search', run: benchSearch },
+  { id: 4, name: 'Filtered page', run: benchFilteredPage },
+  { id: 5, name: 'Cold start from cache', run: benchColdStart },
+  { id: 6, name: 'Memory after full sync', run: benchMemory },
+  { id: 7, name: 'Platform throughput', run: benchThroughput },
+];
+
+/** Runs the selected benchmarks (all by default). */
+export async function runSuite(config: BenchConfig, only: readonly number[] = STEPS.map((s) => s.id)): Promise<SuiteReport> {
+  const started = Date.now();
+  const machine = { cpus: cpus().length, loadavgAtStart: loadavg().map((l) => Number(l.toFixed(2))), node: process.version };
+  config.log(`platform: generating ${config.users.toLocaleString('en')} users`);
+  const platform = await startBenchPlatform(config.users);
+  const ctx: BenchContext = { config, platform, synced: null };
+  const results: BenchResult[] = [];
+  const failures: SuiteReport['failures'] = [];
+  try {
+    // Delta, search, filters and cold start need the cache the initial sync leaves.
+    const needsSync = only.some((id) => id >= 2 && id <= 5);
+    for (const step of STEPS) {
+      if (!only.includes(step.id) && !(step.id === 1 && needsSync)) continue;
+      config.log(`#${step.id} ${step.name}`);
+      try {
+        const out = await step.run(ctx);
+        if (only.includes(step.id)) results.push(...(Array.isArray(out) ? out : [out]));
+      } catch (err) {
+        const error = err instanceof Error ? err.message : String(err);
+        config.log(`  #${step.id} failed: ${error}`);
+        failures.push({ id: step.id, error });
+        results.push({
+          id: step.id,
+          name: step.name,
+          unit: '',
+          ours: Number.NaN,
+          baseline: null,
+          baselineName: null,
+          ratio: null,
+          target: '',
+          met: false,
+          notes: `failed: ${error}`,
+        });
+      }
+      // The full cache is not needed after the cold start; free it before memory is measured.
+      if (step.id === 5 || (step.id < 5 && !only.some((id) => id > step.id && id <= 5))) {
+        await ctx.synced?.console.dispose();
+        ctx.synced = null;
+      }
+    }
+  } finally {
+    await ctx.synced?.console.dispose();
+    await platform.stop();
+  }
+  const { log: _log, ...plain } = config;
+  return { startedAt: new Date(started).toISOString(), seconds: (Date.now() - started) / 1000, machine, config: plain, results, failures };
+}

@@ -1,0 +1,35 @@
+/**
+ * The benchmark suite, tiny: every benchmark runs on a few hundred users with one short repetition,
+ * so the suite cannot rot. It asserts only that each produces numbers, never how fast (speed is
+ * measured by `npm run bench`, never asserted in tests).
+ */
+import { describe, expect, it } from 'vitest';
+import { runSuite } from '../../../bench/suite';
+import { renderTable } from '../../../bench/report';
+
+describe('benchmark suite smoke run', () => {
+  it('C2, C1: all seven benchmarks run on small data and each yields a finite measurement against its floor or peer', { timeout: 300_000 }, async () => {
+    const report = await runSuite({
+      users: 300,
+      syncRuns: 1,
+      deltaChanges: 5,
+      searchQueries: 20,
+      filteredRuns: 2,
+      coldStartRuns: 1,
+      loadSeconds: 1,
+      loadConnections: 5,
+      log: () => undefined,
+    });
+    expect(report.failures).toEqual([]);
+    expect(new Set(report.results.map((r) => r.id))).toEqual(new Set([1, 2, 3, 4, 5, 6, 7]));
+    for (const r of report.results) {
+      expect(Number.isFinite(r.ours), `${r.id} ${r.name}`).toBe(true);
+      expect(r.ours, `${r.id} ${r.name}`).toBeGreaterThan(0);
+      expect(Number.isFinite(r.baseline ?? Number.NaN), `${r.id} baseline`).toBe(true);
+      expect(Number.isFinite(r.ratio ?? Number.NaN), `${r.id} ratio`).toBe(true);
+    }
+    // The initial sync really filled the cache: the row names the platform's user count.
+    expect(report.results.find((r) => r.id === 1)!.name).toMatch(/\(3\d\d users\)/);
+    expect(renderTable(report.results).split('\n')).toHaveLength(report.results.length + 2);
+  });
+});
