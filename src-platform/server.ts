@@ -33,6 +33,11 @@ export interface PlatformOptions {
   logger?: boolean;
   /** Argon2id cost; the default is OWASP's minimum profile. */
   argon2?: { memoryCost?: number; timeCost?: number };
+  /**
+   * Extra CA (PEM) trusted for the Microsoft authority's HTTPS endpoints (a local test provider, a
+   * corporate TLS proxy). Standalone, `OMNICONSOLE_MICROSOFT_CA_FILE` names such a PEM file.
+   */
+  microsoftCa?: string;
 }
 
 /** A running platform. */
@@ -56,7 +61,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     const mailer = createSmtpMailer(db, options.smtpUrl ?? (sink as SmtpSink).url, 'Omniconsole <no-reply@omniconsole.local>', now);
     const ctx: PlatformContext = { db, now, mailer, publicUrl: options.publicUrl ?? '', passwords: createArgon2Hasher(options.argon2) };
     const app = await buildApp(
-      { ctx, limits: createLoginLimits(now), mailbox: sink?.mailbox ?? null, idempotencyLocks: new Map() },
+      { ctx, limits: createLoginLimits(now), mailbox: sink?.mailbox ?? null, idempotencyLocks: new Map(), microsoftCa: options.microsoftCa },
       { logger: options.logger ?? false },
     );
     if (options.demo) await seedDemo(ctx);

@@ -146,4 +146,19 @@ export const migrations: Record<string, Migration> = {
       await sql`insert into meta (key, value) values ('change_seq', 0)`.execute(db);
     },
   },
+  '0002_microsoft_identities': {
+    /** R11: which Entra identity (tenant, oid) signs in as which user, linked on first sign-in. */
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('microsoft_identities')
+        .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
+        .addColumn('tenant_id', 'text', (c) => c.notNull())
+        .addColumn('oid', 'text', (c) => c.notNull())
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('linked_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('microsoft_identities_pk', ['account_id', 'tenant_id', 'oid'])
+        .execute();
+      await db.schema.createIndex('microsoft_identities_user').on('microsoft_identities').columns(['account_id', 'user_id']).unique().execute();
+    },
+  },
 };

@@ -145,4 +145,14 @@ export interface Database {
   outbox: OutboxTable;
   idempotency_keys: IdempotencyTable;
   meta: MetaTable;
+  microsoft_identities: MicrosoftIdentityTable;
+}
+
+/** R11: a link between an Entra identity (tenant + object id) and a platform user of an account. */
+export interface MicrosoftIdentityTable {
+  account_id: string;
+  tenant_id: string;
+  oid: string;
+  user_id: string;
+  linked_at: string;
 }

@@ -25,6 +25,8 @@ export interface RouteDeps {
   mailbox: Mailbox | null;
   /** Idempotency keys being handled right now (per platform instance). */
   idempotencyLocks: Map<string, Promise<unknown>>;
+  /** Extra CA (PEM) trusted for the Microsoft authority (see PlatformOptions.microsoftCa). */
+  microsoftCa?: string | undefined;
 }
 
 /** A route module: registers its routes under `/api/v1` (or at the root for HTML pages). */

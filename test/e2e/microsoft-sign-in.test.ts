@@ -5,7 +5,7 @@
  * browser"), the user signs in at a local Entra-shaped provider over HTTPS, MSAL's loopback gets the
  * code, the platform verifies the token, and the console ends signed in.
  */
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -69,9 +69,7 @@ function msalCacheFiles(): string[] {
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'omni-e2e-microsoft-'));
   idp = await startLocalIdp({ users: [{ oid: 'oid-helena', login: HELENA_UPN, name: 'Helena Autogerenciada' }] });
-  writeFileSync(join(dir, 'idp-ca.pem'), idp.caCert);
-  process.env['OMNICONSOLE_MICROSOFT_CA_FILE'] = join(dir, 'idp-ca.pem');
-  platform = await startPlatform({ dbFile: join(dir, 'platform.sqlite'), port: 0, demo: true, argon2: { memoryCost: 8192, timeCost: 2 } });
+  platform = await startPlatform({ dbFile: join(dir, 'platform.sqlite'), port: 0, demo: true, argon2: { memoryCost: 8192, timeCost: 2 }, microsoftCa: idp.caCert });
 
   // Support points the self-managed account at the local tenant (as an administrator would).
   const login = await fetch(`${platform.url}/api/v1/auth/login`, {
@@ -115,7 +113,6 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
-  delete process.env['OMNICONSOLE_MICROSOFT_CA_FILE'];
   await browser?.close().catch(() => {});
   await host?.close().catch(() => {});
   await platform?.close().catch(() => {});

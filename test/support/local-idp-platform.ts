@@ -4,7 +4,7 @@
  * API, as in production), and helpers to get real MSAL tokens and read the platform's database.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -37,14 +37,11 @@ export interface SsoFixture {
   close(): Promise<void>;
 }
 
-/** Starts provider and platform; the provider's CA is trusted by the platform via its CA file option. */
+/** Starts provider and platform; the provider's CA is trusted by the platform through its microsoftCa option. */
 export async function startSsoFixture(users: LocalIdpUser[], options: { accessTokenTtlSeconds?: number } = {}): Promise<SsoFixture> {
   const dir = mkdtempSync(join(tmpdir(), 'omni-sso-'));
   const idp = await startLocalIdp({ users, ...options });
-  const caFile = join(dir, 'idp-ca.pem');
-  writeFileSync(caFile, idp.caCert);
-  process.env['OMNICONSOLE_MICROSOFT_CA_FILE'] = caFile;
-  const platform = await startPlatform({ dbFile: join(dir, 'platform.sqlite'), port: 0, demo: true, argon2: { memoryCost: 8192, timeCost: 2 } });
+  const platform = await startPlatform({ dbFile: join(dir, 'platform.sqlite'), port: 0, demo: true, argon2: { memoryCost: 8192, timeCost: 2 }, microsoftCa: idp.caCert });
   const account = SELF_MANAGED_ACCOUNT_SLUG;
 
   const api: SsoFixture['api'] = async (path, init = {}) => {
@@ -94,7 +91,6 @@ export async function startSsoFixture(users: LocalIdpUser[], options: { accessTo
       }
     },
     async close() {
-      delete process.env['OMNICONSOLE_MICROSOFT_CA_FILE'];
       await platform.close().catch(() => {});
       await idp.close().catch(() => {});
       rmSync(dir, { recursive: true, force: true });

@@ -3,7 +3,7 @@
  * Entra object id (`oid`) linked to them; on first sign-in the link is made to the one active user
  * of the account whose email (or login) equals the token's UPN. Nobody is ever created here.
  */
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { JWTVerifyGetKey } from 'jose';
 import type { SessionResponse } from '../../../src-shared/platform-api';
 import type { Database, UserTable } from '../../db/schema';
@@ -15,36 +15,7 @@ import { loadUser } from '../../domain/users';
 import { createSession } from '../sessions';
 import { EntraTokenError, verifyEntraAccessToken, type EntraAccessTokenClaims } from './verify-entra-token';
 
-/** A link between an Entra identity (tenant + object id) and a platform user of an account. */
-export interface MicrosoftIdentityTable {
-  account_id: string;
-  tenant_id: string;
-  oid: string;
-  user_id: string;
-  linked_at: string;
-}
-
-type LinkDb = Kysely<Database & { microsoft_identities: MicrosoftIdentityTable }>;
-
-const ensured = new WeakSet<object>();
-
-/**
- * Creates the link table if needed. It lives with this module (not in the shared migrations) so the
- * Microsoft feature stays in one folder; `CREATE TABLE IF NOT EXISTS` is idempotent per database.
- */
-export async function ensureMicrosoftIdentityTable(db: Kysely<Database>): Promise<void> {
-  if (ensured.has(db)) return;
-  await sql`CREATE TABLE IF NOT EXISTS microsoft_identities (
-    account_id TEXT NOT NULL,
-    tenant_id TEXT NOT NULL,
-    oid TEXT NOT NULL,
-    user_id TEXT NOT NULL,
-    linked_at TEXT NOT NULL,
-    PRIMARY KEY (account_id, tenant_id, oid)
-  )`.execute(db);
-  await sql`CREATE UNIQUE INDEX IF NOT EXISTS microsoft_identities_user ON microsoft_identities (account_id, user_id)`.execute(db);
-  ensured.add(db);
-}
+type LinkDb = Kysely<Database>;
 
 /** Where signing keys come from for an authority (cached per authority by the route module). */
 export type KeySourceFor = (authority: string) => JWTVerifyGetKey;
@@ -74,8 +45,7 @@ export async function signInWithMicrosoft(
     throw error;
   }
 
-  await ensureMicrosoftIdentityTable(ctx.db);
-  const db = ctx.db as unknown as LinkDb;
+  const db = ctx.db;
   const user = await db.transaction().execute(async (trx) => {
     const link = await trx
       .selectFrom('microsoft_identities')

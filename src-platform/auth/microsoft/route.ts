@@ -14,8 +14,8 @@ import { createEntraKeySource, type EntraKeySourceOptions } from './verify-entra
 export interface MicrosoftAuthRouteOptions {
   /**
    * Extra trusted CA (PEM) for the authority's HTTPS endpoints, read when a key source is built. The
-   * default reads the file named by `OMNICONSOLE_MICROSOFT_CA_FILE` (a local test provider, or a
-   * corporate TLS proxy), so no NODE_EXTRA_CA_CERTS is needed at process start.
+   * default is the platform's `microsoftCa` option, else the file named by
+   * `OMNICONSOLE_MICROSOFT_CA_FILE`, so no NODE_EXTRA_CA_CERTS is needed at process start.
    */
   ca?: () => string | undefined;
   /** Replaces the HTTPS client used for discovery and JWKS. */
@@ -33,7 +33,7 @@ export function createMicrosoftAuthRoutes(options: MicrosoftAuthRouteOptions = {
   return (app, deps) => {
     const keySources = new Map<string, JWTVerifyGetKey>();
     const keySourceFor = (authority: string): JWTVerifyGetKey => {
-      const ca = (options.ca ?? caFromEnvironment)();
+      const ca = options.ca ? options.ca() : (deps.microsoftCa ?? caFromEnvironment());
       const cacheKey = `${authority}\u0000${ca ?? ''}`;
       let source = keySources.get(cacheKey);
       if (!source) {
@@ -56,5 +56,5 @@ export function createMicrosoftAuthRoutes(options: MicrosoftAuthRouteOptions = {
   };
 }
 
-/** The registered module (system trust store, or `OMNICONSOLE_MICROSOFT_CA_FILE`). */
+/** The registered module (system trust store, plus the platform's `microsoftCa` or `OMNICONSOLE_MICROSOFT_CA_FILE`). */
 export const microsoftAuthRoutes: RouteModule = createMicrosoftAuthRoutes();

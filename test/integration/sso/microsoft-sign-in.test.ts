@@ -5,7 +5,7 @@
  */
 import { createHmac, createPublicKey, randomBytes, type JsonWebKey as NodeJwk } from 'node:crypto';
 import https from 'node:https';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -79,10 +79,7 @@ beforeAll(async () => {
   // Another directory with the same app id and, as in Entra, the same signing keys: only the
   // issuer and tid tell its tokens apart, and they must never open a session here.
   foreignIdp = await startLocalIdp({ users, clientId: idp.clientId, signingKey: idp.signingKey });
-  const caFile = join(dir, 'idp-ca.pem');
-  writeFileSync(caFile, idp.caCert);
-  process.env['OMNICONSOLE_MICROSOFT_CA_FILE'] = caFile;
-  platform = await startPlatform({ dbFile: join(dir, 'platform.sqlite'), port: 0, demo: true, argon2: { memoryCost: 8192, timeCost: 2 } });
+  platform = await startPlatform({ dbFile: join(dir, 'platform.sqlite'), port: 0, demo: true, argon2: { memoryCost: 8192, timeCost: 2 }, microsoftCa: idp.caCert });
   client = new PlatformClient({ baseUrl: platform.url, retries: 0 });
 
   // Support configures the self-managed account's provider to the local tenant (audited).
@@ -98,7 +95,6 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  delete process.env['OMNICONSOLE_MICROSOFT_CA_FILE'];
   await platform?.close();
   await idp?.close();
   await foreignIdp?.close();

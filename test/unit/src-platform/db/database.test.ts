@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { nextChangeSeq, openDatabase, type Db } from '../../../../src-platform/db/database';
 import { bumpAccountUsers } from '../../../../src-platform/domain/user-changes';
 import { generateUsers } from '../../../../src-platform/demo/generate';
+import { migrations } from '../../../../src-platform/db/migrations';
 
 describe('platform database', () => {
   const dirs: string[] = [];
@@ -26,7 +27,8 @@ describe('platform database', () => {
   it('R1: migrations are versioned, run once, and the file is in WAL mode', async () => {
     const { db, file } = await open();
     const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(db);
-    expect(applied.rows.map((r) => r.name)).toEqual(['0001_initial']);
+    expect(applied.rows.map((r) => r.name)).toEqual(Object.keys(migrations));
+    expect(Object.keys(migrations)).toEqual(['0001_initial', '0002_microsoft_identities']);
     const mode = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(db);
     expect(mode.rows[0]?.journal_mode).toBe('wal');
     const again = await openDatabase(file);
