@@ -152,7 +152,8 @@ export class ConsoleCache {
          email_key = excluded.email_key, search_text = excluded.search_text, profile = excluded.profile, active = excluded.active,
          webrtc = excluded.webrtc, omnichannel = excluded.omnichannel, password_set = excluded.password_set,
          has_extension = excluded.has_extension, ready = excluded.ready, missing_mask = excluded.missing_mask,
-         updated_at = excluded.updated_at, version = excluded.version`,
+         updated_at = excluded.updated_at, version = excluded.version
+       WHERE excluded.version >= users.version`,
     );
     const clearQueues = this.db.prepare('DELETE FROM user_queues WHERE account_id = ? AND user_id = ?');
     const addQueue = this.db.prepare('INSERT OR IGNORE INTO user_queues (account_id, queue_id, user_id) VALUES (?, ?, ?)');
@@ -162,7 +163,7 @@ export class ConsoleCache {
         const nameKey = searchKey(user.name);
         const loginKey = searchKey(user.login);
         const emailKey = searchKey(user.email);
-        upsert.run({
+        const { changes } = upsert.run({
           accountId,
           id: user.id,
           data: JSON.stringify(user),
@@ -181,6 +182,8 @@ export class ConsoleCache {
           updatedAt: user.updatedAt,
           version: user.version,
         });
+        // An older copy (a sync page fetched before our own save landed) never replaces a newer one.
+        if (changes === 0) continue;
         clearQueues.run(accountId, user.id);
         for (const queueId of [...user.voiceQueueIds, ...user.chatQueueIds]) addQueue.run(accountId, queueId, user.id);
       }

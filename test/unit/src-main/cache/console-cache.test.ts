@@ -167,6 +167,16 @@ describe('ConsoleCache', () => {
     cache.close();
   });
 
+  it('C2: an older copy of a user never replaces a newer one (a sync page racing a save)', () => {
+    const cache = seeded();
+    cache.upsertUsers(ACC, [makeUser({ id: 'u2', name: 'Maria Nova', version: 5, voiceQueueIds: ['q9'] })]);
+    cache.upsertUsers(ACC, [makeUser({ id: 'u2', name: 'Maria Velha', version: 4, voiceQueueIds: ['q1'] })]);
+    expect(cache.getUser(ACC, 'u2')).toMatchObject({ name: 'Maria Nova', version: 5 });
+    expect(cache.searchUsers(ACC, { filters: { queueId: 'q9' } }).items.map((u) => u.id)).toEqual(['u2']);
+    expect(cache.searchUsers(ACC, { filters: { queueId: 'q1' } }).total).toBe(0);
+    cache.close();
+  });
+
   it('keeps sync state, queues, extensions and settings per account', () => {
     const cache = seeded();
     cache.setSyncState(ACC, { cursor: '42', lastSyncAt: '2026-01-02T00:00:00.000Z' });
