@@ -41,7 +41,8 @@ function Root() {
   // After signing out, the next session starts on the users list.
   const wasSignedIn = useRef(false);
   useEffect(() => {
-    if (wasSignedIn.current && !signedIn) useNavigationStore.getState().go({ screen: 'users' });
+    // Signing out drops the editor's state anyway: no leave guard applies.
+    if (wasSignedIn.current && !signedIn) useNavigationStore.setState({ route: { screen: 'users' }, pending: null, guard: null });
     wasSignedIn.current = signedIn;
   }, [signedIn]);
 

@@ -56,6 +56,10 @@ export const en: Messages = {
     offlineBanner: 'No connection to the platform since {{since}}. Showing cached data from {{age}} ({{at}}); changes are disabled.',
     offlineBannerNoSync: 'No connection to the platform since {{since}}. Showing cached data; changes are disabled.',
     readOnlyBanner: 'Supervisor profile: read-only review. Changes are reserved to Administrators and Support.',
+    leaveTitle: 'Discard changes?',
+    leaveText: 'You have unsaved changes to this user. If you leave now, they are lost.',
+    leaveStay: 'Keep editing',
+    leaveDiscard: 'Discard and leave',
     sessionExpired: 'Your session expired. Sign in again.',
   },
   reasons: {

@@ -57,6 +57,10 @@ export const ptBR = {
     offlineBanner: 'Sem conexão com a plataforma desde {{since}}. Exibindo dados do cache de {{age}} ({{at}}); alterações estão desabilitadas.',
     offlineBannerNoSync: 'Sem conexão com a plataforma desde {{since}}. Exibindo dados do cache; alterações estão desabilitadas.',
     readOnlyBanner: 'Perfil Supervisor: consulta somente leitura. Alterações são exclusivas de Administrador e Suporte.',
+    leaveTitle: 'Descartar alterações?',
+    leaveText: 'Você tem alterações não salvas neste usuário. Se sair agora, elas serão perdidas.',
+    leaveStay: 'Continuar editando',
+    leaveDiscard: 'Descartar e sair',
     sessionExpired: 'Sua sessão expirou. Faça login novamente.',
   },
   reasons: {

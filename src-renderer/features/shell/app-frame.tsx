@@ -5,6 +5,7 @@
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { on } from '../../api';
+import { Dialog } from '../../ui/dialog';
 import { formatDateTime, useAge, useLocale } from '../../ui/format';
 import { NewUserScreen } from '../new-user/new-user-screen';
 import { QueuesScreen } from '../queues/queues-screen';
@@ -81,6 +82,7 @@ export function AppFrame() {
         </div>
       </header>
       <Banners />
+      <LeaveDialog />
       <main className="content">
         {route.screen === 'users' ? <UsersScreen /> : null}
         {route.screen === 'user' ? <UserEditorScreen id={route.id} tab={route.tab} focus={route.focus} /> : null}
@@ -88,6 +90,32 @@ export function AppFrame() {
         {route.screen === 'queues' ? <QueuesScreen kind={route.kind} queueId={route.queueId} /> : null}
       </main>
     </div>
+  );
+}
+
+/** Confirms leaving a screen with unsaved edits. */
+function LeaveDialog() {
+  const { t } = useTranslation();
+  const { pending, confirmLeave, cancelLeave } = useNavigationStore();
+  if (!pending) return null;
+  return (
+    <Dialog
+      role="alertdialog"
+      title={t('shell.leaveTitle')}
+      onClose={cancelLeave}
+      footer={
+        <>
+          <button type="button" className="button" onClick={cancelLeave} data-autofocus>
+            {t('shell.leaveStay')}
+          </button>
+          <button type="button" className="button button-danger" onClick={confirmLeave}>
+            {t('shell.leaveDiscard')}
+          </button>
+        </>
+      }
+    >
+      <p>{t('shell.leaveText')}</p>
+    </Dialog>
   );
 }
 

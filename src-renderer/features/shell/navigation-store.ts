@@ -1,4 +1,5 @@
-/** Which screen is shown. A tiny in-memory router: the console has no URLs to share. */
+/** Which screen is shown. A tiny in-memory router (the console has no URLs to share) with a
+ * leave guard, so unsaved edits are never dropped silently. */
 import { create } from 'zustand';
 import type { QueueKind } from '../../../src-shared/domain';
 
@@ -12,10 +13,40 @@ export type Route =
   | { screen: 'new-user' }
   | { screen: 'queues'; kind: QueueKind; queueId?: string };
 
-type NavigationStore = { route: Route; go(route: Route): void };
+/** Returns true when going to `next` would lose something and must be confirmed. */
+export type LeaveGuard = (next: Route) => boolean;
+
+type NavigationStore = {
+  route: Route;
+  /** A navigation waiting for the user to confirm leaving. */
+  pending: Route | null;
+  guard: LeaveGuard | null;
+  go(route: Route): void;
+  /** Installs (or, with null, removes) the leave guard; returns a function that removes it. */
+  setGuard(guard: LeaveGuard | null): () => void;
+  confirmLeave(): void;
+  cancelLeave(): void;
+};
 
 /** The navigation store. */
-export const useNavigationStore = create<NavigationStore>()((set) => ({
+export const useNavigationStore = create<NavigationStore>()((set, get) => ({
   route: { screen: 'users' },
-  go: (route) => set({ route }),
+  pending: null,
+  guard: null,
+  go: (route) => {
+    const guard = get().guard;
+    if (guard?.(route)) set({ pending: route });
+    else set({ route, pending: null });
+  },
+  setGuard: (guard) => {
+    set({ guard });
+    return () => {
+      if (get().guard === guard) set({ guard: null });
+    };
+  },
+  confirmLeave: () => {
+    const pending = get().pending;
+    if (pending) set({ route: pending, pending: null, guard: null });
+  },
+  cancelLeave: () => set({ pending: null }),
 }));

@@ -39,6 +39,16 @@ export function UserEditorScreen({ id, tab, focus }: { id: string; tab: EditorTa
     void open(id);
   }, [id, open]);
 
+  // Leaving this user with unsaved edits asks first (tab changes of the same user do not).
+  useEffect(
+    () =>
+      useNavigationStore.getState().setGuard((next) => {
+        const state = useEditorStore.getState();
+        return !(next.screen === 'user' && next.id === id) && isDirty(state.user, state.draft);
+      }),
+    [id],
+  );
+
   // A readiness "Resolver" link or a route may ask to focus a control of the data tab.
   useEffect(() => {
     if (!focus || tab !== 'data' || !user) return;

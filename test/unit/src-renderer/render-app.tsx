@@ -24,7 +24,7 @@ export function resetStores(): void {
   resetNewUserStore();
   resetQueuesStore();
   resetQueueMembersStore();
-  useNavigationStore.setState({ route: { screen: 'users' } });
+  useNavigationStore.setState({ route: { screen: 'users' }, pending: null, guard: null });
 }
 
 const idleSync = (online: boolean): SyncStatus => ({

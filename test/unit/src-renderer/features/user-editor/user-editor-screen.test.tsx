@@ -162,3 +162,20 @@ describe('user editor', () => {
     await waitFor(() => expect(document.activeElement?.id).toBe('editor-webrtcEnabled'));
   });
 });
+
+describe('leaving with unsaved edits', () => {
+  it('asks before dropping edits; "Continuar editando" keeps them, "Descartar e sair" leaves', async () => {
+    const { user } = setup();
+    await user.type(await screen.findByLabelText('Nome'), ' X');
+    await user.click(screen.getByRole('button', { name: /Voltar/ }));
+    const dialog = await screen.findByRole('alertdialog', { name: 'Descartar alterações?' });
+    await user.click(within(dialog).getByRole('button', { name: 'Continuar editando' }));
+    expect((screen.getByLabelText('Nome') as HTMLInputElement).value).toBe('Bruno Agente X');
+    // Tabs of the same user never ask.
+    await user.click(screen.getByRole('tab', { name: 'Senha' }));
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+    await user.click(screen.getByRole('navigation').querySelector('button') as HTMLElement);
+    await user.click(within(await screen.findByRole('alertdialog')).getByRole('button', { name: 'Descartar e sair' }));
+    expect(await screen.findByRole('heading', { level: 1, name: 'Usuários' })).toBeTruthy();
+  });
+});
