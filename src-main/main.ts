@@ -22,11 +22,9 @@ app.on('web-contents-created', (_event, contents) => {
     if (!isAppUrl(url)) event.preventDefault();
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
-  contents.setWindowOpenHandler(({ url }) => {
-    // Links to the web open in the system browser, never inside the app.
-    if (url.startsWith('https://')) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
+  // No window.open at all: the one flow that needs a browser (Microsoft sign-in) opens the
+  // system browser from main, never from the page.
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
 });
 
 async function start(): Promise<void> {
