@@ -129,6 +129,7 @@ export async function compose(opts: ComposeOptions): Promise<ComposedConsole> {
       (opts.openBrowser ? new MsalMicrosoftSignIn({ secretStore: opts.secretStore, openBrowser: opts.openBrowser, ca: opts.microsoftCa }) : undefined),
     onSignedIn: () => sync.start(),
     onSignedOut: () => sync.stop(),
+    logError,
   });
   const directory = new DirectoryService({ client, cache, events, accountId: () => auth!.requireAccountId() });
   router.current = new IpcRouter({

@@ -39,6 +39,8 @@ export interface AuthServiceOptions {
   onSignedIn: () => void;
   /** Runs when the session ends (stops syncing). */
   onSignedOut: () => void;
+  /** Where a failure to persist the session is reported. */
+  logError?: (err: unknown, context: string) => void;
 }
 
 /** Owns the current session. */
@@ -185,6 +187,13 @@ export class AuthService {
   }
 
   private async persist(): Promise<void> {
-    if (this.session) await this.opts.secretStore.set(SESSION_SECRET_KEY, JSON.stringify(this.session));
+    if (!this.session) return;
+    try {
+      await this.opts.secretStore.set(SESSION_SECRET_KEY, JSON.stringify(this.session));
+    } catch (err) {
+      // No safe place for the token (e.g. no OS keychain): the session lives for this run only
+      // and the next start asks to sign in again. Never a reason to store it in plain text.
+      this.opts.logError?.(err, 'persist session');
+    }
   }
 }

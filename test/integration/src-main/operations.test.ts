@@ -43,6 +43,21 @@ describe('console operations on a real platform', () => {
     expect((await call(second, 'getSession', {})).status).toBe('signedOut');
   });
 
+  it('without a safe secret store the session still works for this run, and nothing is stored', async () => {
+    const refusing = {
+      get: async () => null,
+      set: async () => {
+        throw new Error('OS encryption is unavailable');
+      },
+      delete: async () => undefined,
+    };
+    const errors: string[] = [];
+    const c = await open({ secretStore: refusing, logError: (_e, context) => errors.push(context) });
+    expect(await call(c, 'signIn', DEMO)).toMatchObject({ status: 'signedIn' });
+    expect((await call(c, 'syncNow', {})).state).toBe('idle');
+    expect(errors).toContain('persist session');
+  });
+
   it('C2: the background timer syncs changes made elsewhere without syncNow', async () => {
     const c = await open({ syncIntervalMs: 200 });
     await call(c, 'signIn', DEMO);
