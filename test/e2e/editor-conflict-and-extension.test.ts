@@ -58,6 +58,15 @@ describe('editor: conflicts and extensions', () => {
     expect(saved.user.name).toBe('Nome Pelo Console');
     expect(saved.user.email).toBe('outro.email@example.com');
     agent = saved.user;
+
+    // The audit trail shows both saves, newest first, with who made them.
+    await page.getByRole('tab', { name: 'Histórico' }).click();
+    const rows = page.getByRole('table').getByRole('row');
+    await rows.nth(2).waitFor();
+    expect(await rows.nth(1).textContent()).toContain('Administradora Demo');
+    await page.getByRole('table').getByText(/Nome: .* → Nome Pelo Console/).waitFor();
+    await page.getByRole('table').getByText(/E-mail: .* → outro\.email@example\.com/).waitFor();
+    await screenshot(page, '21-editor-audit');
   });
 
   it('R10: the administrator associates a free extension; the user is emailed', async () => {

@@ -5,14 +5,25 @@ import type { AuditEntry } from '../../../src-shared/domain';
 import { formatDateTime, useLocale } from '../../ui/format';
 import { useEditorStore } from './editor-store';
 
-/** Lists the fields an audit entry changed as `field: before → after`. */
-export function describeChanges(entry: Pick<AuditEntry, 'before' | 'after'>): string[] {
+/** Locale keys of the user fields an audit entry may show. */
+const FIELD_LABELS: Record<string, string> = {
+  name: 'editor.name',
+  email: 'editor.email',
+  login: 'editor.login',
+  profile: 'editor.profile',
+  active: 'editor.active',
+  webrtcEnabled: 'editor.webrtc',
+  omnichannelEnabled: 'editor.omnichannel',
+};
+
+/** Lists the fields an audit entry changed as `field: before → after` (`label` names a field). */
+export function describeChanges(entry: Pick<AuditEntry, 'before' | 'after'>, label: (field: string) => string = (f) => f): string[] {
   const before = (entry.before && typeof entry.before === 'object' ? entry.before : {}) as Record<string, unknown>;
   const after = (entry.after && typeof entry.after === 'object' ? entry.after : {}) as Record<string, unknown>;
   const skip = new Set(['version', 'updatedAt', 'createdAt', 'id', 'accountId']);
   const keys = Array.from(new Set([...Object.keys(before), ...Object.keys(after)])).filter((k) => !skip.has(k));
   const show = (v: unknown) => (v === undefined ? '—' : typeof v === 'string' ? v : JSON.stringify(v));
-  return keys.filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k])).map((k) => `${k}: ${show(before[k])} → ${show(after[k])}`);
+  return keys.filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k])).map((k) => `${label(k)}: ${show(before[k])} → ${show(after[k])}`);
 }
 
 /** The Histórico tab. */
@@ -52,7 +63,7 @@ export function AuditTab() {
                     <code>{entry.action}</code>
                   </td>
                   <td>
-                    {describeChanges(entry).map((line) => (
+                    {describeChanges(entry, (f) => (FIELD_LABELS[f] ? t(FIELD_LABELS[f]) : f)).map((line) => (
                       <div key={line} className="small">
                         {line}
                       </div>

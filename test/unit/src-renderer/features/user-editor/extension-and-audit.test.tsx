@@ -84,7 +84,7 @@ describe('Ramal tab and audit trail', () => {
       },
     });
     expect(await screen.findByText('Ana Admin')).toBeTruthy();
-    expect(screen.getByText('webrtcEnabled: false → true')).toBeTruthy();
+    expect(screen.getByText('Habilitar WebRTC: false → true')).toBeTruthy();
   });
 
   it('describeChanges ignores bookkeeping fields and unchanged values', () => {
