@@ -27,6 +27,17 @@ describe('review, language and offline', () => {
     await screenshot(page, '00-sign-in-error');
   });
 
+  it('R5: "Esqueci minha senha" on the sign-in screen emails a reset link to the registered address', async () => {
+    const { page, platform } = env;
+    await page.getByRole('button', { name: 'Esqueci minha senha' }).click();
+    await page.getByLabel('Login', { exact: true }).last().fill('agente05');
+    await page.getByRole('button', { name: 'Enviar link' }).click();
+    await page.getByText('Se o login existir, um link de redefinição foi enviado para o e-mail cadastrado.').waitFor();
+    const mail = await platform.mailbox.waitFor((m) => m.kind === 'password_reset' && m.to.includes('agente05@'), 15_000);
+    expect(mail.text).toMatch(/reset-password\?token=/);
+    await screenshot(page, '00-sign-in-forgot');
+  });
+
   it('R2: a supervisor sees everything read-only, with the reason, and can still navigate by keyboard', async () => {
     const { page } = env;
     await signIn(env, 'supervisor');

@@ -179,3 +179,21 @@ describe('leaving with unsaved edits', () => {
     expect(await screen.findByRole('heading', { level: 1, name: 'Usuários' })).toBeTruthy();
   });
 });
+
+describe('R4 dialog by keyboard', () => {
+  it('R4: focus starts on Não; Escape answers Não and keeps the edits', async () => {
+    const { user, callsOf } = setup();
+    await user.type(await screen.findByLabelText('Nome'), ' Y');
+    await user.click(screen.getByRole('button', { name: 'Salvar' }));
+    const dialog = await screen.findByRole('alertdialog');
+    expect(document.activeElement).toBe(within(dialog).getByRole('button', { name: 'Não' }));
+    await user.keyboard('{Tab}');
+    expect(document.activeElement).toBe(within(dialog).getByRole('button', { name: 'Sim' }));
+    await user.keyboard('{Tab}');
+    expect(document.activeElement).toBe(within(dialog).getByRole('button', { name: 'Não' }));
+    await user.keyboard('{Escape}');
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+    expect((screen.getByLabelText('Nome') as HTMLInputElement).value).toBe('Bruno Agente Y');
+    expect(callsOf('saveUser')).toHaveLength(0);
+  });
+});
