@@ -97,7 +97,7 @@ describe('console sign-in and sync', () => {
     expect((await call(second, 'getUser', { id: supervisor.id })).stale).toBe(false);
   });
 
-  it('C1: signInMicrosoft without the SSO module answers identity_provider_disabled', async () => {
+  it('C3: signInMicrosoft without the SSO module answers identity_provider_disabled', async () => {
     const c = await open();
     const result = await c.router.handle({ kind: 'browser-host', authenticated: true }, 'signInMicrosoft', { account: 'demo' });
     expect(result).toMatchObject({ ok: false, error: { code: 'identity_provider_disabled' } });
