@@ -75,7 +75,14 @@ export async function compose(opts: ComposeOptions): Promise<ComposedConsole> {
   const embeddedPlatform = opts.platformUrl ? null : await startEmbeddedPlatform(opts.dataDir);
   const platformUrl = opts.platformUrl ?? embeddedPlatform!.url;
 
-  const cache = new ConsoleCache(opts.dataDir, { now });
+  let cache: ConsoleCache;
+  try {
+    cache = new ConsoleCache(opts.dataDir, { now });
+  } catch (err) {
+    // e.g. an unwritable data folder: do not leave the embedded platform running.
+    await embeddedPlatform?.close();
+    throw err;
+  }
   if (cache.recovery) logError(new Error(`cache file set aside (${cache.recovery.reason}) to ${cache.recovery.movedTo}`), 'cache');
   const events = new EventBus();
   const settings = {
