@@ -123,6 +123,8 @@ export async function compose(opts: ComposeOptions): Promise<ComposedConsole> {
     toApiError,
     ...(opts.syncIntervalMs !== undefined ? { intervalMs: opts.syncIntervalMs } : {}),
     ...(opts.syncPageSize ? { pageSize: opts.syncPageSize } : {}),
+    // The embedded platform's port changes at every start; its data folder does not.
+    platformKey: opts.platformUrl ? new URL(opts.platformUrl).origin : 'embedded',
   });
   auth = new AuthService({
     client,

@@ -27,6 +27,11 @@ export interface SyncServiceOptions {
   pageSize?: number;
   /** Turns an error into the contract's shape (messages in the console's locale). */
   toApiError: (err: unknown) => ApiError;
+  /**
+   * Which platform the data comes from (its URL, or `embedded`). A cursor is only meaningful for
+   * the platform that issued it: another platform's data is replaced by a full pull.
+   */
+  platformKey?: string;
 }
 
 /** Users written per transaction during a full sync. */
@@ -89,7 +94,11 @@ export class SyncService {
     const accountId = this.opts.accountId();
     if (!accountId) throw new ServiceError('not_signed_in');
     const { cache, client } = this.opts;
-    const start = cache.getSyncState(accountId);
+    const state = cache.getSyncState(accountId);
+    const platformMetaKey = `sync.platform.${accountId}`;
+    const platformKey = this.opts.platformKey ?? '';
+    const samePlatform = cache.getMeta(platformMetaKey) === platformKey;
+    const start = samePlatform ? state : { cursor: null, lastSyncAt: state.lastSyncAt };
     const phase = start.cursor === null ? 'full' : 'delta';
     this.state = 'syncing';
     this.progress = { phase, done: 0, total: null };
@@ -149,6 +158,7 @@ export class SyncService {
         cache.replaceQueues(accountId, queues.items);
         cache.replaceExtensions(accountId, extensions.items);
         cache.setSyncState(accountId, { cursor, lastSyncAt: this.opts.now().toISOString() });
+        cache.setMeta(platformMetaKey, platformKey);
       })();
       this.state = 'idle';
       this.progress = null;

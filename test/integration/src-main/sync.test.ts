@@ -97,6 +97,30 @@ describe('console sign-in and sync', () => {
     expect((await call(second, 'getUser', { id: supervisor.id })).stale).toBe(false);
   });
 
+  it('C2: a cache synced from another platform is replaced by a full pull, not patched with deltas', async () => {
+    const first = await open();
+    await call(first, 'signIn', DEMO);
+    await call(first, 'createUser', { name: 'Só Na Primeira', email: 'so.na.primeira@example.com', login: 'so.na.primeira', profile: 'agent' });
+    await call(first, 'syncNow', {});
+    expect((await call(first, 'searchUsers', { query: 'so na primeira' })).total).toBe(1);
+    await first.dispose();
+    const other = await startTestPlatform();
+    try {
+      const second = await composeConsole({ dataDir: data.dir, platformUrl: other.url, syncPageSize: 7 });
+      consoles.push(second);
+      const statuses = record(second, 'onDidChangeSyncStatus');
+      await call(second, 'signIn', DEMO);
+      const status = await call(second, 'syncNow', {});
+      expect(statuses.some((s) => s.progress?.phase === 'full')).toBe(true);
+      expect((await call(second, 'searchUsers', { query: 'so na primeira' })).total).toBe(0);
+      const token = await signIn(other.url, 'admin');
+      expect(status.userCount).toBe((await client(other.url, token).get('/api/v1/users?limit=1000')).body.items.length);
+      await second.dispose();
+    } finally {
+      await other.stop();
+    }
+  });
+
   it('C3: signInMicrosoft without the SSO module answers identity_provider_disabled', async () => {
     const c = await open();
     const result = await c.router.handle({ kind: 'browser-host', authenticated: true }, 'signInMicrosoft', { account: 'demo' });
