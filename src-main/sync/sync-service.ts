@@ -45,6 +45,8 @@ export class SyncService {
   private running: Promise<SyncStatus> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private disposed = false;
+  /** While a sync runs, the user count taken when it started (a count scans the account's rows). */
+  private countAtStart: number | null = null;
 
   constructor(private readonly opts: SyncServiceOptions) {}
 
@@ -57,7 +59,7 @@ export class SyncService {
       online: connection.online,
       lastSyncAt: accountId ? cache.getSyncState(accountId).lastSyncAt : null,
       offlineSince: connection.offlineSince,
-      userCount: accountId ? cache.countUsers(accountId) : 0,
+      userCount: !accountId ? 0 : this.state === 'syncing' && this.countAtStart !== null ? this.countAtStart : cache.countUsers(accountId),
       progress: this.progress,
       lastError: this.lastError,
     };
@@ -100,10 +102,15 @@ export class SyncService {
     const samePlatform = cache.getMeta(platformMetaKey) === platformKey;
     const start = samePlatform ? state : { cursor: null, lastSyncAt: state.lastSyncAt };
     const phase = start.cursor === null ? 'full' : 'delta';
+    this.countAtStart = cache.countUsers(accountId);
     this.state = 'syncing';
     this.progress = { phase, done: 0, total: null };
     this.lastError = null;
     this.emitStatus();
+    // Queues and extensions are fetched alongside the users, not after them (a delta sync of a
+    // few users would otherwise wait for three round trips in a row).
+    const catalog = Promise.all([client.listQueues(), client.listExtensions()]);
+    catalog.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
     try {
       let cursor = start.cursor;
       const seen = phase === 'full' ? new Set<string>() : null;
@@ -153,7 +160,7 @@ export class SyncService {
         cache.deleteUsers(accountId, gone);
         changed ||= gone.length > 0;
       }
-      const [queues, extensions] = await Promise.all([client.listQueues(), client.listExtensions()]);
+      const [queues, extensions] = await catalog;
       cache.db.transaction(() => {
         cache.replaceQueues(accountId, queues.items);
         cache.replaceExtensions(accountId, extensions.items);
@@ -168,8 +175,9 @@ export class SyncService {
       this.progress = null;
       this.lastError = isUnreachable(err) ? this.opts.toApiError(new ServiceError('offline')) : this.opts.toApiError(err);
     }
+    this.countAtStart = null;
     const status = this.status();
-    this.emitStatus();
+    if (!this.disposed) this.opts.events.emit('onDidChangeSyncStatus', status);
     return status;
   }
 
