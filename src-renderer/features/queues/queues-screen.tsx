@@ -55,7 +55,15 @@ export function QueuesScreen({ kind, queueId }: { kind: QueueKind; queueId?: str
           go({ screen: 'queues', kind: k });
         }}
       >
-        {creating && access.allowed ? <NewQueueForm kind={kind} onDone={(id) => (setCreating(false), id && go({ screen: 'queues', kind, queueId: id }))} /> : null}
+        {creating && access.allowed ? (
+          <NewQueueForm
+            kind={kind}
+            onDone={(id) => {
+              setCreating(false);
+              if (id) go({ screen: 'queues', kind, queueId: id });
+            }}
+          />
+        ) : null}
         <div className="queues-layout">
           <div className="panel">
             {!loaded ? (

@@ -212,6 +212,15 @@ export function UsersTable() {
     if (total > 0) ensureRange(first, last);
   }, [first, last, total, pages, ensureRange]);
 
+  // A new search starts the keyboard cursor at the top again.
+  const query = useUsersStore((s) => s.query);
+  const filters = useUsersStore((s) => s.filters);
+  const [cursorKey, setCursorKey] = useState('');
+  const searchKey = JSON.stringify([query, filters]);
+  if (cursorKey !== searchKey) {
+    setCursorKey(searchKey);
+    setActive(0);
+  }
   const activeIndex = Math.min(active, Math.max(0, total - 1));
 
   // Enter on a row whose page is still loading opens it when the page arrives.
