@@ -40,6 +40,7 @@ export const en: Messages = {
     forgotSent: 'If the login exists, a reset link was sent to the registered email.',
     selfManaged: SELF_MANAGED_EN,
     microsoft: 'Sign in with Microsoft',
+    microsoftWaiting: 'Finish the Microsoft sign-in in the browser window that opened.',
     or: 'or',
     required: 'Fill in account, login and password.',
     language: 'Language',

@@ -41,6 +41,7 @@ export const ptBR = {
     forgotSent: 'Se o login existir, um link de redefinição foi enviado para o e-mail cadastrado.',
     selfManaged: SELF_MANAGED_MESSAGE_PT,
     microsoft: 'Entrar com Microsoft',
+    microsoftWaiting: 'Conclua o login da Microsoft na janela do navegador que foi aberta.',
     or: 'ou',
     required: 'Preencha conta, login e senha.',
     language: 'Idioma',

@@ -100,6 +100,7 @@ export function SignInScreen({ reason }: { reason?: string | null }) {
               <span className="ms-logo" aria-hidden="true" />
               {t('signIn.microsoft')}
             </button>
+            {store.busyMethod === 'microsoft' ? <Notice tone="info">{t('signIn.microsoftWaiting')}</Notice> : null}
           </>
         ) : null}
         <div className="signin-footer">

@@ -10,6 +10,8 @@ type SignInStore = {
   providers: ProvidersResponse | null;
   providersFor: string | null;
   busy: boolean;
+  /** Which sign-in is running (the Microsoft one waits for the system browser). */
+  busyMethod: 'password' | 'microsoft' | null;
   error: ConsoleError | null;
   forgot: ForgotState;
   loadProviders(account: string): Promise<void>;
@@ -21,7 +23,7 @@ type SignInStore = {
   resetForgot(): void;
 };
 
-const initial = { providers: null, providersFor: null, busy: false, error: null, forgot: { status: 'idle' as const, error: null } };
+const initial = { providers: null, providersFor: null, busy: false, busyMethod: null, error: null, forgot: { status: 'idle' as const, error: null } };
 
 /** The sign-in store. */
 export const useSignInStore = create<SignInStore>()((set, get) => ({
@@ -39,23 +41,23 @@ export const useSignInStore = create<SignInStore>()((set, get) => ({
     }
   },
   async signIn(input) {
-    set({ busy: true, error: null });
+    set({ busy: true, busyMethod: 'password', error: null });
     try {
       await useSessionStore.getState().signIn(input);
-      set({ busy: false });
+      set({ busy: false, busyMethod: null });
       return true;
     } catch (err) {
-      set({ busy: false, error: toConsoleError(err) });
+      set({ busy: false, busyMethod: null, error: toConsoleError(err) });
       return false;
     }
   },
   async signInMicrosoft(account) {
-    set({ busy: true, error: null });
+    set({ busy: true, busyMethod: 'microsoft', error: null });
     try {
       await useSessionStore.getState().signInMicrosoft(account);
-      set({ busy: false });
+      set({ busy: false, busyMethod: null });
     } catch (err) {
-      set({ busy: false, error: toConsoleError(err) });
+      set({ busy: false, busyMethod: null, error: toConsoleError(err) });
     }
   },
   async forgotPassword(input) {

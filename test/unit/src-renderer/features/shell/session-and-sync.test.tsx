@@ -59,6 +59,25 @@ describe('frame: session, connection and sync events', () => {
   });
 });
 
+describe('sync failures', () => {
+  it('C2: a failed sync says why, in the current language', async () => {
+    const { emit } = renderApp({ session: sessionFor(makeUser({ profile: 'administrator' })) });
+    await screen.findByRole('heading', { level: 1, name: 'Usuários' });
+    act(() =>
+      emit('onDidChangeSyncStatus', {
+        state: 'error',
+        online: true,
+        lastSyncAt: null,
+        offlineSince: null,
+        userCount: 3,
+        progress: null,
+        lastError: { code: 'timeout', message: 'timeout' },
+      }),
+    );
+    expect((await screen.findByText(/Falha na sincronização/)).textContent).toBe('Falha na sincronização: A plataforma demorou demais para responder.');
+  });
+});
+
 describe('editor follows synced changes', () => {
   it('C2/R7: when main reports changed users, the open editor re-reads the user and keeps unsaved edits', async () => {
     const admin = makeUser({ profile: 'administrator' });

@@ -64,6 +64,25 @@ describe('sign-in screen', () => {
     expect(callsOf('forgotPassword')).toHaveLength(0);
   });
 
+  it('R11: the Microsoft button calls signInMicrosoft for the account, says where to continue, and shows a refusal', async () => {
+    const microsoft = { authority: 'https://login.example/t/v2.0', tenantId: 't', clientId: 'c', scopes: [] };
+    let answer: (v: { code: 'identity_provider_disabled'; message: string }) => void = () => {};
+    const { callsOf } = renderApp({
+      session: signedOut,
+      handlers: {
+        getProviders: () => providers({ microsoft, selfManaged: true }),
+        signInMicrosoft: () => new Promise((resolve) => (answer = resolve)),
+      },
+    });
+    const user = userEvent.setup();
+    await user.type(await screen.findByLabelText('Conta'), 'contoso');
+    await user.click(await screen.findByRole('button', { name: 'Entrar com Microsoft' }, { timeout: 2000 }));
+    expect(await screen.findByText('Conclua o login da Microsoft na janela do navegador que foi aberta.')).toBeTruthy();
+    expect(callsOf('signInMicrosoft')).toEqual([{ account: 'contoso' }]);
+    answer({ code: 'identity_provider_disabled', message: 'x' });
+    expect((await screen.findByRole('alert')).textContent).toBe('O login Microsoft não está habilitado nesta conta.');
+  });
+
   it('R5: "Esqueci minha senha" sends the reset link request for a password account', async () => {
     const { callsOf } = renderApp({ session: signedOut, handlers: { getProviders: () => providers(), forgotPassword: () => ({ ok: true as const }) } });
     const user = userEvent.setup();
