@@ -36,45 +36,58 @@ export async function startE2e(name: string, opts: { extraUsers?: number } = {})
   mkdirSync(consoleDir, { recursive: true });
   const dbFile = join(dir, 'platform.sqlite');
   const platform = await startPlatform({ dbFile, port: 0, demo: true, argon2: { memoryCost: 19_456, timeCost: 2 } });
-  if (opts.extraUsers) await generateUsers(dbFile, 'demo', opts.extraUsers, { prefix: 'gen' });
-  const hostOptions = (platformUrl: string) => ({
-    dataDir: consoleDir,
-    platformUrl,
-    rendererDir: resolve(import.meta.dirname, '../../out/renderer'),
-    port: 0,
-    compose: { syncIntervalMs: 0, probeIntervalMs: 500, requestTimeoutMs: 3_000, retryBackoffMs: 50, logError: () => {} },
-  });
-  let host = await startBrowserHost(hostOptions(platform.url));
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'pt-BR' });
-  // Fail within the test timeout, with room for a busy 2-core machine.
-  context.setDefaultTimeout(20_000);
-  const page = await context.newPage();
-  // A renderer crash must fail loudly in the test output, not as a blank page.
-  page.on('pageerror', (err) => console.error(`[renderer error] ${err.stack ?? err.message}`));
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  const env: E2eEnv = {
-    dir,
-    platform,
-    get host() {
-      return host;
-    },
-    browser,
-    context,
-    page,
-    async restartHost(opts = {}) {
-      await host.close();
-      host = await startBrowserHost(hostOptions(opts.platformUrl ?? platform.url));
-      return host;
-    },
-    async close() {
-      await browser.close().catch(() => {});
-      await host.close().catch(() => {});
-      await platform.close().catch(() => {});
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-  return env;
+  let started: BrowserHost | null = null;
+  let launched: Browser | null = null;
+  try {
+    if (opts.extraUsers) await generateUsers(dbFile, 'demo', opts.extraUsers, { prefix: 'gen' });
+    const hostOptions = (platformUrl: string) => ({
+      dataDir: consoleDir,
+      platformUrl,
+      rendererDir: resolve(import.meta.dirname, '../../out/renderer'),
+      port: 0,
+      compose: { syncIntervalMs: 0, probeIntervalMs: 500, requestTimeoutMs: 3_000, retryBackoffMs: 50, logError: () => {} },
+    });
+    let host = await startBrowserHost(hostOptions(platform.url));
+    started = host;
+    const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    launched = browser;
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'pt-BR' });
+    // Fail within the test timeout, with room for a busy 2-core machine.
+    context.setDefaultTimeout(20_000);
+    const page = await context.newPage();
+    // A renderer crash must fail loudly in the test output, not as a blank page.
+    page.on('pageerror', (err) => console.error(`[renderer error] ${err.stack ?? err.message}`));
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    const env: E2eEnv = {
+      dir,
+      platform,
+      get host() {
+        return host;
+      },
+      browser,
+      context,
+      page,
+      async restartHost(opts = {}) {
+        await host.close();
+        host = await startBrowserHost(hostOptions(opts.platformUrl ?? platform.url));
+        return host;
+      },
+      async close() {
+        await browser.close().catch(() => {});
+        await host.close().catch(() => {});
+        await platform.close().catch(() => {});
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+    return env;
+  } catch (error) {
+    // A half-started environment must not leak servers, browsers or temp folders.
+    await launched?.close().catch(() => {});
+    await started?.close().catch(() => {});
+    await platform.close().catch(() => {});
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
 }
 
 /** Opens the console and signs in to the demo account as `login`. */
