@@ -1,4 +1,5 @@
 /** Formatting helpers bound to the current language: dates, ages, error texts. */
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ERROR_CODES, errorMessage, type ErrorCode, type Locale } from '../../src-shared/errors';
 import type { ConsoleError } from '../api';
@@ -50,4 +51,14 @@ export function useAge(): (iso: string, now?: Date) => string {
     if (hours < 48) return t('age.hours', { count: hours });
     return t('age.days', { count: Math.floor(hours / 24) });
   };
+}
+
+/** The current time, refreshed every `everyMs`, so ages ("há 5 minutos") stay true on screen. */
+export function useNow(everyMs = 30_000): Date {
+  const [now, setNow] = useState(() => new Date());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(new Date()), everyMs);
+    return () => clearInterval(timer);
+  }, [everyMs]);
+  return now;
 }

@@ -6,7 +6,7 @@ import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { on } from '../../api';
 import { Dialog } from '../../ui/dialog';
-import { formatDateTime, useAge, useLocale } from '../../ui/format';
+import { formatDateTime, useAge, useLocale, useNow } from '../../ui/format';
 import { NewUserScreen } from '../new-user/new-user-screen';
 import { QueuesScreen } from '../queues/queues-screen';
 import { useQueuesStore } from '../queues/queues-store';
@@ -122,6 +122,7 @@ function LeaveDialog() {
 function Banners() {
   const { t } = useTranslation();
   const age = useAge();
+  const now = useNow();
   const locale = useLocale();
   const session = useSessionStore((s) => s.session);
   if (!session) return null;
@@ -132,7 +133,7 @@ function Banners() {
       {offline ? (
         <div className="banner banner-offline" role="alert">
           {session.lastSyncAt
-            ? t('shell.offlineBanner', { since, age: age(session.lastSyncAt), at: formatDateTime(session.lastSyncAt, locale) })
+            ? t('shell.offlineBanner', { since, age: age(session.lastSyncAt, now), at: formatDateTime(session.lastSyncAt, locale) })
             : t('shell.offlineBannerNoSync', { since })}
         </div>
       ) : null}

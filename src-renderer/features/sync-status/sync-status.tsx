@@ -2,7 +2,7 @@
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../../src-shared/errors';
-import { useAge, useLocale } from '../../ui/format';
+import { useAge, useLocale, useNow } from '../../ui/format';
 import { useOnline } from '../session/access';
 import { useSyncStore } from './sync-store';
 
@@ -10,6 +10,7 @@ import { useSyncStore } from './sync-store';
 export function SyncStatusBar() {
   const { t } = useTranslation();
   const age = useAge();
+  const now = useNow();
   const locale = useLocale();
   const online = useOnline();
   const { status, requesting, error, load, syncNow, subscribe } = useSyncStore();
@@ -25,7 +26,7 @@ export function SyncStatusBar() {
   let text: string;
   if (syncing && progress) text = progress.total ? t('sync.progress', { done: progress.done, total: progress.total }) : t('sync.progressUnknown', { done: progress.done });
   else if (syncing) text = t('sync.syncing');
-  else if (status?.lastSyncAt) text = t('sync.lastSync', { age: age(status.lastSyncAt) });
+  else if (status?.lastSyncAt) text = t('sync.lastSync', { age: age(status.lastSyncAt, now) });
   else text = t('sync.never');
   const failure = error ?? (status?.state === 'error' && status.lastError ? status.lastError : null);
 
