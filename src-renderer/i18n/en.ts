@@ -67,6 +67,7 @@ export const en: Messages = {
     offline: 'No connection to the platform: changes are disabled.',
     readOnly: 'Your profile ({{profile}}) is read-only.',
     selfManaged: SELF_MANAGED_EN,
+    supportUser: 'Only Support may change users with the Support profile.',
     omnichannelSupportOnly: 'Creating a user with omnichannel enabled is reserved to Support.',
   },
   age: {
@@ -144,6 +145,7 @@ export const en: Messages = {
     email: 'Email',
     login: 'Login',
     profile: 'Profile',
+    profileSupportOnly: '{{profile}} (Support only)',
     active: 'Active user',
     agentOptions: 'Agent screen options',
     webrtc: 'Enable WebRTC',

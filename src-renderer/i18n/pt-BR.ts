@@ -68,6 +68,7 @@ export const ptBR = {
     offline: 'Sem conexão com a plataforma: alterações estão desabilitadas.',
     readOnly: 'Seu perfil ({{profile}}) permite apenas consulta.',
     selfManaged: SELF_MANAGED_MESSAGE_PT,
+    supportUser: 'Somente o Suporte altera usuários do perfil Suporte.',
     omnichannelSupportOnly: 'Criar usuário já habilitado para uso omnichannel é ação exclusiva do Suporte.',
   },
   age: {
@@ -145,6 +146,7 @@ export const ptBR = {
     email: 'E-mail',
     login: 'Login',
     profile: 'Perfil',
+    profileSupportOnly: '{{profile}} (exclusivo do Suporte)',
     active: 'Usuário ativo',
     agentOptions: 'Opções da tela do Atendente',
     webrtc: 'Habilitar WebRTC',

@@ -100,6 +100,7 @@ export function NewUserScreen() {
           errors={fieldErrors}
           disabled={!access.allowed || busy}
           omnichannelDisabledReason={omnichannelReason}
+          supportProfileAllowed={profile === 'support'}
           onChange={onChange}
         />
         <ErrorNotice error={error} />

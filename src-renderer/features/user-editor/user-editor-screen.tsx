@@ -10,7 +10,8 @@ import { formatDateTime, useLocale } from '../../ui/format';
 import { MenuButton } from '../../ui/menu';
 import { ErrorNotice, Notice, Reason } from '../../ui/notice';
 import { Tabs } from '../../ui/tabs';
-import { useAccess } from '../session/access';
+import { useAccess, type Access } from '../session/access';
+import { useSessionStore } from '../session/session-store';
 import { useNavigationStore, type EditorTab } from '../shell/navigation-store';
 import { AuditTab } from './audit-tab';
 import { ConflictView } from './conflict-view';
@@ -29,10 +30,14 @@ export function UserEditorScreen({ id, tab, focus }: { id: string; tab: EditorTa
   const go = useNavigationStore((s) => s.go);
   const store = useEditorStore();
   const { open, user, draft } = store;
-  const canEdit = useAccess('canEditUsers');
-  const canReset = useAccess('canResetPasswords');
-  const canManageQueues = useAccess('canManageQueues');
-  const canManageExtensions = useAccess('canManageExtensions');
+  const actorProfile = useSessionStore((s) => s.session?.user?.profile ?? null);
+  // Only Support changes Support's users (the platform answers 403 otherwise).
+  const supportOnly = user?.profile === 'support' && actorProfile !== 'support';
+  const lock = (access: Access): Access => (supportOnly && access.allowed ? { allowed: false, reason: t('reasons.supportUser') } : access);
+  const canEdit = lock(useAccess('canEditUsers'));
+  const canReset = lock(useAccess('canResetPasswords'));
+  const canManageQueues = lock(useAccess('canManageQueues'));
+  const canManageExtensions = lock(useAccess('canManageExtensions'));
   const saveReasonId = useId();
 
   useEffect(() => {
@@ -161,7 +166,14 @@ export function UserEditorScreen({ id, tab, focus }: { id: string; tab: EditorTa
                   if (canEdit.allowed && dirty) store.requestSave();
                 }}
               >
-                <UserForm idPrefix="editor" draft={draft} errors={store.fieldErrors} disabled={!canEdit.allowed || store.phase !== 'idle'} onChange={store.setField} />
+                <UserForm
+                  idPrefix="editor"
+                  draft={draft}
+                  errors={store.fieldErrors}
+                  disabled={!canEdit.allowed || store.phase !== 'idle'}
+                  supportProfileAllowed={actorProfile === 'support'}
+                  onChange={store.setField}
+                />
               </form>
             ) : null}
             {tab === 'password' ? <PasswordTab user={user} access={canReset} /> : null}

@@ -16,11 +16,13 @@ type UserFormProps = {
   disabled: boolean;
   /** When set, the omnichannel option alone is disabled (R6 for non-support creators). */
   omnichannelDisabledReason?: string | null;
+  /** Whether the signed-in profile may give the support profile (only Support may). */
+  supportProfileAllowed: boolean;
   onChange<F extends DraftField>(field: F, value: Draft[F]): void;
 };
 
 /** Data fields + agent screen options. */
-export function UserForm({ idPrefix, draft, errors, disabled, omnichannelDisabledReason, onChange }: UserFormProps) {
+export function UserForm({ idPrefix, draft, errors, disabled, omnichannelDisabledReason, supportProfileAllowed, onChange }: UserFormProps) {
   const { t } = useTranslation();
   const id = (f: string) => `${idPrefix}-${f}`;
   return (
@@ -38,11 +40,14 @@ export function UserForm({ idPrefix, draft, errors, disabled, omnichannelDisable
         <Field id={id('profile')} label={t('editor.profile')} errors={errors.profile}>
           {(p) => (
             <select {...p} value={draft.profile} disabled={disabled} onChange={(e) => onChange('profile', e.target.value as Draft['profile'])}>
-              {PROFILES.map((profile) => (
-                <option key={profile} value={profile}>
-                  {t(`profiles.${profile}`)}
-                </option>
-              ))}
+              {PROFILES.map((profile) => {
+                const locked = profile === 'support' && !supportProfileAllowed;
+                return (
+                  <option key={profile} value={profile} disabled={locked}>
+                    {locked ? t('editor.profileSupportOnly', { profile: t(`profiles.${profile}`) }) : t(`profiles.${profile}`)}
+                  </option>
+                );
+              })}
             </select>
           )}
         </Field>

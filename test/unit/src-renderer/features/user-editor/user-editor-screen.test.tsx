@@ -197,3 +197,19 @@ describe('R4 dialog by keyboard', () => {
     expect(callsOf('saveUser')).toHaveLength(0);
   });
 });
+
+describe('Support users', () => {
+  it('R2: an administrator sees a Support user read-only with the reason, and cannot give the Support profile', async () => {
+    const admin = makeUser({ profile: 'administrator' });
+    const staff = makeUser({ name: 'Sara Suporte', profile: 'support' });
+    const agent = makeUser({ name: 'Téo' });
+    renderApp({ session: sessionFor(admin), users: [admin, staff, agent], route: { screen: 'user', id: staff.id, tab: 'data' } });
+    expect(((await screen.findByLabelText('Nome')) as HTMLInputElement).disabled).toBe(true);
+    expect(screen.getAllByText('Somente o Suporte altera usuários do perfil Suporte.').length).toBeGreaterThan(0);
+    cleanup();
+    renderApp({ session: sessionFor(admin), users: [admin, agent], route: { screen: 'user', id: agent.id, tab: 'data' } });
+    const option = (await screen.findByRole('option', { name: 'Suporte (exclusivo do Suporte)' })) as HTMLOptionElement;
+    expect(option.disabled).toBe(true);
+    expect(((await screen.findByLabelText('Nome')) as HTMLInputElement).disabled).toBe(false);
+  });
+});
