@@ -55,6 +55,7 @@ export async function benchDeltaSync(ctx: BenchContext): Promise<BenchResult> {
   const pool = await platformAgents(platform.url, platform.token, config.deltaChanges * config.syncRuns);
   const ours: number[] = [];
   const floor: number[] = [];
+  const firstSearch: number[] = [];
   for (let run = 0; run < config.syncRuns; run++) {
     const batch = pool.slice(run * config.deltaChanges, (run + 1) * config.deltaChanges);
     const changed = await renameUsers(platform.url, platform.token, batch, `r${run}`);
@@ -73,7 +74,11 @@ export async function benchDeltaSync(ctx: BenchContext): Promise<BenchResult> {
     if (cached?.name !== probe.name || fetched.users !== changed.length) {
       throw new Error(`delta sync missed a change (${cached?.name} ≠ ${probe.name}; ${fetched.users} listed)`);
     }
-    config.log(`  delta sync run ${run + 1}: ours ${ours.at(-1)!.toFixed(1)} ms, floor ${floor.at(-1)!.toFixed(1)} ms`);
+    // The renderer refreshes its page when the sync reports new data: what that first search costs.
+    t = performance.now();
+    await call(c, 'searchUsers', { limit: 100 });
+    firstSearch.push(since(t));
+    config.log(`  delta sync run ${run + 1}: ours ${ours.at(-1)!.toFixed(1)} ms, floor ${floor.at(-1)!.toFixed(1)} ms, then the table's first search ${firstSearch.at(-1)!.toFixed(1)} ms`);
   }
   const o = median(ours);
   const f = median(floor);
@@ -87,6 +92,6 @@ export async function benchDeltaSync(ctx: BenchContext): Promise<BenchResult> {
     ratio: o / f,
     target: '≤ 50 ms and ratio ≤ 2',
     met: o <= 50 && o / f <= 2,
-    notes: `median of ${config.syncRuns}; includes refreshing queues and extensions`,
+    notes: `median of ${config.syncRuns}; includes refreshing queues and extensions; the table's next search then takes ${median(firstSearch).toFixed(0)} ms (median)`,
   };
 }

@@ -24,7 +24,8 @@ export function renderTable(results: readonly BenchResult[]): string {
     r.name,
     `${fmt(r.ours)} ${r.unit}`,
     r.baselineName ? `${fmt(r.baseline)} (${r.baselineName})` : '—',
-    fmt(r.ratio),
+    // Ratios far below 1 (ours much faster than the peer) keep two significant digits.
+    r.ratio !== null && r.ratio < 0.1 ? r.ratio.toPrecision(2) : fmt(r.ratio),
     r.target,
     r.met === null ? 'report' : r.met ? 'met' : 'NOT met',
   ]);
