@@ -256,6 +256,7 @@ export const en: Messages = {
     members_one: '{{count}} member',
     members_other: '{{count}} members',
     membersTitle: 'Members of {{name}}',
+    membersCapped: 'Showing {{shown}} of {{total}} members. Use the users search with the queue filter to see all.',
     membersEmpty: 'No members.',
     selectQueue: 'Select a queue to see its members.',
     addMember: 'Add member',

@@ -257,6 +257,7 @@ export const ptBR = {
     members_one: '{{count}} membro',
     members_other: '{{count}} membros',
     membersTitle: 'Membros de {{name}}',
+    membersCapped: 'Mostrando {{shown}} de {{total}} membros. Use a busca de usuários com o filtro de fila para ver todos.',
     membersEmpty: 'Nenhum membro.',
     selectQueue: 'Selecione uma fila para ver os membros.',
     addMember: 'Adicionar membro',

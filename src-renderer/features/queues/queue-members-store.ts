@@ -8,6 +8,8 @@ import { useUsersStore } from '../users/users-store';
 type MembersStore = {
   queueId: string | null;
   members: UserRow[] | null;
+  /** How many members the queue has (more than `members` when the list is capped). */
+  memberTotal: number;
   candidates: UserRow[];
   busyUserId: string | null;
   error: ConsoleError | null;
@@ -22,13 +24,13 @@ type MembersStore = {
   refuse(user: UserRow, error: ConsoleError): void;
 };
 
-const initial = { queueId: null, members: null, candidates: [], busyUserId: null, error: null, errorUserId: null, done: null };
+const initial = { queueId: null, members: null, memberTotal: 0, candidates: [], busyUserId: null, error: null, errorUserId: null, done: null };
 
 /** The queue members store. */
 export const useQueueMembersStore = create<MembersStore>()((set, get) => {
   async function loadMembers(queueId: string) {
-    const { items } = await call('searchUsers', { query: '', filters: { queueId }, offset: 0, limit: 500 });
-    if (get().queueId === queueId) set({ members: items });
+    const { items, total } = await call('searchUsers', { query: '', filters: { queueId }, offset: 0, limit: 500 });
+    if (get().queueId === queueId) set({ members: items, memberTotal: total });
   }
   return {
     ...initial,

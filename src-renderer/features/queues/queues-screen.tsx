@@ -216,6 +216,9 @@ function QueueMembers({ queueId, name, kind, access }: { queueId: string; name: 
           ))}
         </ul>
       )}
+      {store.members && store.memberTotal > store.members.length ? (
+        <p className="muted small">{t('queues.membersCapped', { shown: store.members.length, total: store.memberTotal })}</p>
+      ) : null}
       <h3>{t('queues.addMember')}</h3>
       <div className="field">
         <label htmlFor={searchId}>{t('queues.findUser')}</label>
