@@ -8,7 +8,8 @@ export interface BenchConfig {
   users: number;
   /** Measured repetitions of the sync benchmarks (medians). */
   syncRuns: number;
-  /** Users changed on the platform before each delta sync. */
+  /** Measured delta syncs (medians), and the users changed on the platform before each. */
+  deltaRuns: number;
   deltaChanges: number;
   /** Search queries (the mixed realistic set is cycled to this many). */
   searchQueries: number;
@@ -26,7 +27,8 @@ export interface BenchConfig {
 /** The full run: 100 000 users, bounded so that `npm run bench` stays under 10 minutes on 2 cores. */
 export const FULL_CONFIG: Omit<BenchConfig, 'log'> = {
   users: 100_000,
-  syncRuns: 3,
+  syncRuns: 5,
+  deltaRuns: 7,
   deltaChanges: 100,
   searchQueries: 200,
   filteredRuns: 40,

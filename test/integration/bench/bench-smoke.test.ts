@@ -12,6 +12,7 @@ describe('benchmark suite smoke run', () => {
     const report = await runSuite({
       users: 300,
       syncRuns: 1,
+      deltaRuns: 1,
       deltaChanges: 5,
       searchQueries: 20,
       filteredRuns: 2,
