@@ -32,6 +32,23 @@ export const useQueueMembersStore = create<MembersStore>()((set, get) => {
     const { items, total } = await call('searchUsers', { query: '', filters: { queueId }, offset: 0, limit: 500 });
     if (get().queueId === queueId) set({ members: items, memberTotal: total });
   }
+  /** Adds or removes a member through the platform, then reloads what the platform now says. */
+  async function changeMembership(user: UserRow, kind: 'added' | 'removed') {
+    const queueId = get().queueId;
+    if (!queueId) return;
+    set({ busyUserId: user.id, error: null, errorUserId: null, done: null });
+    try {
+      const queues = useQueuesStore.getState();
+      await (kind === 'added' ? queues.addMember(queueId, user.id) : queues.removeMember(queueId, user.id));
+      set({ done: { kind, name: user.name } });
+      await loadMembers(queueId);
+      void useUsersStore.getState().refresh();
+    } catch (err) {
+      set({ error: toConsoleError(err), errorUserId: user.id });
+    } finally {
+      set({ busyUserId: null });
+    }
+  }
   return {
     ...initial,
     async select(queueId) {
@@ -56,36 +73,8 @@ export const useQueueMembersStore = create<MembersStore>()((set, get) => {
         set({ error: toConsoleError(err) });
       }
     },
-    async add(user) {
-      const queueId = get().queueId;
-      if (!queueId) return;
-      set({ busyUserId: user.id, error: null, errorUserId: null, done: null });
-      try {
-        await useQueuesStore.getState().addMember(queueId, user.id);
-        set({ done: { kind: 'added', name: user.name } });
-        await loadMembers(queueId);
-        void useUsersStore.getState().refresh();
-      } catch (err) {
-        set({ error: toConsoleError(err), errorUserId: user.id });
-      } finally {
-        set({ busyUserId: null });
-      }
-    },
-    async remove(user) {
-      const queueId = get().queueId;
-      if (!queueId) return;
-      set({ busyUserId: user.id, error: null, errorUserId: null, done: null });
-      try {
-        await useQueuesStore.getState().removeMember(queueId, user.id);
-        set({ done: { kind: 'removed', name: user.name } });
-        await loadMembers(queueId);
-        void useUsersStore.getState().refresh();
-      } catch (err) {
-        set({ error: toConsoleError(err), errorUserId: user.id });
-      } finally {
-        set({ busyUserId: null });
-      }
-    },
+    add: (user) => changeMembership(user, 'added'),
+    remove: (user) => changeMembership(user, 'removed'),
     refuse(user, error) {
       set({ error, errorUserId: user.id, done: null });
     },

@@ -12,24 +12,12 @@ type FieldProps = {
 
 /** A labelled text input (or select) with its error list. */
 export function Field({ id, label, errors, hint, children }: FieldProps) {
-  const text = useFieldErrorText();
-  const errorId = useId();
-  const hintId = useId();
-  const describedBy = [errors?.length ? errorId : null, hint ? hintId : null].filter(Boolean).join(' ') || undefined;
+  const notes = useFieldNotes(errors, hint);
   return (
     <div className={`field${errors?.length ? ' has-error' : ''}`}>
       <label htmlFor={id}>{label}</label>
-      {children({ id, 'aria-invalid': !!errors?.length, 'aria-describedby': describedBy })}
-      {hint ? (
-        <p className="hint" id={hintId}>
-          {hint}
-        </p>
-      ) : null}
-      {errors?.length ? (
-        <p className="field-error" id={errorId} role="alert">
-          {errors.map(text).join(' ')}
-        </p>
-      ) : null}
+      {children({ id, 'aria-invalid': !!errors?.length, 'aria-describedby': notes.describedBy })}
+      {notes.element}
     </div>
   );
 }
@@ -38,10 +26,8 @@ type CheckboxProps = { id: string; label: string; checked: boolean; disabled?: b
 
 /** A labelled checkbox with its error list (R3 shows its error here). */
 export function Checkbox({ id, label, checked, disabled, errors, hint, onChange }: CheckboxProps) {
-  const text = useFieldErrorText();
-  const errorId = useId();
-  const hintId = useId();
-  const describedBy = [errors?.length ? errorId : null, hint ? hintId : null].filter(Boolean).join(' ') || undefined;
+  const notes = useFieldNotes(errors, hint);
+  const describedBy = notes.describedBy;
   return (
     <div className={`checkbox-field${errors?.length ? ' has-error' : ''}`}>
       <label htmlFor={id} className="checkbox-label">
@@ -56,6 +42,19 @@ export function Checkbox({ id, label, checked, disabled, errors, hint, onChange 
         />
         <span>{label}</span>
       </label>
+      {notes.element}
+    </div>
+  );
+}
+
+/** The hint and error paragraphs under a control, and the `aria-describedby` that points at them. */
+function useFieldNotes(errors: string[] | undefined, hint: ReactNode) {
+  const text = useFieldErrorText();
+  const errorId = useId();
+  const hintId = useId();
+  const describedBy = [errors?.length ? errorId : null, hint ? hintId : null].filter(Boolean).join(' ') || undefined;
+  const element = (
+    <>
       {hint ? (
         <p className="hint" id={hintId}>
           {hint}
@@ -66,6 +65,7 @@ export function Checkbox({ id, label, checked, disabled, errors, hint, onChange 
           {errors.map(text).join(' ')}
         </p>
       ) : null}
-    </div>
+    </>
   );
+  return { describedBy, element };
 }
