@@ -3,7 +3,7 @@
  * renderer runs in jsdom. Every call is recorded; each operation answers from `handlers` (or fails
  * with `internal_error` when a test did not expect it).
  */
-import type { User } from '../../../src-shared/domain';
+import type { Queue, User } from '../../../src-shared/domain';
 import { computeReadiness } from '../../../src-shared/domain';
 import type { ApiError } from '../../../src-shared/errors';
 import {
@@ -66,6 +66,22 @@ export function installFakeConsole(handlers: Handlers): FakeConsole {
 
 let seq = 0;
 /** A user with sensible defaults. */
+/** A queue with sensible defaults (a voice queue unless overridden). */
+export function makeQueue(overrides: Partial<Queue> = {}): Queue {
+  return {
+    id: 'q',
+    accountId: 'acc1',
+    kind: 'voice',
+    channel: 'voice',
+    name: 'Q',
+    memberIds: [],
+    version: 1,
+    createdAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: '2026-01-01T00:00:00.000Z',
+    ...overrides,
+  };
+}
+
 export function makeUser(overrides: Partial<User> = {}): User {
   seq += 1;
   return {

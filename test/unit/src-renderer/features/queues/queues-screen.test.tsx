@@ -2,24 +2,11 @@
 import { cleanup, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Queue } from '../../../../../src-shared/domain';
-import { makeUser, rowOf, sessionFor } from '../../fake-console-api';
+import { makeQueue as queue, makeUser, rowOf, sessionFor } from '../../fake-console-api';
 import { renderApp } from '../../render-app';
 
 afterEach(cleanup);
 
-const queue = (over: Partial<Queue>): Queue => ({
-  id: 'q',
-  accountId: 'acc1',
-  kind: 'voice',
-  channel: 'voice',
-  name: 'Q',
-  memberIds: [],
-  version: 1,
-  createdAt: '2026-01-01T00:00:00.000Z',
-  updatedAt: '2026-01-01T00:00:00.000Z',
-  ...over,
-});
 
 describe('queues screen', () => {
   it('R8: creates a chat queue with its channel through +Novo', async () => {
