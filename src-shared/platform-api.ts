@@ -7,8 +7,8 @@
  * - Auth: `Authorization: Bearer <token>` from `POST /auth/login` (or `/auth/microsoft`).
  * - Errors: every 4xx body is `{ error: ApiError }` (see errors.ts); messages follow Accept-Language.
  * - Users carry a strong ETag (`userEtag`); `PATCH /users/:id` requires `If-Match` (428 / 412).
- * - POSTs that create things or send email accept `Idempotency-Key`: a retry with the same key and
- *   body replays the first response and has no second effect.
+ * - POSTs that create things or send email, and `PATCH /users/:id`, accept `Idempotency-Key`: a
+ *   retry with the same key and body replays the first response and has no second effect.
  */
 import { z } from 'zod';
 import {

@@ -60,9 +60,12 @@ export const userRoutes: RouteModule = (app, deps) => {
       await getUserRow(ctx.db, actor.accountId, request.params.id);
       throw new DomainError('precondition_required');
     }
-    const result = await updateUser(ctx, actor, request.params.id, ifMatch, request.body);
-    reply.header('etag', userEtag(result.user));
-    return result;
+    // A retry whose first answer was lost replays it (with the queues logged out) instead of
+    // meeting its own change as a stale version.
+    return withIdempotency(deps, request, reply, actor, async () => {
+      const result = await updateUser(ctx, actor, request.params.id, ifMatch, request.body);
+      return { status: 200, body: result, headers: { etag: userEtag(result.user) } };
+    });
   });
 
   app.delete('/api/v1/users/:id', { schema: { params: UserParams, tags } }, async (request, reply) => {

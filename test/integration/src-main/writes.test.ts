@@ -53,6 +53,20 @@ describe('console writes', () => {
     expect((await call(c, 'getUser', { id: target.id })).user.name).toBe('Sup Uma Vez');
   });
 
+  it('R4/C1: a confirmed save of an agent in queues whose answer is lost still reports the queues logged out (the retry replays it)', async () => {
+    proxy = await startCuttingProxy(platform.url, (req) => req.method === 'PATCH');
+    c = await composeConsole({ dataDir: data.dir, platformUrl: proxy.url });
+    await call(c, 'signIn', DEMO);
+    await call(c, 'syncNow', {});
+    const target = (await call(c, 'searchUsers', { query: 'agente19' })).items[0]!;
+    const sessions = await call(c, 'getUserQueueSessions', { id: target.id });
+    expect(sessions.items.length).toBeGreaterThan(0);
+    const saved = await call(c, 'saveUser', { id: target.id, baseVersion: target.version, changes: { webrtcEnabled: true }, confirmQueueLogout: true });
+    expect(proxy.cut).toHaveLength(1);
+    expect(saved.loggedOutQueues.map((q) => q.queueId).sort()).toEqual(sessions.items.map((s) => s.queueId).sort());
+    expect((await call(c, 'getUserQueueSessions', { id: target.id })).items).toEqual([]);
+  });
+
   it('R6/C1: a user creation whose answer is lost is retried with the same Idempotency-Key and creates one user', async () => {
     proxy = await startCuttingProxy(platform.url, (req) => req.method === 'POST' && req.url === '/api/v1/users');
     c = await composeConsole({ dataDir: data.dir, platformUrl: proxy.url });

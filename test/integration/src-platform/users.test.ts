@@ -153,6 +153,25 @@ describe('users (R1, R2, R3, R4, C2)', () => {
     expect(audit).toContain('user.queue_logout');
   });
 
+  it('R4: a confirmed edit retried with the same Idempotency-Key replays its answer (the queues logged out) and changes nothing more', async () => {
+    const user = await findUser(p.url, adminToken, 'agente19');
+    const sessions = (await admin.get(`/api/v1/users/${user.id}/queue-sessions`)).body.items;
+    expect(sessions.length).toBeGreaterThan(0);
+    const headers = { 'if-match': userEtag(user), 'idempotency-key': 'patch-agente19' };
+    const first = await admin.patch(`/api/v1/users/${user.id}`, { name: 'Uma vez só', confirmQueueLogout: true }, headers);
+    const retry = await admin.patch(`/api/v1/users/${user.id}`, { name: 'Uma vez só', confirmQueueLogout: true }, headers);
+    expect(first.status).toBe(200);
+    expect(first.body.loggedOutQueues.length).toBe(sessions.length);
+    expect(retry.status).toBe(200);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(retry.body).toEqual(first.body);
+    expect(retry.headers.get('etag')).toBe(first.headers.get('etag'));
+    expect((await admin.get(`/api/v1/users/${user.id}`)).body.user.version).toBe(user.version + 1);
+    const other = await admin.patch(`/api/v1/users/${user.id}`, { name: 'Outra coisa', confirmQueueLogout: true }, headers);
+    expect(other.status).toBe(422);
+    expect(other.body.error.code).toBe('idempotency_key_mismatch');
+  });
+
   it('R4: a user without sessions is edited without confirmation and logs out of nothing', async () => {
     const user = await findUser(p.url, adminToken, 'agente12');
     expect((await admin.get(`/api/v1/users/${user.id}/queue-sessions`)).body.items).toEqual([]);
