@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { DEMO_ACCOUNT_SLUG, DEMO_PASSWORD } from '../../src-platform';
 import { startBrowserHost } from './index';
 
 const { values } = parseArgs({
@@ -29,6 +30,10 @@ console.log(`Omniconsole browser host (development only)`);
 console.log(`  platform: ${host.services.platformUrl}${host.services.embeddedPlatform ? ' (embedded, demo account "demo")' : ''}`);
 console.log(`  cache:    ${host.services.cache.file}`);
 console.log(`  open:     ${host.url}`);
+if (host.services.embeddedPlatform) {
+  console.log(`  sign in:  account "${DEMO_ACCOUNT_SLUG}", login suporte | admin | supervisor, password ${DEMO_PASSWORD}`);
+  console.log(`  mailbox:  ${host.services.platformUrl}/mailbox (emails the embedded platform sent: reset links)`);
+}
 
 const stop = () => {
   void host.close().finally(() => process.exit(0));
