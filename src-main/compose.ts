@@ -120,6 +120,7 @@ export async function compose(opts: ComposeOptions): Promise<ComposedConsole> {
     connection,
     now,
     accountId: () => auth?.currentAccount?.id ?? null,
+    passwordChangePending: () => auth?.currentUser?.mustChangePassword === true,
     toApiError,
     ...(opts.syncIntervalMs !== undefined ? { intervalMs: opts.syncIntervalMs } : {}),
     ...(opts.syncPageSize ? { pageSize: opts.syncPageSize } : {}),

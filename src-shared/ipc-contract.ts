@@ -20,6 +20,7 @@ import {
 } from './domain';
 import { ApiErrorSchema, LOCALES } from './errors';
 import {
+  ChangePasswordRequestSchema,
   CreateQueueRequestSchema,
   CreateUserRequestSchema,
   CreateUserResponseSchema,
@@ -114,6 +115,10 @@ export const ipcOperations = {
   signInMicrosoft: op(z.strictObject({ account: z.string().trim().min(1).max(64) }), SessionStateSchema),
   signOut: op(none, ok),
   forgotPassword: op(z.strictObject({ account: z.string().trim().min(1).max(64), login: z.string().trim().min(1).max(254) }), ok),
+  /** R9: the signed-in user replaces a temporary password (main checks the confirmation; the platform, the rest). */
+  changePassword: op(ChangePasswordRequestSchema.extend({ newPasswordConfirmation: ChangePasswordRequestSchema.shape.newPassword }), SessionStateSchema, {
+    write: true,
+  }),
 
   searchUsers: op(SearchUsersInputSchema, SearchUsersOutputSchema),
   getUser: op(z.strictObject({ id: IdSchema }), z.object({ user: UserRowSchema, stale: z.boolean() })),

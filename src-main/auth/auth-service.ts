@@ -35,9 +35,9 @@ export interface AuthServiceOptions {
   connection: ConnectionMonitor;
   platformUrl: string;
   microsoftSignIn?: MicrosoftSignIn | undefined;
-  /** Runs after a session starts or is restored online (starts syncing). */
+  /** Runs after a session starts or is restored online, once its password is final (starts syncing). */
   onSignedIn: () => void;
-  /** Runs when the session ends (stops syncing). */
+  /** Runs when the session ends, or starts with a temporary password (stops syncing). */
   onSignedOut: () => void;
   /** Where a failure to persist the session is reported. */
   logError?: (err: unknown, context: string) => void;
@@ -116,7 +116,7 @@ export class AuthService {
       this.session = { ...s, user: me.user, account: me.account };
       this.opts.cache.saveAccount(me.account);
       await this.persist();
-      this.opts.onSignedIn();
+      this.startWork();
     } catch (err) {
       if (isUnreachable(err)) return; // offline start from the cache (C1)
       if (err instanceof ServiceError && err.code !== 'unauthorized' && err.code !== 'session_expired' && err.code !== 'invalid_token') throw err;
@@ -156,7 +156,28 @@ export class AuthService {
     this.opts.cache.upsertUsers(session.account.id, [session.user]);
     await this.persist();
     if (previous && previous.account.id !== session.account.id) this.opts.onSignedOut();
-    this.opts.onSignedIn();
+    this.startWork();
+  }
+
+  /**
+   * R9: replaces the signed-in user's temporary password. The platform takes no confirmation, so
+   * main checks it (same field error the platform gives a mismatched set-password). On success
+   * the session's user no longer must change it, and syncing starts (it was held until now).
+   */
+  async changePassword(input: { currentPassword: string; newPassword: string; newPasswordConfirmation: string }): Promise<SessionState> {
+    const s = this.session;
+    if (!s) throw new ServiceError('not_signed_in');
+    if (input.newPassword !== input.newPasswordConfirmation) {
+      throw new ServiceError('password_mismatch', undefined, { fieldErrors: { newPasswordConfirmation: ['password_mismatch'] } });
+    }
+    const { user } = await this.opts.client.changePassword({ currentPassword: input.currentPassword, newPassword: input.newPassword });
+    // Signed out (or into another session) while the request ran: that session's state wins.
+    if (this.session !== s) return this.getSession();
+    this.session = { ...s, user };
+    this.opts.cache.upsertUsers(s.account.id, [user]);
+    await this.persist();
+    this.startWork();
+    return this.getSession();
   }
 
   /** Ends the session here and (best effort) on the platform. */
@@ -177,6 +198,15 @@ export class AuthService {
     if (!this.session) return;
     await this.clear();
     this.opts.events.emit('onDidExpireSession', {});
+  }
+
+  /**
+   * Starts syncing for the current session, unless its password is temporary (R9): then every
+   * platform route but me/logout/change-password answers 403, so nothing starts until it changes.
+   */
+  private startWork(): void {
+    if (this.session?.user.mustChangePassword) this.opts.onSignedOut();
+    else this.opts.onSignedIn();
   }
 
   private async clear(): Promise<void> {

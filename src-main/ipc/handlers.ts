@@ -28,6 +28,7 @@ export function createHandlers({ auth, directory, sync, client, settings }: Hand
       await auth.signOut();
       return { ok: true as const };
     },
+    changePassword: (input) => auth.changePassword(input),
     forgotPassword: async (input) => {
       await client.forgotPassword(input);
       return { ok: true as const };

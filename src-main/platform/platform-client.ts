@@ -172,6 +172,10 @@ export class PlatformClient {
   logout() {
     return this.request({ method: 'POST', path: '/auth/logout', schema: null });
   }
+  /** R9: the signed-in user replaces their password (the only write a temporary password allows). */
+  changePassword(body: { currentPassword: string; newPassword: string }) {
+    return this.request({ method: 'POST', path: '/auth/change-password', data: body, schema: UserResponseSchema });
+  }
   me() {
     return this.request({ method: 'GET', path: '/me', schema: MeResponseSchema });
   }

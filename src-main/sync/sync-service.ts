@@ -20,6 +20,11 @@ export interface SyncServiceOptions {
   connection: ConnectionMonitor;
   /** The signed-in account, or null. */
   accountId: () => string | null;
+  /**
+   * R9: true while the signed-in user's password is temporary. The platform answers every sync
+   * request with 403 until it is changed, so no sync is sent meanwhile (none would succeed).
+   */
+  passwordChangePending?: () => boolean;
   now: () => Date;
   /** Delay between background syncs (default 60 s; 0 disables the timer). */
   intervalMs?: number;
@@ -68,6 +73,7 @@ export class SyncService {
   /** Starts the background timer (after sign-in) and runs a first sync. */
   start(): void {
     this.stopTimer();
+    if (this.opts.passwordChangePending?.()) return;
     const interval = this.opts.intervalMs ?? 60_000;
     if (interval > 0 && !this.disposed) {
       this.timer = setInterval(() => {
@@ -86,6 +92,10 @@ export class SyncService {
   /** Runs a sync now, or joins the one already running. Resolves with the final status. */
   syncNow(): Promise<SyncStatus> {
     if (!this.opts.accountId()) return Promise.reject(new ServiceError('not_signed_in'));
+    if (this.opts.passwordChangePending?.()) {
+      // The same refusal the platform would give, without asking it.
+      return Promise.reject(new ServiceError('forbidden', 'password change required', { details: { reason: 'password_change_required' } }));
+    }
     this.running ??= this.run().finally(() => {
       this.running = null;
     });
