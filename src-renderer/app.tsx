@@ -1,8 +1,9 @@
 /** The renderer's root: loads the session, keeps i18n in sync with the chosen language (C5), and
- * shows the sign-in screen or the signed-in frame. */
+ * shows the sign-in screen, the change of a temporary password (R9), or the signed-in frame. */
 import { useEffect, useMemo, useRef } from 'react';
 import { I18nextProvider, useTranslation } from 'react-i18next';
 import { errorMessage } from '../src-shared/errors';
+import { ChangePasswordScreen } from './features/change-password/change-password-screen';
 import { AppFrame } from './features/shell/app-frame';
 import { useNavigationStore } from './features/shell/navigation-store';
 import { useSessionStore } from './features/session/session-store';
@@ -57,5 +58,7 @@ function Root() {
     const problem = signedOutReason ?? loadError;
     return <SignInScreen reason={problem ? errorMessage(problem.code, locale) : null} />;
   }
+  // R9: a password an administrator set must be replaced before anything else works.
+  if (session.user?.mustChangePassword) return <ChangePasswordScreen />;
   return <AppFrame />;
 }

@@ -4,7 +4,7 @@
  */
 import { create } from 'zustand';
 import type { Locale } from '../../../src-shared/errors';
-import type { SessionState } from '../../../src-shared/ipc-contract';
+import type { OperationInput, SessionState } from '../../../src-shared/ipc-contract';
 import type { LoginRequest } from '../../../src-shared/platform-api';
 import { call, ConsoleError, on, toConsoleError } from '../../api';
 import { DEFAULT_LOCALE } from '../../i18n';
@@ -21,6 +21,8 @@ type SessionStore = {
   load(): Promise<void>;
   signIn(input: LoginRequest): Promise<void>;
   signInMicrosoft(account: string): Promise<void>;
+  /** R9: replaces a temporary password; the answer is the session (its user no longer must change it). */
+  changePassword(input: OperationInput<'changePassword'>): Promise<void>;
   signOut(): Promise<void>;
   setLocale(locale: Locale): Promise<void>;
   /** Subscribes to main's connection and session events; returns the unsubscribe function. */
@@ -47,6 +49,10 @@ export const useSessionStore = create<SessionStore>()((set, get) => ({
   async signInMicrosoft(account) {
     const session = await call('signInMicrosoft', { account });
     set({ session, signedOutReason: null });
+  },
+  async changePassword(input) {
+    const session = await call('changePassword', input);
+    set({ session });
   },
   async signOut() {
     try {

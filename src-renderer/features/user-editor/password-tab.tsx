@@ -2,13 +2,12 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { User } from '../../../src-shared/domain';
-import { checkPasswordPolicy, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, type PasswordProblem } from '../../../src-shared/password-policy';
+import { checkPasswordPolicy } from '../../../src-shared/password-policy';
 import { ErrorNotice, Notice, Reason } from '../../ui/notice';
+import { PasswordPolicyHints } from '../../ui/password-policy-hints';
 import type { Access } from '../session/access';
 import { Field } from './field';
 import { useEditorStore } from './editor-store';
-
-const RULES: PasswordProblem[] = ['too_short', 'needs_letter', 'needs_digit', 'equals_login'];
 
 /** The Senha tab. */
 export function PasswordTab({ user, access }: { user: User; access: Access }) {
@@ -55,19 +54,7 @@ export function PasswordTab({ user, access }: { user: User; access: Access }) {
                 setErrors(({ passwordConfirmation: _stale, ...rest }) => rest);
               }} />}
         </Field>
-        <div className="policy" aria-label={t('editor.passwordPolicy')} role="group">
-          <p className="policy-title">{t('editor.passwordPolicy')}</p>
-          <ul>
-            {RULES.map((rule) => {
-              const ok = pw.length > 0 && !problems.includes(rule);
-              return (
-                <li key={rule} className={ok ? 'ok' : 'pending'}>
-                  <span aria-hidden="true">{ok ? '✓' : '•'}</span> {t(`editor.policy.${rule}`, { min: PASSWORD_MIN_LENGTH, max: PASSWORD_MAX_LENGTH })}
-                </li>
-              );
-            })}
-          </ul>
-        </div>
+        <PasswordPolicyHints password={pw} login={user.login} />
         {state.status === 'error' ? <ErrorNotice error={state.error ?? null} /> : null}
         {state.status === 'done' ? <Notice tone="success">{t('editor.passwordSetDone')}</Notice> : null}
         <button type="submit" className="button button-primary" disabled={disabled}>

@@ -3,6 +3,7 @@ import { render } from '@testing-library/react';
 import type { Queue, User } from '../../../src-shared/domain';
 import type { SessionState, SyncStatus } from '../../../src-shared/ipc-contract';
 import { App } from '../../../src-renderer/app';
+import { resetChangePasswordStore } from '../../../src-renderer/features/change-password/change-password-store';
 import { resetEditorStore } from '../../../src-renderer/features/user-editor/editor-store';
 import { resetNewUserStore } from '../../../src-renderer/features/new-user/new-user-store';
 import { resetQueueMembersStore } from '../../../src-renderer/features/queues/queue-members-store';
@@ -18,6 +19,7 @@ import { installFakeConsole, rowOf, type FakeConsole, type Handlers } from './fa
 export function resetStores(): void {
   resetSessionStore();
   resetSignInStore();
+  resetChangePasswordStore();
   resetSyncStore();
   resetUsersStore();
   resetEditorStore();
