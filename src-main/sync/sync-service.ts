@@ -153,11 +153,13 @@ export class SyncService {
           batch.push(...page.items);
           if (batch.length >= FULL_SYNC_BATCH || !page.hasMore) cache.db.transaction(flush)();
         } else {
-          cache.db.transaction(() => {
-            cache.upsertUsers(accountId, page.items);
-            cache.deleteUsers(accountId, page.deletedIds);
-            cache.setSyncState(accountId, { cursor, lastSyncAt: start.lastSyncAt });
-          })();
+          // Each step commits on its own and the cursor last: a sync interrupted in between replays
+          // the same changes (upserts and tombstones are idempotent). Outside one big transaction,
+          // a few changed users patch the cache's search index in place instead of dropping it
+          // (a rebuild costs the next search about 0.5 s at 100 000 users).
+          cache.upsertUsers(accountId, page.items);
+          cache.deleteUsers(accountId, page.deletedIds);
+          cache.setSyncState(accountId, { cursor, lastSyncAt: start.lastSyncAt });
         }
         changed ||= page.items.length > 0 || page.deletedIds.length > 0;
         this.progress = { phase, done: (this.progress?.done ?? 0) + page.items.length, total: null };
