@@ -56,9 +56,11 @@ export async function benchDeltaSync(ctx: BenchContext): Promise<BenchResult> {
   const ours: number[] = [];
   const floor: number[] = [];
   const firstSearch: number[] = [];
+  let latest: PlatformUser[] = [];
   for (let run = 0; run < config.deltaRuns; run++) {
     const batch = pool.slice(run * config.deltaChanges, (run + 1) * config.deltaChanges);
     const changed = await renameUsers(platform.url, platform.token, batch, `r${run}`);
+    latest = changed;
     const cursor = c.services.cache.getSyncState(accountId).cursor ?? undefined;
 
     let t = performance.now();
@@ -80,6 +82,14 @@ export async function benchDeltaSync(ctx: BenchContext): Promise<BenchResult> {
     firstSearch.push(since(t));
     config.log(`  delta sync run ${run + 1}: ours ${ours.at(-1)!.toFixed(1)} ms, floor ${floor.at(-1)!.toFixed(1)} ms, then the table's first search ${firstSearch.at(-1)!.toFixed(1)} ms`);
   }
+  // A background sync usually carries a handful of changes: what the table's next search costs then.
+  const few = await renameUsers(platform.url, platform.token, latest.slice(0, 10), 'few');
+  await call(c, 'searchUsers', { limit: 100 });
+  await call(c, 'syncNow', {});
+  const t = performance.now();
+  await call(c, 'searchUsers', { query: few[0]!.name, limit: 100 });
+  const fewSearch = since(t);
+  config.log(`  delta sync of ${few.length} users, then the table's first search ${fewSearch.toFixed(1)} ms`);
   const o = median(ours);
   const f = median(floor);
   return {
@@ -92,6 +102,6 @@ export async function benchDeltaSync(ctx: BenchContext): Promise<BenchResult> {
     ratio: o / f,
     target: '≤ 50 ms and ratio ≤ 2',
     met: o <= 50 && o / f <= 2,
-    notes: `median of ${config.deltaRuns}; includes refreshing queues and extensions; the table's next search then takes ${median(firstSearch).toFixed(0)} ms (median)`,
+    notes: `median of ${config.deltaRuns}; includes refreshing queues and extensions; the table's next search then takes ${median(firstSearch).toFixed(0)} ms (median), ${fewSearch.toFixed(1)} ms after a sync of ${few.length} changes`,
   };
 }
