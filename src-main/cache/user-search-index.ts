@@ -17,9 +17,8 @@ export const MISSING_FLAG: Record<ReadinessItem, number> = Object.fromEntries(RE
   number
 >;
 
-/** Sort keys and the cache column that orders them. */
-export const SORT_COLUMNS = { name: 'name_key', login: 'login_key', email: 'email_key', updatedAt: 'updated_at' } as const;
-export type SortKey = keyof typeof SORT_COLUMNS;
+/** What the users table can be sorted by (the index holds each user's key for each). */
+export type SortKey = 'name' | 'login' | 'email' | 'updatedAt';
 
 /** Separates users in the joined search text; never part of a search key. */
 const SEP = '\u0001';
@@ -212,21 +211,29 @@ export class UserSearchIndex {
     return Int32Array.from(out);
   }
 
-  /** Slots in sort order, and each slot's position in it. */
+  /**
+   * Slots in sort order (key, then id), and each slot's position in it. Sorted here from the keys
+   * the index already holds, with the same comparison `reposition` uses, so the cache needs no
+   * sort indexes (they made every sync write slower, cache migration 3).
+   */
   private order(by: SortKey): { order: Int32Array; rank: Int32Array } {
     let entry = this.orders.get(by);
     if (!entry) {
-      const rids = this.db
-        .prepare(`SELECT rid FROM users WHERE account_id = ? ORDER BY ${SORT_COLUMNS[by]}, id`)
-        .pluck()
-        .all(this.accountId) as number[];
-      const order = new Int32Array(rids.length);
-      const rank = new Int32Array(rids.length);
-      for (let k = 0; k < rids.length; k++) {
-        const slot = this.slot.get(rids[k]!) ?? 0;
-        order[k] = slot;
-        rank[slot] = k;
-      }
+      const keys = this.keys[by];
+      const ids = this.ids;
+      const n = keys.length;
+      const order = new Int32Array(n);
+      for (let i = 0; i < n; i++) order[i] = i;
+      order.sort((a, b) => {
+        const ka = keys[a]!;
+        const kb = keys[b]!;
+        if (ka !== kb) return ka < kb ? -1 : 1;
+        const ia = ids[a]!;
+        const ib = ids[b]!;
+        return ia < ib ? -1 : ia > ib ? 1 : 0;
+      });
+      const rank = new Int32Array(n);
+      for (let k = 0; k < n; k++) rank[order[k]!] = k;
       entry = { order, rank };
       this.orders.set(by, entry);
     }
