@@ -11,7 +11,7 @@ import { PasswordPolicyHints } from '../../ui/password-policy-hints';
 import { useOnline } from '../session/access';
 import { useSessionStore } from '../session/session-store';
 import { LanguageSelect } from '../shell/language-select';
-import { Field } from '../user-editor/field';
+import { Field } from '../../ui/field';
 import { useChangePasswordStore, type ChangePasswordField, type ChangePasswordFieldErrors } from './change-password-store';
 
 /** The change-password screen. */

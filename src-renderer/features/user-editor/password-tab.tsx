@@ -6,7 +6,7 @@ import { checkPasswordPolicy } from '../../../src-shared/password-policy';
 import { ErrorNotice, Notice, Reason } from '../../ui/notice';
 import { PasswordPolicyHints } from '../../ui/password-policy-hints';
 import type { Access } from '../session/access';
-import { Field } from './field';
+import { Field } from '../../ui/field';
 import { useEditorStore } from './editor-store';
 
 /** The Senha tab. */

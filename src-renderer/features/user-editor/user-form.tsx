@@ -5,7 +5,7 @@
 import { useTranslation } from 'react-i18next';
 import { PROFILES } from '../../../src-shared/domain';
 import type { FieldErrors } from '../../../src-shared/errors';
-import { Checkbox, Field } from './field';
+import { Checkbox, Field } from '../../ui/field';
 import type { Draft, DraftField } from './draft';
 
 type UserFormProps = {

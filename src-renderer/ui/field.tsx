@@ -1,6 +1,6 @@
 /** Form field wrappers that wire labels, inline errors and `aria-invalid`/`aria-describedby`. */
 import { useId, type ReactNode } from 'react';
-import { useFieldErrorText } from '../../ui/format';
+import { useFieldErrorText } from './format';
 
 type FieldProps = {
   id: string;
