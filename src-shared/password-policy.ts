@@ -3,7 +3,9 @@
 export const PASSWORD_MIN_LENGTH = 10;
 export const PASSWORD_MAX_LENGTH = 128;
 
-export type PasswordProblem = 'too_short' | 'too_long' | 'needs_letter' | 'needs_digit' | 'equals_login';
+/** Every way a password can miss the policy; the platform names them in field errors. */
+export const PASSWORD_PROBLEMS = ['too_short', 'too_long', 'needs_letter', 'needs_digit', 'equals_login'] as const;
+export type PasswordProblem = (typeof PASSWORD_PROBLEMS)[number];
 
 /** Returns what is wrong with a password (empty when it meets the policy). */
 export function checkPasswordPolicy(password: string, login?: string): PasswordProblem[] {

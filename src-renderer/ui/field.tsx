@@ -62,7 +62,7 @@ function useFieldNotes(errors: string[] | undefined, hint: ReactNode) {
       ) : null}
       {errors?.length ? (
         <p className="field-error" id={errorId} role="alert">
-          {errors.map(text).join(' ')}
+          {[...new Set(errors.map(text))].join(' ')}
         </p>
       ) : null}
     </>

@@ -2,10 +2,15 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ERROR_CODES, errorMessage, type ErrorCode, type Locale } from '../../src-shared/errors';
+import { PASSWORD_PROBLEMS } from '../../src-shared/password-policy';
 import type { ConsoleError } from '../api';
 
 function isErrorCode(value: string): value is ErrorCode {
   return (ERROR_CODES as readonly string[]).includes(value);
+}
+
+function isPasswordProblem(value: string): boolean {
+  return (PASSWORD_PROBLEMS as readonly string[]).includes(value);
 }
 
 /** The current locale as the app knows it. */
@@ -26,6 +31,9 @@ export function useFieldErrorText(): (entry: string) => string {
   const { t } = useTranslation();
   return (entry) => {
     if (isErrorCode(entry)) return errorMessage(entry, locale);
+    // The platform names each policy problem (`too_short`, …); one policy message says them all,
+    // and the checklist under the field shows which rule is unmet.
+    if (isPasswordProblem(entry)) return errorMessage('password_policy', locale);
     if (entry.startsWith('form.')) return t(entry);
     return entry;
   };

@@ -4,7 +4,6 @@
  */
 import { create } from 'zustand';
 import type { OperationInput } from '../../../src-shared/ipc-contract';
-import type { PasswordProblem } from '../../../src-shared/password-policy';
 import { toConsoleError, type ConsoleError } from '../../api';
 import { useSessionStore } from '../session/session-store';
 import { useNavigationStore } from '../shell/navigation-store';
@@ -26,12 +25,10 @@ type ChangePasswordStore = {
   reset(): void;
 };
 
-const POLICY_PROBLEMS = new Set<string>(['too_short', 'too_long', 'needs_letter', 'needs_digit', 'equals_login'] satisfies PasswordProblem[]);
-
 /**
- * The platform names policy problems (`too_short`, …) and `same_as_current`, and answers a wrong
- * current password with `invalid_credentials` ("Conta, login ou senha inválidos", which reads
- * wrong here): turned into the entries this form shows. Unknown entries pass through.
+ * The platform answers a wrong current password with `invalid_credentials` ("Conta, login ou senha
+ * inválidos", which reads wrong here) and a reused one with `same_as_current`: turned into the
+ * entries this form shows. Others (policy problems too) pass through to the field's error text.
  */
 function toFormErrors(fieldErrors: Record<string, string[]>): ChangePasswordFieldErrors {
   const out: ChangePasswordFieldErrors = {};
@@ -39,9 +36,7 @@ function toFormErrors(fieldErrors: Record<string, string[]>): ChangePasswordFiel
   if (current?.length) out.currentPassword = current.map((e) => (e === 'invalid_credentials' ? 'form.currentPasswordWrong' : e));
   const next = fieldErrors.newPassword;
   if (next?.length) {
-    // One policy message: the checklist under the field already says which rule is unmet.
-    const mapped = next.map((e) => (POLICY_PROBLEMS.has(e) ? 'password_policy' : e === 'same_as_current' ? 'form.sameAsCurrent' : e));
-    out.newPassword = [...new Set(mapped)];
+    out.newPassword = next.map((e) => (e === 'same_as_current' ? 'form.sameAsCurrent' : e));
   }
   const confirmation = fieldErrors.newPasswordConfirmation;
   if (confirmation?.length) out.newPasswordConfirmation = confirmation;

@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { cleanup, screen } from '@testing-library/react';
+import { cleanup, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeUser, sessionFor } from '../../fake-console-api';
@@ -54,5 +54,24 @@ describe('Senha tab', () => {
     await user.click(screen.getByRole('button', { name: 'Definir senha' }));
     expect((await screen.findAllByText(/A senha não atende à política/)).length).toBeGreaterThan(0);
     expect(screen.queryByText(/Senha definida\. O usuário/)).toBeNull();
+  });
+
+  it('R9: the problems the platform names (too_short, needs_digit) read as the policy message, once, never as codes', async () => {
+    const admin = makeUser({ profile: 'administrator' });
+    const agent = makeUser({ login: 'dora' });
+    renderApp({
+      session: sessionFor(admin),
+      users: [admin, agent],
+      route: { screen: 'user', id: agent.id, tab: 'password' },
+      // The shape the platform really sends (src-platform/domain/passwords.ts).
+      handlers: { setPassword: () => ({ code: 'password_policy', message: 'x', fieldErrors: { password: ['too_short', 'needs_digit'] } }) },
+    });
+    const user = userEvent.setup();
+    await user.type(await screen.findByLabelText('Nova senha'), 'Valida123456');
+    await user.type(screen.getByLabelText('Confirme a nova senha'), 'Valida123456');
+    await user.click(screen.getByRole('button', { name: 'Definir senha' }));
+    const field = (await screen.findByLabelText('Nova senha')).closest('.field')!;
+    await waitFor(() => expect(field.querySelector('.field-error')?.textContent).toBe('A senha não atende à política: mínimo de 10 caracteres, com letras e números, diferente do login.'));
+    expect(screen.queryByText(/too_short|needs_digit/)).toBeNull();
   });
 });
