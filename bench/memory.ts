@@ -45,7 +45,6 @@ interface MemoryReport {
   peak: number;
 }
 
-/** Runs #6 against the shared platform. */
 /** V8's young generation, capped: what the process keeps after an allocation-heavy sync depends on it. */
 export const SEMI_SPACE_FLAG = '--max-semi-space-size=16';
 
