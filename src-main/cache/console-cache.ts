@@ -46,6 +46,8 @@ export class ConsoleCache {
   readonly recovery: CacheRecovery | null;
   /** Search indexes per account, dropped whenever that account's users change. */
   private readonly indexes = new Map<string, UserSearchIndex>();
+  /** Users per account, counted once after the last write (a count is a scan of 100 000 rows). */
+  private readonly counts = new Map<string, number>();
 
   constructor(dataDir: string, opts: { now?: () => Date } = {}) {
     mkdirSync(dataDir, { recursive: true });
@@ -193,6 +195,7 @@ export class ConsoleCache {
     const index = this.indexes.get(accountId);
     const patched = index && !this.db.inTransaction && users.length <= SMALL_CHANGE && index.applyUpserts(users.map((u) => u.id));
     if (!patched) this.indexes.delete(accountId);
+    if (users.length > 0) this.counts.delete(accountId);
   }
 
   /** Removes users (sync tombstones). */
@@ -208,6 +211,7 @@ export class ConsoleCache {
     const index = this.indexes.get(accountId);
     if (index && !this.db.inTransaction && ids.length <= SMALL_CHANGE) index.applyDeletes(ids);
     else if (ids.length > 0) this.indexes.delete(accountId);
+    if (ids.length > 0) this.counts.delete(accountId);
   }
 
   /** Ids of every cached user of an account. */
@@ -216,7 +220,13 @@ export class ConsoleCache {
   }
 
   countUsers(accountId: string): number {
-    return this.db.prepare('SELECT count(*) FROM users WHERE account_id = ?').pluck().get(accountId) as number;
+    let count = this.counts.get(accountId);
+    if (count === undefined) {
+      count = this.db.prepare('SELECT count(*) FROM users WHERE account_id = ?').pluck().get(accountId) as number;
+      // Inside a transaction that may still roll back, the count is not kept.
+      if (!this.db.inTransaction) this.counts.set(accountId, count);
+    }
+    return count;
   }
 
   getUser(accountId: string, id: string): User | null {

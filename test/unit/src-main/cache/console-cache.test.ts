@@ -153,6 +153,24 @@ describe('ConsoleCache', () => {
     cache.close();
   });
 
+  it('C2: the user count stays true through inserts, updates, deletes and a rolled-back batch', () => {
+    const cache = seeded();
+    expect(cache.countUsers(ACC)).toBe(4);
+    cache.upsertUsers(ACC, [makeUser({ id: 'u1', name: 'José Renomeado', version: 2 }), makeUser({ id: 'u5', name: 'Nova' })]);
+    expect(cache.countUsers(ACC)).toBe(5);
+    cache.deleteUsers(ACC, ['u2', 'u3']);
+    expect(cache.countUsers(ACC)).toBe(3);
+    expect(() =>
+      cache.db.transaction(() => {
+        cache.upsertUsers(ACC, [makeUser({ id: 'u6' }), makeUser({ id: 'u7' })]);
+        expect(cache.countUsers(ACC)).toBe(5);
+        throw new Error('sync page failed');
+      })(),
+    ).toThrow('sync page failed');
+    expect(cache.countUsers(ACC)).toBe(3);
+    expect(cache.countUsers('acc-2')).toBe(1);
+  });
+
   it('C2: upserts replace a user and its search keys; deletes remove it from search and queue filters', () => {
     const cache = seeded();
     cache.upsertUsers(ACC, [makeUser({ id: 'u2', name: 'Mariana Reis', login: 'mreis', email: 'mreis@acme.com', version: 2 })]);
