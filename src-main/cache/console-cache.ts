@@ -31,6 +31,8 @@ export interface CacheRecovery {
 
 /** Up to this many users changed at once are patched into the search index instead of a rebuild. */
 const SMALL_CHANGE = 50;
+/** Up to this many users a write keeps the account's count by lookups (cheaper than a recount). */
+const COUNT_KEPT_UP_TO = 1000;
 
 /** Bit of each readiness item in the `missing_mask` column. */
 const MISSING_BIT: Record<ReadinessItem, number> = Object.fromEntries(READINESS_ITEMS.map((item, i) => [item, 1 << i])) as Record<
@@ -159,8 +161,14 @@ export class ConsoleCache {
     );
     const clearQueues = this.db.prepare('DELETE FROM user_queues WHERE account_id = ? AND user_id = ?');
     const addQueue = this.db.prepare('INSERT OR IGNORE INTO user_queues (account_id, queue_id, user_id) VALUES (?, ?, ?)');
+    // A small batch outside an enclosing transaction keeps a known count exact (one indexed lookup
+    // a user); anything else drops it, to be counted again when asked.
+    const known = users.length <= COUNT_KEPT_UP_TO && !this.db.inTransaction ? this.counts.get(accountId) : undefined;
+    const exists = this.db.prepare('SELECT 1 FROM users WHERE account_id = ? AND id = ?').pluck();
+    let inserted = 0;
     this.db.transaction(() => {
       for (const user of users) {
+        if (known !== undefined && !exists.get(accountId, user.id)) inserted++;
         const readiness = computeReadiness(user);
         const nameKey = searchKey(user.name);
         const loginKey = searchKey(user.login);
@@ -195,23 +203,27 @@ export class ConsoleCache {
     const index = this.indexes.get(accountId);
     const patched = index && !this.db.inTransaction && users.length <= SMALL_CHANGE && index.applyUpserts(users.map((u) => u.id));
     if (!patched) this.indexes.delete(accountId);
-    if (users.length > 0) this.counts.delete(accountId);
+    if (known !== undefined) this.counts.set(accountId, known + inserted);
+    else if (users.length > 0) this.counts.delete(accountId);
   }
 
   /** Removes users (sync tombstones). */
   deleteUsers(accountId: string, ids: readonly string[]): void {
     const del = this.db.prepare('DELETE FROM users WHERE account_id = ? AND id = ?');
     const delQueues = this.db.prepare('DELETE FROM user_queues WHERE account_id = ? AND user_id = ?');
+    let removed = 0;
     this.db.transaction(() => {
       for (const id of ids) {
-        del.run(accountId, id);
+        removed += del.run(accountId, id).changes;
         delQueues.run(accountId, id);
       }
     })();
     const index = this.indexes.get(accountId);
     if (index && !this.db.inTransaction && ids.length <= SMALL_CHANGE) index.applyDeletes(ids);
     else if (ids.length > 0) this.indexes.delete(accountId);
-    if (ids.length > 0) this.counts.delete(accountId);
+    const known = this.counts.get(accountId);
+    if (known !== undefined && !this.db.inTransaction) this.counts.set(accountId, known - removed);
+    else if (ids.length > 0) this.counts.delete(accountId);
   }
 
   /** Ids of every cached user of an account. */

@@ -168,6 +168,15 @@ describe('ConsoleCache', () => {
       })(),
     ).toThrow('sync page failed');
     expect(cache.countUsers(ACC)).toBe(3);
+    // Small batches keep the count by bookkeeping: a repeated id, an older copy, an unknown delete.
+    cache.upsertUsers(ACC, [makeUser({ id: 'u8' }), makeUser({ id: 'u8', name: 'Again' }), makeUser({ id: 'u1', version: 1 })]);
+    cache.deleteUsers(ACC, ['nobody', 'u4']);
+    expect(cache.countUsers(ACC)).toBe(3);
+    expect(cache.countUsers(ACC)).toBe(cache.db.prepare('SELECT count(*) FROM users WHERE account_id = ?').pluck().get(ACC));
+    cache.upsertUsers(ACC, Array.from({ length: 300 }, (_, i) => makeUser({ id: `bulk${i}` })));
+    expect(cache.countUsers(ACC)).toBe(303);
+    cache.upsertUsers(ACC, Array.from({ length: 1500 }, (_, i) => makeUser({ id: `big${i}` })));
+    expect(cache.countUsers(ACC)).toBe(1803);
     expect(cache.countUsers('acc-2')).toBe(1);
   });
 
