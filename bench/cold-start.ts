@@ -13,23 +13,11 @@ import { join } from 'node:path';
 import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
 import { startBrowserHost, type BrowserHost } from '../src-main/browser-host/index';
 import { CACHE_FILE_NAME } from '../src-main/cache/console-cache';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../test/support/browser-flags';
 import type { BenchContext } from './context';
 import type { BenchResult } from './report';
 import { BENCH_LOGIN, ROOT } from './fixture';
 import { median } from './stats';
-
-/** Debian's Chromium and the project's flags (never `playwright install`). */
-const CHROMIUM_PATH = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /** A first data row of the users grid. */
 const FIRST_ROW = '[role="grid"] [role="row"] [role="gridcell"]';

@@ -13,6 +13,7 @@ import { operationOfChannel } from '../ipc/console-api';
 import { ipcChannel } from '../../src-shared/ipc-contract';
 import { AesFileSecretStore, type SecretStore } from '../auth/secret-store';
 import { compose, type ComposedConsole, type ComposeOptions, type ConsoleServices } from '../compose';
+import { MIME } from '../shell/app-security';
 import { BRIDGE_SCRIPT_PATH, BRIDGE_WS_PATH, SECRET_PARAM, bridgeScript } from './bridge-script';
 
 export interface BrowserHostOptions {
@@ -40,19 +41,6 @@ export interface BrowserHost {
   console: ComposedConsole;
   close(): Promise<void>;
 }
-
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.map': 'application/json',
-};
 
 /** A dev-only secret store: AES-GCM files keyed by a random key kept in the data folder. */
 function devSecretStore(dataDir: string): SecretStore {

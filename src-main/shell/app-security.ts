@@ -42,15 +42,18 @@ export const CONTENT_SECURITY_POLICY = [
   "worker-src 'none'",
 ].join('; ');
 
-const MIME: Record<string, string> = {
+/** Content types of the renderer's built files (the app protocol and the browser host serve them). */
+export const MIME: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
   '.json': 'application/json',
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
   '.ico': 'image/x-icon',
   '.woff2': 'font/woff2',
+  '.map': 'application/json',
 };
 
 /** Maps an `app://console/…` URL to a file of `rendererDir`, or null if it is not one of ours. */
