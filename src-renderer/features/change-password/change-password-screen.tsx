@@ -13,6 +13,7 @@ import { useSessionStore } from '../session/session-store';
 import { LanguageSelect } from '../shell/language-select';
 import { Field } from '../../ui/field';
 import { useChangePasswordStore, type ChangePasswordField, type ChangePasswordFieldErrors } from './change-password-store';
+import { CardPage } from '../../ui/card-page';
 
 /** The change-password screen. */
 export function ChangePasswordScreen() {
@@ -57,42 +58,31 @@ export function ChangePasswordScreen() {
     };
 
   return (
-    <main className="signin-page">
-      <div className="signin-card">
-        <div className="signin-header">
-          <div className="brand-mark" aria-hidden="true">
-            O
-          </div>
-          <div>
-            <h1>{t('changePassword.title')}</h1>
-            <p className="muted">{t('changePassword.who', { name: user.name, login: user.login, account: session?.account?.name ?? '' })}</p>
-          </div>
-        </div>
-        <Notice tone="info">{t('changePassword.intro')}</Notice>
-        {!online ? <Notice tone="warning">{t('reasons.offline')}</Notice> : null}
-        <form onSubmit={onSubmit} noValidate>
-          <Field id="change-current" label={t('changePassword.current')} hint={t('changePassword.currentHint')} errors={shown('currentPassword')}>
-            {input('currentPassword', 'current-password')}
-          </Field>
-          <Field id="change-new" label={t('changePassword.new')} errors={shown('newPassword')}>
-            {input('newPassword', 'new-password')}
-          </Field>
-          <Field id="change-confirm" label={t('changePassword.confirm')} errors={shown('newPasswordConfirmation')}>
-            {input('newPasswordConfirmation', 'new-password')}
-          </Field>
-          <PasswordPolicyHints password={values.newPassword} login={user.login} />
-          <ErrorNotice error={error} />
-          <button type="submit" className="button button-primary button-block" disabled={disabled}>
-            {busy ? t('changePassword.submitting') : t('changePassword.submit')}
-          </button>
-        </form>
-        <div className="signin-footer">
-          <button type="button" className="link-button" onClick={() => void signOut()}>
-            {t('shell.signOut')}
-          </button>
-          <LanguageSelect />
-        </div>
+    <CardPage title={t('changePassword.title')} subtitle={t('changePassword.who', { name: user.name, login: user.login, account: session?.account?.name ?? '' })}>
+      <Notice tone="info">{t('changePassword.intro')}</Notice>
+      {!online ? <Notice tone="warning">{t('reasons.offline')}</Notice> : null}
+      <form onSubmit={onSubmit} noValidate>
+        <Field id="change-current" label={t('changePassword.current')} hint={t('changePassword.currentHint')} errors={shown('currentPassword')}>
+          {input('currentPassword', 'current-password')}
+        </Field>
+        <Field id="change-new" label={t('changePassword.new')} errors={shown('newPassword')}>
+          {input('newPassword', 'new-password')}
+        </Field>
+        <Field id="change-confirm" label={t('changePassword.confirm')} errors={shown('newPasswordConfirmation')}>
+          {input('newPasswordConfirmation', 'new-password')}
+        </Field>
+        <PasswordPolicyHints password={values.newPassword} login={user.login} />
+        <ErrorNotice error={error} />
+        <button type="submit" className="button button-primary button-block" disabled={disabled}>
+          {busy ? t('changePassword.submitting') : t('changePassword.submit')}
+        </button>
+      </form>
+      <div className="signin-footer">
+        <button type="button" className="link-button" onClick={() => void signOut()}>
+          {t('shell.signOut')}
+        </button>
+        <LanguageSelect />
       </div>
-    </main>
+    </CardPage>
   );
 }

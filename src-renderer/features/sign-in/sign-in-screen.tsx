@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { ErrorNotice, Notice } from '../../ui/notice';
 import { LanguageSelect } from '../shell/language-select';
 import { useSignInStore } from './sign-in-store';
+import { CardPage } from '../../ui/card-page';
 
 /** The sign-in screen. */
 export function SignInScreen({ reason }: { reason?: string | null }) {
@@ -51,67 +52,56 @@ export function SignInScreen({ reason }: { reason?: string | null }) {
   }
 
   return (
-    <main className="signin-page">
-      <div className="signin-card">
-        <div className="signin-header">
-          <div className="brand-mark" aria-hidden="true">
-            O
-          </div>
-          <div>
-            <h1>{t('signIn.title')}</h1>
-            <p className="muted">{t('signIn.subtitle')}</p>
-          </div>
+    <CardPage title={t('signIn.title')} subtitle={t('signIn.subtitle')}>
+      {reason ? <Notice tone="warning">{reason}</Notice> : null}
+      <form onSubmit={onSubmit} noValidate aria-describedby={store.error || missing ? errorId : undefined}>
+        <div className="field">
+          <label htmlFor="signin-account">{t('signIn.account')}</label>
+          <input id="signin-account" name="account" autoComplete="organization" value={account} onChange={(e) => setAccount(e.target.value)} autoFocus />
         </div>
-        {reason ? <Notice tone="warning">{reason}</Notice> : null}
-        <form onSubmit={onSubmit} noValidate aria-describedby={store.error || missing ? errorId : undefined}>
-          <div className="field">
-            <label htmlFor="signin-account">{t('signIn.account')}</label>
-            <input id="signin-account" name="account" autoComplete="organization" value={account} onChange={(e) => setAccount(e.target.value)} autoFocus />
-          </div>
-          <div className="field">
-            <label htmlFor="signin-login">{t('signIn.login')}</label>
-            <input id="signin-login" name="login" autoComplete="username" value={login} onChange={(e) => setLogin(e.target.value)} />
-          </div>
-          <div className="field">
-            <label htmlFor="signin-password">{t('signIn.password')}</label>
-            <input
-              id="signin-password"
-              name="password"
-              type="password"
-              autoComplete="current-password"
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-            />
-          </div>
-          <div id={errorId}>
-            {missing ? <Notice tone="error">{t('signIn.required')}</Notice> : null}
-            <ErrorNotice error={store.error} />
-          </div>
-          <button type="submit" className="button button-primary button-block" disabled={store.busy}>
-            {store.busy ? t('signIn.submitting') : t('signIn.submit')}
-          </button>
-        </form>
-        {providers?.microsoft ? (
-          <>
-            <div className="divider">
-              <span>{t('signIn.or')}</span>
-            </div>
-            <button type="button" className="button button-block button-microsoft" disabled={store.busy} onClick={() => void store.signInMicrosoft(account.trim())}>
-              <span className="ms-logo" aria-hidden="true" />
-              {t('signIn.microsoft')}
-            </button>
-            {store.busyMethod === 'microsoft' ? <Notice tone="info">{t('signIn.microsoftWaiting')}</Notice> : null}
-          </>
-        ) : null}
-        <div className="signin-footer">
-          <button type="button" className="link-button" onClick={onForgot} aria-expanded={forgotOpen}>
-            {t('signIn.forgot')}
-          </button>
-          <LanguageSelect />
+        <div className="field">
+          <label htmlFor="signin-login">{t('signIn.login')}</label>
+          <input id="signin-login" name="login" autoComplete="username" value={login} onChange={(e) => setLogin(e.target.value)} />
         </div>
-        {forgotOpen ? <ForgotPanel account={account} defaultLogin={login} onClose={() => setForgotOpen(false)} /> : null}
+        <div className="field">
+          <label htmlFor="signin-password">{t('signIn.password')}</label>
+          <input
+            id="signin-password"
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+        </div>
+        <div id={errorId}>
+          {missing ? <Notice tone="error">{t('signIn.required')}</Notice> : null}
+          <ErrorNotice error={store.error} />
+        </div>
+        <button type="submit" className="button button-primary button-block" disabled={store.busy}>
+          {store.busy ? t('signIn.submitting') : t('signIn.submit')}
+        </button>
+      </form>
+      {providers?.microsoft ? (
+        <>
+          <div className="divider">
+            <span>{t('signIn.or')}</span>
+          </div>
+          <button type="button" className="button button-block button-microsoft" disabled={store.busy} onClick={() => void store.signInMicrosoft(account.trim())}>
+            <span className="ms-logo" aria-hidden="true" />
+            {t('signIn.microsoft')}
+          </button>
+          {store.busyMethod === 'microsoft' ? <Notice tone="info">{t('signIn.microsoftWaiting')}</Notice> : null}
+        </>
+      ) : null}
+      <div className="signin-footer">
+        <button type="button" className="link-button" onClick={onForgot} aria-expanded={forgotOpen}>
+          {t('signIn.forgot')}
+        </button>
+        <LanguageSelect />
       </div>
-    </main>
+      {forgotOpen ? <ForgotPanel account={account} defaultLogin={login} onClose={() => setForgotOpen(false)} /> : null}
+    </CardPage>
   );
 }
 
