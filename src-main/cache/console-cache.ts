@@ -30,7 +30,7 @@ export interface CacheRecovery {
 }
 
 /** Up to this many users changed at once are patched into the search index instead of a rebuild. */
-const SMALL_CHANGE = 50;
+const SMALL_CHANGE = 250;
 /** Up to this many users a write keeps the account's count by lookups (cheaper than a recount). */
 const COUNT_KEPT_UP_TO = 1000;
 

@@ -85,19 +85,24 @@ describe('user search index', () => {
         // Later edits and deletions, applied after the index was built (patched in place).
         fc.array(fc.tuple(fc.nat(), userArb('edit')), { maxLength: 4, size: 'medium' }),
         fc.array(fc.nat(), { maxLength: 3 }),
-        (initial, query, filters, by, dir, offset, limit, edits, deletions) => {
+        // Edits one write each, or all in one write (a delta sync page patched in place).
+        fc.boolean(),
+        (initial, query, filters, by, dir, offset, limit, edits, deletions, batched) => {
           const cache = new ConsoleCache(`${t.dir}/${run++}`);
           try {
             let users = initial;
             cache.upsertUsers('acc-1', users);
             cache.searchUsers('acc-1', { filters, sort: { by, dir } });
             if (users.length > 0) {
+              const batch: typeof users = [];
               for (const [n, changes] of edits) {
                 const target = users[n % users.length]!;
                 const edited = makeUser({ ...changes, id: target.id, version: target.version + 1, extension: changes.extension && { id: `e-${target.id}`, number: '100' } });
                 users = users.map((u) => (u.id === edited.id ? edited : u));
-                cache.upsertUsers('acc-1', [edited]);
+                if (batched) batch.push(edited);
+                else cache.upsertUsers('acc-1', [edited]);
               }
+              if (batched) cache.upsertUsers('acc-1', batch);
               const gone = new Set(deletions.map((n) => users[n % users.length]!.id));
               cache.deleteUsers('acc-1', [...gone]);
               users = users.filter((u) => !gone.has(u.id));
