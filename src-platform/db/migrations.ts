@@ -161,4 +161,10 @@ export const migrations: Record<string, Migration> = {
       await db.schema.createIndex('microsoft_identities_user').on('microsoft_identities').columns(['account_id', 'user_id']).unique().execute();
     },
   },
+  '0003_idempotency_expiry': {
+    /** Stored Idempotency-Key answers expire after a day; this index finds the old ones. */
+    async up(db: Kysely<unknown>) {
+      await db.schema.createIndex('idempotency_keys_created').on('idempotency_keys').column('created_at').execute();
+    },
+  },
 };

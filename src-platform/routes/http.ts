@@ -60,6 +60,9 @@ export function requireActor(deps: RouteDeps, request: FastifyRequest): Promise<
   return authenticate(deps.ctx, bearerToken(request));
 }
 
+/** How long a stored Idempotency-Key answer is replayed; after that the key is free again. */
+export const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
+
 /**
  * Runs a POST with an optional `Idempotency-Key`: the first response (status and body) is stored
  * per acting user and key; a retry with the same body replays it without running the handler
@@ -87,6 +90,10 @@ export async function withIdempotency(
   const inFlight = deps.idempotencyLocks;
   while (inFlight.has(lockKey)) await inFlight.get(lockKey)?.catch(() => undefined);
   const run = (async () => {
+    // Keys are kept for a day, long enough for any retry; older ones are dropped so the table
+    // does not grow forever (an index on created_at keeps this cheap).
+    const cutoff = new Date(deps.ctx.now().getTime() - IDEMPOTENCY_KEY_TTL_MS).toISOString();
+    await deps.ctx.db.deleteFrom('idempotency_keys').where('created_at', '<', cutoff).execute();
     const stored = await deps.ctx.db.selectFrom('idempotency_keys').selectAll().where('actor_id', '=', actor.userId).where('key', '=', key).executeTakeFirst();
     if (stored) {
       if (stored.request_hash !== requestHash) throw new DomainError('idempotency_key_mismatch');
