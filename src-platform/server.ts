@@ -38,6 +38,8 @@ export interface PlatformOptions {
    * corporate TLS proxy). Standalone, `OMNICONSOLE_MICROSOFT_CA_FILE` names such a PEM file.
    */
   microsoftCa?: string;
+  /** How often failed emails are retried (default 15 s; 0: only through `retryMail`). */
+  mailRetryIntervalMs?: number;
 }
 
 /** A running platform. */
@@ -48,6 +50,8 @@ export interface RunningPlatform {
   mailbox: Mailbox;
   /** Whether the embedded SMTP sink runs (so `/mailbox` exists). */
   embeddedMail: boolean;
+  /** Sends the failed emails whose retry time has come, now; returns how many went out. */
+  retryMail(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -72,11 +76,20 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     const host = unspecified ? '127.0.0.1' : address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const url = `http://${host}:${address.port}`;
     if (!options.publicUrl) ctx.publicUrl = url;
+    // Failed sends (SMTP down) go out later; also those a previous run left unfinished.
+    let retrying: Promise<number> | null = null;
+    const retryMail = () => (retrying ??= mailer.retryDue().finally(() => (retrying = null)));
+    const interval = options.mailRetryIntervalMs ?? 15_000;
+    const timer = interval > 0 ? setInterval(() => void retryMail().catch(() => undefined), interval) : null;
+    timer?.unref();
     return {
       url,
       mailbox: sink?.mailbox ?? EXTERNAL_MAILBOX,
       embeddedMail: sink !== null,
+      retryMail,
       async close() {
+        if (timer) clearInterval(timer);
+        await retrying?.catch(() => undefined);
         await app.close();
         mailer.close();
         await sink?.close();

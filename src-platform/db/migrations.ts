@@ -167,4 +167,13 @@ export const migrations: Record<string, Migration> = {
       await db.schema.createIndex('idempotency_keys_created').on('idempotency_keys').column('created_at').execute();
     },
   },
+  '0004_outbox_retries': {
+    /** A send that fails (SMTP down) is retried with backoff instead of being lost. */
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('outbox').addColumn('body_html', 'text').execute();
+      await db.schema.alterTable('outbox').addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema.alterTable('outbox').addColumn('next_attempt_at', 'text').execute();
+      await db.schema.createIndex('outbox_next_attempt').on('outbox').column('next_attempt_at').execute();
+    },
+  },
 };

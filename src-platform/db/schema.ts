@@ -114,6 +114,12 @@ export interface OutboxTable {
   status: string;
   error: string | null;
   created_at: string;
+  /** The HTML body, kept so a failed send can be retried as it was. */
+  body_html: string | null;
+  /** Send attempts so far. */
+  attempts: number;
+  /** When a failed (or interrupted) send is tried again; null once sent or given up. */
+  next_attempt_at: string | null;
 }
 
 export interface IdempotencyTable {

@@ -30,7 +30,7 @@ const MAX_MESSAGES = 1000;
 const MAX_SIZE = 1024 * 1024;
 
 /** Starts an SMTP sink on 127.0.0.1 and a random port. */
-export async function startSmtpSink(now: () => Date): Promise<SmtpSink> {
+export async function startSmtpSink(now: () => Date, listenPort = 0): Promise<SmtpSink> {
   const messages: MailboxMessage[] = [];
   const waiters = new Set<{ predicate: (m: MailboxMessage) => boolean; resolve: (m: MailboxMessage) => void }>();
 
@@ -68,7 +68,7 @@ export async function startSmtpSink(now: () => Date): Promise<SmtpSink> {
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(listenPort, '127.0.0.1', () => resolve());
   });
   const port = (server.server.address() as AddressInfo).port;
 

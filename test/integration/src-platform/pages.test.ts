@@ -1,7 +1,8 @@
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MailboxResponseSchema } from '../../../src-shared/platform-api';
-import { client, http, signIn, startTestPlatform, type TestPlatform } from '../../support/platform';
+import { MAX_ATTEMPTS, retryDelayMs } from '../../../src-platform/mail/mailer';
+import { client, http, linkIn, signIn, startTestPlatform, type TestPlatform } from '../../support/platform';
 
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
@@ -95,25 +96,69 @@ describe('mail through an external SMTP server', () => {
     }
   });
 
-  it('R6: when the SMTP server is down the user is still created; emailsSent is empty and the outbox keeps the failure', async () => {
+  it('R5/R6: when the SMTP server is down the user is still created, emailsSent is empty, and the emails go out once it is back', async () => {
     const { createServer } = await import('node:net');
     // A port that was free a moment ago: nothing listens there.
     const probe = createServer();
     await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
     const port = (probe.address() as { port: number }).port;
     await new Promise<void>((resolve) => probe.close(() => resolve()));
-    const p = await startTestPlatform({ smtpUrl: `smtp://127.0.0.1:${port}` });
+    const p = await startTestPlatform({ smtpUrl: `smtp://127.0.0.1:${port}`, mailRetryIntervalMs: 0 });
+    const { startSmtpSink } = await import('../../../src-platform/mail/smtp-sink');
+    let back: Awaited<ReturnType<typeof startSmtpSink>> | null = null;
     try {
       const support = client(p.url, await signIn(p.url, 'suporte'));
       const created = await support.post('/api/v1/users', { name: 'Sem Correio', email: 'semcorreio@example.com', login: 'sem-correio', profile: 'agent', webrtcEnabled: true, omnichannelEnabled: true });
       expect(created.status).toBe(201);
       expect(created.body.emailsSent).toEqual([]);
       expect(created.body.extension).not.toBeNull();
-      const outbox = p.query<{ kind: string; status: string }>('select kind, status from outbox order by created_at');
-      expect(outbox).toEqual([
-        { kind: 'password_reset', status: 'failed' },
-        { kind: 'extension_associated', status: 'failed' },
+      const outbox = () => p.query<{ kind: string; status: string; attempts: number }>('select kind, status, attempts from outbox order by created_at');
+      expect(outbox()).toEqual([
+        { kind: 'password_reset', status: 'retrying', attempts: 1 },
+        { kind: 'extension_associated', status: 'retrying', attempts: 1 },
       ]);
+      // Not due yet: nothing is tried again before the backoff has passed.
+      expect(await p.retryMail()).toBe(0);
+      // The SMTP server comes back on its address; after the backoff both emails go out.
+      back = await startSmtpSink(() => new Date(), port);
+      p.advance(retryDelayMs(1));
+      expect(await p.retryMail()).toBe(2);
+      const reset = await back.mailbox.waitFor((m) => m.to.includes('semcorreio@example.com') && m.kind === 'password_reset');
+      expect(linkIn(reset.text)).toMatch(/\/reset-password\?token=/);
+      await back.mailbox.waitFor((m) => m.to.includes('semcorreio@example.com') && m.kind === 'extension_associated');
+      expect(outbox().map((m) => [m.status, m.attempts])).toEqual([
+        ['sent', 2],
+        ['sent', 2],
+      ]);
+      expect(await p.retryMail()).toBe(0);
+    } finally {
+      // The platform first: its pooled SMTP connection would keep the server from closing.
+      await p.stop();
+      await back?.close();
+    }
+  });
+
+  it('R5: an email that keeps failing is given up after its last attempt, with the error kept', async () => {
+    const { createServer } = await import('node:net');
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as { port: number }).port;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const p = await startTestPlatform({ smtpUrl: `smtp://127.0.0.1:${port}`, mailRetryIntervalMs: 0 });
+    try {
+      const admin = client(p.url, await signIn(p.url, 'admin'));
+      const user = (await admin.get('/api/v1/users?q=agente05')).body.items[0];
+      expect((await admin.post(`/api/v1/users/${user.id}/password-reset`)).status).toBe(202);
+      for (let attempt = 1; attempt < MAX_ATTEMPTS; attempt++) {
+        p.advance(retryDelayMs(attempt));
+        expect(await p.retryMail()).toBe(0);
+      }
+      const [row] = p.query<{ status: string; attempts: number; next_attempt_at: string | null; error: string | null }>('select status, attempts, next_attempt_at, error from outbox');
+      expect(row).toMatchObject({ status: 'failed', attempts: MAX_ATTEMPTS, next_attempt_at: null });
+      expect(row!.error).toBeTruthy();
+      p.advance(60 * 60_000);
+      expect(await p.retryMail()).toBe(0);
+      expect(p.query<{ attempts: number }>('select attempts from outbox')[0]!.attempts).toBe(MAX_ATTEMPTS);
     } finally {
       await p.stop();
     }

@@ -28,7 +28,7 @@ describe('platform database', () => {
     const { db, file } = await open();
     const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(db);
     expect(applied.rows.map((r) => r.name)).toEqual(Object.keys(migrations));
-    expect(Object.keys(migrations)).toEqual(['0001_initial', '0002_microsoft_identities', '0003_idempotency_expiry']);
+    expect(Object.keys(migrations)).toEqual(['0001_initial', '0002_microsoft_identities', '0003_idempotency_expiry', '0004_outbox_retries']);
     const mode = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(db);
     expect(mode.rows[0]?.journal_mode).toBe('wal');
     const again = await openDatabase(file);
