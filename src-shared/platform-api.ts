@@ -102,6 +102,8 @@ export const ListUsersQuerySchema = z.strictObject({
   since: z.string().regex(/^\d+$/).max(20).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(500),
   q: z.string().max(120).optional(),
+  /** `true`: also answer `total`, the changes after `since` (a sync's first page, for progress). */
+  withTotal: z.enum(['true', 'false']).optional(),
 });
 export type ListUsersQuery = z.infer<typeof ListUsersQuerySchema>;
 export const ListUsersResponseSchema = z.object({
@@ -109,6 +111,8 @@ export const ListUsersResponseSchema = z.object({
   deletedIds: z.array(IdSchema),
   cursor: z.string(),
   hasMore: z.boolean(),
+  /** With `withTotal=true`: how many changes (users and deletions) come after `since`, this page included. */
+  total: z.number().int().nonnegative().optional(),
 });
 export type ListUsersResponse = z.infer<typeof ListUsersResponseSchema>;
 

@@ -185,7 +185,7 @@ export class PlatformClient {
   forgotPassword(body: { account: string; login: string }, idempotencyKey = newIdempotencyKey()) {
     return this.request({ method: 'POST', path: '/auth/forgot-password', data: body, schema: null, auth: false, idempotencyKey });
   }
-  listUsers(params: { since?: string; limit?: number }) {
+  listUsers(params: { since?: string; limit?: number; withTotal?: 'true' }) {
     return this.request({ method: 'GET', path: '/users', params, schema: ListUsersResponseSchema });
   }
   getUser(id: string) {

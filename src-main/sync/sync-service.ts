@@ -135,16 +135,19 @@ export class SyncService {
         cache.upsertUsers(accountId, batch.filter((u) => seen!.has(u.id)));
         batch.length = 0;
       };
-      const fetchPage = (since: string | null) => {
-        const request = client.listUsers({ ...(since ? { since } : {}), limit });
+      let total: number | null = null;
+      const fetchPage = (since: string | null, withTotal = false) => {
+        const request = client.listUsers({ ...(since ? { since } : {}), limit, ...(withTotal ? { withTotal: 'true' as const } : {}) });
         request.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
         return request;
       };
-      let next = fetchPage(cursor);
+      // The first page also says how many changes the sync goes through, for its progress.
+      let next = fetchPage(cursor, true);
       for (;;) {
         const page = await next;
         if (this.opts.accountId() !== accountId) throw new ServiceError('cancelled', 'session changed during sync');
         cursor = page.cursor;
+        if (page.total !== undefined) total = page.total;
         // Ask for the next page before writing this one: the platform prepares it meanwhile.
         if (page.hasMore) next = fetchPage(cursor);
         if (seen) {
@@ -162,7 +165,9 @@ export class SyncService {
           cache.setSyncState(accountId, { cursor, lastSyncAt: start.lastSyncAt });
         }
         changed ||= page.items.length > 0 || page.deletedIds.length > 0;
-        this.progress = { phase, done: (this.progress?.done ?? 0) + page.items.length, total: null };
+        const done: number = (this.progress?.done ?? 0) + page.items.length + page.deletedIds.length;
+        // Changes made while the sync runs can make it go past the first page's total.
+        this.progress = { phase, done, total: total === null ? null : Math.max(total, done) };
         this.emitStatus();
         if (!page.hasMore) break;
       }

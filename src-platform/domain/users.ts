@@ -100,7 +100,7 @@ export async function getUser(ctx: PlatformContext, actor: Actor, userId: string
 export async function listUsers(
   ctx: PlatformContext,
   actor: Actor,
-  query: { since?: string | undefined; limit: number; q?: string | undefined },
+  query: { since?: string | undefined; limit: number; q?: string | undefined; withTotal?: 'true' | 'false' | undefined },
 ): Promise<ListUsersResponse> {
   requirePermission(actor, 'canReview');
   const since = query.since === undefined ? 0 : Number(query.since);
@@ -142,7 +142,23 @@ export async function listUsers(
     deletedIds: page.flatMap((c) => (c.deletedId ? [c.deletedId] : [])),
     cursor: String(last ? last.seq : since),
     hasMore: changes.length > query.limit,
+    ...(query.withTotal === 'true' ? { total: await countChanges(ctx, actor.accountId, since, q, query.since !== undefined) } : {}),
   };
+}
+
+/** How many changes a listing from `since` goes through (for a sync's progress). */
+async function countChanges(ctx: PlatformContext, accountId: string, since: number, q: string | undefined, withTombstones: boolean): Promise<number> {
+  let users = ctx.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).where('account_id', '=', accountId).where('change_seq', '>', since);
+  if (q) users = users.where(sql<boolean>`instr(search_text, ${searchText(q)}) > 0`);
+  const userCount = Number((await users.executeTakeFirstOrThrow()).n);
+  if (!withTombstones) return userCount;
+  const gone = await ctx.db
+    .selectFrom('tombstones')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('account_id', '=', accountId)
+    .where('change_seq', '>', since)
+    .executeTakeFirstOrThrow();
+  return userCount + Number(gone.n);
 }
 
 function checkWebrtc(state: { webrtcEnabled: boolean; omnichannelEnabled: boolean }): void {

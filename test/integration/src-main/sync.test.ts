@@ -49,6 +49,10 @@ describe('console sign-in and sync', () => {
     const full = statuses.filter((s) => s.progress?.phase === 'full').map((s) => s.progress!.done);
     expect(full.length).toBeGreaterThanOrEqual(Math.ceil(users.length / 7));
     expect(Math.max(...full)).toBe(users.length);
+    // With a total from the first page on, so the console can show "x of N".
+    const totals = statuses.filter((s) => s.progress?.phase === 'full' && s.progress.done > 0).map((s) => s.progress!.total);
+    expect(totals.length).toBeGreaterThan(0);
+    expect(totals.every((t) => t === users.length)).toBe(true);
     const search = await call(c, 'searchUsers', { limit: 500 });
     expect(search.items.map((u) => u.id).sort()).toEqual(users.map((u) => u.id).sort());
     expect((await call(c, 'getSession', {})).lastSyncAt).toBe(status.lastSyncAt);

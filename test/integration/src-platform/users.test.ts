@@ -221,6 +221,19 @@ describe('users (R1, R2, R3, R4, C2)', () => {
     expect(first.items.map((u: any) => u.id)).toEqual([changed.id]);
     const second = (await admin.get(`/api/v1/users?since=${first.cursor}&limit=1`)).body;
     expect(second).toMatchObject({ items: [], deletedIds: [deleted.id], hasMore: false });
+    // Asked for, the first page says how many changes the listing goes through (sync progress).
+    expect((await admin.get(`/api/v1/users?since=${cursor}&limit=1&withTotal=true`)).body.total).toBe(2);
+    expect((await admin.get(`/api/v1/users?since=${first.cursor}&withTotal=true`)).body.total).toBe(1);
+    expect((await admin.get(`/api/v1/users?since=${cursor}&limit=1`)).body.total).toBeUndefined();
+    let everyone = 0;
+    for (let since: string | null = null; ; ) {
+      const page: any = (await admin.get(`/api/v1/users?limit=20${since ? `&since=${since}` : ''}`)).body;
+      everyone += page.items.length;
+      since = page.cursor;
+      if (!page.hasMore) break;
+    }
+    expect((await admin.get('/api/v1/users?limit=20&withTotal=true')).body.total).toBe(everyone);
+    expect((await admin.get('/api/v1/users?withTotal=maybe')).status).toBe(400);
   });
 
   it('C2: search is accent-insensitive on name, login and email', async () => {
