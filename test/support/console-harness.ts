@@ -9,8 +9,12 @@ import { MemorySecretStore, type SecretStore } from '../../src-main/auth/secret-
 import { compose, type ComposedConsole, type ComposeOptions } from '../../src-main/compose';
 import type { ApiError } from '../../src-shared/errors';
 import type { EventName, EventPayload, OperationInput, OperationName, OperationOutput } from '../../src-shared/ipc-contract';
+import { DEMO_ACCOUNT_SLUG, DEMO_PASSWORD } from '../../src-platform';
 
 /** The sender the browser host uses after authenticating its socket. */
+/** The demo administrator's sign-in (the platform's demo seed). */
+export const DEMO_ADMIN = { account: DEMO_ACCOUNT_SLUG, login: 'admin', password: DEMO_PASSWORD } as const;
+
 export const TRUSTED_SENDER = { kind: 'browser-host', authenticated: true } as const;
 
 /** `compose()` with short timers and quiet logs. */

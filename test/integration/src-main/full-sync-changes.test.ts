@@ -9,11 +9,11 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ComposedConsole } from '../../../src-main/compose';
-import { call, composeConsole, record } from '../../support/console-harness';
+import { call, composeConsole, record, DEMO_ADMIN } from '../../support/console-harness';
 import { tempDir } from '../../support/console-fixtures';
 import { client, signIn, startTestPlatform, type TestPlatform } from '../../support/platform';
 
-const DEMO = { account: 'demo', login: 'admin', password: 'Omni2026demo' };
+const DEMO = DEMO_ADMIN;
 const PAGE = 7;
 
 let platform: TestPlatform;

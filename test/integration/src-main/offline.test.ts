@@ -3,11 +3,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MemorySecretStore } from '../../../src-main/auth/secret-store';
 import type { ComposedConsole } from '../../../src-main/compose';
 import { startPlatform } from '../../../src-platform/index';
-import { call, codeOf, composeConsole, record, waitFor } from '../../support/console-harness';
+import { call, codeOf, composeConsole, record, waitFor, DEMO_ADMIN } from '../../support/console-harness';
 import { tempDir } from '../../support/console-fixtures';
 import { startTestPlatform, type TestPlatform } from '../../support/platform';
 
-const DEMO = { account: 'demo', login: 'admin', password: 'Omni2026demo' };
+const DEMO = DEMO_ADMIN;
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();

@@ -3,11 +3,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MemorySecretStore } from '../../../src-main/auth/secret-store';
 import { SESSION_SECRET_KEY } from '../../../src-main/auth/auth-service';
 import type { ComposedConsole } from '../../../src-main/compose';
-import { call, codeOf, composeConsole, record, waitFor } from '../../support/console-harness';
+import { call, codeOf, composeConsole, record, waitFor, DEMO_ADMIN } from '../../support/console-harness';
 import { tempDir } from '../../support/console-fixtures';
 import { client, signIn, startTestPlatform, type TestPlatform } from '../../support/platform';
 
-const DEMO = { account: 'demo', login: 'admin', password: 'Omni2026demo' };
+const DEMO = DEMO_ADMIN;
 
 let platform: TestPlatform;
 let data: ReturnType<typeof tempDir>;

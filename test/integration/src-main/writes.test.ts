@@ -1,11 +1,11 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- platform JSON read by assertions */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ComposedConsole } from '../../../src-main/compose';
-import { call, composeConsole, startCuttingProxy, OperationFailed, type CuttingProxy } from '../../support/console-harness';
+import { call, composeConsole, startCuttingProxy, OperationFailed, type CuttingProxy, DEMO_ADMIN } from '../../support/console-harness';
 import { tempDir } from '../../support/console-fixtures';
 import { client, signIn, startTestPlatform, type TestPlatform } from '../../support/platform';
 
-const DEMO = { account: 'demo', login: 'admin', password: 'Omni2026demo' };
+const DEMO = DEMO_ADMIN;
 
 let platform: TestPlatform;
 let data: ReturnType<typeof tempDir>;
