@@ -64,6 +64,11 @@ export const AccountSchema = z.object({
   slug: z.string(),
   name: z.string(),
   identityProvider: IdentityProviderSchema.nullable(),
+  /**
+   * `operator`: the platform's operator scope, which holds the vendor's support staff (R2, issue 9
+   * class 1); the support profile exists only there. Absent or `customer`: a customer account.
+   */
+  kind: z.enum(['customer', 'operator']).optional(),
 });
 export type Account = z.infer<typeof AccountSchema>;
 
@@ -170,3 +175,12 @@ export const permissions = {
   canConfigureIdentityProvider: (p: Profile) => p === 'support' || p === 'administrator',
   canReview: (p: Profile) => p !== 'agent',
 } as const;
+
+/**
+ * Issue 9 class 1 (R2): support is the vendor's staff. The support profile exists only in the
+ * platform's operator scope, and the operator scope holds nothing else. Pure; the platform enforces
+ * it (403 `support_operator_scope`), the console's forms offer only what fits.
+ */
+export function profileFitsAccount(profile: Profile, account: Pick<Account, 'kind'>): boolean {
+  return (profile === 'support') === (account.kind === 'operator');
+}

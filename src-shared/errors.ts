@@ -20,6 +20,7 @@ export const ERROR_CODES = [
   // 403
   'forbidden',
   'omnichannel_creation_support_only',
+  'support_operator_scope',
   // 404
   'not_found',
   // 409
@@ -85,6 +86,10 @@ export const ERROR_MESSAGES: Record<ErrorCode, Record<Locale, string>> = {
   omnichannel_creation_support_only: {
     'pt-BR': 'Criar usuário já habilitado para uso omnichannel é ação exclusiva do Suporte.',
     en: 'Creating a user with omnichannel enabled is reserved to Support.',
+  },
+  support_operator_scope: {
+    'pt-BR': 'O perfil Suporte é da equipe do fornecedor e existe somente no escopo do operador da plataforma, não em contas de clientes.',
+    en: "The Support profile is the vendor's staff and exists only in the platform's operator scope, never in a customer account.",
   },
   not_found: { 'pt-BR': 'Não encontrado.', en: 'Not found.' },
   queue_logout_confirmation_required: {
@@ -167,6 +172,7 @@ export const ERROR_STATUS: Partial<Record<ErrorCode, number>> = {
   invalid_token: 401,
   forbidden: 403,
   omnichannel_creation_support_only: 403,
+  support_operator_scope: 403,
   not_found: 404,
   queue_logout_confirmation_required: 409,
   conflict: 409,

@@ -153,7 +153,8 @@ export class AuthService {
     this.opts.client.setToken(session.token);
     this.opts.cache.saveAccount(session.account);
     // A user is cached with the account's users too; the session copy is what the header shows.
-    this.opts.cache.upsertUsers(session.account.id, [session.user]);
+    // Support is the vendor's staff (operator scope), never one of the account's users.
+    if (session.user.accountId === session.account.id) this.opts.cache.upsertUsers(session.account.id, [session.user]);
     await this.persist();
     if (previous && previous.account.id !== session.account.id) this.opts.onSignedOut();
     this.startWork();
@@ -174,7 +175,7 @@ export class AuthService {
     // Signed out (or into another session) while the request ran: that session's state wins.
     if (this.session !== s) return this.getSession();
     this.session = { ...s, user };
-    this.opts.cache.upsertUsers(s.account.id, [user]);
+    if (user.accountId === s.account.id) this.opts.cache.upsertUsers(s.account.id, [user]);
     await this.persist();
     this.startWork();
     return this.getSession();

@@ -9,6 +9,7 @@ import { findAccountBySlug, getAccount, isSelfManaged, toAccount } from '../doma
 import type { Actor } from '../domain/actor';
 import type { PlatformContext } from '../domain/context';
 import { DomainError } from '../domain/errors';
+import { findSignInUser, isOperatorUser } from '../domain/operator-scope';
 import { loadUser } from '../domain/users';
 import { DUMMY_HASH_PASSWORD } from './password-hasher';
 import { FailureLimiter } from './rate-limiter';
@@ -38,8 +39,9 @@ export function createLoginLimits(now: () => Date): LoginLimits {
 let dummyHash: Promise<string> | null = null;
 
 /**
- * `POST /auth/login`. A support user may sign into any account (the slug is the acting account);
- * everyone else only into their own. R11: a self-managed account refuses password login (422).
+ * `POST /auth/login`. A support login (operator scope) signs into any account it names (the slug is
+ * the acting account); everyone else only into their own. R11: a self-managed account refuses
+ * password login (422) to its own users; support keeps the platform's password sign-in.
  */
 export async function login(
   ctx: PlatformContext,
@@ -47,7 +49,10 @@ export async function login(
   input: { account: string; login: string; password: string },
   ip: string,
 ): Promise<SessionResponse> {
-  const loginKey = `${input.account}\u0000${input.login.toLowerCase()}`;
+  const account = await findAccountBySlug(ctx.db, input.account);
+  const found = account ? await findSignInUser(ctx.db, account, input.login) : undefined;
+  // A support login's failures count together in every account it is tried against.
+  const loginKey = found?.operator ? `\u0000operator\u0000${input.login.toLowerCase()}` : `${input.account}\u0000${input.login.toLowerCase()}`;
   const wait = Math.max(limits.perLogin.retryAfterSeconds(loginKey), limits.perIp.retryAfterSeconds(ip));
   if (wait > 0) throw new DomainError('rate_limited', { headers: { 'retry-after': String(wait) }, details: { retryAfterSeconds: wait } });
   const fail = (): never => {
@@ -55,16 +60,8 @@ export async function login(
     limits.perIp.fail(ip);
     throw new DomainError('invalid_credentials');
   };
-  const account = await findAccountBySlug(ctx.db, input.account);
-  let user: UserTable | undefined;
-  if (account) {
-    user = await ctx.db.selectFrom('users').selectAll().where('account_id', '=', account.id).where('login', '=', input.login).executeTakeFirst();
-    if (!user) {
-      // Support users sign into any account with their own login.
-      user = await ctx.db.selectFrom('users').selectAll().where('profile', '=', 'support').where('login', '=', input.login).orderBy('created_at').executeTakeFirst();
-    }
-  }
-  if (account && isSelfManaged(account) && user?.profile !== 'support') {
+  const user: UserTable | undefined = found?.user;
+  if (account && isSelfManaged(account) && !found?.operator) {
     // R11: the account signs in with Microsoft; no password path exists for it.
     throw new DomainError('self_managed_account');
   }
@@ -75,17 +72,25 @@ export async function login(
   }
   if (!(await ctx.passwords.verify(user.password_hash, input.password))) return fail();
   limits.perLogin.reset(loginKey);
-  const session = await createSession(ctx.db, { userId: user.id, accountId: account.id }, ctx.now());
+  const session = await createSession(ctx.db, { userId: user.id, accountId: account.id, method: 'password' }, ctx.now());
   return { ...session, user: await loadUser(ctx.db, user.account_id, user.id), account: toAccount(account) };
 }
 
-/** Resolves a bearer token into the acting user (401 when missing, unknown, expired or inactive). */
+/**
+ * Resolves a bearer token into the acting user (401 when missing, unknown, expired or inactive).
+ * Issue 9 class 1: only support of the operator scope acts in another account, and a support
+ * session opened any other way than the platform's password sign-in is refused.
+ */
 export async function authenticate(ctx: PlatformContext, token: string | undefined): Promise<Actor> {
   if (!token) throw new DomainError('unauthorized');
   const session = await findSession(ctx.db, token, ctx.now());
   const user = await ctx.db.selectFrom('users').selectAll().where('id', '=', session.userId).executeTakeFirst();
   if (!user || user.active !== 1) throw new DomainError('unauthorized');
-  if (user.account_id !== session.accountId && user.profile !== 'support') throw new DomainError('unauthorized');
+  if (isOperatorUser(user)) {
+    if (session.method !== 'password') throw new DomainError('unauthorized');
+  } else if (user.profile === 'support' || user.account_id !== session.accountId) {
+    throw new DomainError('unauthorized');
+  }
   await getAccount(ctx.db, session.accountId);
   return {
     userId: user.id,

@@ -4,6 +4,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { Migration } from 'kysely/migration';
+import { moveSupportToOperatorScope } from './migrate-operator-scope';
 
 /** Migrations by name; Kysely runs them in name order and records them in its own table. */
 export const migrations: Record<string, Migration> = {
@@ -174,6 +175,33 @@ export const migrations: Record<string, Migration> = {
       await db.schema.alterTable('outbox').addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0)).execute();
       await db.schema.alterTable('outbox').addColumn('next_attempt_at', 'text').execute();
       await db.schema.createIndex('outbox_next_attempt').on('outbox').column('next_attempt_at').execute();
+    },
+  },
+  '0005_operator_scope': {
+    /**
+     * Issue 9 class 1 (R2): support is the vendor's staff, not a member of a customer account.
+     * Accounts get a `kind` (`customer` or `operator`); the platform's operator scope is one
+     * account row of kind `operator` that holds every support identity. Sessions record how they
+     * were opened, so a support session can only come from the platform's own password sign-in.
+     * Existing support users move there (see migrate-operator-scope.ts); `identity_collisions`
+     * records what could not be kept as it was, and the platform reports it at start.
+     */
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('accounts').addColumn('kind', 'text', (c) => c.notNull().defaultTo('customer')).execute();
+      await db.schema.alterTable('sessions').addColumn('method', 'text', (c) => c.notNull().defaultTo('password')).execute();
+      await db.schema
+        .createTable('identity_collisions')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('field', 'text', (c) => c.notNull())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .addColumn('other_user_id', 'text')
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('detected_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('identity_collisions_account').on('identity_collisions').column('account_id').execute();
+      await moveSupportToOperatorScope(db, new Date());
     },
   },
 };

@@ -13,6 +13,8 @@ export interface AccountTable {
   idp_client_id: string | null;
   idp_authority: string | null;
   created_at: string;
+  /** `customer`, or `operator` for the platform's operator scope that holds support (migration 0005). */
+  kind: string;
 }
 
 export interface UserTable {
@@ -81,6 +83,8 @@ export interface SessionTable {
   account_id: string;
   expires_at: string;
   created_at: string;
+  /** How the session was opened: `password` or `microsoft`. Support sessions are password-only. */
+  method: string;
 }
 
 export interface ResetTokenTable {
@@ -152,6 +156,27 @@ export interface Database {
   idempotency_keys: IdempotencyTable;
   meta: MetaTable;
   microsoft_identities: MicrosoftIdentityTable;
+  identity_collisions: IdentityCollisionTable;
+}
+
+/**
+ * Identities a migration could not keep unique as they were (issue 9 classes 1 and 10): the rows
+ * are left untouched and listed here; the platform logs them at start and shows them to the
+ * account's administrators and support (`GET /accounts/current/identity-collisions`).
+ */
+export interface IdentityCollisionTable {
+  id: string;
+  account_id: string;
+  user_id: string;
+  /** `login` or `email`. */
+  field: string;
+  /** The value as stored. */
+  value: string;
+  /** The user that keeps the value. */
+  other_user_id: string | null;
+  /** `operator_login_renamed`, `operator_login_reserved`, `duplicate_key`. */
+  reason: string;
+  detected_at: string;
 }
 
 /** R11: a link between an Entra identity (tenant + object id) and a platform user of an account. */

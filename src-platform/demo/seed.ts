@@ -1,13 +1,14 @@
 /**
- * The demo data of `npm run platform -- --demo` and of the console's embedded platform (C4): an
- * account with support, administrator, supervisor and ~50 agents in every readiness state,
- * extensions, voice and chat queues with members and a few queue sessions; and a self-managed
- * account (Microsoft identity provider enabled, R11).
+ * The demo data of `npm run platform -- --demo` and of the console's embedded platform (C4): the
+ * support login `suporte` in the operator scope; an account with administrator, supervisor and ~50
+ * agents in every readiness state, extensions, voice and chat queues with members and a few queue
+ * sessions; and a self-managed account (Microsoft identity provider enabled, R11).
  */
 import { randomUUID } from 'node:crypto';
 import type { PlatformContext } from '../domain/context';
 import { nextChangeSeq, type Db } from '../db/database';
 import { searchText } from '../domain/user-changes';
+import { OPERATOR_ACCOUNT_ID } from '../domain/operator-scope';
 import { demoName } from './generate';
 
 /** The demo account's slug. */
@@ -39,7 +40,8 @@ interface NewUser {
 
 async function insertUser(db: Db, u: NewUser, at: string): Promise<string> {
   const id = randomUUID();
-  const email = `${u.login}@${u.accountId === 'acc-demo' ? 'demo' : 'autogerenciada'}.omniconsole.example`;
+  const domain = { 'acc-demo': 'demo', [OPERATOR_ACCOUNT_ID]: 'suporte' }[u.accountId] ?? 'autogerenciada';
+  const email = `${u.login}@${domain}.omniconsole.example`;
   await db
     .insertInto('users')
     .values({
@@ -75,7 +77,8 @@ export async function seedDemo(ctx: PlatformContext): Promise<DemoSummary> {
     { slug: DEMO_ACCOUNT_SLUG, name: 'Contact Center Demo' },
     { slug: SELF_MANAGED_ACCOUNT_SLUG, name: 'Atendimento Autogerenciado' },
   ];
-  const existing = await ctx.db.selectFrom('accounts').select('id').limit(1).executeTakeFirst();
+  // The operator scope always exists (migration 0005): only customer accounts say "seeded".
+  const existing = await ctx.db.selectFrom('accounts').select('id').where('kind', '=', 'customer').limit(1).executeTakeFirst();
   if (existing) return { seeded: false, accounts, logins };
 
   const hash = await ctx.passwords.hash(DEMO_PASSWORD);
@@ -84,7 +87,7 @@ export async function seedDemo(ctx: PlatformContext): Promise<DemoSummary> {
     await db
       .insertInto('accounts')
       .values([
-        { id: 'acc-demo', slug: DEMO_ACCOUNT_SLUG, name: 'Contact Center Demo', idp_enabled: 0, idp_tenant_id: null, idp_client_id: null, idp_authority: null, created_at: at },
+        { id: 'acc-demo', slug: DEMO_ACCOUNT_SLUG, name: 'Contact Center Demo', idp_enabled: 0, idp_tenant_id: null, idp_client_id: null, idp_authority: null, created_at: at, kind: 'customer' },
         {
           id: 'acc-autogerenciada',
           slug: SELF_MANAGED_ACCOUNT_SLUG,
@@ -94,11 +97,17 @@ export async function seedDemo(ctx: PlatformContext): Promise<DemoSummary> {
           idp_client_id: 'c0ffee00-1234-4abc-9def-00000000a11d',
           idp_authority: 'https://login.microsoftonline.com/7f3c2a10-5b4e-4c1d-9a8b-0d6e2f1c3b5a/v2.0',
           created_at: at,
+          kind: 'customer',
         },
       ])
       .execute();
     const acc = 'acc-demo';
-    await insertUser(db, { accountId: acc, name: 'Suporte Omniconsole', login: 'suporte', profile: 'support', webrtc: true, passwordHash: hash }, at);
+    // Issue 9 class 1 (R2): support is the vendor's staff, in the operator scope, not in `demo`; it
+    // still signs into `demo` (or any account) with its own login and password.
+    const supportTaken = await db.selectFrom('users').select('id').where('account_id', '=', OPERATOR_ACCOUNT_ID).where('login', '=', 'suporte').executeTakeFirst();
+    if (!supportTaken) {
+      await insertUser(db, { accountId: OPERATOR_ACCOUNT_ID, name: 'Suporte Omniconsole', login: 'suporte', profile: 'support', webrtc: true, passwordHash: hash }, at);
+    }
     await insertUser(db, { accountId: acc, name: 'Administradora Demo', login: 'admin', profile: 'administrator', webrtc: true, passwordHash: hash }, at);
     await insertUser(db, { accountId: acc, name: 'Supervisor Demo', login: 'supervisor', profile: 'supervisor', passwordHash: hash }, at);
 

@@ -7,6 +7,7 @@ import { requirePermission, type Actor } from './actor';
 import { writeAudit } from './audit';
 import type { PlatformContext } from './context';
 import { DomainError } from './errors';
+import { isOperatorAccount } from './operator-scope';
 import { bumpAccountUsers } from './user-changes';
 
 /** The API shape of an account row. */
@@ -15,7 +16,7 @@ export function toAccount(row: AccountTable): Account {
     row.idp_tenant_id !== null && row.idp_client_id !== null && row.idp_authority !== null
       ? { enabled: row.idp_enabled === 1, tenantId: row.idp_tenant_id, clientId: row.idp_client_id, authority: row.idp_authority }
       : null;
-  return { id: row.id, slug: row.slug, name: row.name, identityProvider: idp };
+  return { id: row.id, slug: row.slug, name: row.name, identityProvider: idp, kind: row.kind === 'operator' ? 'operator' : 'customer' };
 }
 
 /** R11: an account whose Microsoft identity provider is enabled is self-managed. */
@@ -60,6 +61,8 @@ export async function setIdentityProvider(
   input: { enabled: boolean; tenantId: string; clientId: string; authority: string },
 ): Promise<Account> {
   requirePermission(actor, 'canConfigureIdentityProvider');
+  // Issue 9 class 1: support signs in only with the platform's own credentials.
+  if (isOperatorAccount(await getAccount(ctx.db, actor.accountId))) throw new DomainError('forbidden', { details: { reason: 'operator_scope' } });
   return ctx.db.transaction().execute(async (trx) => {
     const before = await getAccount(trx, actor.accountId);
     await trx

@@ -14,6 +14,7 @@ import { requirePermission, type Actor } from './actor';
 import { writeAudit } from './audit';
 import type { PlatformContext } from './context';
 import { DomainError } from './errors';
+import { findSignInUser } from './operator-scope';
 import { consumeResetToken, isResetTokenUsable, issueResetToken, sendResetMail } from './reset-tokens';
 import { bumpUser } from './user-changes';
 import { getUserRow, loadUser } from './users';
@@ -54,14 +55,15 @@ export async function forgotPassword(ctx: PlatformContext, input: { account: str
   if (!account) return;
   if (isSelfManaged(account)) throw new DomainError('self_managed_account');
   const now = ctx.now();
-  const row = await ctx.db.selectFrom('users').selectAll().where('account_id', '=', account.id).where('login', '=', input.login).executeTakeFirst();
+  // The same user a password sign-in with this account and login would reach (support first).
+  const row = (await findSignInUser(ctx.db, account, input.login))?.user;
   if (!row || row.active !== 1) return;
   const reset = await ctx.db.transaction().execute(async (trx) => {
     const r = await issueResetToken(trx, row.id, now);
-    await writeAudit(trx, { accountId: account.id, actor: null, action: 'user.password_reset_requested', targetType: 'user', targetId: row.id, after: { sentTo: row.email, self: true }, at: now });
+    await writeAudit(trx, { accountId: row.account_id, actor: null, action: 'user.password_reset_requested', targetType: 'user', targetId: row.id, after: { sentTo: row.email, self: true }, at: now });
     return r;
   });
-  await sendResetMail(ctx, { accountId: account.id, email: row.email, name: row.name }, reset.token);
+  await sendResetMail(ctx, { accountId: row.account_id, email: row.email, name: row.name }, reset.token);
 }
 
 /**

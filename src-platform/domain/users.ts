@@ -11,11 +11,12 @@ import { nextChangeSeq, type Db } from '../db/database';
 import type { UserTable } from '../db/schema';
 import { deleteUserSessions } from '../auth/sessions';
 import { extensionAssociatedMail } from '../mail/templates';
-import { isSelfManaged } from './accounts';
+import { getAccount, isSelfManaged } from './accounts';
 import { requirePermission, type Actor } from './actor';
 import { writeAudit } from './audit';
 import type { PlatformContext } from './context';
 import { DomainError } from './errors';
+import { OPERATOR_ACCOUNT_ID, checkProfileFitsScope } from './operator-scope';
 import { issueResetToken, sendResetMail } from './reset-tokens';
 import { bumpUser, searchText } from './user-changes';
 
@@ -168,8 +169,13 @@ function checkWebrtc(state: { webrtcEnabled: boolean; omnichannelEnabled: boolea
   }
 }
 
+/**
+ * A login is unique in its account; support logins (operator scope) are reserved in every account,
+ * since password sign-in matches them first (issue 9 class 1).
+ */
 async function checkLoginFree(db: Db, accountId: string, login: string, exceptUserId?: string): Promise<void> {
-  let query = db.selectFrom('users').select('id').where('account_id', '=', accountId).where('login', '=', login);
+  let query = db.selectFrom('users').select('id').where('login', '=', login);
+  if (accountId !== OPERATOR_ACCOUNT_ID) query = query.where('account_id', 'in', [accountId, OPERATOR_ACCOUNT_ID]);
   if (exceptUserId) query = query.where('id', '!=', exceptUserId);
   if (await query.executeTakeFirst()) throw new DomainError('login_taken', { fieldErrors: { login: ['login_taken'] } });
 }
@@ -192,6 +198,7 @@ export interface CreateUserInput {
 export async function createUser(ctx: PlatformContext, actor: Actor, input: CreateUserInput): Promise<CreateUserResponse> {
   requirePermission(actor, 'canEditUsers');
   if (input.profile === 'support' && actor.profile !== 'support') throw new DomainError('forbidden', { fieldErrors: { profile: ['forbidden'] } });
+  checkProfileFitsScope(await getAccount(ctx.db, actor.accountId), input.profile);
   if (input.omnichannelEnabled && actor.profile !== 'support') {
     throw new DomainError('omnichannel_creation_support_only', { fieldErrors: { omnichannelEnabled: ['omnichannel_creation_support_only'] } });
   }
@@ -298,6 +305,7 @@ export async function updateUser(ctx: PlatformContext, actor: Actor, userId: str
     const row = await getUserRow(trx, actor.accountId, userId);
     const before = (await hydrateUsers(trx, [row]))[0] as User;
     checkProfileChange(actor, row, body.profile);
+    if (body.profile !== undefined) checkProfileFitsScope(await getAccount(trx, actor.accountId), body.profile);
     const tags = ifMatch.split(',').map((t) => t.trim());
     if (!tags.includes(userEtag(before))) throw new DomainError('stale_version', { details: { current: before } });
     const next = {
@@ -366,7 +374,12 @@ export async function deleteUser(ctx: PlatformContext, actor: Actor, userId: str
     await deleteUserSessions(trx, userId);
     await trx.deleteFrom('users').where('id', '=', userId).execute();
     const seq = await nextChangeSeq(trx);
-    await trx.insertInto('tombstones').values({ user_id: userId, account_id: actor.accountId, change_seq: seq, deleted_at: now.toISOString() }).execute();
+    // A support user moved to the operator scope (migration 0005) already left a tombstone behind.
+    await trx
+      .insertInto('tombstones')
+      .values({ user_id: userId, account_id: actor.accountId, change_seq: seq, deleted_at: now.toISOString() })
+      .onConflict((oc) => oc.column('user_id').doUpdateSet({ account_id: actor.accountId, change_seq: seq, deleted_at: now.toISOString() }))
+      .execute();
     await writeAudit(trx, { accountId: actor.accountId, actor, action: 'user.deleted', targetType: 'user', targetId: userId, before, after: null, at: now });
   });
 }

@@ -37,12 +37,21 @@ export interface SsoFixture {
   close(): Promise<void>;
 }
 
+/** Options of {@link startSsoFixture}. */
+export interface SsoFixtureOptions {
+  accessTokenTtlSeconds?: number;
+  /** The account whose provider points at the local one (default the self-managed demo account). */
+  account?: string;
+  /** Who sets the provider through the API (default support; e.g. `admin` of the `demo` account). */
+  configuredBy?: string;
+}
+
 /** Starts provider and platform; the provider's CA is trusted by the platform through its microsoftCa option. */
-export async function startSsoFixture(users: LocalIdpUser[], options: { accessTokenTtlSeconds?: number } = {}): Promise<SsoFixture> {
+export async function startSsoFixture(users: LocalIdpUser[], options: SsoFixtureOptions = {}): Promise<SsoFixture> {
   const dir = mkdtempSync(join(tmpdir(), 'omni-sso-'));
-  const idp = await startLocalIdp({ users, ...options });
+  const idp = await startLocalIdp({ users, ...(options.accessTokenTtlSeconds !== undefined ? { accessTokenTtlSeconds: options.accessTokenTtlSeconds } : {}) });
   const platform = await startPlatform({ dbFile: join(dir, 'platform.sqlite'), port: 0, demo: true, argon2: { memoryCost: 8192, timeCost: 2 }, microsoftCa: idp.caCert });
-  const account = SELF_MANAGED_ACCOUNT_SLUG;
+  const account = options.account ?? SELF_MANAGED_ACCOUNT_SLUG;
 
   const api: SsoFixture['api'] = async (path, init = {}) => {
     const response = await fetch(`${platform.url}/api/v1${path}`, {
@@ -53,11 +62,12 @@ export async function startSsoFixture(users: LocalIdpUser[], options: { accessTo
     return { status: response.status, body: (await response.json().catch(() => ({}))) as ApiAnswer['body'] };
   };
 
-  const support = await api('/auth/login', { method: 'POST', body: { account, login: 'suporte', password: DEMO_PASSWORD } });
-  if (support.status !== 200) throw new Error(`support login failed: ${support.status}`);
+  const configurer = options.configuredBy ?? 'suporte';
+  const signedIn = await api('/auth/login', { method: 'POST', body: { account, login: configurer, password: DEMO_PASSWORD } });
+  if (signedIn.status !== 200) throw new Error(`${configurer} login failed: ${signedIn.status}`);
   const put = await api('/accounts/current/identity-provider', {
     method: 'PUT',
-    token: support.body['token'] as string,
+    token: signedIn.body['token'] as string,
     body: { enabled: true, tenantId: idp.tenantId, clientId: idp.clientId, authority: idp.issuer },
   });
   if (put.status !== 200) throw new Error(`identity provider not set: ${put.status}`);

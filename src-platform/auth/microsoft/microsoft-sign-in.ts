@@ -11,6 +11,7 @@ import { findAccountBySlug, isSelfManaged, toAccount } from '../../domain/accoun
 import { writeAudit } from '../../domain/audit';
 import type { PlatformContext } from '../../domain/context';
 import { DomainError } from '../../domain/errors';
+import { isOperatorAccount } from '../../domain/operator-scope';
 import { loadUser } from '../../domain/users';
 import { createSession } from '../sessions';
 import { EntraTokenError, verifyEntraAccessToken, type EntraAccessTokenClaims } from './verify-entra-token';
@@ -28,7 +29,8 @@ export async function signInWithMicrosoft(
 ): Promise<SessionResponse> {
   const account = await findAccountBySlug(ctx.db, input.account);
   // An unknown account and a disabled provider answer alike: this route tells nothing about slugs.
-  if (!account || !isSelfManaged(account) || !account.idp_tenant_id || !account.idp_client_id || !account.idp_authority) {
+  // Issue 9 class 1: the operator scope (support) never signs in through an identity provider.
+  if (!account || isOperatorAccount(account) || !isSelfManaged(account) || !account.idp_tenant_id || !account.idp_client_id || !account.idp_authority) {
     throw new DomainError('identity_provider_disabled');
   }
   let claims: EntraAccessTokenClaims;
@@ -55,7 +57,13 @@ export async function signInWithMicrosoft(
       .where('oid', '=', claims.oid)
       .executeTakeFirst();
     if (link) {
-      const linked = await trx.selectFrom('users').selectAll().where('id', '=', link.user_id).where('account_id', '=', account.id).executeTakeFirst();
+      const linked = await trx
+        .selectFrom('users')
+        .selectAll()
+        .where('id', '=', link.user_id)
+        .where('account_id', '=', account.id)
+        .where('profile', '!=', 'support')
+        .executeTakeFirst();
       if (!linked || linked.active !== 1) throw new DomainError('invalid_credentials', { details: { reason: 'user_inactive' } });
       return linked;
     }
@@ -80,17 +88,21 @@ export async function signInWithMicrosoft(
     return candidate;
   });
 
-  const session = await createSession(ctx.db, { userId: user.id, accountId: account.id }, ctx.now());
+  const session = await createSession(ctx.db, { userId: user.id, accountId: account.id, method: 'microsoft' }, ctx.now());
   return { ...session, user: await loadUser(ctx.db, account.id, user.id), account: toAccount(account) };
 }
 
-/** The one active user of the account whose email or login equals the verified UPN. */
+/**
+ * The one active user of the account whose email or login equals the verified UPN. Only the
+ * account's own users: never support (issue 9 class 1), never another account.
+ */
 async function findLinkCandidate(db: LinkDb, accountId: string, loginName: string | null): Promise<UserTable> {
   if (!loginName) throw new DomainError('invalid_credentials', { details: { reason: 'no_verified_login_name' } });
   const rows = await db
     .selectFrom('users')
     .selectAll()
     .where('account_id', '=', accountId)
+    .where('profile', '!=', 'support')
     .where('active', '=', 1)
     .where((eb) => eb.or([eb(eb.fn('lower', ['email']), '=', loginName), eb(eb.fn('lower', ['login']), '=', loginName)]))
     .limit(2)

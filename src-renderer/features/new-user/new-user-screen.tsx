@@ -5,7 +5,7 @@
  */
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { permissions } from '../../../src-shared/domain';
+import { permissions, profileFitsAccount } from '../../../src-shared/domain';
 import { ErrorNotice, Notice, Reason } from '../../ui/notice';
 import { useAccess } from '../session/access';
 import { useSessionStore } from '../session/session-store';
@@ -21,6 +21,8 @@ export function NewUserScreen() {
   const { t } = useTranslation();
   const go = useNavigationStore((s) => s.go);
   const profile = useSessionStore((s) => s.session?.user?.profile ?? null);
+  // Issue 9 class 1: the support profile is given only in the operator scope.
+  const accountKind = useSessionStore((s) => s.session?.account?.kind);
   const access = useAccess('canEditUsers');
   const { busy, error, fieldErrors, result, create, reset } = useNewUserStore();
   const [draft, setDraft] = useState<Draft>(EMPTY);
@@ -100,7 +102,7 @@ export function NewUserScreen() {
           errors={fieldErrors}
           disabled={!access.allowed || busy}
           omnichannelDisabledReason={omnichannelReason}
-          supportProfileAllowed={profile === 'support'}
+          supportProfileAllowed={profile === 'support' && profileFitsAccount('support', { kind: accountKind })}
           onChange={onChange}
         />
         <ErrorNotice error={error} />

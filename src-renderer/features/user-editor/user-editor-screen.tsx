@@ -5,7 +5,7 @@
  */
 import { useEffect, useId } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ReadinessItem } from '../../../src-shared/domain';
+import { profileFitsAccount, type ReadinessItem } from '../../../src-shared/domain';
 import { formatDateTime, useLocale } from '../../ui/format';
 import { MenuButton } from '../../ui/menu';
 import { ErrorNotice, Notice, Reason } from '../../ui/notice';
@@ -31,6 +31,8 @@ export function UserEditorScreen({ id, tab, focus }: { id: string; tab: EditorTa
   const store = useEditorStore();
   const { open, user, draft } = store;
   const actorProfile = useSessionStore((s) => s.session?.user?.profile ?? null);
+  // Issue 9 class 1: the support profile is given only in the operator scope.
+  const accountKind = useSessionStore((s) => s.session?.account?.kind);
   // Only Support changes Support's users (the platform answers 403 otherwise).
   const supportOnly = user?.profile === 'support' && actorProfile !== 'support';
   const lock = (access: Access): Access => (supportOnly && access.allowed ? { allowed: false, reason: t('reasons.supportUser') } : access);
@@ -171,7 +173,7 @@ export function UserEditorScreen({ id, tab, focus }: { id: string; tab: EditorTa
                   draft={draft}
                   errors={store.fieldErrors}
                   disabled={!canEdit.allowed || store.phase !== 'idle'}
-                  supportProfileAllowed={actorProfile === 'support'}
+                  supportProfileAllowed={actorProfile === 'support' && profileFitsAccount('support', { kind: accountKind })}
                   onChange={store.setField}
                 />
               </form>

@@ -62,14 +62,14 @@ describe('browser host', () => {
       const bad = await api.getUser({ id: 'x', extra: 1 } as never);
       const signedIn = await api.signIn({ account: 'demo', login: 'admin', password: 'Omni2026demo' });
       const sync = await api.syncNow({});
-      const search = await api.searchUsers({ query: 'suporte' });
+      const search = await api.searchUsers({ query: 'supervisor' });
       return { before, bad, signedIn, sync, search, statuses: statuses.length };
     });
     expect(result.before).toMatchObject({ ok: true, value: { status: 'signedOut' } });
     expect(result.bad).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
     expect(result.signedIn).toMatchObject({ ok: true, value: { status: 'signedIn', user: { login: 'admin' } } });
     expect(result.sync).toMatchObject({ ok: true, value: { state: 'idle' } });
-    expect(result.search).toMatchObject({ ok: true, value: { items: [{ login: 'suporte' }] } });
+    expect(result.search).toMatchObject({ ok: true, value: { items: [{ login: 'supervisor' }] } });
     expect(result.statuses).toBeGreaterThan(0);
     await page.close();
   });

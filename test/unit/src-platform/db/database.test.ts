@@ -28,7 +28,7 @@ describe('platform database', () => {
     const { db, file } = await open();
     const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(db);
     expect(applied.rows.map((r) => r.name)).toEqual(Object.keys(migrations));
-    expect(Object.keys(migrations)).toEqual(['0001_initial', '0002_microsoft_identities', '0003_idempotency_expiry', '0004_outbox_retries']);
+    expect(Object.keys(migrations)).toEqual(['0001_initial', '0002_microsoft_identities', '0003_idempotency_expiry', '0004_outbox_retries', '0005_operator_scope']);
     const mode = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(db);
     expect(mode.rows[0]?.journal_mode).toBe('wal');
     const again = await openDatabase(file);
@@ -46,7 +46,7 @@ describe('platform database', () => {
   it('C2: bumping an account moves every user past the old cursor, in their previous order, with new versions', async () => {
     const { db } = await open();
     const at = new Date().toISOString();
-    await db.insertInto('accounts').values({ id: 'a1', slug: 'a1', name: 'A', idp_enabled: 0, idp_tenant_id: null, idp_client_id: null, idp_authority: null, created_at: at }).execute();
+    await db.insertInto('accounts').values({ id: 'a1', slug: 'a1', name: 'A', idp_enabled: 0, idp_tenant_id: null, idp_client_id: null, idp_authority: null, created_at: at, kind: 'customer' }).execute();
     await generateUsers(db, 'a1', 50);
     const before = await db.selectFrom('users').select(['id', 'change_seq', 'version']).orderBy('change_seq').execute();
     const cursor = Math.max(...before.map((u) => u.change_seq));
