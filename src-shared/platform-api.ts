@@ -78,8 +78,12 @@ export const ProvidersResponseSchema = z.object({
 });
 export type ProvidersResponse = z.infer<typeof ProvidersResponseSchema>;
 
-/** `POST /auth/microsoft`: exchanges an Entra access token for a platform session. */
-export const MicrosoftLoginRequestSchema = z.strictObject({ account: accountSlug, accessToken: z.string().min(1).max(16_384) });
+/**
+ * `POST /auth/microsoft`: exchanges an Entra access token for a platform session. Issue 9 class 3:
+ * any string is taken (up to the body limit) so that an empty or oversized token is refused like
+ * every other bad token, 401 `invalid_token`, and counts toward the failure limits.
+ */
+export const MicrosoftLoginRequestSchema = z.strictObject({ account: accountSlug, accessToken: z.string().max(65_536) });
 
 /** `POST /auth/forgot-password` (public): 202 always, unless the account is self-managed (422). */
 export const ForgotPasswordRequestSchema = z.strictObject({ account: accountSlug, login: z.string().trim().min(1).max(254) });

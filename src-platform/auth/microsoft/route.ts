@@ -1,6 +1,6 @@
 /**
  * `POST /api/v1/auth/microsoft` (R11, C3): exchanges an Entra access token for a platform session.
- * Public route; failures count against the per-IP login limit like password failures.
+ * Public route; every refusal counts against the per-IP login limit like password failures.
  */
 import { readFileSync } from 'node:fs';
 import type { JWTVerifyGetKey } from 'jose';
@@ -49,7 +49,8 @@ export function createMicrosoftAuthRoutes(options: MicrosoftAuthRouteOptions = {
       try {
         return await signInWithMicrosoft(deps.ctx, keySourceFor, request.body);
       } catch (error) {
-        if (error instanceof DomainError && (error.code === 'invalid_token' || error.code === 'invalid_credentials')) deps.limits.perIp.fail(request.ip);
+        // Issue 9 class 3: every refusal counts, including probes of accounts without a provider.
+        if (error instanceof DomainError && ['invalid_token', 'invalid_credentials', 'identity_provider_disabled'].includes(error.code)) deps.limits.perIp.fail(request.ip);
         throw error;
       }
     });

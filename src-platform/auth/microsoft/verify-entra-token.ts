@@ -4,7 +4,10 @@
  * MSAL never checks signatures: the platform does, with jose, against the authority's JWKS.
  * RS256 only; the exact v2.0 issuer of the configured tenant; the API audience; `tid` equal to the
  * account's tenant; `exp`/`nbf`; and the token must be an access token for this API (an id_token
- * carries no `scp`/`roles` and is refused even though it is signed by the same keys).
+ * carries no `scp`/`roles` and is refused even though it is signed by the same keys). Issue 9
+ * class 3: `scp` must contain `access_as_user`; `iat` in the future beyond the clock skew, a token
+ * issued more than a day ago, or one that lives longer than a day, is refused; so are empty and
+ * oversized tokens, before any parsing.
  */
 import { createRemoteJWKSet, customFetch, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { createHttpsFetch, type FetchLike } from './https-fetch';
@@ -37,6 +40,12 @@ export class EntraTokenError extends Error {
       | 'wrong_tenant'
       | 'not_an_access_token'
       | 'missing_claims'
+      | 'missing_scope'
+      | 'issued_in_future'
+      | 'too_old'
+      | 'lifetime_too_long'
+      | 'empty'
+      | 'oversized'
       | 'metadata_unavailable',
     message: string,
   ) {
@@ -59,7 +68,22 @@ export interface EntraVerificationOptions {
   now?: () => Date;
   /** Allowed clock skew in seconds (default 60). */
   clockToleranceSeconds?: number;
+  /** The delegated scope the console asks for; `scp` must contain it (default `access_as_user`). */
+  requiredScope?: string;
+  /**
+   * Longest lifetime accepted, in seconds: a token issued (`iat`) longer ago, or whose `exp - iat`
+   * is longer, is refused. Default one day, the longest access-token lifetime Entra can be
+   * configured to issue (the default is 60-90 minutes).
+   */
+  maxLifetimeSeconds?: number;
 }
+
+/** Issue 9 class 3: the scope every accepted access token must carry. */
+export const REQUIRED_SCOPE = 'access_as_user';
+/** Issue 9 class 3: one day, Entra's longest configurable access-token lifetime. */
+export const MAX_TOKEN_LIFETIME_SECONDS = 24 * 60 * 60;
+/** Longest token accepted before any parsing (Entra access tokens are a few kilobytes). */
+export const MAX_TOKEN_LENGTH = 16_384;
 
 /** The exact issuer Entra puts in v2.0 tokens of a tenant: `<authority without /v2.0>/v2.0`. */
 export function expectedIssuer(authority: string): string {
@@ -69,6 +93,8 @@ export function expectedIssuer(authority: string): string {
 
 /** Verifies `token` and returns its claims, or throws {@link EntraTokenError}. */
 export async function verifyEntraAccessToken(token: string, options: EntraVerificationOptions): Promise<EntraAccessTokenClaims> {
+  if (token.trim().length === 0) throw new EntraTokenError('empty', 'The token is empty');
+  if (token.length > MAX_TOKEN_LENGTH) throw new EntraTokenError('oversized', 'The token is too large');
   const issuer = expectedIssuer(options.authority);
   // Entra puts a tenant in the issuer path: an authority for another tenant is a configuration error.
   if (!issuer.includes(`/${options.tenantId}/`)) {
@@ -82,6 +108,8 @@ export async function verifyEntraAccessToken(token: string, options: EntraVerifi
       audience: [options.clientId, `api://${options.clientId}`],
       requiredClaims: ['exp', 'iat', 'tid', 'oid'],
       clockTolerance: options.clockToleranceSeconds ?? 60,
+      // Issue 9 class 3: `iat` in the future (beyond the skew) or older than the longest lifetime.
+      maxTokenAge: options.maxLifetimeSeconds ?? MAX_TOKEN_LIFETIME_SECONDS,
       ...(options.now ? { currentDate: options.now() } : {}),
     }));
   } catch (error) {
@@ -96,6 +124,13 @@ export async function verifyEntraAccessToken(token: string, options: EntraVerifi
   // carry delegated scopes (`scp`); app-only tokens (`roles` without `scp`) have no user either.
   if (scopes.length === 0 || payload['nonce'] !== undefined) {
     throw new EntraTokenError('not_an_access_token', 'The token is not a delegated access token for this API');
+  }
+  const requiredScope = options.requiredScope ?? REQUIRED_SCOPE;
+  if (!scopes.includes(requiredScope)) throw new EntraTokenError('missing_scope', `The token does not carry the scope ${requiredScope}`);
+  // A token whose own lifetime is longer than Entra ever issues was not issued by Entra as configured.
+  const lifetime = Number(payload.exp) - Number(payload.iat);
+  if (!(lifetime <= (options.maxLifetimeSeconds ?? MAX_TOKEN_LIFETIME_SECONDS))) {
+    throw new EntraTokenError('lifetime_too_long', 'The token lives longer than any access token Entra issues');
   }
   return { oid, tid, loginName: loginNameOf(payload), name: stringClaim(payload, 'name'), scopes, payload };
 }
@@ -120,8 +155,12 @@ function stringClaim(payload: JWTPayload, name: string): string | null {
 
 function toEntraError(error: unknown): EntraTokenError {
   if (error instanceof EntraTokenError) return error;
-  if (error instanceof joseErrors.JWTExpired) return new EntraTokenError('expired', 'The token has expired');
+  if (error instanceof joseErrors.JWTExpired) {
+    if (error.claim === 'iat') return new EntraTokenError('too_old', 'The token was issued too long ago');
+    return new EntraTokenError('expired', 'The token has expired');
+  }
   if (error instanceof joseErrors.JWTClaimValidationFailed) {
+    if (error.claim === 'iat' && error.reason === 'check_failed') return new EntraTokenError('issued_in_future', 'The token is issued in the future');
     if (error.claim === 'iss') return new EntraTokenError('wrong_issuer', 'The token issuer is not the configured authority');
     if (error.claim === 'aud') return new EntraTokenError('wrong_audience', 'The token audience is not this API');
     if (error.claim === 'nbf') return new EntraTokenError('not_yet_valid', 'The token is not valid yet');

@@ -36,10 +36,10 @@ function accessClaims(overrides: JWTPayload = {}): JWTPayload {
   };
 }
 
-async function sign(claims: JWTPayload, opts: { kid?: string; key?: CryptoKey; iss?: string; aud?: string; exp?: string | number; nbf?: number } = {}) {
+async function sign(claims: JWTPayload, opts: { kid?: string; key?: CryptoKey; iss?: string; aud?: string; exp?: string | number; nbf?: number; iat?: number } = {}) {
   let jwt = new SignJWT(claims)
     .setProtectedHeader({ alg: 'RS256', kid: opts.kid ?? 'key-1', typ: 'JWT' })
-    .setIssuedAt()
+    .setIssuedAt(opts.iat)
     .setIssuer(opts.iss ?? issuer)
     .setAudience(opts.aud ?? `api://${clientId}`)
     .setExpirationTime(opts.exp ?? '1h');
@@ -137,5 +137,38 @@ describe('verifyEntraAccessToken', () => {
     expect((await verifyEntraAccessToken(unverified, { authority, tenantId, clientId, jwks })).loginName).toBeNull();
     const verified = await sign(accessClaims({ preferred_username: undefined, email: 'X@contoso.example', xms_edov: true }));
     expect((await verifyEntraAccessToken(verified, { authority, tenantId, clientId, jwks })).loginName).toBe('x@contoso.example');
+  });
+});
+
+describe('verifyEntraAccessToken: issue 9 class 3 (scope, age, size)', () => {
+  const now = () => Math.floor(Date.now() / 1000);
+
+  it('issue 9 class 3: scp must contain access_as_user (another delegated scope of the same API is refused)', async () => {
+    expect(await refusal(await sign(accessClaims({ scp: 'User.Read' })))).toBe('missing_scope');
+    expect(await refusal(await sign(accessClaims({ scp: 'access_as_user_not User.Read' })))).toBe('missing_scope');
+    const ok = await verifyEntraAccessToken(await sign(accessClaims({ scp: 'User.Read access_as_user' })), { authority, tenantId, clientId, jwks });
+    expect(ok.scopes).toEqual(['User.Read', 'access_as_user']);
+  });
+
+  it('issue 9 class 3: iat in the future beyond the clock skew is refused; within the skew it passes', async () => {
+    expect(await refusal(await sign(accessClaims(), { iat: now() + 600, exp: now() + 3600 }))).toBe('issued_in_future');
+    const withinSkew = await sign(accessClaims(), { iat: now() + 30, exp: now() + 3600 });
+    expect((await verifyEntraAccessToken(withinSkew, { authority, tenantId, clientId, jwks })).oid).toBe('user-oid-1');
+  });
+
+  it('issue 9 class 3: a token issued longer ago than the maximum lifetime, or living longer than it, is refused', async () => {
+    // Still unexpired, but issued two days ago.
+    expect(await refusal(await sign(accessClaims(), { iat: now() - 2 * 86_400, exp: now() + 600 }))).toBe('too_old');
+    // Issued now, valid for a week: no Entra access token lives that long.
+    expect(await refusal(await sign(accessClaims(), { iat: now(), exp: now() + 7 * 86_400 }))).toBe('lifetime_too_long');
+    // A shorter limit applies when configured.
+    const twoHours = await sign(accessClaims(), { iat: now() - 2 * 3600, exp: now() + 600 });
+    await expect(verifyEntraAccessToken(twoHours, { authority, tenantId, clientId, jwks, maxLifetimeSeconds: 3600 })).rejects.toMatchObject({ code: 'too_old' });
+  });
+
+  it('issue 9 class 3: empty and oversized tokens are refused before any parsing', async () => {
+    expect(await refusal('')).toBe('empty');
+    expect(await refusal('   ')).toBe('empty');
+    expect(await refusal(`${await sign(accessClaims({ padding: 'x'.repeat(20_000) }))}`)).toBe('oversized');
   });
 });
