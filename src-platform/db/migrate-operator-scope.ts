@@ -16,7 +16,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import { searchText } from '../domain/user-changes';
+import { searchText } from '../domain/search-text';
 import { OPERATOR_ACCOUNT_ID, OPERATOR_ACCOUNT_NAME, OPERATOR_ACCOUNT_SLUG } from '../domain/operator-scope';
 
 interface MigrationDb {

@@ -6,8 +6,8 @@
  * provider is ever matched against the operator scope.
  */
 import { profileFitsAccount, type Profile } from '../../src-shared/domain';
-import type { Db } from '../db/database';
-import type { AccountTable, UserTable } from '../db/schema';
+import type { Kysely } from 'kysely';
+import type { AccountTable, Database, UserTable } from '../db/schema';
 import { DomainError } from './errors';
 
 /** Id of the operator scope's account row (fixed: migration 0005 creates it). */
@@ -33,7 +33,7 @@ export function isOperatorUser(user: Pick<UserTable, 'account_id' | 'profile'>):
  * else the login in the account itself. `operator` says which one matched.
  */
 export async function findSignInUser(
-  db: Db,
+  db: Kysely<Database>,
   account: AccountTable,
   login: string,
 ): Promise<{ user: UserTable; operator: boolean } | undefined> {

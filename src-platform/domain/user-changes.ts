@@ -35,11 +35,4 @@ export async function bumpAccountUsers(db: Db, accountId: string, now: Date): Pr
     where users.id = ranked.id`.execute(db);
 }
 
-/** Normalizes text for accent-insensitive search. */
-export function searchText(...parts: string[]): string {
-  return parts
-    .join(' ')
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase();
-}
+export { searchText } from './search-text';
