@@ -3,13 +3,21 @@
  * platform, the console's main process and the renderer agree on one shape.
  */
 import { z } from 'zod';
+import { wellFormedText } from './text';
 
 /** R1/R2: the four profiles. `support` is the platform vendor's staff. */
 export const PROFILES = ['support', 'administrator', 'supervisor', 'agent'] as const;
 export const ProfileSchema = z.enum(PROFILES);
 export type Profile = z.infer<typeof ProfileSchema>;
 
-export const IdSchema = z.string().min(1).max(64);
+/**
+ * Ids are opaque, but they go into URL paths: well-formed text only, and never a dot segment
+ * (`/users/..` would be `/`) (issue 17).
+ */
+export const IdSchema = wellFormedText()
+  .min(1)
+  .max(64)
+  .regex(/^(?!\.\.?$)/, 'dot_segment');
 export const IsoDateSchema = z.string().min(1).max(40);
 
 /** R10: an extension ("Ramal") of an account, as seen on a user. */

@@ -24,15 +24,19 @@ import {
   CreateQueueRequestSchema,
   CreateUserRequestSchema,
   CreateUserResponseSchema,
+  ForgotPasswordRequestSchema,
   LoginRequestSchema,
   PasswordResetResponseSchema,
   ProvidersResponseSchema,
   SetPasswordRequestSchema,
   UpdateUserResponseSchema,
 } from './platform-api';
+import { wellFormedText } from './text';
 
 const none = z.strictObject({});
 const ok = z.object({ ok: z.literal(true) });
+/** An account as typed on the sign-in screen (the platform checks it is a slug). */
+const accountInput = wellFormedText(z.string().trim()).min(1).max(64);
 
 export const LocaleSchema = z.enum(LOCALES);
 
@@ -77,7 +81,7 @@ export const UserFiltersSchema = z.strictObject({
 export type UserFilters = z.infer<typeof UserFiltersSchema>;
 
 export const SearchUsersInputSchema = z.strictObject({
-  query: z.string().max(120).default(''),
+  query: wellFormedText().max(120).default(''),
   filters: UserFiltersSchema.default({}),
   sort: z.strictObject({ by: z.enum(['name', 'login', 'email', 'updatedAt']), dir: z.enum(['asc', 'desc']) }).default({ by: 'name', dir: 'asc' }),
   offset: z.number().int().min(0).max(10_000_000).default(0),
@@ -93,7 +97,7 @@ export type SearchUsersOutput = z.infer<typeof SearchUsersOutputSchema>;
 export const UserChangesSchema = z.strictObject({
   name: z.string().trim().min(1).max(120).optional(),
   email: z.email().max(254).optional(),
-  login: z.string().trim().min(3).max(64).optional(),
+  login: wellFormedText(z.string().trim()).min(3).max(64).optional(),
   profile: ProfileSchema.optional(),
   active: z.boolean().optional(),
   webrtcEnabled: z.boolean().optional(),
@@ -110,11 +114,11 @@ function op<I extends z.ZodType, O extends z.ZodType>(input: I, output: O, opts:
  */
 export const ipcOperations = {
   getSession: op(none, SessionStateSchema),
-  getProviders: op(z.strictObject({ account: z.string().trim().min(1).max(64) }), ProvidersResponseSchema),
+  getProviders: op(z.strictObject({ account: accountInput }), ProvidersResponseSchema),
   signIn: op(LoginRequestSchema, SessionStateSchema),
-  signInMicrosoft: op(z.strictObject({ account: z.string().trim().min(1).max(64) }), SessionStateSchema),
+  signInMicrosoft: op(z.strictObject({ account: accountInput }), SessionStateSchema),
   signOut: op(none, ok),
-  forgotPassword: op(z.strictObject({ account: z.string().trim().min(1).max(64), login: z.string().trim().min(1).max(254) }), ok),
+  forgotPassword: op(z.strictObject({ account: accountInput, login: ForgotPasswordRequestSchema.shape.login }), ok),
   /** R9: the signed-in user replaces a temporary password (main checks the confirmation; the platform, the rest). */
   changePassword: op(ChangePasswordRequestSchema.extend({ newPasswordConfirmation: ChangePasswordRequestSchema.shape.newPassword }), SessionStateSchema, {
     write: true,

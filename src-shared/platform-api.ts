@@ -25,6 +25,7 @@ import {
   QueueSessionSchema,
   UserSchema,
 } from './domain';
+import { wellFormedText } from './text';
 
 export const API_PREFIX = '/api/v1';
 
@@ -48,10 +49,12 @@ const accountSlug = z
   .max(64)
   .regex(/^[a-z0-9-]+$/);
 const password = z.string().min(1).max(256);
+/** What a user types to sign in or ask for a reset: their login or their email. */
+const signInLogin = wellFormedText(z.string().trim()).min(1).max(254);
 
 // ---- auth ----------------------------------------------------------------------------------
 
-export const LoginRequestSchema = z.strictObject({ account: accountSlug, login: z.string().trim().min(1).max(254), password });
+export const LoginRequestSchema = z.strictObject({ account: accountSlug, login: signInLogin, password });
 export type LoginRequest = z.infer<typeof LoginRequestSchema>;
 
 export const SessionResponseSchema = z.object({
@@ -86,7 +89,7 @@ export type ProvidersResponse = z.infer<typeof ProvidersResponseSchema>;
 export const MicrosoftLoginRequestSchema = z.strictObject({ account: accountSlug, accessToken: z.string().max(65_536) });
 
 /** `POST /auth/forgot-password` (public): 202 always, unless the account is self-managed (422). */
-export const ForgotPasswordRequestSchema = z.strictObject({ account: accountSlug, login: z.string().trim().min(1).max(254) });
+export const ForgotPasswordRequestSchema = z.strictObject({ account: accountSlug, login: signInLogin });
 
 /** `POST /auth/reset-password` (public): sets a password with a reset token from the email. */
 export const ResetPasswordRequestSchema = z.strictObject({ token: z.string().min(1).max(200), password, passwordConfirmation: password });
@@ -105,7 +108,7 @@ export const ChangePasswordRequestSchema = z.strictObject({ currentPassword: pas
 export const ListUsersQuerySchema = z.strictObject({
   since: z.string().regex(/^\d+$/).max(20).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(500),
-  q: z.string().max(120).optional(),
+  q: wellFormedText().max(120).optional(),
   /** `true`: also answer `total`, the changes after `since` (a sync's first page, for progress). */
   withTotal: z.enum(['true', 'false']).optional(),
 });

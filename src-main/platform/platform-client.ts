@@ -7,6 +7,7 @@ import axios, { AxiosError, type AxiosInstance, type Method } from 'axios';
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { Locale } from '../../src-shared/errors';
+import { ILL_FORMED_TEXT, isWellFormedText } from '../../src-shared/text';
 import {
   API_PREFIX,
   AuditResponseSchema,
@@ -66,6 +67,32 @@ interface RequestSpec<S extends z.ZodType> {
 const RETRYABLE_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
 const RETRYABLE_STATUS = new Set([502, 503, 504]);
 
+/**
+ * Builds an API path from a template, encoding each value as one path segment. The contract already
+ * refuses ill-formed ids; this refuses them again where a URL is built (`encodeURIComponent` throws
+ * on a lone surrogate), and refuses empty and dot segments, which URL parsing would collapse
+ * (`/users/..` is `/`): every refusal is a `validation_failed` before anything is sent.
+ */
+export function apiPath(parts: TemplateStringsArray, ...values: string[]): string {
+  let path = parts[0] ?? '';
+  values.forEach((value, i) => {
+    if (typeof value !== 'string' || value === '' || value === '.' || value === '..' || !isWellFormedText(value)) {
+      throw new PlatformError('validation_failed', 0, 'refused path segment', { fieldErrors: { _: [ILL_FORMED_TEXT] } });
+    }
+    path += encodeURIComponent(value) + (parts[i + 1] ?? '');
+  });
+  return path;
+}
+
+/** Refuses query values that cannot be encoded (the same rule as `apiPath`). */
+function checkParams(params: Record<string, string | number | undefined> | undefined): void {
+  for (const [key, value] of Object.entries(params ?? {})) {
+    if (typeof value === 'string' && !isWellFormedText(value)) {
+      throw new PlatformError('validation_failed', 0, 'refused query value', { fieldErrors: { [key]: [ILL_FORMED_TEXT] } });
+    }
+  }
+}
+
 /** A fresh idempotency key for one user action. */
 export const newIdempotencyKey = (): string => randomUUID();
 
@@ -103,6 +130,7 @@ export class PlatformClient {
 
   /** Sends one request with the retry policy; resolves with the validated body. */
   async request<S extends z.ZodType>(spec: RequestSpec<S>): Promise<z.output<S>> {
+    checkParams(spec.params);
     const method = spec.method.toUpperCase();
     const retryable = RETRYABLE_METHODS.has(method) || spec.idempotencyKey !== undefined;
     const attempts = retryable ? this.retries + 1 : 1;
@@ -188,41 +216,41 @@ export class PlatformClient {
   listUsers(params: { since?: string; limit?: number; withTotal?: 'true' }) {
     return this.request({ method: 'GET', path: '/users', params, schema: ListUsersResponseSchema });
   }
-  getUser(id: string) {
-    return this.request({ method: 'GET', path: `/users/${encodeURIComponent(id)}`, schema: UserResponseSchema });
+  async getUser(id: string) {
+    return this.request({ method: 'GET', path: apiPath`/users/${id}`, schema: UserResponseSchema });
   }
   createUser(body: CreateUserRequest, idempotencyKey = newIdempotencyKey()) {
     return this.request({ method: 'POST', path: '/users', data: body, schema: CreateUserResponseSchema, idempotencyKey });
   }
   /** `If-Match` comes from the version the edit started from; the key makes a retry replay. */
-  updateUser(user: { id: string; version: number }, body: UpdateUserRequest, idempotencyKey = newIdempotencyKey(), onRetry?: (error: PlatformError) => void) {
+  async updateUser(user: { id: string; version: number }, body: UpdateUserRequest, idempotencyKey = newIdempotencyKey(), onRetry?: (error: PlatformError) => void) {
     return this.request({
       ...(onRetry ? { onRetry } : {}),
       method: 'PATCH',
-      path: `/users/${encodeURIComponent(user.id)}`,
+      path: apiPath`/users/${user.id}`,
       data: body,
       schema: UpdateUserResponseSchema,
       ifMatch: userEtag(user),
       idempotencyKey,
     });
   }
-  resetPassword(id: string, idempotencyKey = newIdempotencyKey()) {
-    return this.request({ method: 'POST', path: `/users/${encodeURIComponent(id)}/password-reset`, schema: PasswordResetResponseSchema, idempotencyKey });
+  async resetPassword(id: string, idempotencyKey = newIdempotencyKey()) {
+    return this.request({ method: 'POST', path: apiPath`/users/${id}/password-reset`, schema: PasswordResetResponseSchema, idempotencyKey });
   }
-  setPassword(id: string, body: { password: string; passwordConfirmation: string }) {
-    return this.request({ method: 'PUT', path: `/users/${encodeURIComponent(id)}/password`, data: body, schema: UserResponseSchema });
+  async setPassword(id: string, body: { password: string; passwordConfirmation: string }) {
+    return this.request({ method: 'PUT', path: apiPath`/users/${id}/password`, data: body, schema: UserResponseSchema });
   }
-  assignExtension(userId: string, extensionId: string) {
-    return this.request({ method: 'PUT', path: `/users/${encodeURIComponent(userId)}/extension`, data: { extensionId }, schema: UserResponseSchema });
+  async assignExtension(userId: string, extensionId: string) {
+    return this.request({ method: 'PUT', path: apiPath`/users/${userId}/extension`, data: { extensionId }, schema: UserResponseSchema });
   }
-  releaseExtension(userId: string) {
-    return this.request({ method: 'DELETE', path: `/users/${encodeURIComponent(userId)}/extension`, schema: UserResponseSchema });
+  async releaseExtension(userId: string) {
+    return this.request({ method: 'DELETE', path: apiPath`/users/${userId}/extension`, schema: UserResponseSchema });
   }
-  userAudit(id: string) {
-    return this.request({ method: 'GET', path: `/users/${encodeURIComponent(id)}/audit`, schema: AuditResponseSchema });
+  async userAudit(id: string) {
+    return this.request({ method: 'GET', path: apiPath`/users/${id}/audit`, schema: AuditResponseSchema });
   }
-  userQueueSessions(id: string) {
-    return this.request({ method: 'GET', path: `/users/${encodeURIComponent(id)}/queue-sessions`, schema: QueueSessionsResponseSchema });
+  async userQueueSessions(id: string) {
+    return this.request({ method: 'GET', path: apiPath`/users/${id}/queue-sessions`, schema: QueueSessionsResponseSchema });
   }
   listExtensions() {
     return this.request({ method: 'GET', path: '/extensions', schema: ListExtensionsResponseSchema });
@@ -233,11 +261,11 @@ export class PlatformClient {
   createQueue(body: CreateQueueRequest, idempotencyKey = newIdempotencyKey()) {
     return this.request({ method: 'POST', path: '/queues', data: body, schema: QueueResponseSchema, idempotencyKey });
   }
-  addQueueMember(queueId: string, userId: string) {
-    return this.request({ method: 'PUT', path: `/queues/${encodeURIComponent(queueId)}/members/${encodeURIComponent(userId)}`, schema: MembershipResponseSchema });
+  async addQueueMember(queueId: string, userId: string) {
+    return this.request({ method: 'PUT', path: apiPath`/queues/${queueId}/members/${userId}`, schema: MembershipResponseSchema });
   }
-  removeQueueMember(queueId: string, userId: string) {
-    return this.request({ method: 'DELETE', path: `/queues/${encodeURIComponent(queueId)}/members/${encodeURIComponent(userId)}`, schema: MembershipResponseSchema });
+  async removeQueueMember(queueId: string, userId: string) {
+    return this.request({ method: 'DELETE', path: apiPath`/queues/${queueId}/members/${userId}`, schema: MembershipResponseSchema });
   }
 }
 

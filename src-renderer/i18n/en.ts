@@ -285,6 +285,7 @@ export const en: Messages = {
     currentPassword: 'Enter the current password.',
     currentPasswordWrong: 'The current password is wrong.',
     sameAsCurrent: 'The new password must differ from the current one.',
+    illFormedText: 'Remove the control characters or broken characters from this field.',
   },
   errors: { crashTitle: 'Something went wrong on this screen.' },
   languages: { 'pt-BR': 'Português (Brasil)', en: 'English' },

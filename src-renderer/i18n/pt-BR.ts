@@ -286,6 +286,7 @@ export const ptBR = {
     currentPassword: 'Informe a senha atual.',
     currentPasswordWrong: 'A senha atual está incorreta.',
     sameAsCurrent: 'A nova senha deve ser diferente da atual.',
+    illFormedText: 'Remova os caracteres de controle ou corrompidos deste campo.',
   },
   errors: { crashTitle: 'Algo deu errado nesta tela.' },
   languages: { 'pt-BR': 'Português (Brasil)', en: 'English' },

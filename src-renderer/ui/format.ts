@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ERROR_CODES, errorMessage, type ErrorCode, type Locale } from '../../src-shared/errors';
 import { PASSWORD_PROBLEMS } from '../../src-shared/password-policy';
+import { ILL_FORMED_TEXT } from '../../src-shared/text';
 import type { ConsoleError } from '../api';
 
 function isErrorCode(value: string): value is ErrorCode {
@@ -34,6 +35,7 @@ export function useFieldErrorText(): (entry: string) => string {
     // The platform names each policy problem (`too_short`, …); one policy message says them all,
     // and the checklist under the field shows which rule is unmet.
     if (isPasswordProblem(entry)) return errorMessage('password_policy', locale);
+    if (entry === ILL_FORMED_TEXT) return t('form.illFormedText');
     if (entry.startsWith('form.')) return t(entry);
     return entry;
   };

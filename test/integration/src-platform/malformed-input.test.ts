@@ -134,4 +134,24 @@ describe('malformed input never causes a 5xx (R1, R2)', () => {
     expect(Object.keys(result.body.error.fieldErrors).sort()).toEqual(['email', 'name', 'profile']);
     expect((await api.get(`/api/v1/users/${before.id}`)).body.user).toEqual(before);
   });
+
+  it('issue 17.2: ill-formed search text and sign-in logins (lone surrogates, control characters) are validation_failed, not a failed sign-in', async () => {
+    const json = { 'content-type': 'application/json' };
+    // JSON escapes carry lone surrogates and control characters through JSON.parse unchanged.
+    for (const login of ['ad\\ud800min', 'ad\\u0000min', 'ad\\u001bmin']) {
+      const signIn = await http(p.url, 'POST', '/api/v1/auth/login', { raw: `{"account":"demo","login":"${login}","password":"Omni2026demo"}`, headers: json });
+      expect(signIn.status, login).toBe(400);
+      expect(signIn.body.error.code).toBe('validation_failed');
+      expect(Object.keys(signIn.body.error.fieldErrors)).toEqual(['login']);
+      const forgot = await http(p.url, 'POST', '/api/v1/auth/forgot-password', { raw: `{"account":"demo","login":"${login}"}`, headers: json });
+      expect(forgot.status, login).toBe(400);
+    }
+    for (const q of ['ana%00', 'ana%07x', 'ana%C2%85']) {
+      const search = await http(p.url, 'GET', `/api/v1/users?q=${q}`, { token: adminToken });
+      expect(search.status, q).toBe(400);
+      expect(search.body.error.code).toBe('validation_failed');
+      expect(Object.keys(search.body.error.fieldErrors)).toEqual(['q']);
+    }
+    expect((await http(p.url, 'GET', '/api/v1/users?q=ana', { token: adminToken })).status).toBe(200);
+  });
 });

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PlatformClient } from '../../../../src-main/platform/platform-client';
+import { PlatformClient, apiPath } from '../../../../src-main/platform/platform-client';
 import { PlatformError } from '../../../../src-main/platform/platform-error';
 import { makeUser } from '../../../support/console-fixtures';
 
@@ -107,5 +107,19 @@ describe('PlatformClient', () => {
     client.setToken('t');
     await expect(client.me()).rejects.toMatchObject({ code: 'session_expired' });
     expect(expired).toEqual(['session_expired']);
+  });
+
+  it('issue 17.2: the path builder refuses ill-formed and dot segments, and ill-formed query values, before anything is sent', async () => {
+    expect(apiPath`/queues/${'q 1'}/members/${'a/b?c'}`).toBe('/queues/q%201/members/a%2Fb%3Fc');
+    const { url, seen } = await serve((_req, res) => json(res, 200, {}));
+    const client = new PlatformClient({ baseUrl: url, retries: 2, backoffMs: 1 });
+    client.setToken('t');
+    for (const id of ['u\uD800', '\uDC00', 'a\u0000b', '', '.', '..']) {
+      await expect(client.getUser(id), JSON.stringify(id)).rejects.toMatchObject({ code: 'validation_failed' });
+      await expect(client.removeQueueMember('q1', id)).rejects.toBeInstanceOf(PlatformError);
+      await expect(client.resetPassword(id)).rejects.toMatchObject({ code: 'validation_failed' });
+    }
+    await expect(client.providers('demo\uD800')).rejects.toMatchObject({ code: 'validation_failed', fieldErrors: { account: ['ill_formed_text'] } });
+    expect(seen).toEqual([]);
   });
 });
