@@ -8,7 +8,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { operationOfChannel } from '../ipc/console-api';
 import { ipcChannel } from '../../src-shared/ipc-contract';
 import { AesFileSecretStore, type SecretStore } from '../auth/secret-store';
@@ -49,6 +49,37 @@ function devSecretStore(dataDir: string): SecretStore {
   const keyFile = join(dir, 'browser-host.key');
   if (!existsSync(keyFile)) writeFileSync(keyFile, randomBytes(32), { mode: 0o600 });
   return new AesFileSecretStore(dir, readFileSync(keyFile));
+}
+
+/** Largest bridge frame accepted; a larger one closes the socket (1009) and is logged. */
+export const BRIDGE_MAX_FRAME_BYTES = 1024 * 1024;
+
+/** Why a bridge frame was refused. Logged by kind only, never with its content (it may hold a password). */
+export type BridgeRefusal = 'binary' | 'not_json' | 'not_an_invoke';
+
+/** One call over the bridge, as the bridge script sends it. */
+export interface BridgeInvoke {
+  id: number;
+  channel: string;
+  input: unknown;
+}
+
+/**
+ * Reads one frame from the page: a text frame holding `{ type: 'invoke', id, channel, input }`
+ * with a positive integer id and a string channel, or the reason it is refused. Never throws.
+ */
+export function parseBridgeFrame(data: RawData, isBinary: boolean): BridgeInvoke | { refused: BridgeRefusal } {
+  if (isBinary) return { refused: 'binary' };
+  let msg: unknown;
+  try {
+    msg = JSON.parse(Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8'));
+  } catch {
+    return { refused: 'not_json' };
+  }
+  if (typeof msg !== 'object' || msg === null || Array.isArray(msg)) return { refused: 'not_an_invoke' };
+  const { type, id, channel, input } = msg as Record<string, unknown>;
+  if (type !== 'invoke' || !Number.isSafeInteger(id) || (id as number) < 1 || typeof channel !== 'string') return { refused: 'not_an_invoke' };
+  return { id: id as number, channel, input };
 }
 
 function safeEqual(a: string, b: string): boolean {
@@ -116,7 +147,13 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
       res.writeHead(405).end();
       return;
     }
-    const url = new URL(req.url ?? '/', origin);
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', origin);
+    } catch {
+      res.writeHead(400).end();
+      return;
+    }
     if (url.pathname === BRIDGE_SCRIPT_PATH) {
       res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' }).end(bridgeScript());
       return;
@@ -128,15 +165,25 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     }
   });
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  const logError = opts.compose?.logError ?? ((err: unknown, context: string) => console.error(`[omniconsole] ${context}:`, err));
+  const refuse = (reason: string) => logError(new Error(`bridge frame refused: ${reason}`), 'browser host');
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: BRIDGE_MAX_FRAME_BYTES });
   const sockets = new Set<WebSocket>();
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', origin);
-    const ok =
-      url.pathname === BRIDGE_WS_PATH &&
-      req.headers.host === host &&
-      req.headers.origin === origin &&
-      safeEqual(url.searchParams.get('secret') ?? '', secret);
+    // A peer that resets mid-handshake must not take the host down (no listener = uncaught error).
+    socket.on('error', () => socket.destroy());
+    let ok: boolean;
+    try {
+      const url = new URL(req.url ?? '/', origin);
+      ok =
+        url.pathname === BRIDGE_WS_PATH &&
+        req.headers.host === host &&
+        req.headers.origin === origin &&
+        safeEqual(url.searchParams.get('secret') ?? '', secret);
+    } catch {
+      ok = false;
+    }
     if (!ok) {
       socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
       return;
@@ -144,17 +191,22 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
       ws.on('close', () => sockets.delete(ws));
-      ws.on('message', (data) => {
-        let msg: { type?: unknown; id?: unknown; channel?: unknown; input?: unknown };
-        try {
-          msg = JSON.parse(String(data)) as typeof msg;
-        } catch {
+      // Oversized (1009) or invalid frames: ws closes the socket and reports here; the host lives on.
+      ws.on('error', (err) => refuse(`${(err as { code?: string }).code ?? 'socket error'} (${err.message})`));
+      ws.on('message', (data, isBinary) => {
+        const frame = parseBridgeFrame(data, isBinary);
+        if ('refused' in frame) {
+          // The page's own bridge never sends these: close the socket (it reconnects).
+          refuse(frame.refused);
+          ws.close(1008, frame.refused);
           return;
         }
-        if (msg.type !== 'invoke' || typeof msg.id !== 'number' || typeof msg.channel !== 'string') return;
-        const operation = operationOfChannel(msg.channel) ?? msg.channel;
-        void composed.router.handle({ kind: 'browser-host', authenticated: true }, operation, msg.input).then((result) => {
-          if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'result', id: msg.id, result }));
+        const operation = operationOfChannel(frame.channel);
+        if (operation === null) refuse('unknown channel');
+        // Only the contract's `omni:` channels name an operation; for anything else the router
+        // answers validation_failed (unknown operation). It never throws.
+        void composed.router.handle({ kind: 'browser-host', authenticated: true }, operation, frame.input).then((result) => {
+          if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'result', id: frame.id, result }));
         });
       });
     });

@@ -1,10 +1,11 @@
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { startBrowserHost, type BrowserHost } from '../../../src-main/browser-host/index';
+import { BRIDGE_MAX_FRAME_BYTES, startBrowserHost, type BrowserHost } from '../../../src-main/browser-host/index';
 import { EVENT_NAMES, OPERATION_NAMES } from '../../../src-shared/ipc-contract';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../support/browser-flags';
 import { tempDir } from '../../support/console-fixtures';
@@ -12,6 +13,7 @@ import { tempDir } from '../../support/console-fixtures';
 let data: ReturnType<typeof tempDir>;
 let host: BrowserHost;
 let browser: Browser;
+const logged: string[] = [];
 
 beforeAll(async () => {
   data = tempDir();
@@ -24,7 +26,7 @@ beforeAll(async () => {
   );
   writeFileSync(join(rendererDir, 'assets', 'app.js'), "document.getElementById('root').textContent = typeof window.consoleApi;");
   // No platformUrl: the host starts the embedded platform with the demo account (C4).
-  host = await startBrowserHost({ dataDir: join(data.dir, 'console'), rendererDir, compose: { syncIntervalMs: 0, logError: () => undefined } });
+  host = await startBrowserHost({ dataDir: join(data.dir, 'console'), rendererDir, compose: { syncIntervalMs: 0, logError: (err) => logged.push(String(err)) } });
   browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
 });
 
@@ -103,5 +105,117 @@ describe('browser host', () => {
     expect(rebound).toBe(421);
     const traversal = await fetch(host.origin + '/%2e%2e/%2e%2e/etc/passwd');
     expect(await traversal.text()).not.toContain('root:');
+  });
+
+  describe('issue 17.1: the bridge refuses malformed, oversized and unexpected frames and the host lives on', () => {
+    const secret = () => new URL(host.url).searchParams.get('omniHostSecret')!;
+    const wsUrl = () => `${host.origin.replace('http', 'ws')}/__omni/ws?secret=${secret()}`;
+
+    /** Opens an authenticated bridge socket, as the page's bridge script does. */
+    const open = (url = wsUrl()) =>
+      new Promise<WebSocket>((resolve, reject) => {
+        const ws = new WebSocket(url, { origin: host.origin, maxPayload: 0 });
+        ws.on('open', () => resolve(ws));
+        ws.on('error', reject);
+        ws.on('unexpected-response', (_req, res) => reject(new Error(`refused ${res.statusCode}`)));
+      });
+
+    /** Sends one frame; resolves with the first answer, or with the close code if the host closed instead. */
+    const send = (ws: WebSocket, frame: string | Buffer, binary = false) =>
+      new Promise<{ answer?: unknown; closed?: number }>((resolve) => {
+        ws.once('message', (m) => resolve({ answer: JSON.parse(String(m)) }));
+        ws.once('close', (code) => resolve({ closed: code }));
+        // A socket the host already tore down may report the write as an error: that is a close too.
+        ws.once('error', () => resolve({ closed: -1 }));
+        ws.send(frame, { binary });
+      });
+
+    /** A valid call on a fresh socket still gets its answer: the host and its router are alive. */
+    const stillAnswers = async () => {
+      const ws = await open();
+      const { answer } = await send(ws, JSON.stringify({ type: 'invoke', id: 7, channel: 'omni:getSettings', input: {} }));
+      ws.close();
+      expect(answer).toMatchObject({ type: 'result', id: 7, result: { ok: true, value: { locale: expect.any(String) } } });
+    };
+
+    const bad: Array<[string, string | Buffer, boolean]> = [
+      ['oversized (over 1 MiB)', JSON.stringify({ type: 'invoke', id: 1, channel: 'omni:signIn', input: { account: 'x'.repeat(BRIDGE_MAX_FRAME_BYTES) } }), false],
+      ['null', 'null', false],
+      ['not JSON', '{"type":"invoke",', false],
+      ['binary', Buffer.from(JSON.stringify({ type: 'invoke', id: 1, channel: 'omni:getSession', input: {} })), true],
+      ['a JSON string', '"invoke"', false],
+      ['an array', '[1,2]', false],
+      ['no id', JSON.stringify({ type: 'invoke', channel: 'omni:getSession', input: {} }), false],
+      ['a non-integer id', JSON.stringify({ type: 'invoke', id: 1.5, channel: 'omni:getSession' }), false],
+      ['a channel that is not a string', JSON.stringify({ type: 'invoke', id: 1, channel: { toString: 1 } }), false],
+      ['another type', JSON.stringify({ type: 'result', id: 1, result: {} }), false],
+      ['a __proto__ payload', '{"__proto__":{"type":"invoke"},"id":1,"channel":"omni:getSession"}', false],
+    ];
+
+    it.each(bad)('refuses a frame holding %s: logged, socket closed, host still answers', async (_kind, frame, binary) => {
+      const before = logged.length;
+      const ws = await open();
+      const { answer, closed } = await send(ws, frame, binary);
+      expect(answer).toBeUndefined();
+      expect(closed).toBeDefined();
+      expect(logged.length).toBeGreaterThan(before);
+      expect(logged.slice(before).join('\n')).toMatch(/bridge frame refused/);
+      // Never the frame's content in the log.
+      expect(logged.slice(before).join('\n')).not.toContain('xxxxxxxx');
+      await stillAnswers();
+    });
+
+    it('answers an unknown operation with validation_failed and logs it; the connection stays usable', async () => {
+      const before = logged.length;
+      const ws = await open();
+      for (const channel of ['omni:deleteEverything', 'getSession', 'omni:__proto__', 'omni:toString']) {
+        const { answer } = await send(ws, JSON.stringify({ type: 'invoke', id: 3, channel, input: {} }));
+        expect(answer, channel).toMatchObject({ type: 'result', id: 3, result: { ok: false, error: { code: 'validation_failed' } } });
+      }
+      expect(logged.length).toBeGreaterThan(before);
+      const { answer } = await send(ws, JSON.stringify({ type: 'invoke', id: 4, channel: 'omni:getSession', input: {} }));
+      expect(answer).toMatchObject({ id: 4, result: { ok: true } });
+      ws.close();
+    });
+
+    it('answers a wrong-shaped input with validation_failed, like the preload', async () => {
+      const ws = await open();
+      const { answer } = await send(ws, JSON.stringify({ type: 'invoke', id: 5, channel: 'omni:getUser', input: null }));
+      expect(answer).toMatchObject({ id: 5, result: { ok: false, error: { code: 'validation_failed' } } });
+      ws.close();
+    });
+
+    it('refuses a wrong secret, a malformed upgrade request and a peer that resets mid-handshake, and still answers', async () => {
+      await expect(open(`${host.origin.replace('http', 'ws')}/__omni/ws?secret=${secret().replace(/./, 'x')}`)).rejects.toThrow(/refused 403/);
+      const port = Number(new URL(host.origin).port);
+      for (const raw of [
+        'GET //[bad HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n',
+        `GET /__omni/ws?secret=${secret()} HTTP/1.1\r\nHost: ${new URL(host.origin).host}\r\nOrigin: ${host.origin}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+      ]) {
+        await new Promise<void>((resolve) => {
+          const socket = connect(port, '127.0.0.1', () => {
+            socket.write(raw);
+            // Reset right away, while the host is answering.
+            socket.resetAndDestroy();
+            resolve();
+          });
+          socket.on('error', () => resolve());
+        });
+      }
+      await stillAnswers();
+    });
+
+    it('answers 400 to a request path that is not a URL, and still answers', async () => {
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = httpRequest({ host: '127.0.0.1', port: Number(new URL(host.origin).port), path: '//[bad', headers: { host: new URL(host.origin).host } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      expect(status).toBe(400);
+      await stillAnswers();
+    });
   });
 });
