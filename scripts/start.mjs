@@ -33,29 +33,44 @@ function run(cmd, args) {
 
 /**
  * npm no longer runs Electron's install script, so on a machine that can reach Electron's download
- * site the binary is fetched here, once, the first time the app starts.
+ * site the binary is fetched here, once, the first time the app starts. Its output is kept: where
+ * the download fails, the reason goes into one line (below), not a stack trace.
  */
 function installElectron() {
+  let installer;
   try {
-    const installer = join(dirname(require.resolve('electron/package.json')), 'install.js');
-    console.log('[omniconsole] Fetching the Electron binary (first start)...');
-    spawnSync(process.execPath, [installer], { cwd: root, stdio: 'inherit', timeout: 300_000 });
+    installer = join(dirname(require.resolve('electron/package.json')), 'install.js');
   } catch {
-    // Reported below as a missing binary.
+    return { exe: null, why: 'the electron package is not installed (run npm install)' };
   }
-  return electronBinary();
+  console.log('[omniconsole] Fetching the Electron binary (first start)...');
+  const r = spawnSync(process.execPath, [installer], { cwd: root, encoding: 'utf8', timeout: 300_000 });
+  const exe = electronBinary();
+  if (exe) return { exe, why: '' };
+  return { exe: null, why: downloadFailure(r) };
 }
 
-const electron = electronBinary() ?? installElectron();
+/** The download's failure in a few words: the error line Electron's installer printed, or what stopped it. */
+function downloadFailure(r) {
+  if (r.error?.code === 'ETIMEDOUT') return 'the download took over 5 minutes';
+  if (r.error) return r.error.message;
+  const lines = `${r.stderr ?? ''}\n${r.stdout ?? ''}`.split('\n').map((l) => l.trim()).filter(Boolean);
+  const line = lines.find((l) => /\b(Error|ENOTFOUND|ECONN\w+|EAI_AGAIN|ETIMEDOUT|HTTPError|fetch failed)\b/.test(l)) ?? lines[0];
+  if (!line) return `its download failed (the installer exited with ${r.status ?? r.signal})`;
+  const unreachable = /fetch failed|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH/.test(line);
+  return `its download failed: ${line.replace(/^\w*Error: /, '').slice(0, 160)}${unreachable ? ", Electron's download site cannot be reached from here" : ''}`;
+}
+
+const found = electronBinary();
+const { exe: electron, why } = found ? { exe: found, why: '' } : installElectron();
 if (electron) {
   run(bin('electron-vite'), ['build']);
   // Native modules (better-sqlite3, argon2) must match Electron's ABI: see README (@electron/rebuild).
   const child = spawn(electron, ['.'], { cwd: root, stdio: 'inherit' });
   child.on('exit', (code) => process.exit(code ?? 0));
 } else {
-  console.log('[omniconsole] The Electron binary is not installed and could not be fetched on this machine,');
-  console.log('[omniconsole] so the desktop window cannot open. Starting the browser host instead (same services, same UI):');
-  run(bin('vite'), ['build', '--config', 'vite.renderer.config.ts']);
+  console.log(`[omniconsole] No desktop window: the Electron binary is missing (${why}). Starting the browser host instead, the same console in a browser (open the URL below).`);
+  run(bin('vite'), ['build', '--config', 'vite.renderer.config.ts', '--logLevel', 'warn']);
   const child = spawn(bin('tsx'), ['src-main/browser-host/cli.ts', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
   const forward = (sig) => child.kill(sig);
   process.on('SIGINT', forward);
