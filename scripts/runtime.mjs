@@ -20,10 +20,10 @@ const have = process.versions.node;
 if (Number(have.split('.')[0]) !== wantMajor) {
   const installed = existsSync(join(root, 'node_modules', 'node', 'bin', 'node'));
   const reason = !existsSync(join(root, 'node_modules'))
-    ? 'run `npm install` first (it installs it from the npm registry)'
+    ? `run \`npm install\` first: it fetches Node ${wantMajor} from the npm registry (the package node@${pinned})`
     : installed
       ? 'run the command through npm (`npm start`, `npm test`, `npm run <script>`), which puts the project\'s Node first'
-      : `the npm package node@${pinned} could not be installed for ${process.platform}-${process.arch} here: install Node ${wantMajor} yourself, then run \`npm install\` again`;
+      : `the package node@${pinned} is not installed: run \`npm install\` again, and if it cannot install for ${process.platform}-${process.arch}, install Node ${wantMajor} yourself`;
   console.error(`[omniconsole] Omniconsole runs on Node ${wantMajor}, and this is Node ${have}: ${reason}.`);
   process.exit(1);
 }

@@ -5,6 +5,8 @@
  * says so and starts the browser host instead, so `npm install && npm start` still gives a
  * working console (open the printed URL). The only download it may start is Electron's own binary.
  */
+// First: on any Node but the project's, say what is needed in one line and stop (also when run directly).
+import './runtime.mjs';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -58,6 +58,13 @@ describe('issue 15: the project runs on its own pinned Node', () => {
     expect(lines[0]).toMatch(/^\[omniconsole\] Omniconsole runs on Node 24, and this is Node \d+\.\d+\.\d+: .+\.$/);
   });
 
+  it.skipIf(!old)('start.mjs run directly with an older Node (not through npm) stops with the same one line, before starting anything', () => {
+    const r = spawnSync(old!, [join(root, 'scripts', 'start.mjs')], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin' }, timeout: 30_000 });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^\[omniconsole\] Omniconsole runs on Node 24, and this is Node /)]);
+  });
+
   it('every command the READMEs show goes through npm (none calls node, npx or tsx directly)', () => {
     const readmes: string[] = [];
     const walk = (dir: string) => {
