@@ -1,8 +1,10 @@
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 
-/** One runner, three projects: unit (fast, per source file), integration (real servers on
- * 127.0.0.1, real SQLite files) and e2e (the built renderer in Debian Chromium via Playwright). */
+/** One runner, four projects: unit (fast, per source file), integration (real servers on
+ * 127.0.0.1, real SQLite files), integration-pg (the platform's integration tests again on
+ * PostgreSQL, plus the several-instances tests) and e2e (the built renderer in Debian Chromium via
+ * Playwright). */
 export default defineConfig({
   plugins: [react()],
   test: {
@@ -22,7 +24,20 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          exclude: ['test/integration/postgres/**'],
           environment: 'node',
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration-pg',
+          include: ['test/integration/src-platform/**/*.test.ts', 'test/integration/postgres/**/*.test.ts'],
+          environment: 'node',
+          env: { PLATFORM_TEST_DIALECT: 'postgres' },
+          globalSetup: ['test/support/postgres-global-setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 30_000,
         },

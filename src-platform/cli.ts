@@ -1,11 +1,13 @@
 /**
- * `npm run platform -- [--demo] [--port N] [--data DIR] [--public-url URL] [--generate N]`: runs the platform
- * standalone and prints where it listens, the mailbox page and the demo logins.
- * `SMTP_URL` sends mail to a real SMTP server instead of the embedded sink.
+ * `npm run platform -- [--demo] [--port N] [--data DIR] [--database-url URL] [--public-url URL] [--generate N]`:
+ * runs the platform standalone and prints where it listens, the mailbox page and the demo logins.
+ * `SMTP_URL` sends mail to a real SMTP server instead of the embedded sink; `DATABASE_URL`
+ * (`postgres://…`) runs on PostgreSQL instead of `<data>/platform.sqlite`.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { isPostgresUrl } from './db/dialect';
 import { DEMO_ACCOUNT_SLUG, DEMO_PASSWORD, SELF_MANAGED_ACCOUNT_SLUG, generateUsers, startPlatform } from './server';
 
 const { values } = parseArgs({
@@ -16,6 +18,7 @@ const { values } = parseArgs({
     data: { type: 'string', default: process.env.PLATFORM_DATA_DIR ?? '.data/platform' },
     'public-url': { type: 'string' },
     generate: { type: 'string' },
+    'database-url': { type: 'string', default: process.env.DATABASE_URL },
   },
 });
 
@@ -24,10 +27,16 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`Invalid --port ${values.port}`);
   process.exit(2);
 }
-mkdirSync(values.data, { recursive: true });
+const databaseUrl = values['database-url'] || undefined;
+if (databaseUrl && !isPostgresUrl(databaseUrl)) {
+  console.error('--database-url (DATABASE_URL) must be a postgres:// URL');
+  process.exit(2);
+}
+if (!databaseUrl) mkdirSync(values.data, { recursive: true });
 const dbFile = path.resolve(values.data, 'platform.sqlite');
 const platform = await startPlatform({
   dbFile,
+  databaseUrl,
   host: values.host,
   port,
   demo: values.demo,
@@ -39,12 +48,12 @@ const generate = values.generate === undefined ? 0 : Number(values.generate);
 if (generate > 0) {
   // Benchmarks: N more agents in the demo account, logins gen-<time>.<i> so reruns never clash.
   const started = Date.now();
-  await generateUsers(dbFile, DEMO_ACCOUNT_SLUG, generate, { prefix: `gen-${started.toString(36)}` });
+  await generateUsers(databaseUrl ?? dbFile, DEMO_ACCOUNT_SLUG, generate, { prefix: `gen-${started.toString(36)}` });
   console.log(`Generated ${generate} users in ${Date.now() - started} ms`);
 }
 
 console.log(`Platform API:  ${platform.url}/api/v1   (OpenAPI: ${platform.url}/api/v1/openapi.json)`);
-console.log(`Database:      ${dbFile}`);
+console.log(`Database:      ${databaseUrl ? redactUrl(databaseUrl) : dbFile}`);
 console.log(platform.embeddedMail ? `Mailbox page:  ${platform.url}/mailbox` : `Mail:          sent through SMTP_URL`);
 if (values.demo) {
   console.log('');
@@ -56,6 +65,13 @@ if (values.demo) {
   console.log('');
   console.log(`Sign in:  curl -s ${platform.url}/api/v1/auth/login -H 'content-type: application/json' \\`);
   console.log(`            -d '{"account":"${DEMO_ACCOUNT_SLUG}","login":"admin","password":"${DEMO_PASSWORD}"}'`);
+}
+
+/** A database URL without its password, fit to print. */
+function redactUrl(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.toString();
 }
 
 const stop = async (): Promise<void> => {

@@ -16,8 +16,10 @@ export type { Mailbox } from './mail/smtp-sink';
 
 /** How to start a platform. */
 export interface PlatformOptions {
-  /** SQLite file path (a temp file in tests). */
-  dbFile: string;
+  /** SQLite file path (a temp file in tests); ignored when `databaseUrl` is set. */
+  dbFile?: string;
+  /** `postgres://…`: run on PostgreSQL (several instances may share it) instead of a SQLite file. */
+  databaseUrl?: string;
   /** Default '127.0.0.1'. */
   host?: string;
   /** Default 0 (random). */
@@ -58,7 +60,9 @@ export interface RunningPlatform {
 /** Starts a platform server. */
 export async function startPlatform(options: PlatformOptions): Promise<RunningPlatform> {
   const now = options.now ?? (() => new Date());
-  const db = await openDatabase(options.dbFile);
+  const target = options.databaseUrl || options.dbFile;
+  if (!target) throw new Error('startPlatform needs dbFile or databaseUrl');
+  const db = await openDatabase(target);
   let sink: SmtpSink | null = null;
   try {
     if (!options.smtpUrl) sink = await startSmtpSink(now);

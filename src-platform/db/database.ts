@@ -1,23 +1,60 @@
 /**
- * Opens the platform database: better-sqlite3 (WAL) behind Kysely, with migrations run at start.
+ * Opens the platform database behind Kysely, with migrations run at start: a SQLite file
+ * (better-sqlite3, WAL; the embedded default) or PostgreSQL (`postgres://…`, node-postgres pool;
+ * several platform instances on one database).
  */
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import { Migrator } from 'kysely/migration';
+import pg from 'pg';
+import { isPostgresUrl } from './dialect';
 import { migrations } from './migrations';
 import type { Database } from './schema';
 
 /** The platform's query builder over its database. */
 export type Db = Kysely<Database>;
 
-/** Opens (creating if needed) the SQLite file, sets pragmas and runs pending migrations. */
-export async function openDatabase(file: string): Promise<Db> {
-  const sqlite = new BetterSqlite3(file);
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+/** How the database is opened beyond its location. */
+export interface OpenDatabaseOptions {
+  /** PostgreSQL: most connections this process holds (default 10). */
+  maxConnections?: number;
+}
+
+const BOOL_OID = 16;
+const INT8_OID = 20;
+const JSON_OID = 114;
+const TIMESTAMPTZ_OID = 1184;
+const JSONB_OID = 3802;
+
+/**
+ * node-postgres type parsers that read PostgreSQL's native columns in the shapes the SQLite schema
+ * has (schema.ts): booleans as 1/0, instants as ISO-8601 UTC strings, JSON as its text, and
+ * counts (bigint) as numbers.
+ */
+export const PG_TYPES = {
+  getTypeParser(oid: number, format?: 'text' | 'binary'): (value: string) => unknown {
+    switch (oid) {
+      case BOOL_OID:
+        return (value) => (value === 't' ? 1 : 0);
+      case INT8_OID:
+        return (value) => Number(value);
+      case TIMESTAMPTZ_OID:
+        return (value) => new Date(value).toISOString();
+      case JSON_OID:
+      case JSONB_OID:
+        return (value) => value;
+      default:
+        return pg.types.getTypeParser(oid, format ?? 'text') as (value: string) => unknown;
+    }
+  },
+};
+
+/**
+ * Opens the database named by `target` and runs pending migrations: a `postgres://` URL opens a
+ * PostgreSQL pool; anything else is a SQLite file path (created if needed).
+ */
+export async function openDatabase(target: string, options: OpenDatabaseOptions = {}): Promise<Db> {
+  const db = isPostgresUrl(target) ? openPostgres(target, options) : openSqlite(target);
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
   const { error } = await migrator.migrateToLatest();
   if (error) {
@@ -25,6 +62,23 @@ export async function openDatabase(file: string): Promise<Db> {
     throw error instanceof Error ? error : new Error(String(error));
   }
   return db;
+}
+
+function openSqlite(file: string): Db {
+  const sqlite = new BetterSqlite3(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+}
+
+function openPostgres(url: string, options: OpenDatabaseOptions): Db {
+  const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10, types: PG_TYPES });
+  // An idle connection the server closed (restart, failover) must not crash the process; the pool
+  // drops it and opens another on the next query.
+  pool.on('error', () => undefined);
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
 /** Takes the next value of the change sequence (C2); call inside the transaction that changes data. */

@@ -1,25 +1,29 @@
 /**
  * Versioned schema migrations, run at start by `openDatabase`. Never edit a shipped migration: add
- * the next one. Written with Kysely's schema builder so they stay dialect-neutral.
+ * the next one. Written with Kysely's schema builder so the same ids run on SQLite and PostgreSQL;
+ * `columnTypes` gives each dialect its own types (0/1 integers and ISO text on SQLite, boolean,
+ * timestamptz and jsonb on PostgreSQL). Name new migrations by the next free number.
  */
 import { sql, type Kysely } from 'kysely';
 import type { Migration } from 'kysely/migration';
 import { moveSupportToOperatorScope } from './migrate-operator-scope';
+import { columnTypes } from './dialect';
 
 /** Migrations by name; Kysely runs them in name order and records them in its own table. */
 export const migrations: Record<string, Migration> = {
   '0001_initial': {
     async up(db: Kysely<unknown>) {
+      const t = columnTypes(db);
       await db.schema
         .createTable('accounts')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('slug', 'text', (c) => c.notNull().unique())
         .addColumn('name', 'text', (c) => c.notNull())
-        .addColumn('idp_enabled', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('idp_enabled', t.bool, (c) => c.notNull().defaultTo(t.falseValue))
         .addColumn('idp_tenant_id', 'text')
         .addColumn('idp_client_id', 'text')
         .addColumn('idp_authority', 'text')
-        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('created_at', t.timestamp, (c) => c.notNull())
         .execute();
       await db.schema
         .createTable('users')
@@ -30,15 +34,15 @@ export const migrations: Record<string, Migration> = {
         .addColumn('login', 'text', (c) => c.notNull())
         .addColumn('search_text', 'text', (c) => c.notNull())
         .addColumn('profile', 'text', (c) => c.notNull())
-        .addColumn('active', 'integer', (c) => c.notNull())
-        .addColumn('webrtc_enabled', 'integer', (c) => c.notNull())
-        .addColumn('omnichannel_enabled', 'integer', (c) => c.notNull())
+        .addColumn('active', t.bool, (c) => c.notNull())
+        .addColumn('webrtc_enabled', t.bool, (c) => c.notNull())
+        .addColumn('omnichannel_enabled', t.bool, (c) => c.notNull())
         .addColumn('password_hash', 'text')
-        .addColumn('must_change_password', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('must_change_password', t.bool, (c) => c.notNull().defaultTo(t.falseValue))
         .addColumn('version', 'integer', (c) => c.notNull())
         .addColumn('change_seq', 'integer', (c) => c.notNull())
-        .addColumn('created_at', 'text', (c) => c.notNull())
-        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addColumn('created_at', t.timestamp, (c) => c.notNull())
+        .addColumn('updated_at', t.timestamp, (c) => c.notNull())
         .addUniqueConstraint('users_account_login', ['account_id', 'login'])
         .execute();
       await db.schema.createIndex('users_account_seq').on('users').columns(['account_id', 'change_seq']).execute();
@@ -47,7 +51,7 @@ export const migrations: Record<string, Migration> = {
         .addColumn('user_id', 'text', (c) => c.primaryKey())
         .addColumn('account_id', 'text', (c) => c.notNull())
         .addColumn('change_seq', 'integer', (c) => c.notNull())
-        .addColumn('deleted_at', 'text', (c) => c.notNull())
+        .addColumn('deleted_at', t.timestamp, (c) => c.notNull())
         .execute();
       await db.schema.createIndex('tombstones_account_seq').on('tombstones').columns(['account_id', 'change_seq']).execute();
       await db.schema
@@ -56,7 +60,7 @@ export const migrations: Record<string, Migration> = {
         .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
         .addColumn('number', 'text', (c) => c.notNull())
         .addColumn('user_id', 'text', (c) => c.unique())
-        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('created_at', t.timestamp, (c) => c.notNull())
         .addUniqueConstraint('extensions_account_number', ['account_id', 'number'])
         .execute();
       await db.schema
@@ -67,14 +71,14 @@ export const migrations: Record<string, Migration> = {
         .addColumn('channel', 'text', (c) => c.notNull())
         .addColumn('name', 'text', (c) => c.notNull())
         .addColumn('version', 'integer', (c) => c.notNull())
-        .addColumn('created_at', 'text', (c) => c.notNull())
-        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addColumn('created_at', t.timestamp, (c) => c.notNull())
+        .addColumn('updated_at', t.timestamp, (c) => c.notNull())
         .execute();
       await db.schema
         .createTable('queue_members')
         .addColumn('queue_id', 'text', (c) => c.notNull())
         .addColumn('user_id', 'text', (c) => c.notNull())
-        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('created_at', t.timestamp, (c) => c.notNull())
         .addPrimaryKeyConstraint('queue_members_pk', ['queue_id', 'user_id'])
         .execute();
       await db.schema.createIndex('queue_members_user').on('queue_members').column('user_id').execute();
@@ -82,7 +86,7 @@ export const migrations: Record<string, Migration> = {
         .createTable('queue_sessions')
         .addColumn('queue_id', 'text', (c) => c.notNull())
         .addColumn('user_id', 'text', (c) => c.notNull())
-        .addColumn('started_at', 'text', (c) => c.notNull())
+        .addColumn('started_at', t.timestamp, (c) => c.notNull())
         .addPrimaryKeyConstraint('queue_sessions_pk', ['queue_id', 'user_id'])
         .execute();
       await db.schema.createIndex('queue_sessions_user').on('queue_sessions').column('user_id').execute();
@@ -91,30 +95,30 @@ export const migrations: Record<string, Migration> = {
         .addColumn('token_hash', 'text', (c) => c.primaryKey())
         .addColumn('user_id', 'text', (c) => c.notNull())
         .addColumn('account_id', 'text', (c) => c.notNull())
-        .addColumn('expires_at', 'text', (c) => c.notNull())
-        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('expires_at', t.timestamp, (c) => c.notNull())
+        .addColumn('created_at', t.timestamp, (c) => c.notNull())
         .execute();
       await db.schema
         .createTable('reset_tokens')
         .addColumn('token_hash', 'text', (c) => c.primaryKey())
         .addColumn('user_id', 'text', (c) => c.notNull())
-        .addColumn('expires_at', 'text', (c) => c.notNull())
-        .addColumn('used_at', 'text')
-        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('expires_at', t.timestamp, (c) => c.notNull())
+        .addColumn('used_at', t.timestamp)
+        .addColumn('created_at', t.timestamp, (c) => c.notNull())
         .execute();
       await db.schema.createIndex('reset_tokens_user').on('reset_tokens').column('user_id').execute();
       await db.schema
         .createTable('audit_entries')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('account_id', 'text', (c) => c.notNull())
-        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('at', t.timestamp, (c) => c.notNull())
         .addColumn('actor_id', 'text')
         .addColumn('actor_name', 'text')
         .addColumn('action', 'text', (c) => c.notNull())
         .addColumn('target_type', 'text', (c) => c.notNull())
         .addColumn('target_id', 'text', (c) => c.notNull())
-        .addColumn('before_json', 'text')
-        .addColumn('after_json', 'text')
+        .addColumn('before_json', t.json)
+        .addColumn('after_json', t.json)
         .execute();
       await db.schema.createIndex('audit_target').on('audit_entries').columns(['target_type', 'target_id']).execute();
       await db.schema
@@ -127,7 +131,7 @@ export const migrations: Record<string, Migration> = {
         .addColumn('kind', 'text', (c) => c.notNull())
         .addColumn('status', 'text', (c) => c.notNull())
         .addColumn('error', 'text')
-        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('created_at', t.timestamp, (c) => c.notNull())
         .execute();
       await db.schema
         .createTable('idempotency_keys')
@@ -135,8 +139,8 @@ export const migrations: Record<string, Migration> = {
         .addColumn('key', 'text', (c) => c.notNull())
         .addColumn('request_hash', 'text', (c) => c.notNull())
         .addColumn('status_code', 'integer', (c) => c.notNull())
-        .addColumn('response_json', 'text', (c) => c.notNull())
-        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('response_json', t.json, (c) => c.notNull())
+        .addColumn('created_at', t.timestamp, (c) => c.notNull())
         .addPrimaryKeyConstraint('idempotency_pk', ['actor_id', 'key'])
         .execute();
       await db.schema
@@ -150,13 +154,14 @@ export const migrations: Record<string, Migration> = {
   '0002_microsoft_identities': {
     /** R11: which Entra identity (tenant, oid) signs in as which user, linked on first sign-in. */
     async up(db: Kysely<unknown>) {
+      const t = columnTypes(db);
       await db.schema
         .createTable('microsoft_identities')
         .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
         .addColumn('tenant_id', 'text', (c) => c.notNull())
         .addColumn('oid', 'text', (c) => c.notNull())
         .addColumn('user_id', 'text', (c) => c.notNull())
-        .addColumn('linked_at', 'text', (c) => c.notNull())
+        .addColumn('linked_at', t.timestamp, (c) => c.notNull())
         .addPrimaryKeyConstraint('microsoft_identities_pk', ['account_id', 'tenant_id', 'oid'])
         .execute();
       await db.schema.createIndex('microsoft_identities_user').on('microsoft_identities').columns(['account_id', 'user_id']).unique().execute();
@@ -171,9 +176,10 @@ export const migrations: Record<string, Migration> = {
   '0004_outbox_retries': {
     /** A send that fails (SMTP down) is retried with backoff instead of being lost. */
     async up(db: Kysely<unknown>) {
+      const t = columnTypes(db);
       await db.schema.alterTable('outbox').addColumn('body_html', 'text').execute();
       await db.schema.alterTable('outbox').addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0)).execute();
-      await db.schema.alterTable('outbox').addColumn('next_attempt_at', 'text').execute();
+      await db.schema.alterTable('outbox').addColumn('next_attempt_at', t.timestamp).execute();
       await db.schema.createIndex('outbox_next_attempt').on('outbox').column('next_attempt_at').execute();
     },
   },
@@ -187,6 +193,7 @@ export const migrations: Record<string, Migration> = {
      * records what could not be kept as it was, and the platform reports it at start.
      */
     async up(db: Kysely<unknown>) {
+      const t = columnTypes(db);
       await db.schema.alterTable('accounts').addColumn('kind', 'text', (c) => c.notNull().defaultTo('customer')).execute();
       await db.schema.alterTable('sessions').addColumn('method', 'text', (c) => c.notNull().defaultTo('password')).execute();
       await db.schema
@@ -198,7 +205,7 @@ export const migrations: Record<string, Migration> = {
         .addColumn('value', 'text', (c) => c.notNull())
         .addColumn('other_user_id', 'text')
         .addColumn('reason', 'text', (c) => c.notNull())
-        .addColumn('detected_at', 'text', (c) => c.notNull())
+        .addColumn('detected_at', t.timestamp, (c) => c.notNull())
         .execute();
       await db.schema.createIndex('identity_collisions_account').on('identity_collisions').column('account_id').execute();
       await moveSupportToOperatorScope(db, new Date());

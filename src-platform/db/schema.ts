@@ -1,6 +1,8 @@
 /**
- * Table types of the platform's database (Kysely). Booleans are stored as 0/1 integers and dates as
- * ISO strings so the same schema runs on SQLite now and PostgreSQL later.
+ * Table types of the platform's database (Kysely), as the code reads them on both dialects:
+ * booleans as 1/0, instants as ISO-8601 UTC strings, JSON as its text. SQLite stores exactly that;
+ * PostgreSQL stores boolean, timestamptz and jsonb, and its pool parses them into these shapes
+ * (`PG_TYPES` in database.ts).
  */
 
 

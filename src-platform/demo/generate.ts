@@ -18,8 +18,8 @@ export function demoName(i: number): string {
 
 /**
  * Inserts `n` agents into an account (slug or id), with logins `<prefix>.<i>`, in varied
- * agent-option states and without passwords. `target` is an open database or a SQLite file path
- * (safe while a platform runs on it: WAL, one transaction). Returns how many were inserted.
+ * agent-option states and without passwords. `target` is an open database, a SQLite file path or a
+ * PostgreSQL URL (safe while a platform runs on it: one transaction). Returns how many were inserted.
  */
 export async function generateUsers(target: Db | string, account: string, n: number, options: { prefix?: string; now?: Date } = {}): Promise<number> {
   if (typeof target === 'string') {

@@ -8,6 +8,7 @@ import { sql } from 'kysely';
 import type { MailKind, QueueSession, User } from '../../src-shared/domain';
 import { userEtag, type CreateUserResponse, type ListUsersResponse, type UpdateUserRequest, type UpdateUserResponse } from '../../src-shared/platform-api';
 import { nextChangeSeq, type Db } from '../db/database';
+import { containsText, isPostgres } from '../db/dialect';
 import type { UserTable } from '../db/schema';
 import { deleteUserSessions } from '../auth/sessions';
 import { extensionAssociatedMail } from '../mail/templates';
@@ -74,9 +75,19 @@ function toUser(r: UserTable, extension: { id: string; number: string } | null, 
   };
 }
 
-/** A user row of the actor's account; 404 for unknown ids and for users of other accounts (R2). */
+/**
+ * A user row of the actor's account; 404 for unknown ids and for users of other accounts (R2).
+ * Inside a transaction on PostgreSQL the row is locked until commit (`for update`), so two writes
+ * to one user run one after the other, as they do on SQLite: an If-Match check cannot pass twice.
+ */
 export async function getUserRow(db: Db, accountId: string, userId: string): Promise<UserTable> {
-  const row = await db.selectFrom('users').selectAll().where('id', '=', userId).where('account_id', '=', accountId).executeTakeFirst();
+  const row = await db
+    .selectFrom('users')
+    .selectAll()
+    .where('id', '=', userId)
+    .where('account_id', '=', accountId)
+    .$if(db.isTransaction && isPostgres(db), (q) => q.forUpdate())
+    .executeTakeFirst();
   if (!row) throw new DomainError('not_found');
   return row;
 }
@@ -113,8 +124,8 @@ export async function listUsers(
     .orderBy('change_seq')
     .limit(query.limit + 1);
   const q = query.q?.trim();
-  // instr, not LIKE: no wildcard characters to escape in what the user typed.
-  if (q) users = users.where(sql<boolean>`instr(search_text, ${searchText(q)}) > 0`);
+  // instr/strpos, not LIKE: no wildcard characters to escape in what the user typed.
+  if (q) users = users.where(containsText(ctx.db, sql.ref('search_text'), searchText(q)));
   const userRows = await users.execute();
   const tombstones =
     query.since === undefined
@@ -150,7 +161,7 @@ export async function listUsers(
 /** How many changes a listing from `since` goes through (for a sync's progress). */
 async function countChanges(ctx: PlatformContext, accountId: string, since: number, q: string | undefined, withTombstones: boolean): Promise<number> {
   let users = ctx.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).where('account_id', '=', accountId).where('change_seq', '>', since);
-  if (q) users = users.where(sql<boolean>`instr(search_text, ${searchText(q)}) > 0`);
+  if (q) users = users.where(containsText(ctx.db, sql.ref('search_text'), searchText(q)));
   const userCount = Number((await users.executeTakeFirstOrThrow()).n);
   if (!withTombstones) return userCount;
   const gone = await ctx.db

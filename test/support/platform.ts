@@ -1,57 +1,59 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- test JSON bodies are checked by the assertions that read them */
 /**
  * Integration-test helpers for the platform: a real server on 127.0.0.1 (random port) over a
- * SQLite file in its own temp folder, the embedded SMTP sink, and a small fetch client.
+ * SQLite file in its own temp folder (or its own schema on PostgreSQL in the `integration-pg`
+ * project, see test-database.ts), the embedded SMTP sink, and a small fetch client.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
 import { startPlatform, type PlatformOptions, type RunningPlatform } from '../../src-platform';
 import { DEMO_PASSWORD } from '../../src-platform/server';
+import { createTestDatabase, type TestDatabase } from './test-database';
 
 /** A started test platform with its data folder and a settable clock. */
 export interface TestPlatform extends RunningPlatform {
   dir: string;
+  /** The database the platform runs on: a SQLite file or a PostgreSQL URL (`generateUsers` takes either). */
+  database: string;
+  /** Same as `database` (the name from before PostgreSQL). */
   dbFile: string;
+  dialect: TestDatabase['dialect'];
   /** Moves the platform's clock forward. */
   advance(ms: number): void;
-  /** Read-only SQL on the platform's database file (to prove what is stored at rest). */
-  query<T>(sql: string, ...params: unknown[]): T[];
+  /** SQL on the platform's database (to prove what is stored at rest), `?` placeholders. */
+  query<T>(sql: string, ...params: unknown[]): Promise<T[]>;
   /** Stops the server and removes the data folder. */
   stop(): Promise<void>;
 }
 
-/** Starts a platform (demo data by default) in a fresh temp folder with cheap argon2 parameters. */
+/** Starts a platform (demo data by default) on a fresh database with cheap argon2 parameters. */
 export async function startTestPlatform(options: Partial<PlatformOptions> = {}): Promise<TestPlatform> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'omni-platform-'));
-  const dbFile = path.join(dir, 'platform.sqlite');
+  const database = await createTestDatabase();
   let offset = 0;
-  const platform = await startPlatform({
-    dbFile,
-    demo: true,
-    argon2: { memoryCost: 4096, timeCost: 1 },
-    now: () => new Date(Date.now() + offset),
-    ...options,
-  });
+  let platform: RunningPlatform;
+  try {
+    platform = await startPlatform({
+      ...(database.dialect === 'postgres' ? { databaseUrl: database.target } : { dbFile: database.target }),
+      demo: true,
+      argon2: { memoryCost: 4096, timeCost: 1 },
+      now: () => new Date(Date.now() + offset),
+      ...options,
+    });
+  } catch (error) {
+    await database.drop();
+    throw error;
+  }
   return {
     ...platform,
-    dir,
-    dbFile,
+    dir: database.dir,
+    database: database.target,
+    dbFile: database.target,
+    dialect: database.dialect,
     advance(ms) {
       offset += ms;
     },
-    query<T>(sql: string, ...params: unknown[]): T[] {
-      const db = new BetterSqlite3(dbFile, { readonly: true, fileMustExist: true });
-      try {
-        return db.prepare(sql).all(...params) as T[];
-      } finally {
-        db.close();
-      }
-    },
+    query: (sql, ...params) => database.query(sql, ...params),
     async stop() {
       await platform.close();
-      rmSync(dir, { recursive: true, force: true });
+      await database.drop();
     },
   };
 }

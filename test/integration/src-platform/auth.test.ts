@@ -25,7 +25,7 @@ describe('platform auth (R2, R9, R11)', () => {
 
   it('R2: the session token is stored only as a hash', async () => {
     const token = await signIn(p.url, 'supervisor');
-    const rows = p.query<{ token_hash: string }>('select token_hash from sessions');
+    const rows = await p.query<{ token_hash: string }>('select token_hash from sessions');
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.some((r) => r.token_hash === token)).toBe(false);
     expect(rows.every((r) => /^[0-9a-f]{64}$/.test(r.token_hash))).toBe(true);

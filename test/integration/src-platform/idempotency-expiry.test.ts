@@ -33,7 +33,7 @@ describe('Idempotency-Key expiry (R5)', () => {
     expect(fresh.headers.get('idempotent-replayed')).toBeNull();
     await p.mailbox.waitFor(() => mailsTo() === 2);
     // The first answer (stored at startedAt on the platform's clock) is gone; only the new one is kept.
-    const rows = p.query<{ created_at: string }>(`select created_at from idempotency_keys where key = 'daily-reset'`);
+    const rows = await p.query<{ created_at: string }>(`select created_at from idempotency_keys where key = 'daily-reset'`);
     expect(rows).toHaveLength(1);
     expect(new Date(rows[0]!.created_at).getTime()).toBeGreaterThanOrEqual(startedAt + IDEMPOTENCY_KEY_TTL_MS);
   });

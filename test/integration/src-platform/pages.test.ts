@@ -113,7 +113,7 @@ describe('mail through an external SMTP server', () => {
       expect(created.body.emailsSent).toEqual([]);
       expect(created.body.extension).not.toBeNull();
       const outbox = () => p.query<{ kind: string; status: string; attempts: number }>('select kind, status, attempts from outbox order by created_at');
-      expect(outbox()).toEqual([
+      expect(await outbox()).toEqual([
         { kind: 'password_reset', status: 'retrying', attempts: 1 },
         { kind: 'extension_associated', status: 'retrying', attempts: 1 },
       ]);
@@ -126,7 +126,7 @@ describe('mail through an external SMTP server', () => {
       const reset = await back.mailbox.waitFor((m) => m.to.includes('semcorreio@example.com') && m.kind === 'password_reset');
       expect(linkIn(reset.text)).toMatch(/\/reset-password\?token=/);
       await back.mailbox.waitFor((m) => m.to.includes('semcorreio@example.com') && m.kind === 'extension_associated');
-      expect(outbox().map((m) => [m.status, m.attempts])).toEqual([
+      expect((await outbox()).map((m) => [m.status, m.attempts])).toEqual([
         ['sent', 2],
         ['sent', 2],
       ]);
@@ -153,12 +153,12 @@ describe('mail through an external SMTP server', () => {
         p.advance(retryDelayMs(attempt));
         expect(await p.retryMail()).toBe(0);
       }
-      const [row] = p.query<{ status: string; attempts: number; next_attempt_at: string | null; error: string | null }>('select status, attempts, next_attempt_at, error from outbox');
+      const [row] = await p.query<{ status: string; attempts: number; next_attempt_at: string | null; error: string | null }>('select status, attempts, next_attempt_at, error from outbox');
       expect(row).toMatchObject({ status: 'failed', attempts: MAX_ATTEMPTS, next_attempt_at: null });
       expect(row!.error).toBeTruthy();
       p.advance(60 * 60_000);
       expect(await p.retryMail()).toBe(0);
-      expect(p.query<{ attempts: number }>('select attempts from outbox')[0]!.attempts).toBe(MAX_ATTEMPTS);
+      expect((await p.query<{ attempts: number }>('select attempts from outbox'))[0]!.attempts).toBe(MAX_ATTEMPTS);
     } finally {
       await p.stop();
     }

@@ -53,7 +53,7 @@ describe('password reset flow over the platform pages (R5, R9)', () => {
     // ≥128 bits: 32 random bytes in base64url.
     expect(Buffer.from(token, 'base64url').length).toBe(32);
     // Hashed at rest: the database never holds the token itself.
-    const stored = p.query<{ token_hash: string }>('select token_hash from reset_tokens');
+    const stored = await p.query<{ token_hash: string }>('select token_hash from reset_tokens');
     expect(stored.some((r) => r.token_hash.includes(token))).toBe(false);
 
     const page = await http(p.url, 'GET', new URL(link).pathname + new URL(link).search);
@@ -127,7 +127,7 @@ describe('password reset flow over the platform pages (R5, R9)', () => {
     const ok = await admin.put(`/api/v1/users/${user.id}/password`, { password: 'Temporaria2026', passwordConfirmation: 'Temporaria2026' });
     expect(ok.status).toBe(200);
     expect(ok.body.user).toMatchObject({ passwordSet: true, mustChangePassword: true });
-    const [row] = p.query<{ password_hash: string }>('select password_hash from users where id = ?', user.id);
+    const [row] = await p.query<{ password_hash: string }>('select password_hash from users where id = ?', user.id);
     expect(row?.password_hash).toMatch(/^\$argon2id\$/);
     expect(row?.password_hash).not.toContain('Temporaria2026');
     const mail = await p.mailbox.waitFor((m) => m.to.includes(user.email) && m.kind === 'password_changed');

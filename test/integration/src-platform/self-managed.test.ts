@@ -7,10 +7,10 @@ describe('self-managed accounts (R11)', () => {
   let p: TestPlatform;
   let support: ReturnType<typeof client>;
   let users: any[];
-  const snapshot = () => ({
-    users: p.query('select id, password_hash, must_change_password, version from users where account_id = ? order by id', 'acc-autogerenciada'),
-    tokens: p.query('select count(*) as n from reset_tokens'),
-    outbox: p.query('select count(*) as n from outbox'),
+  const snapshot = async () => ({
+    users: await p.query('select id, password_hash, must_change_password, version from users where account_id = ? order by id', 'acc-autogerenciada'),
+    tokens: await p.query('select count(*) as n from reset_tokens'),
+    outbox: await p.query('select count(*) as n from outbox'),
   });
   beforeAll(async () => {
     p = await startTestPlatform();
@@ -31,13 +31,13 @@ describe('self-managed accounts (R11)', () => {
   });
 
   it('R11: forgot-password, admin reset, admin set-password and password login answer the exact message and change nothing', async () => {
-    const before = snapshot();
+    const before = await snapshot();
     const target = users.find((u) => u.login === 'igor');
     expectSelfManaged(await http(p.url, 'POST', '/api/v1/auth/forgot-password', { body: { account: 'autogerenciada', login: 'igor' } }));
     expectSelfManaged(await support.post(`/api/v1/users/${target.id}/password-reset`));
     expectSelfManaged(await support.put(`/api/v1/users/${target.id}/password`, { password: 'Temporaria2026', passwordConfirmation: 'Temporaria2026' }));
     expectSelfManaged(await http(p.url, 'POST', '/api/v1/auth/login', { body: { account: 'autogerenciada', login: 'igor', password: 'Qualquer2026' } }));
-    expect(snapshot()).toEqual(before);
+    expect(await snapshot()).toEqual(before);
     expect(p.mailbox.list()).toEqual([]);
     expect((await support.get(`/api/v1/users/${target.id}/audit`)).body.items).toEqual([]);
   });
@@ -67,7 +67,7 @@ describe('self-managed accounts (R11)', () => {
     const delta = (await admin.get(`/api/v1/users?limit=1000&since=${before.cursor}`)).body;
     expect(delta.items.length).toBe(before.items.length);
     expect(delta.items.every((u: any) => u.selfManaged)).toBe(true);
-    const audit = p.query<{ action: string; actor_name: string }>("select action, actor_name from audit_entries where target_type = 'account'");
+    const audit = await p.query<{ action: string; actor_name: string }>("select action, actor_name from audit_entries where target_type = 'account'");
     expect(audit).toEqual([{ action: 'account.identity_provider_set', actor_name: 'Administradora Demo' }]);
     // Support may still reach the account by password; its own users may not.
     expect((await http(p.url, 'POST', '/api/v1/auth/login', { body: { account: 'demo', login: 'supervisor', password: 'Omni2026demo' } })).status).toBe(422);
