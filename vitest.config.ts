@@ -34,7 +34,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration-pg',
-          include: ['test/integration/src-platform/**/*.test.ts', 'test/integration/postgres/**/*.test.ts'],
+          include: ['test/integration/src-platform/**/*.test.ts', 'test/integration/security/**/*.test.ts', 'test/integration/postgres/**/*.test.ts'],
           environment: 'node',
           env: { PLATFORM_TEST_DIALECT: 'postgres' },
           globalSetup: ['test/support/postgres-global-setup.ts'],

@@ -48,17 +48,17 @@ describe('PostgreSQL schema (issue 12)', () => {
 
   it('reads values back as the code expects on both dialects (1/0, ISO strings, JSON text)', async () => {
     const at = '2026-03-04T05:06:07.089Z';
-    await db.insertInto('accounts').values({ id: 'a1', slug: 'a1', name: 'A', idp_enabled: 1, idp_tenant_id: null, idp_client_id: null, idp_authority: null, created_at: at }).execute();
+    await db.insertInto('accounts').values({ id: 'a1', slug: 'a1', name: 'A', idp_enabled: 1, idp_tenant_id: null, idp_client_id: null, idp_authority: null, created_at: at, kind: 'customer' }).execute();
     await db.insertInto('audit_entries').values({ id: 'e1', account_id: 'a1', at, actor_id: null, actor_name: null, action: 'x', target_type: 't', target_id: 'a1', before_json: null, after_json: '{"b":1,"a":[true]}' }).execute();
-    const account = await db.selectFrom('accounts').selectAll().executeTakeFirstOrThrow();
+    const account = await db.selectFrom('accounts').selectAll().where('id', '=', 'a1').executeTakeFirstOrThrow();
     expect(account.idp_enabled).toBe(1);
     expect(account.created_at).toBe(at);
     const entry = await db.selectFrom('audit_entries').selectAll().executeTakeFirstOrThrow();
     expect(JSON.parse(entry.after_json ?? 'null')).toEqual({ b: 1, a: [true] });
     // Instants compare as instants, whatever text the parameter is written in.
-    const later = await db.selectFrom('accounts').select('id').where('created_at', '<', '2026-03-04T06:00:00+01:00').execute();
+    const later = await db.selectFrom('accounts').select('id').where('id', '=', 'a1').where('created_at', '<', '2026-03-04T06:00:00+01:00').execute();
     expect(later).toEqual([]);
-    const { n } = await db.selectFrom('accounts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const { n } = await db.selectFrom('accounts').select((eb) => eb.fn.countAll<number>().as('n')).where('id', '=', 'a1').executeTakeFirstOrThrow();
     expect(n).toBe(1);
   });
 });

@@ -5,7 +5,6 @@
  * every account, and no customer's identity provider can ever yield a support session.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { userEtag } from '../../../src-shared/platform-api';
 import { startSsoFixture, type SsoFixture } from '../../support/local-idp-platform';
@@ -107,7 +106,7 @@ describe('issue 9 class 1 / R2: support lives in the operator scope and acts in 
   it('issue 9 class 1: an administrator never sees or reaches a support user, nor signs into the operator scope', async () => {
     const adminToken = await signIn(p.url, 'admin');
     const admin = client(p.url, adminToken);
-    const supportId = p.query<{ id: string }>("SELECT id FROM users WHERE login = 'suporte'")[0]!.id;
+    const supportId = (await p.query<{ id: string }>("SELECT id FROM users WHERE login = 'suporte'"))[0]!.id;
     expect((await admin.get(`/api/v1/users/${supportId}`)).status).toBe(404);
     expect((await admin.post(`/api/v1/users/${supportId}/password-reset`)).status).toBe(404);
     expect(((await admin.get(`/api/v1/users?q=suporte`)).body.items as any[]).filter((u) => u.id === supportId || u.profile === 'support')).toEqual([]);
@@ -126,18 +125,14 @@ describe('issue 9 class 1 / R2: support lives in the operator scope and acts in 
 
   it('issue 9 class 1: a support session that did not come from the platform password is refused', async () => {
     const token = randomBytes(32).toString('base64url');
-    const supportId = p.query<{ id: string }>("SELECT id FROM users WHERE login = 'suporte'")[0]!.id;
-    const db = new BetterSqlite3(p.dbFile);
-    try {
-      db.prepare("INSERT INTO sessions (token_hash, user_id, account_id, expires_at, created_at, method) VALUES (?, ?, 'acc-demo', ?, ?, 'microsoft')").run(
-        createHash('sha256').update(token).digest('hex'),
-        supportId,
-        new Date(Date.now() + 3600_000).toISOString(),
-        new Date().toISOString(),
-      );
-    } finally {
-      db.close();
-    }
+    const supportId = (await p.query<{ id: string }>("SELECT id FROM users WHERE login = 'suporte'"))[0]!.id;
+    await p.query(
+      "INSERT INTO sessions (token_hash, user_id, account_id, expires_at, created_at, method) VALUES (?, ?, 'acc-demo', ?, ?, 'microsoft')",
+      createHash('sha256').update(token).digest('hex'),
+      supportId,
+      new Date(Date.now() + 3600_000).toISOString(),
+      new Date().toISOString(),
+    );
     const me = await http(p.url, 'GET', '/api/v1/me', { token });
     expect(me.status).toBe(401);
   });
