@@ -26,3 +26,12 @@ export function wellFormedText(): z.ZodString;
 export function wellFormedText(schema: z.ZodString = z.string()): z.ZodString {
   return schema.regex(WELL_FORMED, ILL_FORMED_TEXT);
 }
+
+/**
+ * Search text as a user may paste it (a tab or line break from a spreadsheet), made well formed:
+ * control characters become spaces and lone surrogates U+FFFD. Only for search boxes, where a close
+ * match is better than a refusal; everything else is refused, not repaired.
+ */
+export function toSearchText(value: string): string {
+  return value.replace(/\p{Cc}/gu, ' ').replace(/\p{Cs}/gu, '\uFFFD');
+}

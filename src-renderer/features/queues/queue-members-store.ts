@@ -1,6 +1,7 @@
 /** Members of the selected queue and the user search used to add one (R8). */
 import { create } from 'zustand';
 import type { UserRow } from '../../../src-shared/ipc-contract';
+import { toSearchText } from '../../../src-shared/text';
 import { call, toConsoleError, type ConsoleError } from '../../api';
 import { useQueuesStore } from './queues-store';
 import { useUsersStore } from '../users/users-store';
@@ -61,7 +62,7 @@ export const useQueueMembersStore = create<MembersStore>()((set, get) => {
       }
     },
     async findCandidates(query) {
-      const q = query.trim();
+      const q = toSearchText(query).trim();
       if (!q) {
         set({ candidates: [] });
         return;

@@ -5,6 +5,7 @@
  */
 import { create } from 'zustand';
 import type { UserFilters, UserRow } from '../../../src-shared/ipc-contract';
+import { toSearchText } from '../../../src-shared/text';
 import { call, toConsoleError, type ConsoleError } from '../../api';
 
 /** Rows per `searchUsers` request. */
@@ -50,7 +51,7 @@ export const useUsersStore = create<UsersStore>()((set, get) => {
     inflight.add(key);
     const { query, filters, sort } = get();
     try {
-      const result = await call('searchUsers', { query, filters, sort, offset: page * PAGE_SIZE, limit: PAGE_SIZE });
+      const result = await call('searchUsers', { query: toSearchText(query), filters, sort, offset: page * PAGE_SIZE, limit: PAGE_SIZE });
       if (get().generation !== generation) return;
       set((s) => ({ total: result.total, pages: { ...s.pages, [page]: result.items }, error: null, loading: false }));
     } catch (err) {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { IdSchema } from '../../../src-shared/domain';
 import { ListUsersQuerySchema, LoginRequestSchema } from '../../../src-shared/platform-api';
-import { ILL_FORMED_TEXT, isWellFormedText, wellFormedText } from '../../../src-shared/text';
+import { ILL_FORMED_TEXT, isWellFormedText, toSearchText, wellFormedText } from '../../../src-shared/text';
 
 describe('issue 17.2: well-formed text', () => {
   it('refuses lone surrogates and control characters, accepts any other text (accents, emoji, other scripts)', () => {
@@ -41,5 +41,20 @@ describe('issue 17.2: well-formed text', () => {
     expect(LoginRequestSchema.safeParse({ account: 'demo', login: 'ad\u0007min', password: 'x' }).success).toBe(false);
     expect(ListUsersQuerySchema.safeParse({ q: 'ana\uDC00' }).success).toBe(false);
     expect(ListUsersQuerySchema.safeParse({ q: 'ana' }).success).toBe(true);
+  });
+
+  it('search boxes repair pasted text instead of refusing it: control characters become spaces, lone surrogates U+FFFD (fast-check)', () => {
+    expect(toSearchText('Ana\tSouza\n')).toBe('Ana Souza ');
+    expect(toSearchText('jo\uD800ão 😀')).toBe('jo\uFFFDão 😀');
+    const unit = fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c));
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 16 }), (s) => {
+        const repaired = toSearchText(s);
+        expect(isWellFormedText(repaired)).toBe(true);
+        expect(repaired.length).toBe(s.length);
+        if (isWellFormedText(s)) expect(repaired).toBe(s);
+      }),
+      { numRuns: 1000 },
+    );
   });
 });

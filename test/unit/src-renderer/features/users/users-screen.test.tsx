@@ -3,6 +3,7 @@ import { cleanup, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { User } from '../../../../../src-shared/domain';
+import { isWellFormedText } from '../../../../../src-shared/text';
 import { makeUser, rowOf, sessionFor } from '../../fake-console-api';
 import { renderApp } from '../../render-app';
 
@@ -39,6 +40,28 @@ describe('users screen', () => {
     await user.type(screen.getByLabelText('Buscar usuários'), '099999');
     expect(await screen.findByText('1 usuário')).toBeTruthy();
     expect(await screen.findByText('Pessoa 099999')).toBeTruthy();
+  });
+
+  it('issue 17.2: search text pasted with a tab or line break is searched as spaces, never sent ill-formed to main', async () => {
+    const users = many(3);
+    const { callsOf } = renderApp({
+      session: sessionFor(makeUser({ profile: 'administrator' })),
+      users,
+      handlers: {
+        searchUsers: ({ query = '', offset = 0, limit = 100 }) => {
+          const hits = query.trim() ? users.filter((u) => u.name.includes(query.trim())) : users;
+          return { total: hits.length, items: hits.slice(offset, offset + limit).map(rowOf) };
+        },
+      },
+    });
+    await screen.findByText('Pessoa 000000');
+    const user = userEvent.setup();
+    await user.click(screen.getByLabelText('Buscar usuários'));
+    await user.paste('Pessoa 000001\t\u0007');
+    expect(await screen.findByText('1 usuário')).toBeTruthy();
+    const queries = callsOf('searchUsers').map((c) => c.query ?? '');
+    expect(queries).toContain('Pessoa 000001  ');
+    expect(queries.every((q) => isWellFormedText(q))).toBe(true);
   });
 
   it('keyboard: arrows move the active row and Enter opens the editor', async () => {
