@@ -21,6 +21,7 @@ export const ERROR_CODES = [
   'forbidden',
   'omnichannel_creation_support_only',
   'support_operator_scope',
+  'console_access_denied',
   // 404
   'not_found',
   // 409
@@ -90,6 +91,10 @@ export const ERROR_MESSAGES: Record<ErrorCode, Record<Locale, string>> = {
   support_operator_scope: {
     'pt-BR': 'O perfil Suporte é da equipe do fornecedor e existe somente no escopo do operador da plataforma, não em contas de clientes.',
     en: "The Support profile is the vendor's staff and exists only in the platform's operator scope, never in a customer account.",
+  },
+  console_access_denied: {
+    'pt-BR': 'Seu perfil não tem acesso ao console. Atendentes usam a plataforma de atendimento; se precisar de acesso, fale com o administrador da conta.',
+    en: 'Your profile has no access to the console. Agents use the agent platform; if you need access, ask your account administrator.',
   },
   not_found: { 'pt-BR': 'Não encontrado.', en: 'Not found.' },
   queue_logout_confirmation_required: {
@@ -173,6 +178,7 @@ export const ERROR_STATUS: Partial<Record<ErrorCode, number>> = {
   forbidden: 403,
   omnichannel_creation_support_only: 403,
   support_operator_scope: 403,
+  console_access_denied: 403,
   not_found: 404,
   queue_logout_confirmation_required: 409,
   conflict: 409,

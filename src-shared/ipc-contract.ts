@@ -164,7 +164,8 @@ export const OPERATION_NAMES = Object.keys(ipcOperations) as OperationName[];
 export const ipcEvents = {
   onDidChangeSyncStatus: SyncStatusSchema,
   onDidChangeConnection: z.object({ online: z.boolean(), offlineSince: IsoDateSchema.nullable() }),
-  onDidExpireSession: z.object({}),
+  /** The session ended without a sign-out: expired (401), or the profile lost console access (R2). */
+  onDidExpireSession: z.object({ code: z.enum(['session_expired', 'console_access_denied']) }),
   onDidChangeData: z.object({ kinds: z.array(z.enum(['users', 'queues', 'extensions'])) }),
 } as const;
 export type IpcEvents = typeof ipcEvents;

@@ -4,7 +4,7 @@
  * (C1). The token lives only here and, at rest, encrypted in the `SecretStore`.
  */
 import { z } from 'zod';
-import { AccountSchema, UserSchema, type Account, type User } from '../../src-shared/domain';
+import { AccountSchema, UserSchema, permissions, type Account, type User } from '../../src-shared/domain';
 import type { SessionState } from '../../src-shared/ipc-contract';
 import type { LoginRequest, SessionResponse } from '../../src-shared/platform-api';
 import { ServiceError, isUnreachable } from '../errors';
@@ -49,9 +49,10 @@ export class AuthService {
 
   constructor(private readonly opts: AuthServiceOptions) {}
 
-  /** The signed-in user's account id, or `not_signed_in`. */
+  /** The signed-in user's account id, or `not_signed_in` (`console_access_denied` without console access, R2). */
   requireAccountId(): string {
     if (!this.session) throw new ServiceError('not_signed_in');
+    if (!permissions.canUseConsole(this.session.user.profile)) throw new ServiceError('console_access_denied');
     return this.session.account.id;
   }
 
@@ -98,6 +99,11 @@ export class AuthService {
       await this.opts.secretStore.delete(SESSION_SECRET_KEY);
       return;
     }
+    // R2: never reopen (even offline, from the cache) a session of a profile without console access.
+    if (!permissions.canUseConsole(stored.user.profile)) {
+      await this.opts.secretStore.delete(SESSION_SECRET_KEY);
+      return;
+    }
     this.session = stored;
     this.opts.client.setToken(stored.token);
     // One short probe first: an unreachable platform must not hold the window for a full
@@ -113,6 +119,13 @@ export class AuthService {
     try {
       const me = await this.opts.client.me();
       if (this.session !== s) return;
+      if (!permissions.canUseConsole(me.user.profile)) {
+        // R2: the profile lost console access since it signed in (e.g. made an agent).
+        await this.opts.client.logout().catch(() => undefined);
+        await this.clear();
+        this.opts.events.emit('onDidExpireSession', { code: 'console_access_denied' });
+        return;
+      }
       this.session = { ...s, user: me.user, account: me.account };
       this.opts.cache.saveAccount(me.account);
       await this.persist();
@@ -126,7 +139,7 @@ export class AuthService {
 
   /** Platform password sign-in. */
   async signIn(request: LoginRequest): Promise<SessionState> {
-    const session = await this.opts.client.login(request);
+    const session = await this.admit(await this.opts.client.login(request));
     await this.adoptSession(session, 'password');
     return this.getSession();
   }
@@ -140,14 +153,26 @@ export class AuthService {
     const session = await ms.signIn({
       account,
       providers,
-      exchange: (accessToken) => this.opts.client.loginMicrosoft({ account, accessToken }),
+      // Refused inside the exchange, so the Microsoft side also forgets the refused person.
+      exchange: async (accessToken) => this.admit(await this.opts.client.loginMicrosoft({ account, accessToken })),
     });
     await this.adoptSession(session, 'microsoft');
     return this.getSession();
   }
 
+  /**
+   * R2: a session of a profile without console access (an agent) is ended on the platform at once
+   * and refused with `console_access_denied`; nothing of it is kept or cached.
+   */
+  private async admit(session: SessionResponse): Promise<SessionResponse> {
+    if (permissions.canUseConsole(session.user.profile)) return session;
+    await this.opts.client.logout(session.token).catch((err: unknown) => this.opts.logError?.(err, 'end refused session'));
+    throw new ServiceError('console_access_denied', `profile ${session.user.profile} has no console access`);
+  }
+
   /** Starts a session obtained by any means (password, Microsoft): keeps the token in main only. */
   async adoptSession(session: SessionResponse, method: 'password' | 'microsoft'): Promise<void> {
+    await this.admit(session);
     const previous = this.session;
     this.session = { token: session.token, expiresAt: session.expiresAt, user: session.user, account: session.account, method };
     this.opts.client.setToken(session.token);
@@ -198,7 +223,7 @@ export class AuthService {
   async expire(): Promise<void> {
     if (!this.session) return;
     await this.clear();
-    this.opts.events.emit('onDidExpireSession', {});
+    this.opts.events.emit('onDidExpireSession', { code: 'session_expired' });
   }
 
   /**

@@ -60,6 +60,8 @@ interface RequestSpec<S extends z.ZodType> {
   ifMatch?: string;
   /** Send the bearer token (default true). */
   auth?: boolean;
+  /** Send this bearer token instead of the client's own (a session not adopted by the console). */
+  bearer?: string;
   /** Called before each retry, after a transient failure (the first attempt may have landed). */
   onRetry?: (error: PlatformError) => void;
 }
@@ -153,7 +155,8 @@ export class PlatformClient {
   private async once<S extends z.ZodType>(spec: RequestSpec<S>): Promise<z.output<S>> {
     const headers: Record<string, string> = { 'Accept-Language': this.opts.locale?.() ?? 'pt-BR' };
     const withAuth = spec.auth !== false;
-    if (withAuth && this.token) headers.Authorization = `Bearer ${this.token}`;
+    const token = spec.bearer ?? this.token;
+    if (withAuth && token) headers.Authorization = `Bearer ${token}`;
     if (spec.idempotencyKey) headers['Idempotency-Key'] = spec.idempotencyKey;
     if (spec.ifMatch) headers['If-Match'] = spec.ifMatch;
     let response;
@@ -167,7 +170,7 @@ export class PlatformClient {
     this.opts.onReachability?.(true);
     if (response.status >= 400) {
       const error = errorFromResponse(response.status, response.data);
-      if (response.status === 401 && withAuth && this.token && error.code !== 'invalid_credentials') this.opts.onUnauthorized?.(error);
+      if (response.status === 401 && withAuth && this.token && !spec.bearer && error.code !== 'invalid_credentials') this.opts.onUnauthorized?.(error);
       throw error;
     }
     if (!spec.schema) return undefined as z.output<S>;
@@ -197,8 +200,9 @@ export class PlatformClient {
   loginMicrosoft(body: { account: string; accessToken: string }) {
     return this.request({ method: 'POST', path: '/auth/microsoft', data: body, schema: SessionResponseSchema, auth: false });
   }
-  logout() {
-    return this.request({ method: 'POST', path: '/auth/logout', schema: null });
+  /** Ends the client's session on the platform, or the session of `token` (one the console refused). */
+  logout(token?: string) {
+    return this.request({ method: 'POST', path: '/auth/logout', schema: null, ...(token ? { bearer: token } : {}) });
   }
   /** R9: the signed-in user replaces their password (the only write a temporary password allows). */
   changePassword(body: { currentPassword: string; newPassword: string }) {

@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { InteractionRequiredAuthError, PublicClientApplication, type AccountInfo, type AuthenticationResult, type ICachePlugin } from '@azure/msal-node';
 import type { ErrorCode } from '../../../src-shared/errors';
 import type { SessionResponse } from '../../../src-shared/platform-api';
-import { ServiceError } from '../../errors';
+import { ServiceError, isUnreachable } from '../../errors';
 import type { MicrosoftSignIn, MicrosoftSignInRequest } from '../microsoft-sign-in';
 import { createMsalNetworkClient } from './msal-network-client';
 
@@ -116,14 +116,36 @@ export class MsalMicrosoftSignIn implements MicrosoftSignIn {
     }
     if (silent) {
       try {
-        return await request.exchange(silent.accessToken);
+        return await this.exchangeOrForget(request, settings, silent);
       } catch (error) {
         // A token the platform no longer accepts (revoked link, changed settings): sign in again.
         if (!(error instanceof ServiceError && error.code === 'invalid_token')) throw error;
       }
     }
     const tokens = await this.signInInteractive(request.account, settings);
-    return request.exchange(tokens.accessToken);
+    return this.exchangeOrForget(request, settings, tokens);
+  }
+
+  /**
+   * Exchanges the token for a platform session. When the console refuses the person (e.g. R2: an
+   * agent has no console access), their Microsoft account is removed from the cache, so it is never
+   * offered or used silently again; an unreachable platform keeps it.
+   */
+  private async exchangeOrForget(request: MicrosoftSignInRequest, settings: MicrosoftProviderSettings, tokens: MicrosoftTokens): Promise<SessionResponse> {
+    try {
+      return await request.exchange(tokens.accessToken);
+    } catch (error) {
+      const refused = error instanceof ServiceError && !isUnreachable(error) && error.code !== 'invalid_token';
+      if (refused) await this.forgetAccount(request.account, settings, tokens.homeAccountId);
+      throw error;
+    }
+  }
+
+  /** Removes one Microsoft account from a console account's cache (persisted through the plugin). */
+  private async forgetAccount(account: string, settings: MicrosoftProviderSettings, homeAccountId: string): Promise<void> {
+    const cache = this.appFor(account, settings).getTokenCache();
+    const cached = await cache.getAccountByHomeId(homeAccountId);
+    if (cached) await cache.removeAccount(cached);
   }
 
   /**

@@ -80,11 +80,11 @@ export const useSessionStore = create<SessionStore>()((set, get) => ({
       const status = session.status === 'signedOut' ? 'signedOut' : online ? 'signedIn' : 'offline';
       set({ session: { ...session, online, offlineSince, status } });
     });
-    const offExpire = on('onDidExpireSession', () => {
+    const offExpire = on('onDidExpireSession', ({ code }) => {
       const session = get().session;
       set({
         session: session ? { ...session, status: 'signedOut', user: null } : null,
-        signedOutReason: new ConsoleError({ code: 'session_expired', message: 'session expired' }),
+        signedOutReason: new ConsoleError({ code, message: code }),
       });
     });
     const offSync = on('onDidChangeSyncStatus', (status) => {

@@ -11,7 +11,7 @@ describe('frame: session, connection and sync events', () => {
   it('an expired session returns to sign-in with the reason', async () => {
     const { emit } = renderApp({ session: sessionFor(makeUser({ profile: 'administrator' })) });
     await screen.findByRole('heading', { level: 1, name: 'Usuários' });
-    act(() => emit('onDidExpireSession', {}));
+    act(() => emit('onDidExpireSession', { code: 'session_expired' }));
     expect(await screen.findByText('Sua sessão expirou. Faça login novamente.')).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Entrar' })).toBeTruthy();
   });
