@@ -111,6 +111,9 @@ export async function compose(opts: ComposeOptions): Promise<ComposedConsole> {
     onReconnect: () => void auth?.revalidate().catch((err) => logError(err, 'revalidate')),
     ...(opts.probeIntervalMs ? { probeIntervalMs: opts.probeIntervalMs } : {}),
   });
+  // C6: the cache keys data by platform and account. The embedded platform's port changes at every
+  // start; its data folder does not.
+  const platformKey = opts.platformUrl ? new URL(opts.platformUrl).origin : 'embedded';
   const router: { current: IpcRouter | null } = { current: null };
   const toApiError = (err: unknown) => router.current!.toApiError(err, 'sync');
   const sync = new SyncService({
@@ -119,13 +122,11 @@ export async function compose(opts: ComposeOptions): Promise<ComposedConsole> {
     events,
     connection,
     now,
-    accountId: () => auth?.currentAccount?.id ?? null,
+    accountKey: () => auth?.accountKey() ?? null,
     passwordChangePending: () => auth?.currentUser?.mustChangePassword === true,
     toApiError,
     ...(opts.syncIntervalMs !== undefined ? { intervalMs: opts.syncIntervalMs } : {}),
     ...(opts.syncPageSize ? { pageSize: opts.syncPageSize } : {}),
-    // The embedded platform's port changes at every start; its data folder does not.
-    platformKey: opts.platformUrl ? new URL(opts.platformUrl).origin : 'embedded',
   });
   auth = new AuthService({
     client,
@@ -134,6 +135,7 @@ export async function compose(opts: ComposeOptions): Promise<ComposedConsole> {
     events,
     connection,
     platformUrl,
+    platformKey,
     microsoftSignIn:
       opts.microsoftSignIn ??
       (opts.openBrowser ? new MsalMicrosoftSignIn({ secretStore: opts.secretStore, openBrowser: opts.openBrowser, ca: opts.microsoftCa }) : undefined),
@@ -141,7 +143,7 @@ export async function compose(opts: ComposeOptions): Promise<ComposedConsole> {
     onSignedOut: () => sync.stop(),
     logError,
   });
-  const directory = new DirectoryService({ client, cache, events, accountId: () => auth!.requireAccountId() });
+  const directory = new DirectoryService({ client, cache, events, accountKey: () => auth!.requireAccountKey() });
   router.current = new IpcRouter({
     handlers: createHandlers({ auth, directory, sync, client, settings, cache }),
     isOnline: () => connection!.online,

@@ -1,11 +1,10 @@
 /** The renderer's root: loads the session, keeps i18n in sync with the chosen language (C5), and
  * shows the sign-in screen, the change of a temporary password (R9), or the signed-in frame. */
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useMemo } from 'react';
 import { I18nextProvider, useTranslation } from 'react-i18next';
 import { errorMessage } from '../src-shared/errors';
 import { ChangePasswordScreen } from './features/change-password/change-password-screen';
 import { AppFrame } from './features/shell/app-frame';
-import { useNavigationStore } from './features/shell/navigation-store';
 import { useSessionStore } from './features/session/session-store';
 import { SignInScreen } from './features/sign-in/sign-in-screen';
 import { createI18n } from './i18n';
@@ -38,14 +37,6 @@ function Root() {
     void load();
     return off;
   }, [load, subscribe]);
-
-  // After signing out, the next session starts on the users list.
-  const wasSignedIn = useRef(false);
-  useEffect(() => {
-    // Signing out drops the editor's state anyway: no leave guard applies.
-    if (wasSignedIn.current && !signedIn) useNavigationStore.setState({ route: { screen: 'users' }, pending: null, guard: null });
-    wasSignedIn.current = signedIn;
-  }, [signedIn]);
 
   if (phase === 'loading') {
     return (

@@ -117,7 +117,8 @@ export const ipcOperations = {
   getProviders: op(z.strictObject({ account: accountInput }), ProvidersResponseSchema),
   signIn: op(LoginRequestSchema, SessionStateSchema),
   signInMicrosoft: op(z.strictObject({ account: accountInput }), SessionStateSchema),
-  signOut: op(none, ok),
+  /** Ends the session; `removeCachedData` also removes this account's cached data from the computer (C6). */
+  signOut: op(z.strictObject({ removeCachedData: z.boolean().default(false) }), ok),
   forgotPassword: op(z.strictObject({ account: accountInput, login: ForgotPasswordRequestSchema.shape.login }), ok),
   /** R9: the signed-in user replaces a temporary password (main checks the confirmation; the platform, the rest). */
   changePassword: op(ChangePasswordRequestSchema.extend({ newPasswordConfirmation: ChangePasswordRequestSchema.shape.newPassword }), SessionStateSchema, {

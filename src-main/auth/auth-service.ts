@@ -8,6 +8,7 @@ import { AccountSchema, UserSchema, permissions, type Account, type User } from 
 import type { SessionState } from '../../src-shared/ipc-contract';
 import type { LoginRequest, SessionResponse } from '../../src-shared/platform-api';
 import { ServiceError, isUnreachable } from '../errors';
+import { accountKey } from '../cache/account-key';
 import type { ConsoleCache } from '../cache/console-cache';
 import type { EventBus } from '../events/event-bus';
 import type { PlatformClient } from '../platform/platform-client';
@@ -34,6 +35,11 @@ export interface AuthServiceOptions {
   events: EventBus;
   connection: ConnectionMonitor;
   platformUrl: string;
+  /**
+   * C6: which platform the cache's data comes from (its origin, or `embedded`: the embedded
+   * platform's port changes at every start, its data folder does not).
+   */
+  platformKey: string;
   microsoftSignIn?: MicrosoftSignIn | undefined;
   /** Runs after a session starts or is restored online, once its password is final (starts syncing). */
   onSignedIn: () => void;
@@ -49,11 +55,24 @@ export class AuthService {
 
   constructor(private readonly opts: AuthServiceOptions) {}
 
-  /** The signed-in user's account id, or `not_signed_in` (`console_access_denied` without console access, R2). */
-  requireAccountId(): string {
-    if (!this.session) throw new ServiceError('not_signed_in');
-    if (!permissions.canUseConsole(this.session.user.profile)) throw new ServiceError('console_access_denied');
-    return this.session.account.id;
+  /**
+   * C6: the cache key of the signed-in account on this platform (every cache read and write goes
+   * through it), or `not_signed_in` (`console_access_denied` without console access, R2).
+   */
+  requireAccountKey(): string {
+    const key = this.accountKey();
+    if (key) return key;
+    throw new ServiceError(this.session ? 'console_access_denied' : 'not_signed_in');
+  }
+
+  /** The cache key of the signed-in account, or null (signed out, or no console access). */
+  accountKey(): string | null {
+    const s = this.session;
+    return s && permissions.canUseConsole(s.user.profile) ? this.keyOf(s) : null;
+  }
+
+  private keyOf(s: StoredSession): string {
+    return accountKey(this.opts.platformKey, s.account.id);
   }
 
   get currentUser(): User | null {
@@ -68,7 +87,7 @@ export class AuthService {
   getSession(): SessionState {
     const { connection, cache } = this.opts;
     const s = this.session;
-    const lastSyncAt = s ? cache.getSyncState(s.account.id).lastSyncAt : null;
+    const lastSyncAt = s ? cache.getSyncState(this.keyOf(s)).lastSyncAt : null;
     return {
       status: !s ? 'signedOut' : connection.online ? 'signedIn' : 'offline',
       user: s?.user ?? null,
@@ -127,7 +146,7 @@ export class AuthService {
         return;
       }
       this.session = { ...s, user: me.user, account: me.account };
-      this.opts.cache.saveAccount(me.account);
+      this.opts.cache.saveAccount(this.keyOf(this.session), me.account);
       await this.persist();
       this.startWork();
     } catch (err) {
@@ -174,12 +193,13 @@ export class AuthService {
   async adoptSession(session: SessionResponse, method: 'password' | 'microsoft'): Promise<void> {
     await this.admit(session);
     const previous = this.session;
-    this.session = { token: session.token, expiresAt: session.expiresAt, user: session.user, account: session.account, method };
+    const next: StoredSession = { token: session.token, expiresAt: session.expiresAt, user: session.user, account: session.account, method };
+    this.session = next;
     this.opts.client.setToken(session.token);
-    this.opts.cache.saveAccount(session.account);
+    this.opts.cache.saveAccount(this.keyOf(next), session.account);
     // A user is cached with the account's users too; the session copy is what the header shows.
     // Support is the vendor's staff (operator scope), never one of the account's users.
-    if (session.user.accountId === session.account.id) this.opts.cache.upsertUsers(session.account.id, [session.user]);
+    if (session.user.accountId === session.account.id) this.opts.cache.upsertUsers(this.keyOf(next), [session.user]);
     await this.persist();
     if (previous && previous.account.id !== session.account.id) this.opts.onSignedOut();
     this.startWork();
@@ -200,14 +220,17 @@ export class AuthService {
     // Signed out (or into another session) while the request ran: that session's state wins.
     if (this.session !== s) return this.getSession();
     this.session = { ...s, user };
-    if (user.accountId === s.account.id) this.opts.cache.upsertUsers(s.account.id, [user]);
+    if (user.accountId === s.account.id) this.opts.cache.upsertUsers(this.keyOf(s), [user]);
     await this.persist();
     this.startWork();
     return this.getSession();
   }
 
-  /** Ends the session here and (best effort) on the platform. */
-  async signOut(): Promise<void> {
+  /**
+   * Ends the session here and (best effort) on the platform. With `removeCachedData`, everything
+   * cached for this account on this platform is removed from the computer too (C6).
+   */
+  async signOut(opts: { removeCachedData?: boolean } = {}): Promise<void> {
     const s = this.session;
     if (!s) return;
     try {
@@ -217,6 +240,7 @@ export class AuthService {
     }
     if (s.method === 'microsoft') await this.opts.microsoftSignIn?.signOut?.(s.account.slug).catch(() => undefined);
     await this.clear();
+    if (opts.removeCachedData) this.opts.cache.removeAccount(this.keyOf(s));
   }
 
   /** The platform answered 401: the session is over (emits `onDidExpireSession`). */

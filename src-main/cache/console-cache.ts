@@ -3,10 +3,16 @@
  * queues, extensions and the sync state of each account. Lists and search read from it, online or
  * offline. A corrupt file, or one written by a newer console, is set aside and rebuilt (the server
  * is the source of truth), never a crash.
+ *
+ * C6: every `accountId` argument below is an *account key* (`accountKey(platform, accountId)`):
+ * the platform and the account the data came from, so one account never reads another's rows,
+ * nor the same account id served by another platform. The file, its WAL and any set-aside copy are
+ * readable by the owner only (0600, data folder 0700), and at most one set-aside copy of each kind
+ * is kept.
  */
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { READINESS_ITEMS, computeReadiness, type Account, type Extension, type Queue, type ReadinessItem, type User } from '../../src-shared/domain';
 import type { SearchUsersInput, SearchUsersOutput, UserRow } from '../../src-shared/ipc-contract';
 import { SearchUsersInputSchema } from '../../src-shared/ipc-contract';
@@ -16,6 +22,10 @@ import { UserSearchIndex } from './user-search-index';
 
 /** The cache file's name inside the data folder. */
 export const CACHE_FILE_NAME = 'cache.sqlite';
+
+/** Owner-only modes of the cache's files and of the folder holding them (C6). */
+const FILE_MODE = 0o600;
+const DIR_MODE = 0o700;
 
 /** Sync position of one account. */
 export interface SyncState {
@@ -52,7 +62,9 @@ export class ConsoleCache {
   private readonly counts = new Map<string, number>();
 
   constructor(dataDir: string, opts: { now?: () => Date } = {}) {
-    mkdirSync(dataDir, { recursive: true });
+    mkdirSync(dataDir, { recursive: true, mode: DIR_MODE });
+    // C6: the data folder may predate this rule (or be given by the user): owner only.
+    chmodSync(dataDir, DIR_MODE);
     this.file = join(dataDir, CACHE_FILE_NAME);
     const now = opts.now ?? (() => new Date());
     let recovery: CacheRecovery | null = null;
@@ -71,6 +83,10 @@ export class ConsoleCache {
   }
 
   private static openChecked(file: string): Database.Database {
+    // C6: create the file owner-only before SQLite opens it (SQLite gives its -wal and -shm files
+    // the database file's mode), and tighten files left by an older console.
+    closeSync(openSync(file, 'a', FILE_MODE));
+    for (const suffix of ['', '-wal', '-shm']) if (existsSync(file + suffix)) chmodSync(file + suffix, FILE_MODE);
     const db = new Database(file);
     try {
       // Explicit pragmas: WAL for concurrent reads during sync writes, NORMAL sync is durable
@@ -93,15 +109,44 @@ export class ConsoleCache {
     }
   }
 
+  /**
+   * Renames the file (and its -wal/-shm) to `movedTo`, owner-only. Earlier copies set aside for the
+   * same reason are deleted first: at most one of each kind is kept (C6).
+   */
   private static setAside(file: string, movedTo: string): void {
+    const kind = movedTo.slice(file.length).replace(/-\d+$/, '-'); // `.corrupt-` or `.newer-`
+    const prefix = basename(file) + kind;
+    for (const name of readdirSync(dirname(file))) {
+      if (name.startsWith(prefix)) rmSync(join(dirname(file), name), { force: true });
+    }
     for (const suffix of ['', '-wal', '-shm']) {
-      if (existsSync(file + suffix)) renameSync(file + suffix, movedTo + suffix);
+      if (!existsSync(file + suffix)) continue;
+      renameSync(file + suffix, movedTo + suffix);
+      chmodSync(movedTo + suffix, FILE_MODE);
     }
   }
 
   /** Closes the file. */
   close(): void {
     if (this.db.open) this.db.close();
+  }
+
+  /**
+   * C6: removes everything cached for an account key (users, queue links, queues, extensions,
+   * sync state, account), then rebuilds the file (`VACUUM`: no freed page or old row version keeps
+   * a readable copy) and empties the WAL. Costs a rewrite of the other accounts' rows; it runs only
+   * when someone asks to remove their data at sign-out.
+   */
+  removeAccount(accountId: string): void {
+    this.db.transaction(() => {
+      for (const table of ['user_queues', 'users', 'queues', 'extensions', 'sync_state', 'accounts']) {
+        this.db.prepare(`DELETE FROM ${table} WHERE ${table === 'accounts' ? 'id' : 'account_id'} = ?`).run(accountId);
+      }
+    })();
+    this.db.exec('VACUUM');
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+    this.indexes.delete(accountId);
+    this.counts.delete(accountId);
   }
 
   // ---- meta and sync state ---------------------------------------------------------------
@@ -132,10 +177,10 @@ export class ConsoleCache {
       .run(accountId, state.cursor, state.lastSyncAt);
   }
 
-  saveAccount(account: Account): void {
+  saveAccount(accountId: string, account: Account): void {
     this.db
       .prepare('INSERT INTO accounts (id, data) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET data = excluded.data')
-      .run(account.id, JSON.stringify(account));
+      .run(accountId, JSON.stringify(account));
   }
 
   getAccount(accountId: string): Account | null {

@@ -4,6 +4,7 @@
  */
 import type Database from 'better-sqlite3';
 import { READINESS_ITEMS, computeReadiness, type User } from '../../src-shared/domain';
+import { accountKey } from './account-key';
 
 /** Migration `i` brings the file from user_version `i` to `i + 1`. */
 export const MIGRATIONS: ReadonlyArray<(db: Database.Database) => void> = [
@@ -74,6 +75,25 @@ export const MIGRATIONS: ReadonlyArray<(db: Database.Database) => void> = [
       DROP INDEX users_by_email;
       DROP INDEX users_by_updated;
     `);
+  },
+  // 4: C6: every row is keyed by platform and account (`accountKey()` in account-key.ts), in the
+  // same `account_id` columns. Rows of an account whose platform the file recorded (the last sync's
+  // `sync.platform.<id>`) are re-keyed; rows nobody can attribute are dropped (the platform refills
+  // them at the next sign-in), never shown to whoever signs in next.
+  (db) => {
+    const platforms = new Map(
+      (db.prepare("SELECT substr(key, 15) AS account, value FROM meta WHERE key LIKE 'sync.platform.%'").raw().all() as Array<[string, string]>).map(([a, p]) => [a, p]),
+    );
+    for (const table of ['users', 'user_queues', 'queues', 'extensions', 'sync_state', 'accounts']) {
+      const column = table === 'accounts' ? 'id' : 'account_id';
+      const ids = db.prepare(`SELECT DISTINCT ${column} FROM ${table}`).pluck().all() as string[];
+      for (const id of ids) {
+        const platform = platforms.get(id);
+        if (platform === undefined) db.prepare(`DELETE FROM ${table} WHERE ${column} = ?`).run(id);
+        else db.prepare(`UPDATE ${table} SET ${column} = ? WHERE ${column} = ?`).run(accountKey(platform, id), id);
+      }
+    }
+    db.prepare("DELETE FROM meta WHERE key LIKE 'sync.platform.%'").run();
   },
 ];
 

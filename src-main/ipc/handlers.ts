@@ -18,14 +18,14 @@ export interface HandlerDeps {
 
 /** The operation table. Each handler receives input already parsed by the contract's schema. */
 export function createHandlers({ auth, directory, sync, client, settings }: HandlerDeps): OperationHandlers {
-  const signedIn = () => auth.requireAccountId();
+  const signedIn = () => auth.requireAccountKey();
   return {
     getSession: async () => auth.getSession(),
     getProviders: ({ account }) => client.providers(account),
     signIn: (input) => auth.signIn(input),
     signInMicrosoft: ({ account }) => auth.signInMicrosoft(account),
-    signOut: async () => {
-      await auth.signOut();
+    signOut: async ({ removeCachedData }) => {
+      await auth.signOut({ removeCachedData });
       return { ok: true as const };
     },
     changePassword: (input) => auth.changePassword(input),

@@ -1,6 +1,8 @@
 /**
  * Users, queues and extensions as the console sees them: reads come from the cache (online or
  * offline, C1), writes go to the platform and the answers are written back to the cache at once.
+ * Each operation keeps the account key it started under; an answer that arrives after a sign-out
+ * (or a sign-in to another account) is not written to the cache (C6).
  */
 import type { User } from '../../src-shared/domain';
 import type { SearchUsersInput, SearchUsersOutput, UserRow } from '../../src-shared/ipc-contract';
@@ -16,7 +18,8 @@ export interface DirectoryServiceOptions {
   client: PlatformClient;
   cache: ConsoleCache;
   events: EventBus;
-  accountId: () => string;
+  /** The cache key of the signed-in account (platform + account, C6); throws when signed out. */
+  accountKey: () => string;
 }
 
 /** An edit of an existing user (R3, R4). */
@@ -33,26 +36,36 @@ const toRow = (user: User): UserRow => ({ ...user, readiness: computeReadiness(u
 export class DirectoryService {
   constructor(private readonly opts: DirectoryServiceOptions) {}
 
-  private cacheUsers(users: User[]): void {
-    this.opts.cache.upsertUsers(this.opts.accountId(), users);
+  /** Whether `key` is still the signed-in account's (a write that outlived its session is dropped). */
+  private isCurrent(key: string): boolean {
+    try {
+      return this.opts.accountKey() === key;
+    } catch {
+      return false;
+    }
+  }
+
+  private cacheUsers(key: string, users: User[]): void {
+    if (!this.isCurrent(key)) return;
+    this.opts.cache.upsertUsers(key, users);
     this.opts.events.emit('onDidChangeData', { kinds: ['users'] });
   }
 
   /** Search and filters over the cache (works offline). */
   searchUsers(input: SearchUsersInput): SearchUsersOutput {
-    return this.opts.cache.searchUsers(this.opts.accountId(), input);
+    return this.opts.cache.searchUsers(this.opts.accountKey(), input);
   }
 
   /** A fresh user from the platform, or the cached one marked stale when offline. */
   async getUser(id: string): Promise<{ user: UserRow; stale: boolean }> {
-    const accountId = this.opts.accountId();
+    const accountId = this.opts.accountKey();
     try {
       const { user } = await this.opts.client.getUser(id);
-      this.opts.cache.upsertUsers(accountId, [user]);
+      if (this.isCurrent(accountId)) this.opts.cache.upsertUsers(accountId, [user]);
       return { user: toRow(user), stale: false };
     } catch (err) {
       if (err instanceof PlatformError && err.code === 'not_found') {
-        this.opts.cache.deleteUsers(accountId, [id]);
+        if (this.isCurrent(accountId)) this.opts.cache.deleteUsers(accountId, [id]);
         throw err;
       }
       if (!isUnreachable(err)) throw err;
@@ -69,7 +82,7 @@ export class DirectoryService {
    * `stale_version` with the server's current user and the cached base.
    */
   async saveUser(input: SaveUserInput) {
-    const accountId = this.opts.accountId();
+    const accountId = this.opts.accountKey();
     const key = newIdempotencyKey();
     let transportFailed = false;
     try {
@@ -79,7 +92,7 @@ export class DirectoryService {
         key,
         () => (transportFailed = true),
       );
-      this.cacheUsers([result.user]);
+      this.cacheUsers(accountId, [result.user]);
       return result;
     } catch (err) {
       if (err instanceof PlatformError && err.code === 'stale_version') {
@@ -88,7 +101,7 @@ export class DirectoryService {
           const current = details.data.current;
           // Read the base before the cache takes the server's version.
           const base = this.opts.cache.getUser(accountId, input.id);
-          this.cacheUsers([current]);
+          this.cacheUsers(accountId, [current]);
           if (transportFailed && current.version === input.baseVersion + 1 && matchesChanges(current, input.changes)) {
             return { user: current, loggedOutQueues: [] };
           }
@@ -100,9 +113,10 @@ export class DirectoryService {
   }
 
   async createUser(input: CreateUserRequest) {
+    const accountId = this.opts.accountKey();
     const result = await this.opts.client.createUser(input, newIdempotencyKey());
-    this.cacheUsers([result.user]);
-    if (result.extension) await this.refreshExtensions();
+    this.cacheUsers(accountId, [result.user]);
+    if (result.extension) await this.refreshExtensions(accountId);
     return result;
   }
 
@@ -111,8 +125,9 @@ export class DirectoryService {
   }
 
   async setPassword(input: { id: string; password: string; passwordConfirmation: string }) {
+    const accountId = this.opts.accountKey();
     const { user } = await this.opts.client.setPassword(input.id, { password: input.password, passwordConfirmation: input.passwordConfirmation });
-    this.cacheUsers([user]);
+    this.cacheUsers(accountId, [user]);
     return { user };
   }
 
@@ -125,57 +140,65 @@ export class DirectoryService {
   }
 
   listExtensions() {
-    return { items: this.opts.cache.listExtensions(this.opts.accountId()) };
+    return { items: this.opts.cache.listExtensions(this.opts.accountKey()) };
   }
 
   async assignExtension(userId: string, extensionId: string) {
+    const accountId = this.opts.accountKey();
     const { user } = await this.opts.client.assignExtension(userId, extensionId);
-    this.cacheUsers([user]);
-    await this.refreshExtensions();
+    this.cacheUsers(accountId, [user]);
+    await this.refreshExtensions(accountId);
     return { user };
   }
 
   async releaseExtension(userId: string) {
+    const accountId = this.opts.accountKey();
     const { user } = await this.opts.client.releaseExtension(userId);
-    this.cacheUsers([user]);
-    await this.refreshExtensions();
+    this.cacheUsers(accountId, [user]);
+    await this.refreshExtensions(accountId);
     return { user };
   }
 
   listQueues() {
-    return { items: this.opts.cache.listQueues(this.opts.accountId()) };
+    return { items: this.opts.cache.listQueues(this.opts.accountKey()) };
   }
 
   async createQueue(input: CreateQueueRequest) {
+    const accountId = this.opts.accountKey();
     const { queue } = await this.opts.client.createQueue(input, newIdempotencyKey());
-    this.opts.cache.upsertQueue(this.opts.accountId(), queue);
-    this.opts.events.emit('onDidChangeData', { kinds: ['queues'] });
+    if (this.isCurrent(accountId)) {
+      this.opts.cache.upsertQueue(accountId, queue);
+      this.opts.events.emit('onDidChangeData', { kinds: ['queues'] });
+    }
     return { queue };
   }
 
   async addQueueMember(queueId: string, userId: string) {
+    const accountId = this.opts.accountKey();
     const result = await this.opts.client.addQueueMember(queueId, userId);
-    this.applyMembership(result.queue, result.user);
+    this.applyMembership(accountId, result.queue, result.user);
     return result;
   }
 
   async removeQueueMember(queueId: string, userId: string) {
+    const accountId = this.opts.accountKey();
     const result = await this.opts.client.removeQueueMember(queueId, userId);
-    this.applyMembership(result.queue, result.user);
+    this.applyMembership(accountId, result.queue, result.user);
     return result;
   }
 
-  private applyMembership(queue: Parameters<ConsoleCache['upsertQueue']>[1], user: User): void {
-    const accountId = this.opts.accountId();
+  private applyMembership(accountId: string, queue: Parameters<ConsoleCache['upsertQueue']>[1], user: User): void {
+    if (!this.isCurrent(accountId)) return;
     this.opts.cache.upsertQueue(accountId, queue);
     this.opts.cache.upsertUsers(accountId, [user]);
     this.opts.events.emit('onDidChangeData', { kinds: ['users', 'queues'] });
   }
 
-  private async refreshExtensions(): Promise<void> {
+  private async refreshExtensions(accountId: string): Promise<void> {
     try {
       const { items } = await this.opts.client.listExtensions();
-      this.opts.cache.replaceExtensions(this.opts.accountId(), items);
+      if (!this.isCurrent(accountId)) return;
+      this.opts.cache.replaceExtensions(accountId, items);
       this.opts.events.emit('onDidChangeData', { kinds: ['extensions'] });
     } catch {
       // The write succeeded; the next sync refreshes extensions anyway.

@@ -18,8 +18,8 @@ export interface SyncServiceOptions {
   cache: ConsoleCache;
   events: EventBus;
   connection: ConnectionMonitor;
-  /** The signed-in account, or null. */
-  accountId: () => string | null;
+  /** The cache key of the signed-in account (platform + account, C6), or null. */
+  accountKey: () => string | null;
   /**
    * R9: true while the signed-in user's password is temporary. The platform answers every sync
    * request with 403 until it is changed, so no sync is sent meanwhile (none would succeed).
@@ -32,11 +32,6 @@ export interface SyncServiceOptions {
   pageSize?: number;
   /** Turns an error into the contract's shape (messages in the console's locale). */
   toApiError: (err: unknown) => ApiError;
-  /**
-   * Which platform the data comes from (its URL, or `embedded`). A cursor is only meaningful for
-   * the platform that issued it: another platform's data is replaced by a full pull.
-   */
-  platformKey?: string;
 }
 
 /** Users written per transaction during a full sync. */
@@ -57,7 +52,7 @@ export class SyncService {
 
   /** The current status (for `getSyncStatus` and the events). */
   status(): SyncStatus {
-    const accountId = this.opts.accountId();
+    const accountId = this.opts.accountKey();
     const { connection, cache } = this.opts;
     return {
       state: this.state,
@@ -91,7 +86,7 @@ export class SyncService {
 
   /** Runs a sync now, or joins the one already running. Resolves with the final status. */
   syncNow(): Promise<SyncStatus> {
-    if (!this.opts.accountId()) return Promise.reject(new ServiceError('not_signed_in'));
+    if (!this.opts.accountKey()) return Promise.reject(new ServiceError('not_signed_in'));
     if (this.opts.passwordChangePending?.()) {
       // The same refusal the platform would give, without asking it.
       return Promise.reject(new ServiceError('forbidden', 'password change required', { details: { reason: 'password_change_required' } }));
@@ -103,14 +98,11 @@ export class SyncService {
   }
 
   private async run(): Promise<SyncStatus> {
-    const accountId = this.opts.accountId();
+    // The account key names the platform too (C6): a cursor is only ever reused with its platform.
+    const accountId = this.opts.accountKey();
     if (!accountId) throw new ServiceError('not_signed_in');
     const { cache, client } = this.opts;
-    const state = cache.getSyncState(accountId);
-    const platformMetaKey = `sync.platform.${accountId}`;
-    const platformKey = this.opts.platformKey ?? '';
-    const samePlatform = cache.getMeta(platformMetaKey) === platformKey;
-    const start = samePlatform ? state : { cursor: null, lastSyncAt: state.lastSyncAt };
+    const start = cache.getSyncState(accountId);
     const phase = start.cursor === null ? 'full' : 'delta';
     this.countAtStart = cache.countUsers(accountId);
     this.state = 'syncing';
@@ -145,7 +137,7 @@ export class SyncService {
       let next = fetchPage(cursor, true);
       for (;;) {
         const page = await next;
-        if (this.opts.accountId() !== accountId) throw new ServiceError('cancelled', 'session changed during sync');
+        if (this.opts.accountKey() !== accountId) throw new ServiceError('cancelled', 'session changed during sync');
         cursor = page.cursor;
         if (page.total !== undefined) total = page.total;
         // Ask for the next page before writing this one: the platform prepares it meanwhile.
@@ -178,11 +170,12 @@ export class SyncService {
         changed ||= gone.length > 0;
       }
       const [queues, extensions] = await catalog;
+      // Signed out meanwhile (maybe removing this account's data, C6): write nothing more.
+      if (this.opts.accountKey() !== accountId) throw new ServiceError('cancelled', 'session changed during sync');
       cache.db.transaction(() => {
         cache.replaceQueues(accountId, queues.items);
         cache.replaceExtensions(accountId, extensions.items);
         cache.setSyncState(accountId, { cursor, lastSyncAt: this.opts.now().toISOString() });
-        cache.setMeta(platformMetaKey, platformKey);
       })();
       this.state = 'idle';
       this.progress = null;

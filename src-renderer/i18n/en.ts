@@ -63,6 +63,11 @@ export const en: Messages = {
     queues: 'Queues',
     breadcrumbUsers: 'Settings > Users',
     signOut: 'Sign out',
+    signOutTitle: 'Sign out of Omniconsole',
+    signOutText:
+      "This account's users, queues and extensions stay on this computer for offline review, and only someone who signs in to this account again can see them. Remove them from this computer as you sign out?",
+    signOutKeep: 'Sign out and keep the data',
+    signOutRemove: 'Sign out and remove the data from this computer',
     language: 'Language',
     signedInAs: '{{name}} ({{profile}})',
     offlineBanner: 'No connection to the platform since {{since}}. Showing cached data from {{age}} ({{at}}); changes are disabled.',

@@ -64,6 +64,11 @@ export const ptBR = {
     queues: 'Filas',
     breadcrumbUsers: 'Configurações > Usuários',
     signOut: 'Sair',
+    signOutTitle: 'Sair do Omniconsole',
+    signOutText:
+      'Os usuários, filas e ramais desta conta ficam guardados neste computador para consulta offline, e só quem entrar novamente nesta conta pode vê-los. Deseja removê-los deste computador ao sair?',
+    signOutKeep: 'Sair e manter os dados',
+    signOutRemove: 'Sair e remover os dados deste computador',
     language: 'Idioma',
     signedInAs: '{{name}} ({{profile}})',
     offlineBanner: 'Sem conexão com a plataforma desde {{since}}. Exibindo dados do cache de {{age}} ({{at}}); alterações estão desabilitadas.',

@@ -14,6 +14,7 @@ import { SELF_MANAGED_MESSAGE_PT } from '../../src-shared/errors';
 import { startBrowserHost, type BrowserHost } from '../../src-main/browser-host/index';
 import { DEMO_PASSWORD, SELF_MANAGED_ACCOUNT_SLUG, startPlatform, type RunningPlatform } from '../../src-platform/server';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/browser-flags';
+import { signOut } from '../support/e2e-harness';
 import { startLocalIdp, type LocalIdp } from '../support/local-idp';
 
 const HELENA_UPN = 'helena@autogerenciada.omniconsole.example';
@@ -160,8 +161,7 @@ describe('Microsoft sign-in in Chromium', () => {
   });
 
   it('R11: "Sair" signs out and clears the MSAL cache; the next Microsoft sign-in opens the browser again', { timeout: 60_000 }, async () => {
-    await page.getByRole('button', { name: 'Sair' }).click();
-    await page.getByRole('button', { name: 'Entrar', exact: true }).waitFor();
+    await signOut(page);
     await expect.poll(() => msalCacheFiles().length, { timeout: 10_000 }).toBe(0);
 
     await page.getByLabel('Conta').fill(SELF_MANAGED_ACCOUNT_SLUG);

@@ -5,7 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Queue, User } from '../../src-shared/domain';
-import { platformApi, screenshot, screenshotOnFailure, signIn, startE2e, type E2eEnv } from '../support/e2e-harness';
+import { platformApi, screenshot, screenshotOnFailure, signIn, signOut, startE2e, type E2eEnv } from '../support/e2e-harness';
 
 let env: E2eEnv;
 const email = 'marina.nova@example.com';
@@ -32,8 +32,7 @@ describe('new omnichannel user and queues', () => {
     await page.getByRole('heading', { level: 1, name: 'Novo usuário' }).waitFor();
     expect(await page.getByLabel('Habilitar agente para uso omnichannel').isDisabled()).toBe(true);
     await page.getByText('Criar usuário já habilitado para uso omnichannel é ação exclusiva do Suporte.').waitFor();
-    await page.getByRole('button', { name: 'Sair' }).click();
-    await page.getByRole('button', { name: 'Entrar', exact: true }).waitFor();
+    await signOut(page);
   });
 
   it('R6: support creates an omnichannel user; the screen and the SMTP server show the reset link and the extension email', async () => {
@@ -59,8 +58,7 @@ describe('new omnichannel user and queues', () => {
     const extensionMail = await platform.mailbox.waitFor((m) => m.kind === 'extension_associated' && m.to.includes(email), 15_000);
     expect(extensionMail.text).toContain(created.extension!.number);
     await platform.mailbox.waitFor((m) => m.kind === 'password_reset' && m.to.includes(email), 15_000);
-    await page.getByRole('button', { name: 'Sair' }).click();
-    await page.getByRole('button', { name: 'Entrar', exact: true }).waitFor();
+    await signOut(page);
   });
 
   it('R8: an administrator creates a chat queue with +Novo and adds members; the R8 error shows on a user without omnichannel', async () => {

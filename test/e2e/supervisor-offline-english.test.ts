@@ -4,7 +4,7 @@
  * starts from its cache, says so, and disables every write with the reason (C1).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { screenshot, screenshotOnFailure, signIn, startE2e, type E2eEnv } from '../support/e2e-harness';
+import { screenshot, screenshotOnFailure, signIn, signOut, startE2e, type E2eEnv } from '../support/e2e-harness';
 
 let env: E2eEnv;
 
@@ -76,8 +76,7 @@ describe('review, language and offline', () => {
     expect(await removes.count()).toBeGreaterThan(0);
     expect(await removes.first().isDisabled()).toBe(true);
     await screenshot(page, '14-supervisor-queues');
-    await page.getByRole('button', { name: 'Sair' }).click();
-    await page.getByRole('button', { name: 'Entrar', exact: true }).waitFor();
+    await signOut(page);
   });
 
   it('C5: English works everywhere and the choice survives a reload', async () => {

@@ -123,3 +123,55 @@ export async function startCuttingProxy(target: string, shouldCut: (req: Incomin
       }),
   };
 }
+
+/** A proxy that holds matching requests until released. */
+export interface HoldingProxy {
+  url: string;
+  /** Requests held so far (method and path). */
+  held: string[];
+  /** Lets every held (and later) request through. */
+  release(): void;
+  close(): Promise<void>;
+}
+
+/**
+ * Forwards HTTP to `target`, holding requests matching `shouldHold` until `release()`: a platform
+ * that is slow on one route, so a test can look at the console while that request is pending.
+ */
+export async function startHoldingProxy(target: string, shouldHold: (req: IncomingMessage) => boolean): Promise<HoldingProxy> {
+  const held: string[] = [];
+  let released = false;
+  const waiting: Array<() => void> = [];
+  const upstream = new URL(target);
+  const server: Server = createServer((req, res) => {
+    const forward = () => {
+      const proxied = httpRequest(
+        { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      proxied.on('error', () => res.destroy());
+      req.pipe(proxied);
+    };
+    if (!released && shouldHold(req)) {
+      held.push(`${req.method} ${req.url}`);
+      waiting.push(forward);
+    } else forward();
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    held,
+    release() {
+      released = true;
+      for (const go of waiting.splice(0)) go();
+    },
+    close: () =>
+      new Promise<void>((ok) => {
+        server.closeAllConnections();
+        server.close(() => ok());
+      }),
+  };
+}

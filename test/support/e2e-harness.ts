@@ -101,6 +101,17 @@ export async function signIn(env: E2eEnv, login: string, password = DEMO_PASSWOR
   await page.getByRole('heading', { level: 1, name: 'Usuários' }).waitFor();
 }
 
+/**
+ * Signs out through "Sair" and its offer (C6): keeps this account's cached data on the computer,
+ * or removes it with `removeCachedData`; waits for the sign-in screen.
+ */
+export async function signOut(page: Page, opts: { removeCachedData?: boolean } = {}): Promise<void> {
+  await page.getByRole('banner').getByRole('button', { name: 'Sair', exact: true }).click();
+  const dialog = page.getByRole('dialog', { name: 'Sair do Omniconsole' });
+  await dialog.getByRole('button', { name: opts.removeCachedData ? 'Sair e remover os dados deste computador' : 'Sair e manter os dados' }).click();
+  await page.getByRole('button', { name: 'Entrar', exact: true }).waitFor();
+}
+
 /** Vitest `afterEach` hook body: keeps a screenshot of the page a failed test left behind. */
 export async function screenshotOnFailure(env: E2eEnv | undefined, ctx: { task: { name: string; result?: { state?: string } } }): Promise<void> {
   if (!env || ctx.task.result?.state !== 'fail') return;

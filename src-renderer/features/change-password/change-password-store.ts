@@ -7,6 +7,7 @@ import type { OperationInput } from '../../../src-shared/ipc-contract';
 import { toConsoleError, type ConsoleError } from '../../api';
 import { useSessionStore } from '../session/session-store';
 import { useNavigationStore } from '../shell/navigation-store';
+import { forgetOnSignOut } from '../session/person-state';
 
 /** The form's fields, named as the operation's input (main's and the platform's field errors use them). */
 export type ChangePasswordField = keyof OperationInput<'changePassword'>;
@@ -76,7 +77,8 @@ export const useChangePasswordStore = create<ChangePasswordStore>()((set) => ({
   },
 }));
 
-/** Restores the initial state (tests). */
+/** Restores the initial state (on sign-out, C6; and in tests). */
 export function resetChangePasswordStore(): void {
   useChangePasswordStore.setState(initial);
 }
+forgetOnSignOut(resetChangePasswordStore);

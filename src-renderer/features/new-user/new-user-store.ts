@@ -5,6 +5,7 @@ import type { CreateUserResponse } from '../../../src-shared/platform-api';
 import { call, toConsoleError, type ConsoleError } from '../../api';
 import { useUsersStore } from '../users/users-store';
 import { validateDraft, type Draft } from '../user-editor/draft';
+import { forgetOnSignOut } from '../session/person-state';
 
 type NewUserStore = {
   busy: boolean;
@@ -56,7 +57,8 @@ export const useNewUserStore = create<NewUserStore>()((set) => ({
   },
 }));
 
-/** Restores the initial state (tests). */
+/** Restores the initial state (on sign-out, C6; and in tests). */
 export function resetNewUserStore(): void {
   useNewUserStore.setState(initial);
 }
+forgetOnSignOut(resetNewUserStore);

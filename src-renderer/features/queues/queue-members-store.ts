@@ -5,6 +5,7 @@ import { toSearchText } from '../../../src-shared/text';
 import { call, toConsoleError, type ConsoleError } from '../../api';
 import { useQueuesStore } from './queues-store';
 import { useUsersStore } from '../users/users-store';
+import { forgetOnSignOut } from '../session/person-state';
 
 type MembersStore = {
   queueId: string | null;
@@ -82,7 +83,8 @@ export const useQueueMembersStore = create<MembersStore>()((set, get) => {
   };
 });
 
-/** Restores the initial state (tests). */
+/** Restores the initial state (on sign-out, C6; and in tests). */
 export function resetQueueMembersStore(): void {
   useQueueMembersStore.setState(initial);
 }
+forgetOnSignOut(resetQueueMembersStore);

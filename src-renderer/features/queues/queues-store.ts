@@ -6,6 +6,7 @@ import { create } from 'zustand';
 import type { Queue, QueueKind, User } from '../../../src-shared/domain';
 import type { CreateQueueRequest } from '../../../src-shared/platform-api';
 import { call, toConsoleError, type ConsoleError } from '../../api';
+import { forgetOnSignOut } from '../session/person-state';
 
 type QueuesStore = {
   queues: Queue[];
@@ -60,7 +61,8 @@ export function queuesOfKind(queues: Queue[], kind: QueueKind): Queue[] {
   return queues.filter((q) => q.kind === kind).sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** Restores the initial state (tests). */
+/** Restores the initial state (on sign-out, C6; and in tests). */
 export function resetQueuesStore(): void {
   useQueuesStore.setState(initial);
 }
+forgetOnSignOut(resetQueuesStore);

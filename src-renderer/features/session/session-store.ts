@@ -8,6 +8,7 @@ import type { OperationInput, SessionState } from '../../../src-shared/ipc-contr
 import type { LoginRequest } from '../../../src-shared/platform-api';
 import { call, ConsoleError, on, toConsoleError } from '../../api';
 import { DEFAULT_LOCALE } from '../../i18n';
+import { forgetPerson } from './person-state';
 
 type SessionStore = {
   /** `loading` until the first getSession/getSettings answer. */
@@ -23,7 +24,8 @@ type SessionStore = {
   signInMicrosoft(account: string): Promise<void>;
   /** R9: replaces a temporary password; the answer is the session (its user no longer must change it). */
   changePassword(input: OperationInput<'changePassword'>): Promise<void>;
-  signOut(): Promise<void>;
+  /** Signs out; with `removeCachedData`, main also removes this account's cached data from the computer (C6). */
+  signOut(opts?: { removeCachedData?: boolean }): Promise<void>;
   setLocale(locale: Locale): Promise<void>;
   /** Subscribes to main's connection and session events; returns the unsubscribe function. */
   subscribe(): () => void;
@@ -54,13 +56,15 @@ export const useSessionStore = create<SessionStore>()((set, get) => ({
     const session = await call('changePassword', input);
     set({ session });
   },
-  async signOut() {
+  async signOut(opts = {}) {
     try {
-      await call('signOut', {});
+      await call('signOut', { removeCachedData: opts.removeCachedData ?? false });
     } finally {
-      // Even if main could not tell the platform, the console forgets the session locally.
+      // Even if main could not tell the platform, the console forgets the session locally, and
+      // nothing of this person stays in any store (C6).
       const session = await call('getSession', {}).catch(() => null);
-      set({ session: session && session.status === 'signedOut' ? session : session ? { ...session, status: 'signedOut', user: null } : null });
+      set({ session: session && session.status === 'signedOut' ? session : session ? signedOutState(session) : null });
+      forgetPerson();
     }
   },
   async setLocale(locale) {
@@ -83,9 +87,10 @@ export const useSessionStore = create<SessionStore>()((set, get) => ({
     const offExpire = on('onDidExpireSession', ({ code }) => {
       const session = get().session;
       set({
-        session: session ? { ...session, status: 'signedOut', user: null } : null,
+        session: session ? signedOutState(session) : null,
         signedOutReason: new ConsoleError({ code, message: code }),
       });
+      forgetPerson();
     });
     const offSync = on('onDidChangeSyncStatus', (status) => {
       const session = get().session;
@@ -98,6 +103,11 @@ export const useSessionStore = create<SessionStore>()((set, get) => ({
     };
   },
 }));
+
+/** The session with nothing of the person who held it. */
+function signedOutState(session: SessionState): SessionState {
+  return { ...session, status: 'signedOut', user: null, account: null, lastSyncAt: null, method: null };
+}
 
 /** Restores the initial state (tests). */
 export function resetSessionStore(): void {

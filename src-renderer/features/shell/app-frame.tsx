@@ -2,7 +2,7 @@
  * The signed-in frame: navigation, the signed-in user, language, sign out, and the banners every
  * screen shares (offline with the data's age, C1; supervisor read-only, R2).
  */
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { on } from '../../api';
 import { Dialog } from '../../ui/dialog';
@@ -22,8 +22,8 @@ import { useNavigationStore } from './navigation-store';
 export function AppFrame() {
   const { t } = useTranslation();
   const session = useSessionStore((s) => s.session);
-  const signOut = useSessionStore((s) => s.signOut);
   const { route, go } = useNavigationStore();
+  const [signingOut, setSigningOut] = useState(false);
 
   // Data changed in main (sync, another window): refresh what is on screen.
   useEffect(
@@ -76,13 +76,14 @@ export function AppFrame() {
         <div className="topbar-right">
           <span className="who">{t('shell.signedInAs', { name: user.name, profile: t(`profiles.${user.profile}`) })}</span>
           <LanguageSelect />
-          <button type="button" className="button button-small" onClick={() => void signOut()}>
+          <button type="button" className="button button-small" aria-haspopup="dialog" onClick={() => setSigningOut(true)}>
             {t('shell.signOut')}
           </button>
         </div>
       </header>
       <Banners />
       <LeaveDialog />
+      {signingOut ? <SignOutDialog onCancel={() => setSigningOut(false)} /> : null}
       <main className="content">
         {route.screen === 'users' ? <UsersScreen /> : null}
         {route.screen === 'user' ? <UserEditorScreen id={route.id} tab={route.tab} focus={route.focus} /> : null}
@@ -90,6 +91,42 @@ export function AppFrame() {
         {route.screen === 'queues' ? <QueuesScreen kind={route.kind} queueId={route.queueId} /> : null}
       </main>
     </div>
+  );
+}
+
+/**
+ * C6: signing out offers to remove this account's cached data from the computer. Kept data opens
+ * again only for whoever signs in to this account on this platform.
+ */
+function SignOutDialog({ onCancel }: { onCancel(): void }) {
+  const { t } = useTranslation();
+  const signOut = useSessionStore((s) => s.signOut);
+  const [busy, setBusy] = useState(false);
+  const run = (removeCachedData: boolean) => {
+    setBusy(true);
+    void signOut({ removeCachedData });
+  };
+  return (
+    <Dialog
+      title={t('shell.signOutTitle')}
+      onClose={onCancel}
+      busy={busy}
+      footer={
+        <>
+          <button type="button" className="button" onClick={onCancel} disabled={busy}>
+            {t('common.cancel')}
+          </button>
+          <button type="button" className="button" onClick={() => run(false)} disabled={busy} data-autofocus>
+            {t('shell.signOutKeep')}
+          </button>
+          <button type="button" className="button button-danger" onClick={() => run(true)} disabled={busy}>
+            {t('shell.signOutRemove')}
+          </button>
+        </>
+      }
+    >
+      <p>{t('shell.signOutText')}</p>
+    </Dialog>
   );
 }
 

@@ -2,6 +2,7 @@
  * leave guard, so unsaved edits are never dropped silently. */
 import { create } from 'zustand';
 import type { QueueKind } from '../../../src-shared/domain';
+import { forgetOnSignOut } from '../session/person-state';
 
 /** Tabs of the user editor. */
 export type EditorTab = 'data' | 'password' | 'extension' | 'queues' | 'audit';
@@ -50,3 +51,9 @@ export const useNavigationStore = create<NavigationStore>()((set, get) => ({
   },
   cancelLeave: () => set({ pending: null }),
 }));
+
+/** Back to the users list with no pending navigation or guard (on sign-out, C6: the next session starts there). */
+export function resetNavigationStore(): void {
+  useNavigationStore.setState({ route: { screen: 'users' }, pending: null, guard: null });
+}
+forgetOnSignOut(resetNavigationStore);

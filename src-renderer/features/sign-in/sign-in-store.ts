@@ -3,6 +3,7 @@ import { create } from 'zustand';
 import type { ProvidersResponse } from '../../../src-shared/platform-api';
 import { call, toConsoleError, type ConsoleError } from '../../api';
 import { useSessionStore } from '../session/session-store';
+import { forgetOnSignOut } from '../session/person-state';
 
 type ForgotState = { status: 'idle' | 'sending' | 'sent' | 'selfManaged'; error: ConsoleError | null };
 
@@ -79,7 +80,8 @@ export const useSignInStore = create<SignInStore>()((set, get) => ({
   },
 }));
 
-/** Restores the initial state (tests). */
+/** Restores the initial state (on sign-out, C6; and in tests). */
 export function resetSignInStore(): void {
   useSignInStore.setState(initial);
 }
+forgetOnSignOut(resetSignInStore);

@@ -2,6 +2,7 @@
 import { create } from 'zustand';
 import type { SyncStatus } from '../../../src-shared/ipc-contract';
 import { call, on, toConsoleError, type ConsoleError } from '../../api';
+import { forgetOnSignOut } from '../session/person-state';
 
 type SyncStore = {
   status: SyncStatus | null;
@@ -37,7 +38,8 @@ export const useSyncStore = create<SyncStore>()((set) => ({
   },
 }));
 
-/** Restores the initial state (tests). */
+/** Restores the initial state (on sign-out, C6; and in tests). */
 export function resetSyncStore(): void {
   useSyncStore.setState(initial);
 }
+forgetOnSignOut(resetSyncStore);

@@ -12,6 +12,7 @@ import { call, toConsoleError, type ConsoleError } from '../../api';
 import { useUsersStore } from '../users/users-store';
 import { useQueuesStore } from '../queues/queues-store';
 import { changesOf, draftOf, rebase, validateDraft, type Draft, type DraftField } from './draft';
+import { forgetOnSignOut } from '../session/person-state';
 
 /** A queue the user was logged out of by a save (R4). */
 export type LoggedOutQueue = z.infer<typeof LoggedOutQueueSchema>;
@@ -308,7 +309,8 @@ export const useEditorStore = create<EditorStore>()((set, get) => {
   };
 });
 
-/** Restores the initial state (tests). */
+/** Restores the initial state (on sign-out, C6; and in tests). */
 export function resetEditorStore(): void {
   useEditorStore.setState(initial);
 }
+forgetOnSignOut(resetEditorStore);

@@ -7,6 +7,7 @@ import { create } from 'zustand';
 import type { UserFilters, UserRow } from '../../../src-shared/ipc-contract';
 import { toSearchText } from '../../../src-shared/text';
 import { call, toConsoleError, type ConsoleError } from '../../api';
+import { forgetOnSignOut } from '../session/person-state';
 
 /** Rows per `searchUsers` request. */
 export const PAGE_SIZE = 100;
@@ -106,8 +107,10 @@ export const useUsersStore = create<UsersStore>()((set, get) => {
   };
 });
 
-/** Restores the initial state (tests). */
+/** Restores the initial state (on sign-out, C6; and in tests). */
 export function resetUsersStore(): void {
   inflight.clear();
-  useUsersStore.setState(initial);
+  // The generation keeps counting, so an answer still in flight for the previous person is dropped.
+  useUsersStore.setState({ ...initial, generation: useUsersStore.getState().generation + 1 });
 }
+forgetOnSignOut(resetUsersStore);

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { accountKey } from '../../../../src-main/cache/account-key';
 import { CACHE_FILE_NAME, ConsoleCache } from '../../../../src-main/cache/console-cache';
 import { CACHE_SCHEMA_VERSION, MIGRATIONS, migrate } from '../../../../src-main/cache/migrations';
 import { makeUser, tempDir } from '../../../support/console-fixtures';
@@ -56,13 +57,42 @@ describe('ConsoleCache', () => {
       const keys = [u.name.toLowerCase(), u.login, u.email];
       insert.run(u.id, JSON.stringify(u), ...keys, keys.join('\n'), +u.webrtcEnabled, +u.omnichannelEnabled, +u.passwordSet, +!!u.extension);
     }
+    // The platform its last sync came from (C6: migration 4 keys the rows by it).
+    v1.prepare("INSERT INTO meta (key, value) VALUES ('sync.platform.acc-1', 'embedded')").run();
     v1.close();
     const cache = new ConsoleCache(dir);
     expect(cache.recovery).toBeNull();
     expect(cache.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
-    expect(cache.searchUsers(ACC, { query: 'atri' }).items.map((u) => u.id)).toEqual(['u9']);
-    expect(cache.searchUsers(ACC, { filters: { ready: true } }).items.map((u) => u.id)).toEqual(['u8']);
-    expect(cache.searchUsers(ACC, { filters: { missing: 'password' } }).items.map((u) => u.id)).toEqual(['u9']);
+    const key = accountKey('embedded', ACC);
+    expect(cache.searchUsers(key, { query: 'atri' }).items.map((u) => u.id)).toEqual(['u9']);
+    expect(cache.searchUsers(key, { filters: { ready: true } }).items.map((u) => u.id)).toEqual(['u8']);
+    expect(cache.searchUsers(key, { filters: { missing: 'password' } }).items.map((u) => u.id)).toEqual(['u9']);
+    cache.close();
+  });
+
+  it('issue 9 class 12 / C6: migration 4 keys rows by platform and account, and drops rows no platform can be named for', () => {
+    const dir = dataDir();
+    const v3 = new Database(join(dir, CACHE_FILE_NAME));
+    migrate(v3, 3);
+    v3.close();
+    // Migration 4 changes keys, not tables: a cache object set back to version 3 writes old rows.
+    const old = new ConsoleCache(dir);
+    old.db.pragma('user_version = 3');
+    // Written by a console before C6: rows keyed by the bare account id.
+    old.upsertUsers('acc-1', [makeUser({ id: 'u1' })]);
+    old.upsertUsers('acc-2', [makeUser({ id: 'u2', accountId: 'acc-2' })]);
+    old.replaceQueues('acc-2', [{ id: 'q', accountId: 'acc-2', kind: 'voice', channel: 'voice', name: 'Q', memberIds: [], version: 1, createdAt: 'x', updatedAt: 'x' }]);
+    old.setSyncState('acc-2', { cursor: 'c', lastSyncAt: '2026-01-01T00:00:00.000Z' });
+    old.setMeta('sync.platform.acc-1', 'https://platform.example');
+    old.close();
+
+    const cache = new ConsoleCache(dir);
+    const key = accountKey('https://platform.example', 'acc-1');
+    expect(cache.searchUsers(key, {}).items.map((u) => u.id)).toEqual(['u1']);
+    for (const bare of ['acc-1', 'acc-2']) expect(cache.countUsers(bare)).toBe(0);
+    expect(cache.db.prepare('SELECT count(*) FROM queues').pluck().get()).toBe(0);
+    expect(cache.db.prepare('SELECT count(*) FROM sync_state').pluck().get()).toBe(0);
+    expect(cache.getMeta('sync.platform.acc-1')).toBeNull();
     cache.close();
   });
 
