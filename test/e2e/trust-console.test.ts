@@ -30,6 +30,7 @@ describe('issue 9 classes 11 and 12 in Chromium', () => {
     await signIn(env, 'admin');
     await page.getByText(/^Sincronizado /).first().waitFor();
     await page.getByLabel('Buscar usuários').fill('agente07');
+    await page.getByText('1 usuário', { exact: true }).waitFor();
     await page.getByRole('row', { name: /agente07/ }).click();
     await page.getByLabel('Nome').fill('Rascunho da administradora');
     await page.getByRole('banner').getByRole('button', { name: 'Sair', exact: true }).click();
