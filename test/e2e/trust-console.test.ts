@@ -66,7 +66,7 @@ describe('issue 9 classes 11 and 12 in Chromium', () => {
     await page.getByRole('heading', { level: 1, name: 'Usuários' }).waitFor();
     expect(await page.getByLabel('Buscar usuários').inputValue()).toBe('');
     expect(await page.getByText('Rascunho da administradora').count()).toBe(0);
-    expect(await page.getByRole('row', { name: /agente01/ }).count()).toBe(1);
+    await page.getByRole('row', { name: /agente01/ }).waitFor();
     const someone = (await env.host.services.directory.searchUsers({ query: 'agente07' })).items[0]!.id;
     expect(cacheBytes()).toContain(someone);
     await signOut(page, { removeCachedData: true });
