@@ -39,7 +39,7 @@ function cacheBytes(dir: string): string {
     .join('');
 }
 
-const ids = (p: TestPlatform) => p.query<{ id: string }>("SELECT id FROM users WHERE account_id = 'acc-demo'").map((r) => r.id);
+const ids = async (p: TestPlatform) => (await p.query<{ id: string }>("SELECT id FROM users WHERE account_id = 'acc-demo'")).map((r) => r.id);
 const mode = (file: string) => statSync(file).mode & 0o777;
 
 describe('issue 9 class 12 / C6: the cache belongs to a platform, an account and a person', () => {
@@ -59,15 +59,15 @@ describe('issue 9 class 12 / C6: the cache belongs to a platform, an account and
     cleanups.push(() => onB.dispose());
     await call(onB, 'signIn', DEMO_ADMIN);
     const during = await call(onB, 'searchUsers', { limit: 500 });
-    const fromA = new Set(ids(a));
+    const fromA = new Set(await ids(a));
     expect(during.items.filter((u) => fromA.has(u.id))).toEqual([]);
     expect((await call(onB, 'getSession', {})).lastSyncAt).toBeNull();
 
     slowB.release();
     const synced = await call(onB, 'syncNow', {});
     const after = await call(onB, 'searchUsers', { limit: 500 });
-    expect(after.items.map((u) => u.id).sort()).toEqual(ids(b).sort());
-    expect(synced.userCount).toBe(ids(b).length);
+    expect(after.items.map((u) => u.id).sort()).toEqual((await ids(b)).sort());
+    expect(synced.userCount).toBe((await ids(b)).length);
   });
 
   it('issue 9 class 12 / C6: offline, the cache opens only for the person whose session is still stored; after a sign-out it shows nothing', async () => {
@@ -79,7 +79,7 @@ describe('issue 9 class 12 / C6: the cache belongs to a platform, an account and
     await call(first, 'signIn', DEMO_ADMIN);
     const synced = await call(first, 'syncNow', {});
     await first.dispose();
-    const someone = ids(p)[0]!;
+    const someone = (await ids(p))[0]!;
     await p.close(); // the platform is unreachable from now on
 
     // Still signed in (never signed out): the cache opens for that person.
@@ -111,7 +111,7 @@ describe('issue 9 class 12 / C6: the cache belongs to a platform, an account and
     const onB = await composeConsole({ dataDir: dir, platformUrl: b.url });
     await call(onB, 'signIn', DEMO_ADMIN);
     await call(onB, 'syncNow', {});
-    const idsOfB = ids(b);
+    const idsOfB = await ids(b);
     expect(idsOfB.some((id) => cacheBytes(dir).includes(id))).toBe(true);
     await call(onB, 'signOut', { removeCachedData: true });
     await onB.dispose();
@@ -124,7 +124,7 @@ describe('issue 9 class 12 / C6: the cache belongs to a platform, an account and
     try {
       const keys = db.prepare('SELECT DISTINCT account_id FROM users').pluck().all();
       expect(keys).toEqual([accountKey(new URL(a.url).origin, 'acc-demo')]);
-      expect(db.prepare('SELECT count(*) FROM users').pluck().get()).toBe(ids(a).length);
+      expect(db.prepare('SELECT count(*) FROM users').pluck().get()).toBe((await ids(a)).length);
     } finally {
       db.close();
     }

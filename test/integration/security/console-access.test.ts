@@ -56,13 +56,13 @@ describe('issue 9 class 11 / R2: an agent has no console access', () => {
     expect((await call(c, 'syncNow', {})).userCount).toBeGreaterThan(50);
     await call(c, 'signOut', {});
 
-    const agentId = platform.query<{ id: string }>("SELECT id FROM users WHERE login = 'agente01'")[0]!.id;
+    const agentId = (await platform.query<{ id: string }>("SELECT id FROM users WHERE login = 'agente01'"))[0]!.id;
     const result = await c.router.handle(TRUSTED_SENDER, 'signIn', { account: 'demo', login: 'agente01', password: DEMO_PASSWORD });
     expect(result).toEqual({ ok: false, error: { code: 'console_access_denied', message: ERROR_MESSAGES.console_access_denied['pt-BR'] } });
     await expectNothingShown(c);
     expect(await secrets.get(SESSION_SECRET_KEY)).toBeNull();
     // The platform session the login created was ended too.
-    expect(platform.query('SELECT token_hash FROM sessions WHERE user_id = ?', agentId)).toEqual([]);
+    expect(await platform.query('SELECT token_hash FROM sessions WHERE user_id = ?', agentId)).toEqual([]);
 
     // The same refusal in English.
     await call(c, 'setSettings', { locale: 'en' });
@@ -93,7 +93,7 @@ describe('issue 9 class 11 / R2: an agent has no console access', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ account: 'demo', login: 'suporte', password: DEMO_PASSWORD }),
     }).then((r) => r.json() as Promise<{ token: string }>);
-    const sup = platform.query<{ id: string; version: number }>("SELECT id, version FROM users WHERE login = 'supervisor'")[0]!;
+    const sup = (await platform.query<{ id: string; version: number }>("SELECT id, version FROM users WHERE login = 'supervisor'"))[0]!;
     const demoted = await fetch(`${platform.url}/api/v1/users/${sup.id}`, {
       method: 'PATCH',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${support.token}`, 'if-match': userEtag(sup) },
