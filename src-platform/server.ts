@@ -69,7 +69,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     const mailer = createSmtpMailer(db, options.smtpUrl ?? (sink as SmtpSink).url, 'Omniconsole <no-reply@omniconsole.local>', now);
     const ctx: PlatformContext = { db, now, mailer, publicUrl: options.publicUrl ?? '', passwords: createArgon2Hasher(options.argon2) };
     const app = await buildApp(
-      { ctx, limits: createLoginLimits(now), mailbox: sink?.mailbox ?? null, idempotencyLocks: new Map(), microsoftCa: options.microsoftCa },
+      { ctx, limits: createLoginLimits(db, now), mailbox: sink?.mailbox ?? null, idempotencyLocks: new Map(), microsoftCa: options.microsoftCa },
       { logger: options.logger ?? false },
     );
     if (options.demo) await seedDemo(ctx);

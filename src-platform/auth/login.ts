@@ -12,6 +12,7 @@ import { DomainError } from '../domain/errors';
 import { findSignInUser, isOperatorUser } from '../domain/operator-scope';
 import { loadUser } from '../domain/users';
 import { DUMMY_HASH_PASSWORD } from './password-hasher';
+import type { Db } from '../db/database';
 import { FailureLimiter } from './rate-limiter';
 import { createSession, findSession } from './sessions';
 
@@ -25,14 +26,17 @@ export interface LoginLimits {
   resetMailPerIp: FailureLimiter;
 }
 
-/** In 15 minutes: 10 failed logins per login, 100 per IP; 5 reset emails per login, 30 requests per IP. */
-export function createLoginLimits(now: () => Date): LoginLimits {
+/**
+ * In 15 minutes: 10 failed logins per login, 100 per IP; 5 reset emails per login, 30 requests per
+ * IP. Counted in the database, so every platform instance on it enforces the same limits.
+ */
+export function createLoginLimits(db: Db, now: () => Date): LoginLimits {
   const window = 15 * 60_000;
   return {
-    perLogin: new FailureLimiter(10, window, now),
-    perIp: new FailureLimiter(100, window, now),
-    resetMailPerLogin: new FailureLimiter(5, window, now),
-    resetMailPerIp: new FailureLimiter(30, window, now),
+    perLogin: new FailureLimiter(db, 'login', 10, window, now),
+    perIp: new FailureLimiter(db, 'login-ip', 100, window, now),
+    resetMailPerLogin: new FailureLimiter(db, 'reset-mail', 5, window, now),
+    resetMailPerIp: new FailureLimiter(db, 'reset-mail-ip', 30, window, now),
   };
 }
 
@@ -53,11 +57,11 @@ export async function login(
   const found = account ? await findSignInUser(ctx.db, account, input.login) : undefined;
   // A support login's failures count together in every account it is tried against.
   const loginKey = found?.operator ? `\u0000operator\u0000${input.login.toLowerCase()}` : `${input.account}\u0000${input.login.toLowerCase()}`;
-  const wait = Math.max(limits.perLogin.retryAfterSeconds(loginKey), limits.perIp.retryAfterSeconds(ip));
+  const wait = Math.max(await limits.perLogin.retryAfterSeconds(loginKey), await limits.perIp.retryAfterSeconds(ip));
   if (wait > 0) throw new DomainError('rate_limited', { headers: { 'retry-after': String(wait) }, details: { retryAfterSeconds: wait } });
-  const fail = (): never => {
-    limits.perLogin.fail(loginKey);
-    limits.perIp.fail(ip);
+  const fail = async (): Promise<never> => {
+    await limits.perLogin.fail(loginKey);
+    await limits.perIp.fail(ip);
     throw new DomainError('invalid_credentials');
   };
   const user: UserTable | undefined = found?.user;
@@ -71,7 +75,7 @@ export async function login(
     return fail();
   }
   if (!(await ctx.passwords.verify(user.password_hash, input.password))) return fail();
-  limits.perLogin.reset(loginKey);
+  await limits.perLogin.reset(loginKey);
   const session = await createSession(ctx.db, { userId: user.id, accountId: account.id, method: 'password' }, ctx.now());
   return { ...session, user: await loadUser(ctx.db, user.account_id, user.id), account: toAccount(account) };
 }

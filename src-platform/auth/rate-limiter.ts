@@ -1,44 +1,60 @@
 /**
- * Login rate limits, per login and per IP: failed attempts in a sliding window. In memory on
- * purpose: one platform process per database file; a multi-instance deployment would move this to
- * a shared store.
+ * Login rate limits, per login and per IP: failed attempts in a sliding window. Kept in the
+ * database (table `limit_failures`), not in process memory, so that every platform instance on one
+ * database sees the same counts: a lockout earned on one instance holds on the others. Keys are
+ * stored as SHA-256 hashes (no login names or addresses at rest); old rows are pruned on each
+ * failure and by housekeeping.
  */
+import { createHash } from 'node:crypto';
+import type { Db } from '../db/database';
 
 /** Counts failures per key inside a window and says how long a blocked key must wait. */
 export class FailureLimiter {
-  private readonly failures = new Map<string, number[]>();
-
   constructor(
+    private readonly db: Db,
+    /** Which limit (several share the table): e.g. `login`, `login-ip`. */
+    private readonly scope: string,
     private readonly maxFailures: number,
     private readonly windowMs: number,
     private readonly now: () => Date,
   ) {}
 
   /** Seconds to wait before trying again, or 0 when the key may try now. */
-  retryAfterSeconds(key: string): number {
-    const list = this.prune(key);
-    if (list.length < this.maxFailures) return 0;
-    const oldest = list[list.length - this.maxFailures] ?? this.now().getTime();
-    return Math.max(1, Math.ceil((oldest + this.windowMs - this.now().getTime()) / 1000));
+  async retryAfterSeconds(key: string): Promise<number> {
+    const now = this.now().getTime();
+    const recent = await this.db
+      .selectFrom('limit_failures')
+      .select('at')
+      .where('scope', '=', this.scope)
+      .where('key_hash', '=', hashKey(key))
+      .where('at', '>', new Date(now - this.windowMs).toISOString())
+      .orderBy('at', 'desc')
+      .limit(this.maxFailures)
+      .execute();
+    const oldest = recent[this.maxFailures - 1];
+    if (!oldest) return 0;
+    return Math.max(1, Math.ceil((Date.parse(oldest.at) + this.windowMs - now) / 1000));
   }
 
-  /** Records one failure. */
-  fail(key: string): void {
-    const list = this.prune(key);
-    list.push(this.now().getTime());
-    this.failures.set(key, list);
+  /** Records one failure (and forgets this key's failures older than the window). */
+  async fail(key: string): Promise<void> {
+    const now = this.now().getTime();
+    const keyHash = hashKey(key);
+    await this.db.insertInto('limit_failures').values({ scope: this.scope, key_hash: keyHash, at: new Date(now).toISOString() }).execute();
+    await this.db
+      .deleteFrom('limit_failures')
+      .where('scope', '=', this.scope)
+      .where('key_hash', '=', keyHash)
+      .where('at', '<=', new Date(now - this.windowMs).toISOString())
+      .execute();
   }
 
   /** Forgets a key's failures (after a successful login). */
-  reset(key: string): void {
-    this.failures.delete(key);
+  async reset(key: string): Promise<void> {
+    await this.db.deleteFrom('limit_failures').where('scope', '=', this.scope).where('key_hash', '=', hashKey(key)).execute();
   }
+}
 
-  private prune(key: string): number[] {
-    const cutoff = this.now().getTime() - this.windowMs;
-    const list = (this.failures.get(key) ?? []).filter((t) => t > cutoff);
-    if (list.length === 0) this.failures.delete(key);
-    else this.failures.set(key, list);
-    return list;
-  }
+function hashKey(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
 }

@@ -211,4 +211,21 @@ export const migrations: Record<string, Migration> = {
       await moveSupportToOperatorScope(db, new Date());
     },
   },
+  '0020_shared_login_limits': {
+    /**
+     * Issue 12: failed logins and reset requests are counted in the database (they were in process
+     * memory), so a lockout earned on one platform instance holds on every other. Keys are hashes.
+     */
+    async up(db: Kysely<unknown>) {
+      const t = columnTypes(db);
+      await db.schema
+        .createTable('limit_failures')
+        .addColumn('scope', 'text', (c) => c.notNull())
+        .addColumn('key_hash', 'text', (c) => c.notNull())
+        .addColumn('at', t.timestamp, (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('limit_failures_key').on('limit_failures').columns(['scope', 'key_hash', 'at']).execute();
+      await db.schema.createIndex('limit_failures_at').on('limit_failures').column('at').execute();
+    },
+  },
 };

@@ -142,6 +142,15 @@ export interface MetaTable {
   value: number;
 }
 
+/** One failed attempt counted by a limit (auth/rate-limiter.ts), shared by every instance. */
+export interface LimitFailureTable {
+  /** Which limit: `login`, `login-ip`, `reset-mail`, `reset-mail-ip`. */
+  scope: string;
+  /** SHA-256 of the limited key (login or address): no names or addresses at rest. */
+  key_hash: string;
+  at: string;
+}
+
 /** Every table, as Kysely sees them. */
 export interface Database {
   accounts: AccountTable;
@@ -157,6 +166,7 @@ export interface Database {
   outbox: OutboxTable;
   idempotency_keys: IdempotencyTable;
   meta: MetaTable;
+  limit_failures: LimitFailureTable;
   microsoft_identities: MicrosoftIdentityTable;
   identity_collisions: IdentityCollisionTable;
 }

@@ -41,13 +41,13 @@ export const authRoutes: RouteModule = (app, deps) => {
 
   app.post('/api/v1/auth/forgot-password', { schema: { body: ForgotPasswordRequestSchema, tags: ['auth'] } }, async (request, reply) => {
     const { resetMailPerIp, resetMailPerLogin } = deps.limits;
-    const wait = resetMailPerIp.retryAfterSeconds(request.ip);
+    const wait = await resetMailPerIp.retryAfterSeconds(request.ip);
     if (wait > 0) throw new DomainError('rate_limited', { headers: { 'retry-after': String(wait) } });
-    resetMailPerIp.fail(request.ip);
+    await resetMailPerIp.fail(request.ip);
     // Past the per-login limit the answer stays the same (no enumeration) but no email is sent.
     const key = `${request.body.account}\u0000${request.body.login.toLowerCase()}`;
-    if (resetMailPerLogin.retryAfterSeconds(key) === 0) {
-      resetMailPerLogin.fail(key);
+    if ((await resetMailPerLogin.retryAfterSeconds(key)) === 0) {
+      await resetMailPerLogin.fail(key);
       await forgotPassword(ctx, request.body);
     }
     return reply.code(202).send({ accepted: true });

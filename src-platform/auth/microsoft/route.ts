@@ -44,13 +44,13 @@ export function createMicrosoftAuthRoutes(options: MicrosoftAuthRouteOptions = {
     };
 
     app.post('/api/v1/auth/microsoft', { schema: { body: MicrosoftLoginRequestSchema, tags: ['auth'] } }, async (request) => {
-      const wait = deps.limits.perIp.retryAfterSeconds(request.ip);
+      const wait = await deps.limits.perIp.retryAfterSeconds(request.ip);
       if (wait > 0) throw new DomainError('rate_limited', { headers: { 'retry-after': String(wait) }, details: { retryAfterSeconds: wait } });
       try {
         return await signInWithMicrosoft(deps.ctx, keySourceFor, request.body);
       } catch (error) {
         // Issue 9 class 3: every refusal counts, including probes of accounts without a provider.
-        if (error instanceof DomainError && ['invalid_token', 'invalid_credentials', 'identity_provider_disabled'].includes(error.code)) deps.limits.perIp.fail(request.ip);
+        if (error instanceof DomainError && ['invalid_token', 'invalid_credentials', 'identity_provider_disabled'].includes(error.code)) await deps.limits.perIp.fail(request.ip);
         throw error;
       }
     });
