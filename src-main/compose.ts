@@ -138,7 +138,13 @@ export async function compose(opts: ComposeOptions): Promise<ComposedConsole> {
     platformKey,
     microsoftSignIn:
       opts.microsoftSignIn ??
-      (opts.openBrowser ? new MsalMicrosoftSignIn({ secretStore: opts.secretStore, openBrowser: opts.openBrowser, ca: opts.microsoftCa }) : undefined),
+      (opts.openBrowser ? new MsalMicrosoftSignIn({
+            secretStore: opts.secretStore,
+            openBrowser: opts.openBrowser,
+            ca: opts.microsoftCa,
+            // No OS keychain: the Microsoft tokens live for this run only (issue 9 class 13).
+            onStoreError: (err) => logError(err, 'persist Microsoft token cache'),
+          }) : undefined),
     onSignedIn: () => sync.start(),
     onSignedOut: () => sync.stop(),
     logError,

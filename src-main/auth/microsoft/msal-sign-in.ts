@@ -75,6 +75,8 @@ export interface MsalMicrosoftSignInOptions {
   interactiveTimeoutMs?: number;
   /** Secret-store key prefix of the serialized MSAL cache (`[a-z0-9-]`). */
   cacheKeyPrefix?: string;
+  /** Told when the secret store refuses a cache (kept for this run only instead). */
+  onStoreError?: (error: unknown) => void;
   /** HTML shown in the browser after the redirect. */
   successTemplate?: string;
   errorTemplate?: string;
@@ -97,6 +99,11 @@ export function msalAuthorityOf(settings: Pick<MicrosoftProviderSettings, 'autho
  */
 export class MsalMicrosoftSignIn implements MicrosoftSignIn {
   private readonly apps = new Map<string, PublicClientApplication>();
+  /**
+   * Caches the secret store refused to keep (e.g. no OS keychain): held in memory for this run
+   * only, so Microsoft sign-in still works, as password sessions do (issue 9 class 13).
+   */
+  private readonly runOnly = new Map<string, string>();
 
   constructor(private readonly options: MsalMicrosoftSignInOptions) {}
 
@@ -219,6 +226,7 @@ export class MsalMicrosoftSignIn implements MicrosoftSignIn {
       for (const cached of await cache.getAllAccounts()) await cache.removeAccount(cached);
       this.apps.delete(key);
     }
+    this.runOnly.delete(this.secretKey(account));
     await this.options.secretStore.delete(this.secretKey(account));
   }
 
@@ -242,11 +250,20 @@ export class MsalMicrosoftSignIn implements MicrosoftSignIn {
     const store = this.options.secretStore;
     const cachePlugin: ICachePlugin = {
       beforeCacheAccess: async (context) => {
-        const serialized = await store.get(key);
+        const serialized = this.runOnly.get(key) ?? (await Promise.resolve(store.get(key)).catch(() => null));
         if (serialized) context.tokenCache.deserialize(serialized);
       },
       afterCacheAccess: async (context) => {
-        if (context.cacheHasChanged) await store.set(key, context.tokenCache.serialize());
+        if (!context.cacheHasChanged) return;
+        const serialized = context.tokenCache.serialize();
+        try {
+          await store.set(key, serialized);
+          this.runOnly.delete(key);
+        } catch (error) {
+          // Never a reason to fail the sign-in, nor to store tokens in plain text: this run only.
+          this.runOnly.set(key, serialized);
+          this.options.onStoreError?.(error);
+        }
       },
     };
     const app = new PublicClientApplication({

@@ -1,0 +1,71 @@
+/**
+ * Issue 9 class 13 / C3: Microsoft sign-in in the console, through the real `compose()` graph, MSAL
+ * and a local Entra-shaped provider over HTTPS.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { SecretStore } from '../../../src-main/auth/secret-store';
+import { call, composeConsole, waitFor } from '../../support/console-harness';
+import { tempDir } from '../../support/console-fixtures';
+import { startSsoFixture } from '../../support/local-idp-platform';
+
+const HELENA = 'helena@autogerenciada.omniconsole.example';
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+/** A secret store like Electron's with no OS keychain: reads nothing, refuses to write. */
+class RefusingSecretStore implements SecretStore {
+  writes = 0;
+  async get() {
+    return null;
+  }
+  async set() {
+    this.writes += 1;
+    throw new Error('OS encryption is unavailable: nothing is stored');
+  }
+  async delete() {}
+}
+
+describe('issue 9 class 13 / C3: Microsoft sign-in in the console', () => {
+  it('issue 9 class 13 / C3: an OS secret store that refuses does not break Microsoft sign-in; the tokens live for this run only', { timeout: 60_000 }, async () => {
+    const sso = await startSsoFixture([{ oid: 'oid-helena', login: HELENA, name: 'Helena' }]);
+    cleanups.push(() => sso.close());
+    const data = tempDir();
+    cleanups.push(data.cleanup);
+    const store = new RefusingSecretStore();
+    const opened: string[] = [];
+    const open = (dataDir: string) =>
+      composeConsole({
+        dataDir,
+        platformUrl: sso.platform.url,
+        secretStore: store,
+        microsoftCa: sso.idp.caCert,
+        openBrowser: async (url) => {
+          opened.push(url);
+          void sso.idp.signInWithHttp(url, HELENA).catch(() => undefined);
+        },
+      });
+    const c = await open(data.dir);
+    cleanups.push(() => c.dispose());
+    const session = await call(c, 'signInMicrosoft', { account: sso.account });
+    expect(session).toMatchObject({ status: 'signedIn', method: 'microsoft', user: { login: 'helena' } });
+    expect(opened).toHaveLength(1);
+    expect(store.writes).toBeGreaterThan(0); // it was asked, and refused
+
+    // The platform session ends (revoked or expired); in the same run MSAL still has the tokens.
+    await c.services.client.logout();
+    await c.services.auth.expire();
+    await waitFor(async () => (await call(c, 'getSession', {})).status === 'signedOut', 5_000, 'signed out');
+    expect(await call(c, 'signInMicrosoft', { account: sso.account })).toMatchObject({ status: 'signedIn', user: { login: 'helena' } });
+    expect(opened).toHaveLength(1);
+
+    // The next run kept nothing: the browser opens again.
+    await c.dispose();
+    const next = await open(tempDir().dir);
+    cleanups.push(() => next.dispose());
+    expect((await call(next, 'getSession', {})).status).toBe('signedOut');
+    expect(await call(next, 'signInMicrosoft', { account: sso.account })).toMatchObject({ status: 'signedIn' });
+    expect(opened).toHaveLength(2);
+  });
+});
