@@ -1,5 +1,6 @@
 /**
- * `npm run platform -- [--demo] [--port N] [--data DIR] [--database-url URL] [--public-url URL] [--generate N]`:
+ * `npm run platform -- [--demo] [--port N] [--data DIR] [--database-url URL] [--public-url URL] [--generate N]
+ * [--microsoft-test-authority https://127.0.0.1:PORT]`:
  * runs the platform standalone and prints where it listens, the mailbox page and the demo logins.
  * `SMTP_URL` sends mail to a real SMTP server instead of the embedded sink; `DATABASE_URL`
  * (`postgres://…`) runs on PostgreSQL instead of `<data>/platform.sqlite`.
@@ -19,6 +20,8 @@ const { values } = parseArgs({
     'public-url': { type: 'string' },
     generate: { type: 'string' },
     'database-url': { type: 'string', default: process.env.DATABASE_URL },
+    // Development only: a local OpenID provider (origin) accepted as a Microsoft authority.
+    'microsoft-test-authority': { type: 'string', multiple: true },
   },
 });
 
@@ -42,6 +45,7 @@ const platform = await startPlatform({
   demo: values.demo,
   publicUrl: values['public-url'] ?? process.env.PUBLIC_URL,
   smtpUrl: process.env.SMTP_URL || undefined,
+  microsoftTestAuthorities: values['microsoft-test-authority'] ?? [],
 });
 
 const generate = values.generate === undefined ? 0 : Number(values.generate);

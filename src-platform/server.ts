@@ -40,6 +40,12 @@ export interface PlatformOptions {
    * corporate TLS proxy). Standalone, `OMNICONSOLE_MICROSOFT_CA_FILE` names such a PEM file.
    */
   microsoftCa?: string;
+  /**
+   * Issue 9 class 2, tests and development only: origins of local test authorities (e.g.
+   * `https://127.0.0.1:8443`) accepted besides Microsoft's cloud authority hosts. Only a start
+   * option (standalone: `--microsoft-test-authority`); nothing in the API can add one.
+   */
+  microsoftTestAuthorities?: readonly string[];
   /** How often failed emails are retried (default 15 s; 0: only through `retryMail`). */
   mailRetryIntervalMs?: number;
 }
@@ -69,7 +75,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     const mailer = createSmtpMailer(db, options.smtpUrl ?? (sink as SmtpSink).url, 'Omniconsole <no-reply@omniconsole.local>', now);
     const ctx: PlatformContext = { db, now, mailer, publicUrl: options.publicUrl ?? '', passwords: createArgon2Hasher(options.argon2) };
     const app = await buildApp(
-      { ctx, limits: createLoginLimits(db, now), mailbox: sink?.mailbox ?? null, idempotencyLocks: new Map(), microsoftCa: options.microsoftCa },
+      { ctx, limits: createLoginLimits(db, now), mailbox: sink?.mailbox ?? null, idempotencyLocks: new Map(), microsoftCa: options.microsoftCa, microsoftTestAuthorities: options.microsoftTestAuthorities ?? [] },
       { logger: options.logger ?? false },
     );
     if (options.demo) await seedDemo(ctx);

@@ -45,6 +45,14 @@ export const ERROR_CODES = [
   'reset_token_invalid',
   'idempotency_key_mismatch',
   'identity_provider_disabled',
+  'identity_provider_invalid',
+  'identity_provider_unreachable',
+  'identity_provider_issuer_mismatch',
+  // 422 field problems of identity_provider_invalid
+  'guid_required',
+  'authority_not_https',
+  'authority_not_microsoft',
+  'authority_tenant_mismatch',
   // 429
   'rate_limited',
   // console-side (never sent by the platform)
@@ -144,6 +152,28 @@ export const ERROR_MESSAGES: Record<ErrorCode, Record<Locale, string>> = {
     'pt-BR': 'O login Microsoft não está habilitado nesta conta.',
     en: 'Microsoft sign-in is not enabled for this account.',
   },
+  identity_provider_invalid: {
+    'pt-BR': 'As configurações do provedor de identidade devem ser de uma autoridade da Microsoft com o mesmo locatário. Verifique os campos destacados.',
+    en: 'The identity provider settings must name a Microsoft authority of the same tenant. Check the highlighted fields.',
+  },
+  identity_provider_unreachable: {
+    'pt-BR': 'A autoridade não respondeu com sua configuração OpenID e suas chaves de assinatura; o provedor não foi habilitado.',
+    en: 'The authority did not answer with its OpenID configuration and signing keys; the provider was not enabled.',
+  },
+  identity_provider_issuer_mismatch: {
+    'pt-BR': 'A configuração OpenID da autoridade indica outro emissor; o provedor não foi habilitado.',
+    en: "The authority's OpenID configuration names another issuer; the provider was not enabled.",
+  },
+  guid_required: { 'pt-BR': 'Informe um identificador (GUID) do Microsoft Entra ID.', en: 'Enter a Microsoft Entra ID identifier (GUID).' },
+  authority_not_https: { 'pt-BR': 'A autoridade deve usar https.', en: 'The authority must use https.' },
+  authority_not_microsoft: {
+    'pt-BR': 'A autoridade deve ser um endereço de login da Microsoft (por exemplo https://login.microsoftonline.com/<locatário>/v2.0).',
+    en: 'The authority must be a Microsoft sign-in address (for example https://login.microsoftonline.com/<tenant>/v2.0).',
+  },
+  authority_tenant_mismatch: {
+    'pt-BR': 'O locatário da autoridade deve ser o ID do locatário informado.',
+    en: "The authority's tenant must be the tenant id entered.",
+  },
   rate_limited: { 'pt-BR': 'Muitas tentativas. Aguarde e tente novamente.', en: 'Too many attempts. Wait and try again.' },
   offline: {
     'pt-BR': 'Sem conexão com a plataforma: alterações estão desabilitadas.',
@@ -197,5 +227,12 @@ export const ERROR_STATUS: Partial<Record<ErrorCode, number>> = {
   reset_token_invalid: 422,
   idempotency_key_mismatch: 422,
   identity_provider_disabled: 422,
+  identity_provider_invalid: 422,
+  identity_provider_unreachable: 422,
+  identity_provider_issuer_mismatch: 422,
+  guid_required: 422,
+  authority_not_https: 422,
+  authority_not_microsoft: 422,
+  authority_tenant_mismatch: 422,
   rate_limited: 429,
 };

@@ -68,15 +68,16 @@ export type SessionResponse = z.infer<typeof SessionResponseSchema>;
 export const MeResponseSchema = z.object({ user: UserSchema, account: AccountSchema });
 export type MeResponse = z.infer<typeof MeResponseSchema>;
 
-/** `GET /auth/providers?account=<slug>`: how an account signs in (public). */
+/**
+ * `GET /auth/providers?account=<slug>`: how an account signs in (public). Issue 9 class 2: only
+ * what a sign-in screen needs (which buttons to show, and what MSAL needs to sign in): no account
+ * name, no tenant id beyond the one inside the authority.
+ */
 export const ProvidersQuerySchema = z.strictObject({ account: accountSlug });
 export const ProvidersResponseSchema = z.object({
-  account: z.object({ slug: z.string(), name: z.string() }),
   password: z.boolean(),
   /** R11: present when the account's Microsoft identity provider is enabled. */
-  microsoft: z
-    .object({ authority: z.string(), tenantId: z.string(), clientId: z.string(), scopes: z.array(z.string()) })
-    .nullable(),
+  microsoft: z.object({ authority: z.string(), clientId: z.string(), scopes: z.array(z.string()) }).nullable(),
   selfManaged: z.boolean(),
 });
 export type ProvidersResponse = z.infer<typeof ProvidersResponseSchema>;
@@ -208,7 +209,11 @@ export const StartQueueSessionRequestSchema = z.strictObject({ userId: IdSchema 
 // ---- account -------------------------------------------------------------------------------
 
 export const AccountResponseSchema = z.object({ account: AccountSchema });
-/** `PUT /accounts/current/identity-provider` (administrator, support). */
+/**
+ * `PUT /accounts/current/identity-provider` (administrator, support). Issue 9 class 2: the platform
+ * also checks `checkIdentityProviderSettings` (identity-provider.ts) and, when enabling, that the
+ * authority answers with its OpenID configuration and keys (422 otherwise).
+ */
 export const SetIdentityProviderRequestSchema = z.strictObject({
   enabled: z.boolean(),
   tenantId: z.string().trim().min(1).max(64),

@@ -1,5 +1,6 @@
 /** Accounts and their Microsoft identity provider (R1, R11). */
 import type { Account } from '../../src-shared/domain';
+import { checkIdentityProviderSettings, normalizeAuthority } from '../../src-shared/identity-provider';
 import type { ProvidersResponse } from '../../src-shared/platform-api';
 import type { Db } from '../db/database';
 import type { AccountTable } from '../db/schema';
@@ -43,31 +44,47 @@ export async function getProviders(db: Db, slug: string): Promise<ProvidersRespo
   const selfManaged = isSelfManaged(row);
   const account = toAccount(row);
   const idp = account.identityProvider;
+  // Issue 9 class 2: only what a sign-in screen needs (no account name, no separate tenant id).
   return {
-    account: { slug: row.slug, name: row.name },
     password: !selfManaged,
     microsoft:
-      idp && idp.enabled
-        ? { authority: idp.authority, tenantId: idp.tenantId, clientId: idp.clientId, scopes: ['openid', 'profile', 'offline_access', `api://${idp.clientId}/access_as_user`] }
-        : null,
+      idp && idp.enabled ? { authority: idp.authority, clientId: idp.clientId, scopes: ['openid', 'profile', 'offline_access', `api://${idp.clientId}/access_as_user`] } : null,
     selfManaged,
   };
 }
 
-/** R11: sets the acting account's Microsoft identity provider (administrator, support); audited. */
+/** Issue 9 class 2: how identity-provider settings are checked; built from the platform's start options. */
+export interface IdentityProviderChecks {
+  /** Local test authorities the platform was started with (never set through the API). */
+  extraAuthorityOrigins: readonly string[];
+  /** Reads the authority's OpenID configuration and keys; throws a 422 DomainError when they do not answer or match. */
+  probe(authority: string): Promise<void>;
+}
+
+/**
+ * R11: sets the acting account's Microsoft identity provider (administrator, support); audited.
+ * Issue 9 class 2: the settings must be Microsoft's (`checkIdentityProviderSettings`, 422 with
+ * field errors), the authority is stored normalised, and enabling first reads the authority's
+ * OpenID configuration and keys (422 with the reason when they do not answer or match).
+ */
 export async function setIdentityProvider(
   ctx: PlatformContext,
   actor: Actor,
   input: { enabled: boolean; tenantId: string; clientId: string; authority: string },
+  checks: IdentityProviderChecks,
 ): Promise<Account> {
   requirePermission(actor, 'canConfigureIdentityProvider');
   // Issue 9 class 1: support signs in only with the platform's own credentials.
   if (isOperatorAccount(await getAccount(ctx.db, actor.accountId))) throw new DomainError('forbidden', { details: { reason: 'operator_scope' } });
+  const problems = checkIdentityProviderSettings(input, { extraAuthorityOrigins: checks.extraAuthorityOrigins });
+  if (Object.keys(problems).length > 0) throw new DomainError('identity_provider_invalid', { fieldErrors: problems });
+  const authority = normalizeAuthority(input.authority);
+  if (input.enabled) await checks.probe(authority);
   return ctx.db.transaction().execute(async (trx) => {
     const before = await getAccount(trx, actor.accountId);
     await trx
       .updateTable('accounts')
-      .set({ idp_enabled: input.enabled ? 1 : 0, idp_tenant_id: input.tenantId, idp_client_id: input.clientId, idp_authority: input.authority })
+      .set({ idp_enabled: input.enabled ? 1 : 0, idp_tenant_id: input.tenantId.toLowerCase(), idp_client_id: input.clientId.toLowerCase(), idp_authority: authority })
       .where('id', '=', actor.accountId)
       .execute();
     const after = await getAccount(trx, actor.accountId);

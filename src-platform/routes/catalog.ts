@@ -13,6 +13,7 @@ import {
   SetIdentityProviderRequestSchema,
   StartQueueSessionRequestSchema,
 } from '../../src-shared/platform-api';
+import { identityProviderChecks } from '../auth/microsoft/route';
 import { requirePermission } from '../domain/actor';
 import { getAccount, setIdentityProvider, toAccount } from '../domain/accounts';
 import { createExtension, listExtensions } from '../domain/extensions';
@@ -76,6 +77,6 @@ export const catalogRoutes: RouteModule = (app, deps) => {
 
   app.put('/api/v1/accounts/current/identity-provider', { schema: { response: responses(200, AccountResponseSchema), body: SetIdentityProviderRequestSchema, tags: ['account'] } }, async (request) => {
     const actor = await requireActor(deps, request);
-    return { account: await setIdentityProvider(ctx, actor, request.body) };
+    return { account: await setIdentityProvider(ctx, actor, request.body, identityProviderChecks(deps)) };
   });
 };

@@ -27,6 +27,8 @@ export interface RouteDeps {
   idempotencyLocks: Map<string, Promise<unknown>>;
   /** Extra CA (PEM) trusted for the Microsoft authority (see PlatformOptions.microsoftCa). */
   microsoftCa?: string | undefined;
+  /** Local test authorities allowed by the start options (issue 9 class 2); never set by the API. */
+  microsoftTestAuthorities?: readonly string[] | undefined;
 }
 
 /** A route module: registers its routes under `/api/v1` (or at the root for HTML pages). */

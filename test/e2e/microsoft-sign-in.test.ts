@@ -70,7 +70,7 @@ function msalCacheFiles(): string[] {
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'omni-e2e-microsoft-'));
   idp = await startLocalIdp({ users: [{ oid: 'oid-helena', login: HELENA_UPN, name: 'Helena Autogerenciada' }] });
-  platform = await startPlatform({ dbFile: join(dir, 'platform.sqlite'), port: 0, demo: true, argon2: { memoryCost: 8192, timeCost: 2 }, microsoftCa: idp.caCert });
+  platform = await startPlatform({ dbFile: join(dir, 'platform.sqlite'), port: 0, demo: true, argon2: { memoryCost: 8192, timeCost: 2 }, microsoftCa: idp.caCert, microsoftTestAuthorities: [`https://${idp.host}`] });
 
   // Support points the self-managed account at the local tenant (as an administrator would).
   const login = await fetch(`${platform.url}/api/v1/auth/login`, {

@@ -50,7 +50,7 @@ export interface SsoFixtureOptions {
 export async function startSsoFixture(users: LocalIdpUser[], options: SsoFixtureOptions = {}): Promise<SsoFixture> {
   const dir = mkdtempSync(join(tmpdir(), 'omni-sso-'));
   const idp = await startLocalIdp({ users, ...(options.accessTokenTtlSeconds !== undefined ? { accessTokenTtlSeconds: options.accessTokenTtlSeconds } : {}) });
-  const platform = await startPlatform({ dbFile: join(dir, 'platform.sqlite'), port: 0, demo: true, argon2: { memoryCost: 8192, timeCost: 2 }, microsoftCa: idp.caCert });
+  const platform = await startPlatform({ dbFile: join(dir, 'platform.sqlite'), port: 0, demo: true, argon2: { memoryCost: 8192, timeCost: 2 }, microsoftCa: idp.caCert, microsoftTestAuthorities: [`https://${idp.host}`] });
   const account = options.account ?? SELF_MANAGED_ACCOUNT_SLUG;
 
   const api: SsoFixture['api'] = async (path, init = {}) => {

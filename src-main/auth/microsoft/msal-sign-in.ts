@@ -26,7 +26,6 @@ export interface MicrosoftSecretStore {
 export interface MicrosoftProviderSettings {
   /** Entra authority or issuer: `https://login.microsoftonline.com/<tenant>` (a trailing `/v2.0` is accepted). */
   authority: string;
-  tenantId: string;
   clientId: string;
   /** e.g. `api://<clientId>/access_as_user`, `offline_access`. */
   scopes: string[];

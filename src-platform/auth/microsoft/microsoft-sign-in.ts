@@ -5,6 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { JWTVerifyGetKey } from 'jose';
+import { checkIdentityProviderSettings } from '../../../src-shared/identity-provider';
 import type { SessionResponse } from '../../../src-shared/platform-api';
 import type { Database, UserTable } from '../../db/schema';
 import { findAccountBySlug, isSelfManaged, toAccount } from '../../domain/accounts';
@@ -26,12 +27,19 @@ export async function signInWithMicrosoft(
   ctx: PlatformContext,
   keySourceFor: KeySourceFor,
   input: { account: string; accessToken: string },
+  extraAuthorityOrigins: readonly string[] = [],
 ): Promise<SessionResponse> {
   const account = await findAccountBySlug(ctx.db, input.account);
   // An unknown account and a disabled provider answer alike: this route tells nothing about slugs.
   // Issue 9 class 1: the operator scope (support) never signs in through an identity provider.
   if (!account || isOperatorAccount(account) || !isSelfManaged(account) || !account.idp_tenant_id || !account.idp_client_id || !account.idp_authority) {
     throw new DomainError('identity_provider_disabled');
+  }
+  // Issue 9 class 2: settings stored before they were validated (or a test authority the platform
+  // no longer starts with) are never used to fetch keys or accept tokens.
+  const settings = { tenantId: account.idp_tenant_id, clientId: account.idp_client_id, authority: account.idp_authority };
+  if (Object.keys(checkIdentityProviderSettings(settings, { extraAuthorityOrigins })).length > 0) {
+    throw new DomainError('identity_provider_disabled', { details: { reason: 'settings_invalid' } });
   }
   let claims: EntraAccessTokenClaims;
   try {

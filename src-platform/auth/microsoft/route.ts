@@ -6,7 +6,10 @@ import { readFileSync } from 'node:fs';
 import type { JWTVerifyGetKey } from 'jose';
 import { MicrosoftLoginRequestSchema } from '../../../src-shared/platform-api';
 import { DomainError } from '../../domain/errors';
-import type { RouteModule } from '../../routes/http';
+import type { IdentityProviderChecks } from '../../domain/accounts';
+import type { RouteDeps, RouteModule } from '../../routes/http';
+import { AuthorityMetadataError, probeAuthority } from './authority-metadata';
+import { createHttpsFetch, type FetchLike } from './https-fetch';
 import { signInWithMicrosoft } from './microsoft-sign-in';
 import { createEntraKeySource, type EntraKeySourceOptions } from './verify-entra-token';
 
@@ -28,6 +31,26 @@ export function caFromEnvironment(): string | undefined {
   return file ? readFileSync(file, 'utf8') : undefined;
 }
 
+/**
+ * Issue 9 class 2: the checks of identity-provider settings for this platform: its start options'
+ * test authorities, and a probe that reads the authority's OpenID configuration and keys over
+ * HTTPS (trusting the platform's extra CA), turning every failure into a 422 with the reason.
+ */
+export function identityProviderChecks(deps: RouteDeps, fetchImpl?: FetchLike): IdentityProviderChecks {
+  return {
+    extraAuthorityOrigins: deps.microsoftTestAuthorities ?? [],
+    async probe(authority) {
+      try {
+        await probeAuthority(authority, fetchImpl ?? createHttpsFetch({ ca: deps.microsoftCa ?? caFromEnvironment() }));
+      } catch (error) {
+        if (!(error instanceof AuthorityMetadataError)) throw error;
+        const code = error.reason === 'issuer_mismatch' ? 'identity_provider_issuer_mismatch' : 'identity_provider_unreachable';
+        throw new DomainError(code, { fieldErrors: { authority: [code] }, details: { reason: error.reason, message: error.message, ...error.details } });
+      }
+    },
+  };
+}
+
 /** Builds the route module; key sources (discovery + JWKS cache) live per platform instance. */
 export function createMicrosoftAuthRoutes(options: MicrosoftAuthRouteOptions = {}): RouteModule {
   return (app, deps) => {
@@ -47,7 +70,7 @@ export function createMicrosoftAuthRoutes(options: MicrosoftAuthRouteOptions = {
       const wait = await deps.limits.perIp.retryAfterSeconds(request.ip);
       if (wait > 0) throw new DomainError('rate_limited', { headers: { 'retry-after': String(wait) }, details: { retryAfterSeconds: wait } });
       try {
-        return await signInWithMicrosoft(deps.ctx, keySourceFor, request.body);
+        return await signInWithMicrosoft(deps.ctx, keySourceFor, request.body, deps.microsoftTestAuthorities ?? []);
       } catch (error) {
         // Issue 9 class 3: every refusal counts, including probes of accounts without a provider.
         if (error instanceof DomainError && ['invalid_token', 'invalid_credentials', 'identity_provider_disabled'].includes(error.code)) await deps.limits.perIp.fail(request.ip);

@@ -10,6 +10,7 @@
  * oversized tokens, before any parsing.
  */
 import { createRemoteJWKSet, customFetch, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { AuthorityMetadataError, expectedIssuer, readAuthorityMetadata } from './authority-metadata';
 import { createHttpsFetch, type FetchLike } from './https-fetch';
 
 /** The claims the platform relies on, after verification. */
@@ -85,11 +86,7 @@ export const MAX_TOKEN_LIFETIME_SECONDS = 24 * 60 * 60;
 /** Longest token accepted before any parsing (Entra access tokens are a few kilobytes). */
 export const MAX_TOKEN_LENGTH = 16_384;
 
-/** The exact issuer Entra puts in v2.0 tokens of a tenant: `<authority without /v2.0>/v2.0`. */
-export function expectedIssuer(authority: string): string {
-  const base = authority.trim().replace(/\/+$/, '').replace(/\/v2\.0$/, '');
-  return `${base}/v2.0`;
-}
+export { expectedIssuer };
 
 /** Verifies `token` and returns its claims, or throws {@link EntraTokenError}. */
 export async function verifyEntraAccessToken(token: string, options: EntraVerificationOptions): Promise<EntraAccessTokenClaims> {
@@ -172,14 +169,9 @@ function toEntraError(error: unknown): EntraTokenError {
   if (error instanceof joseErrors.JWKSTimeout || error instanceof joseErrors.JWKSInvalid) {
     return new EntraTokenError('metadata_unavailable', 'The identity provider keys could not be read');
   }
-  if (error instanceof EntraMetadataError) return new EntraTokenError('metadata_unavailable', error.message);
+  if (error instanceof AuthorityMetadataError) return new EntraTokenError('metadata_unavailable', error.message);
   if (error instanceof joseErrors.JOSEError) return new EntraTokenError('malformed', error.message);
   return new EntraTokenError('metadata_unavailable', error instanceof Error ? error.message : String(error));
-}
-
-/** The OpenID configuration or JWKS of an authority could not be read. */
-export class EntraMetadataError extends Error {
-  override name = 'EntraMetadataError';
 }
 
 /** Options of {@link createEntraKeySource}. */
@@ -193,24 +185,15 @@ export interface EntraKeySourceOptions {
 /**
  * Signing keys of an authority, read from its OpenID configuration's `jwks_uri` and cached by jose
  * (unknown `kid` triggers one refetch, rate-limited). The discovery document must name the exact
- * expected issuer, so a misconfigured authority fails closed.
+ * expected issuer and keys on the authority's own host (authority-metadata.ts), so a
+ * misconfigured authority fails closed.
  */
 export function createEntraKeySource(authority: string, options: EntraKeySourceOptions = {}): JWTVerifyGetKey {
   const fetchImpl = options.fetch ?? createHttpsFetch({ ca: options.ca });
-  const issuer = expectedIssuer(authority);
   let remote: Promise<JWTVerifyGetKey> | null = null;
   const load = async (): Promise<JWTVerifyGetKey> => {
-    const response = await fetchImpl(`${issuer}/.well-known/openid-configuration`);
-    if (response.status !== 200) throw new EntraMetadataError(`OpenID configuration answered ${response.status}`);
-    const metadata = (await response.json()) as { issuer?: unknown; jwks_uri?: unknown };
-    if (typeof metadata.jwks_uri !== 'string' || !metadata.jwks_uri.startsWith('https://')) {
-      throw new EntraMetadataError('OpenID configuration has no HTTPS jwks_uri');
-    }
-    // Entra's multi-tenant documents use "{tenantid}"; a tenant document names its own issuer.
-    if (typeof metadata.issuer === 'string' && metadata.issuer !== issuer && !metadata.issuer.includes('{tenantid}')) {
-      throw new EntraMetadataError(`OpenID configuration names issuer ${metadata.issuer}, expected ${issuer}`);
-    }
-    return createRemoteJWKSet(new URL(metadata.jwks_uri), { [customFetch]: fetchImpl, timeoutDuration: 10_000 });
+    const { jwksUri } = await readAuthorityMetadata(authority, fetchImpl);
+    return createRemoteJWKSet(jwksUri, { [customFetch]: fetchImpl, timeoutDuration: 10_000 });
   };
   return async (header, token) => {
     remote ??= load().catch((error: unknown) => {

@@ -1,10 +1,12 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- JSON bodies are checked by the assertions */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SELF_MANAGED_MESSAGE_PT } from '../../../src-shared/errors';
+import { startLocalIdp, type LocalIdp } from '../../support/local-idp';
 import { client, http, signIn, startTestPlatform, type TestPlatform } from '../../support/platform';
 
 describe('self-managed accounts (R11)', () => {
   let p: TestPlatform;
+  let idp: LocalIdp;
   let support: ReturnType<typeof client>;
   let users: any[];
   const snapshot = async () => ({
@@ -13,11 +15,16 @@ describe('self-managed accounts (R11)', () => {
     outbox: await p.query('select count(*) as n from outbox'),
   });
   beforeAll(async () => {
-    p = await startTestPlatform();
+    // Enabling a provider reads its authority (issue 9 class 2): a local one, allowed at start.
+    idp = await startLocalIdp({ users: [] });
+    p = await startTestPlatform({ microsoftCa: idp.caCert, microsoftTestAuthorities: [`https://${idp.host}`] });
     support = client(p.url, await signIn(p.url, 'suporte', 'autogerenciada'));
     users = (await support.get('/api/v1/users')).body.items;
   });
-  afterAll(async () => p.stop());
+  afterAll(async () => {
+    await p.stop();
+    await idp.close();
+  });
 
   const expectSelfManaged = (result: { status: number; body: any }) => {
     expect(result.status).toBe(422);
@@ -53,16 +60,12 @@ describe('self-managed accounts (R11)', () => {
     const current = (await admin.get('/api/v1/accounts/current')).body.account;
     expect(current.identityProvider).toBeNull();
     const before = (await admin.get('/api/v1/users?limit=1000')).body;
-    const set = await admin.put('/api/v1/accounts/current/identity-provider', {
-      enabled: true,
-      tenantId: 'tenant-1',
-      clientId: 'client-1',
-      authority: 'https://login.microsoftonline.com/tenant-1/v2.0',
-    });
+    const settings = { tenantId: idp.tenantId, clientId: idp.clientId, authority: idp.issuer };
+    const set = await admin.put('/api/v1/accounts/current/identity-provider', { enabled: true, ...settings });
     expect(set.status).toBe(200);
-    expect(set.body.account.identityProvider).toEqual({ enabled: true, tenantId: 'tenant-1', clientId: 'client-1', authority: 'https://login.microsoftonline.com/tenant-1/v2.0' });
+    expect(set.body.account.identityProvider).toEqual({ enabled: true, ...settings });
     const providers = (await http(p.url, 'GET', '/api/v1/auth/providers?account=demo')).body;
-    expect(providers).toMatchObject({ selfManaged: true, password: false, microsoft: { tenantId: 'tenant-1', clientId: 'client-1' } });
+    expect(providers).toMatchObject({ selfManaged: true, password: false, microsoft: { authority: idp.issuer, clientId: idp.clientId } });
     // Every user now carries selfManaged: a delta sync brings them all.
     const delta = (await admin.get(`/api/v1/users?limit=1000&since=${before.cursor}`)).body;
     expect(delta.items.length).toBe(before.items.length);
@@ -71,7 +74,7 @@ describe('self-managed accounts (R11)', () => {
     expect(audit).toEqual([{ action: 'account.identity_provider_set', actor_name: 'Administradora Demo' }]);
     // Support may still reach the account by password; its own users may not.
     expect((await http(p.url, 'POST', '/api/v1/auth/login', { body: { account: 'demo', login: 'supervisor', password: 'Omni2026demo' } })).status).toBe(422);
-    const off = await admin.put('/api/v1/accounts/current/identity-provider', { enabled: false, tenantId: 'tenant-1', clientId: 'client-1', authority: 'https://login.microsoftonline.com/tenant-1/v2.0' });
+    const off = await admin.put('/api/v1/accounts/current/identity-provider', { enabled: false, ...settings });
     expect(off.status).toBe(200);
     expect((await http(p.url, 'POST', '/api/v1/auth/login', { body: { account: 'demo', login: 'supervisor', password: 'Omni2026demo' } })).status).toBe(200);
   });

@@ -12,7 +12,6 @@ function service(opened: string[] = []) {
 }
 
 const providers = (microsoft: ProvidersResponse['microsoft']): ProvidersResponse => ({
-  account: { slug: 'acme', name: 'Acme' },
   password: microsoft === null,
   microsoft,
   selfManaged: microsoft !== null,
@@ -37,7 +36,7 @@ describe('MsalMicrosoftSignIn', () => {
 
   it('C3: refuses a non-HTTPS authority before any network or browser step', async () => {
     const opened: string[] = [];
-    const settings = { authority: `http://login.example.test/${tenant}/v2.0`, tenantId: tenant, clientId: 'client', scopes: ['api://client/access_as_user'] };
+    const settings = { authority: `http://login.example.test/${tenant}/v2.0`, clientId: 'client', scopes: ['api://client/access_as_user'] };
     await expect(service(opened).signInInteractive('acme', settings)).rejects.toMatchObject({ reason: 'invalid_settings' });
     await expect(service(opened).signInInteractive('acme', { ...settings, authority: 'not a url' })).rejects.toMatchObject({ reason: 'invalid_settings' });
     expect(opened).toEqual([]);
@@ -46,7 +45,7 @@ describe('MsalMicrosoftSignIn', () => {
   it('R11: with nothing cached, silent sign-in answers null and sign-out is harmless', async () => {
     const store = new MemorySecretStore();
     const signIn = new MsalMicrosoftSignIn({ secretStore: store, openBrowser: async () => {} });
-    const settings = { authority: `https://login.example.test/${tenant}/v2.0`, tenantId: tenant, clientId: 'client', scopes: ['api://client/access_as_user'] };
+    const settings = { authority: `https://login.example.test/${tenant}/v2.0`, clientId: 'client', scopes: ['api://client/access_as_user'] };
     expect(await signIn.acquireTokenSilent('acme', settings)).toBeNull();
     await signIn.signOut('acme');
     expect(await signIn.currentAccount('acme', settings)).toBeNull();

@@ -11,7 +11,6 @@ afterEach(cleanup);
 
 const signedOut = { ...sessionFor(makeUser()), status: 'signedOut' as const, user: null, account: null };
 const providers = (over: Partial<ProvidersResponse> = {}): ProvidersResponse => ({
-  account: { slug: 'demo', name: 'Demo' },
   password: true,
   microsoft: null,
   selfManaged: false,
@@ -54,7 +53,7 @@ describe('sign-in screen', () => {
   });
 
   it('R11: a self-managed account shows the Microsoft button and answers "Esqueci minha senha" with the R11 message', async () => {
-    const microsoft = { authority: 'https://login.example/t/v2.0', tenantId: 't', clientId: 'c', scopes: ['api://c/.default'] };
+    const microsoft = { authority: 'https://login.example/t/v2.0', clientId: 'c', scopes: ['api://c/.default'] };
     const { callsOf } = renderApp({ session: signedOut, handlers: { getProviders: () => providers({ microsoft, selfManaged: true }) } });
     const user = userEvent.setup();
     await user.type(await screen.findByLabelText('Conta'), 'contoso');
@@ -65,7 +64,7 @@ describe('sign-in screen', () => {
   });
 
   it('R11: the Microsoft button calls signInMicrosoft for the account, says where to continue, and shows a refusal', async () => {
-    const microsoft = { authority: 'https://login.example/t/v2.0', tenantId: 't', clientId: 'c', scopes: [] };
+    const microsoft = { authority: 'https://login.example/t/v2.0', clientId: 'c', scopes: [] };
     let answer: (v: { code: 'identity_provider_disabled'; message: string }) => void = () => {};
     const { callsOf } = renderApp({
       session: signedOut,
