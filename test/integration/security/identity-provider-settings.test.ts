@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- test JSON bodies are checked by the assertions that read them */
 /**
  * Issue 9 class 2 (R11): an account's identity-provider settings are Microsoft's. https only, one of
  * Microsoft's cloud authority hosts, the authority's tenant is the configured tenant; enabling reads
