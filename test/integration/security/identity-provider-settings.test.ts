@@ -8,7 +8,6 @@
 import { randomUUID } from 'node:crypto';
 import https from 'node:https';
 import net, { type AddressInfo } from 'node:net';
-import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateTestCertificates, startLocalIdp, type LocalIdp } from '../../support/local-idp';
 import { client, http, signIn, startTestPlatform, type TestPlatform } from '../../support/platform';
@@ -118,12 +117,12 @@ describe('issue 9 class 2: identity-provider settings are Microsoft\'s', () => {
     expect(refused.body.error.fieldErrors.authority).toEqual(['authority_not_microsoft']);
     expect(await provider(plain)).toEqual(before);
     // Settings written before validation existed (straight into the database) are not used either.
-    const db = new BetterSqlite3(plain.dbFile);
-    try {
-      db.prepare("UPDATE accounts SET idp_enabled = 1, idp_tenant_id = ?, idp_client_id = ?, idp_authority = ? WHERE slug = 'demo'").run(idp.tenantId, idp.clientId, idp.issuer);
-    } finally {
-      db.close();
-    }
+    await plain.query(
+      `UPDATE accounts SET idp_enabled = ${plain.dialect === 'postgres' ? 'true' : '1'}, idp_tenant_id = ?, idp_client_id = ?, idp_authority = ? WHERE slug = 'demo'`,
+      idp.tenantId,
+      idp.clientId,
+      idp.issuer,
+    );
     const discoveries = () => idp.requests.filter((r) => r.path.includes('openid-configuration')).length;
     const asked = discoveries();
     const answer = await http(plain.url, 'POST', '/api/v1/auth/microsoft', { body: { account: 'demo', accessToken: 'x'.repeat(100) } });
