@@ -62,18 +62,18 @@ describe('issue 9 class 2: identity-provider settings are Microsoft\'s', () => {
     idp = await startLocalIdp({ users: [{ oid: 'oid-admin', login: 'admin', name: 'Admin' }] });
     fake = await startFakeAuthority();
     closed = await closedOrigin();
-    withTestAuthorities = await startTestPlatform({
-      microsoftCa: `${idp.caCert}\n${fake.caCert}`,
-      microsoftTestAuthorities: [`https://${idp.host}`, fake.origin, closed],
-    });
-    plain = await startTestPlatform({ microsoftCa: idp.caCert });
   }, 60_000);
   afterAll(async () => {
-    await withTestAuthorities?.stop();
-    await plain?.stop();
     await fake?.close();
     await idp?.close();
   });
+
+  // One platform at a time: started without test authorities, then with them.
+  describe('a platform started without test authorities', () => {
+  beforeAll(async () => {
+    plain = await startTestPlatform({ microsoftCa: idp.caCert });
+  });
+  afterAll(async () => plain?.stop());
 
   const admin = async (p: TestPlatform) => client(p.url, await signIn(p.url, 'admin'));
   const provider = async (p: TestPlatform) => (await (await admin(p)).get('/api/v1/accounts/current')).body.account.identityProvider;
@@ -130,6 +130,18 @@ describe('issue 9 class 2: identity-provider settings are Microsoft\'s', () => {
     expect(answer.body.error).toMatchObject({ code: 'identity_provider_disabled', details: { reason: 'settings_invalid' } });
     expect(discoveries()).toBe(asked);
   });
+  });
+
+  describe('a platform started with test authorities', () => {
+  beforeAll(async () => {
+    withTestAuthorities = await startTestPlatform({
+      microsoftCa: `${idp.caCert}\n${fake.caCert}`,
+      microsoftTestAuthorities: [`https://${idp.host}`, fake.origin, closed],
+    });
+  });
+  afterAll(async () => withTestAuthorities?.stop());
+  const admin = async (p: TestPlatform) => client(p.url, await signIn(p.url, 'admin'));
+  const provider = async (p: TestPlatform) => (await (await admin(p)).get('/api/v1/accounts/current')).body.account.identityProvider;
 
   it('issue 9 class 2: enabling reads the authority\'s OpenID configuration and keys: silence, another issuer, keys elsewhere or no keys are refused (422, with the reason)', async () => {
     const api = await admin(withTestAuthorities);
@@ -160,4 +172,5 @@ describe('issue 9 class 2: identity-provider settings are Microsoft\'s', () => {
     expect(Object.keys(answer.body.microsoft).sort()).toEqual(['authority', 'clientId', 'scopes']);
     expect(JSON.stringify(answer.body)).not.toContain('Contact Center Demo');
   });
+});
 });
