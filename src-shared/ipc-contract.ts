@@ -117,6 +117,8 @@ export const ipcOperations = {
   getProviders: op(z.strictObject({ account: accountInput }), ProvidersResponseSchema),
   signIn: op(LoginRequestSchema, SessionStateSchema),
   signInMicrosoft: op(z.strictObject({ account: accountInput }), SessionStateSchema),
+  /** Stops waiting for a Microsoft sign-in in the system browser and closes its loopback listener. */
+  cancelMicrosoftSignIn: op(none, ok),
   /** Ends the session; `removeCachedData` also removes this account's cached data from the computer (C6). */
   signOut: op(z.strictObject({ removeCachedData: z.boolean().default(false) }), ok),
   forgotPassword: op(z.strictObject({ account: accountInput, login: ForgotPasswordRequestSchema.shape.login }), ok),

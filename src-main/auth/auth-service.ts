@@ -52,6 +52,8 @@ export interface AuthServiceOptions {
 /** Owns the current session. */
 export class AuthService {
   private session: StoredSession | null = null;
+  /** The Microsoft sign-in in progress (a Cancel marks it). */
+  private microsoftAttempt: { cancelled: boolean } | null = null;
 
   constructor(private readonly opts: AuthServiceOptions) {}
 
@@ -169,12 +171,22 @@ export class AuthService {
     if (!ms) throw new ServiceError('identity_provider_disabled', 'Microsoft sign-in is not available in this build');
     const providers = await this.opts.client.providers(account);
     if (!providers.microsoft) throw new ServiceError('identity_provider_disabled');
+    const attempt = { cancelled: false };
+    this.microsoftAttempt = attempt;
     const session = await ms.signIn({
       account,
       providers,
       // Refused inside the exchange, so the Microsoft side also forgets the refused person.
-      exchange: async (accessToken) => this.admit(await this.opts.client.loginMicrosoft({ account, accessToken })),
+      exchange: async (accessToken) => {
+        if (attempt.cancelled) throw new ServiceError('cancelled');
+        return this.admit(await this.opts.client.loginMicrosoft({ account, accessToken }));
+      },
     });
+    // Cancelled after the platform answered: that session is ended, not adopted.
+    if (attempt.cancelled) {
+      await this.opts.client.logout(session.token).catch(() => undefined);
+      throw new ServiceError('cancelled');
+    }
     await this.adoptSession(session, 'microsoft');
     return this.getSession();
   }
@@ -187,6 +199,12 @@ export class AuthService {
     if (permissions.canUseConsole(session.user.profile)) return session;
     await this.opts.client.logout(session.token).catch((err: unknown) => this.opts.logError?.(err, 'end refused session'));
     throw new ServiceError('console_access_denied', `profile ${session.user.profile} has no console access`);
+  }
+
+  /** Stops the Microsoft sign-in in progress, if any (issue 9 class 13). */
+  cancelMicrosoftSignIn(): void {
+    if (this.microsoftAttempt) this.microsoftAttempt.cancelled = true;
+    this.opts.microsoftSignIn?.cancel?.();
   }
 
   /** Starts a session obtained by any means (password, Microsoft): keeps the token in main only. */

@@ -20,6 +20,8 @@ export interface MicrosoftSignInRequest {
 export interface MicrosoftSignIn {
   /** Runs the interactive (or silent) flow and resolves with the platform session. */
   signIn(request: MicrosoftSignInRequest): Promise<SessionResponse>;
+  /** Stops a sign-in that waits for the browser: it fails with `cancelled` and its loopback closes. */
+  cancel?(): void;
   /** Forgets cached Microsoft tokens of the account (on sign-out). */
   signOut?(account: string): Promise<void>;
 }

@@ -24,6 +24,10 @@ export function createHandlers({ auth, directory, sync, client, settings }: Hand
     getProviders: ({ account }) => client.providers(account),
     signIn: (input) => auth.signIn(input),
     signInMicrosoft: ({ account }) => auth.signInMicrosoft(account),
+    cancelMicrosoftSignIn: async () => {
+      auth.cancelMicrosoftSignIn();
+      return { ok: true as const };
+    },
     signOut: async ({ removeCachedData }) => {
       await auth.signOut({ removeCachedData });
       return { ok: true as const };

@@ -103,6 +103,8 @@ export class MsalMicrosoftSignIn implements MicrosoftSignIn {
    * only, so Microsoft sign-in still works, as password sessions do (issue 9 class 13).
    */
   private readonly runOnly = new Map<string, string>();
+  /** The interactive sign-in waiting for the browser, for `cancel()`. */
+  private waiting: { cancel(): void } | null = null;
 
   constructor(private readonly options: MsalMicrosoftSignInOptions) {}
 
@@ -164,6 +166,7 @@ export class MsalMicrosoftSignIn implements MicrosoftSignIn {
     const timeoutMs = this.options.interactiveTimeoutMs ?? 5 * 60_000;
     let authorizeUrl: string | null = null;
     let timer: NodeJS.Timeout | undefined;
+    const cancelledFlag = { value: false };
     const timeout = new Promise<never>((_resolve, reject) => {
       timer = setTimeout(() => {
         reject(new MicrosoftSignInError('timeout', 'Microsoft sign-in was not completed in time'));
@@ -174,6 +177,8 @@ export class MsalMicrosoftSignIn implements MicrosoftSignIn {
       scopes: settings.scopes,
       // Only the authority's HTTPS authorize URL ever reaches the system browser.
       openBrowser: async (url) => {
+        // Cancelled before the browser opened: MSAL closes its listener when this throws.
+        if (cancelledFlag.value) throw new MicrosoftSignInError('cancelled', 'Microsoft sign-in was cancelled');
         if (!url.startsWith('https://')) throw new MicrosoftSignInError('invalid_settings', 'Refusing to open a non-HTTPS sign-in URL');
         authorizeUrl = url;
         await this.options.openBrowser(url);
@@ -181,14 +186,30 @@ export class MsalMicrosoftSignIn implements MicrosoftSignIn {
       successTemplate: this.options.successTemplate ?? DEFAULT_SUCCESS_PAGE,
       errorTemplate: this.options.errorTemplate ?? DEFAULT_ERROR_PAGE,
     });
-    interactive.catch(() => {}); // after a timeout its (abandoned) rejection is expected
+    interactive.catch(() => {}); // after a timeout or a cancel its (abandoned) rejection is expected
+    const cancelled = new Promise<never>((_resolve, reject) => {
+      this.waiting = {
+        cancel: () => {
+          cancelledFlag.value = true;
+          reject(new MicrosoftSignInError('cancelled', 'Microsoft sign-in was cancelled'));
+          // The only way to make msal-node close its loopback port at once.
+          if (authorizeUrl) void abandonLoopback(authorizeUrl);
+        },
+      };
+    });
     try {
-      return toTokens(await Promise.race([interactive, timeout]), false);
+      return toTokens(await Promise.race([interactive, timeout, cancelled]), false);
     } catch (error) {
       throw toSignInError(error);
     } finally {
       clearTimeout(timer);
+      this.waiting = null;
     }
+  }
+
+  /** Cancels the interactive sign-in waiting for the browser (issue 9 class 13). */
+  cancel(): void {
+    this.waiting?.cancel();
   }
 
   /**

@@ -18,6 +18,8 @@ type SignInStore = {
   loadProviders(account: string): Promise<void>;
   signIn(input: { account: string; login: string; password: string }): Promise<boolean>;
   signInMicrosoft(account: string): Promise<void>;
+  /** Stops waiting for the Microsoft sign-in in the browser (issue 9 class 13). */
+  cancelMicrosoft(): Promise<void>;
   forgotPassword(input: { account: string; login: string }): Promise<void>;
   /** R11: a self-managed account answers "Esqueci minha senha" with the R11 message only. */
   showSelfManaged(): void;
@@ -58,8 +60,13 @@ export const useSignInStore = create<SignInStore>()((set, get) => ({
       await useSessionStore.getState().signInMicrosoft(account);
       set({ busy: false, busyMethod: null });
     } catch (err) {
-      set({ busy: false, busyMethod: null, error: toConsoleError(err) });
+      const error = toConsoleError(err);
+      // A Cancel the person asked for is not an error to show.
+      set({ busy: false, busyMethod: null, error: error.code === 'cancelled' ? null : error });
     }
+  },
+  async cancelMicrosoft() {
+    await call('cancelMicrosoftSignIn', {}).catch(() => undefined);
   },
   async forgotPassword(input) {
     set({ forgot: { status: 'sending', error: null } });

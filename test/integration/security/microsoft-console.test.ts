@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SecretStore } from '../../../src-main/auth/secret-store';
-import { call, composeConsole, waitFor } from '../../support/console-harness';
+import { call, composeConsole, TRUSTED_SENDER, waitFor } from '../../support/console-harness';
 import { tempDir } from '../../support/console-fixtures';
 import { startSsoFixture } from '../../support/local-idp-platform';
 
@@ -67,5 +67,26 @@ describe('issue 9 class 13 / C3: Microsoft sign-in in the console', () => {
     expect((await call(next, 'getSession', {})).status).toBe('signedOut');
     expect(await call(next, 'signInMicrosoft', { account: sso.account })).toMatchObject({ status: 'signedIn' });
     expect(opened).toHaveLength(2);
+  });
+
+  it('issue 9 class 13 / C3: Cancel stops waiting for the browser at once, closes the loopback listener, and keeps no session', { timeout: 60_000 }, async () => {
+    const sso = await startSsoFixture([{ oid: 'oid-helena', login: HELENA, name: 'Helena' }]);
+    cleanups.push(() => sso.close());
+    const data = tempDir();
+    cleanups.push(data.cleanup);
+    const opened: string[] = [];
+    // The person never finishes in the browser; the sign-in would wait five minutes.
+    const c = await composeConsole({ dataDir: data.dir, platformUrl: sso.platform.url, microsoftCa: sso.idp.caCert, openBrowser: async (url) => void opened.push(url) });
+    cleanups.push(() => c.dispose());
+    const signingIn = c.router.handle(TRUSTED_SENDER, 'signInMicrosoft', { account: sso.account });
+    await waitFor(() => opened.length === 1, 15_000, 'the browser opened');
+    expect(await call(c, 'cancelMicrosoftSignIn', {})).toEqual({ ok: true });
+    expect(await signingIn).toMatchObject({ ok: false, error: { code: 'cancelled' } });
+    const redirect = new URL(new URL(opened[0]!).searchParams.get('redirect_uri')!);
+    redirect.hostname = '127.0.0.1';
+    await expect.poll(async () => fetch(redirect).then(() => 'listening', () => 'closed'), { timeout: 5_000 }).toBe('closed');
+    expect((await call(c, 'getSession', {})).status).toBe('signedOut');
+    // Cancel with nothing waiting is harmless.
+    expect(await call(c, 'cancelMicrosoftSignIn', {})).toEqual({ ok: true });
   });
 });

@@ -82,6 +82,31 @@ describe('sign-in screen', () => {
     expect((await screen.findByRole('alert')).textContent).toBe('O login Microsoft não está habilitado nesta conta.');
   });
 
+  it('issue 9 class 13 / C3: while waiting for the browser, Cancelar asks main to stop and returns to the form without an error', async () => {
+    const microsoft = { authority: 'https://login.example/t/v2.0', tenantId: 't', clientId: 'c', scopes: [] };
+    let answer: (v: { code: 'cancelled'; message: string }) => void = () => {};
+    const { callsOf } = renderApp({
+      session: signedOut,
+      handlers: {
+        getProviders: () => providers({ microsoft, selfManaged: true }),
+        signInMicrosoft: () => new Promise((resolve) => (answer = resolve)),
+        cancelMicrosoftSignIn: () => {
+          answer({ code: 'cancelled', message: 'x' });
+          return { ok: true as const };
+        },
+      },
+    });
+    const user = userEvent.setup();
+    await user.type(await screen.findByLabelText('Conta'), 'contoso');
+    await user.click(await screen.findByRole('button', { name: 'Entrar com Microsoft' }, { timeout: 2000 }));
+    await screen.findByText('Conclua o login da Microsoft na janela do navegador que foi aberta.');
+    await user.click(screen.getByRole('button', { name: 'Cancelar' }));
+    expect(callsOf('cancelMicrosoftSignIn')).toEqual([{}]);
+    expect(await screen.findByRole('button', { name: 'Entrar com Microsoft' })).toHaveProperty('disabled', false);
+    expect(screen.queryByText('Conclua o login da Microsoft na janela do navegador que foi aberta.')).toBeNull();
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
   it('R5: "Esqueci minha senha" sends the reset link request for a password account', async () => {
     const { callsOf } = renderApp({ session: signedOut, handlers: { getProviders: () => providers(), forgotPassword: () => ({ ok: true as const }) } });
     const user = userEvent.setup();
