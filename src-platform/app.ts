@@ -2,21 +2,38 @@
  * Builds the Fastify app: zod validation, OpenAPI, body limit, errors as `{ error }` bodies with
  * shared codes (never a 5xx for malformed input), and the route modules of routes/index.ts.
  */
+import { randomUUID } from 'node:crypto';
 import fastifySwagger from '@fastify/swagger';
 import Fastify from 'fastify';
 import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { FieldErrors } from '../src-shared/errors';
 import { DomainError } from './domain/errors';
+import { loggerOptions, type PlatformLogOptions } from './logging';
+import { registerOperations, type PlatformMetrics } from './operations';
 import { errorBody, sendDomainError, type PlatformApp, type RouteDeps } from './routes/http';
 import { routeModules } from './routes/index';
 
 /** Largest accepted request body. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
+/** How the app logs and what it exposes for operations (see operations.ts). */
+export interface AppOptions {
+  /** false: no log; true or options: JSON lines (logging.ts). */
+  logger?: boolean | PlatformLogOptions;
+  /** Prometheus metrics at /metrics (off by default). */
+  metrics?: PlatformMetrics | null;
+  /** Set when the platform starts shutting down: /readyz answers 503. */
+  state?: { closing: boolean };
+}
+
 /** Creates the app with every route module registered (not listening yet). */
-export async function buildApp(deps: RouteDeps, options: { logger?: boolean } = {}): Promise<PlatformApp> {
+export async function buildApp(deps: RouteDeps, options: AppOptions = {}): Promise<PlatformApp> {
+  const logger = options.logger === true ? loggerOptions({}) : options.logger ? loggerOptions(options.logger) : false;
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger,
+    // Every request gets an id of its own (never the client's), logged as requestId and sent back.
+    genReqId: () => randomUUID(),
+    requestIdLogLabel: 'requestId',
     bodyLimit: BODY_LIMIT_BYTES,
     // Reset links come from the configured public URL, so the Host header is never trusted.
     trustProxy: false,
@@ -56,6 +73,9 @@ export async function buildApp(deps: RouteDeps, options: { logger?: boolean } = 
     return reply.code(500).send({ error: { code: 'internal_error', message: 'Internal error' } });
   });
   app.addHook('onSend', async (request, reply, payload) => {
+    reply.header('x-request-id', request.id);
+    // Shutting down: the answer in flight closes its connection, so no keep-alive holds the exit.
+    if (options.state?.closing) reply.header('connection', 'close');
     // API answers are per user and never cached; browsers must not sniff them into HTML.
     if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store').header('x-content-type-options', 'nosniff');
     return payload;
@@ -72,6 +92,7 @@ export async function buildApp(deps: RouteDeps, options: { logger?: boolean } = 
   });
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
+  registerOperations(app, deps.ctx.db, options.state ?? { closing: false }, options.metrics ?? null);
   for (const register of routeModules) register(app, deps);
   return app;
 }

@@ -3,7 +3,9 @@
  * [--microsoft-test-authority https://127.0.0.1:PORT]`:
  * runs the platform standalone and prints where it listens, the mailbox page and the demo logins.
  * `SMTP_URL` sends mail to a real SMTP server instead of the embedded sink; `DATABASE_URL`
- * (`postgres://…`) runs on PostgreSQL instead of `<data>/platform.sqlite`.
+ * (`postgres://…`) runs on PostgreSQL instead of `<data>/platform.sqlite`. Logs are JSON lines on
+ * stdout (`LOG_LEVEL`, default info); `--metrics` (or `METRICS=true`) serves Prometheus metrics at
+ * /metrics. SIGTERM or SIGINT shut down gracefully (in-flight requests finish first).
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -22,6 +24,7 @@ const { values } = parseArgs({
     'database-url': { type: 'string', default: process.env.DATABASE_URL },
     // Development only: a local OpenID provider (origin) accepted as a Microsoft authority.
     'microsoft-test-authority': { type: 'string', multiple: true },
+    metrics: { type: 'boolean', default: process.env.METRICS === 'true' },
   },
 });
 
@@ -46,6 +49,9 @@ const platform = await startPlatform({
   publicUrl: values['public-url'] ?? process.env.PUBLIC_URL,
   smtpUrl: process.env.SMTP_URL || undefined,
   microsoftTestAuthorities: values['microsoft-test-authority'] ?? [],
+  // Structured JSON lines on stdout (secrets redacted); LOG_LEVEL=silent turns it off.
+  logger: { level: process.env.LOG_LEVEL || 'info' },
+  metrics: values.metrics,
 });
 
 const generate = values.generate === undefined ? 0 : Number(values.generate);

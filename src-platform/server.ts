@@ -11,6 +11,8 @@ import { buildApp } from './app';
 import { createSmtpMailer } from './mail/mailer';
 import { EXTERNAL_MAILBOX, startSmtpSink, type Mailbox, type SmtpSink } from './mail/smtp-sink';
 import { seedDemo } from './demo/seed';
+import type { PlatformLogOptions } from './logging';
+import { createMetrics } from './operations';
 
 export type { Mailbox } from './mail/smtp-sink';
 
@@ -32,7 +34,10 @@ export interface PlatformOptions {
   demo?: boolean;
   /** Injectable clock (token and session expiry tests). */
   now?: () => Date;
-  logger?: boolean;
+  /** Structured JSON log (logging.ts): true, or level and stream. Default off (embedded). */
+  logger?: boolean | PlatformLogOptions;
+  /** Prometheus metrics at /metrics (operations.ts). Default off. */
+  metrics?: boolean;
   /** Argon2id cost; the default is OWASP's minimum profile. */
   argon2?: { memoryCost?: number; timeCost?: number };
   /**
@@ -74,9 +79,10 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     if (!options.smtpUrl) sink = await startSmtpSink(now);
     const mailer = createSmtpMailer(db, options.smtpUrl ?? (sink as SmtpSink).url, 'Omniconsole <no-reply@omniconsole.local>', now);
     const ctx: PlatformContext = { db, now, mailer, publicUrl: options.publicUrl ?? '', passwords: createArgon2Hasher(options.argon2) };
+    const state = { closing: false };
     const app = await buildApp(
       { ctx, limits: createLoginLimits(db, now), mailbox: sink?.mailbox ?? null, idempotencyLocks: new Map(), microsoftCa: options.microsoftCa, microsoftTestAuthorities: options.microsoftTestAuthorities ?? [] },
-      { logger: options.logger ?? false },
+      { logger: options.logger ?? false, metrics: options.metrics ? createMetrics(db) : null, state },
     );
     if (options.demo) await seedDemo(ctx);
     await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
@@ -97,10 +103,16 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
       mailbox: sink?.mailbox ?? EXTERNAL_MAILBOX,
       embeddedMail: sink !== null,
       retryMail,
+      /**
+       * Graceful shutdown: /readyz turns 503, the server stops accepting and finishes the requests in
+       * flight, the email being sent finishes (an unfinished claim is retried by another instance
+       * after its lease), then the database closes.
+       */
       async close() {
+        state.closing = true;
         if (timer) clearInterval(timer);
-        await retrying?.catch(() => undefined);
         await app.close();
+        await retrying?.catch(() => undefined);
         mailer.close();
         await sink?.close();
         await db.destroy();
