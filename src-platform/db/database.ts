@@ -4,7 +4,7 @@
  * several platform instances on one database).
  */
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import pg from 'pg';
 import { isPostgresUrl } from './dialect';
@@ -54,8 +54,12 @@ export const PG_TYPES = {
  * PostgreSQL pool; anything else is a SQLite file path (created if needed).
  */
 export async function openDatabase(target: string, options: OpenDatabaseOptions = {}): Promise<Db> {
-  const db = isPostgresUrl(target) ? openPostgres(target, options) : openSqlite(target);
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const postgres = isPostgresUrl(target);
+  const db = postgres ? openPostgres(target, options) : openSqlite(target);
+  // PostgreSQL: Kysely's migration tables live in the schema the platform works in (the first of
+  // its search_path); unnamed, Kysely could take another schema's tables for its own.
+  const migrationTableSchema = postgres ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema : undefined;
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, ...(migrationTableSchema ? { migrationTableSchema } : {}) });
   const { error } = await migrator.migrateToLatest();
   if (error) {
     await db.destroy();
