@@ -102,7 +102,7 @@ export async function benchColdStart(ctx: BenchContext): Promise<BenchResult> {
     const signedIn = await prep.console.router.handle({ kind: 'browser-host', authenticated: true }, 'signIn', BENCH_LOGIN);
     if (!signedIn.ok) throw new Error(`cold start sign-in: ${signedIn.error.code}`);
     await prep.services.sync.syncNow();
-    const accountId = prep.services.auth.currentAccount!.id;
+    const accountId = prep.services.auth.accountKey()!; // C6: the cache is keyed by platform and account
     config.log(`  cold start: cache of ${prep.services.cache.countUsers(accountId)} users prepared`);
   } finally {
     await prep.close();

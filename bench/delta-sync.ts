@@ -51,7 +51,7 @@ export async function benchDeltaSync(ctx: BenchContext): Promise<BenchResult> {
   const { platform, config } = ctx;
   if (!ctx.synced) throw new Error('delta sync needs the initial sync first');
   const c = ctx.synced.console;
-  const accountId = c.services.auth.currentAccount!.id;
+  const accountId = c.services.auth.accountKey()!; // C6: the cache is keyed by platform and account
   const pool = await platformAgents(platform.url, platform.token, config.deltaChanges * config.deltaRuns);
   const ours: number[] = [];
   const floor: number[] = [];

@@ -52,7 +52,7 @@ export async function benchFilteredPage(ctx: BenchContext): Promise<BenchResult>
   if (!ctx.synced) throw new Error('filtered page needs the initial sync first');
   const c = ctx.synced.console;
   const db = c.services.cache.db;
-  const accountId = c.services.auth.currentAccount!.id;
+  const accountId = c.services.auth.accountKey()!; // C6: the cache is keyed by platform and account
   const ours: number[] = [];
   const floor: number[] = [];
   const perView: string[] = [];
