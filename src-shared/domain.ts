@@ -143,19 +143,33 @@ export type MailKind = z.infer<typeof MailKindSchema>;
 /** R7: the readiness checklist, in the order the console shows it. */
 export const READINESS_ITEMS = ['webrtc', 'omnichannel', 'password', 'extension', 'voiceQueues', 'chatQueues'] as const;
 export type ReadinessItem = (typeof READINESS_ITEMS)[number];
+/** The items of which one is enough: an agent is linked to an extension or to a queue (R7). */
+export const READINESS_LINK_ITEMS: readonly ReadinessItem[] = ['extension', 'voiceQueues', 'chatQueues'];
+/**
+ * State of one checklist item: `done`; `missing` (keeps the user from being ready); `optional`
+ * (another link item is done, so this one is not needed); `not_applicable` (a self-managed user has
+ * no password, R11).
+ */
+export const READINESS_STATUSES = ['done', 'missing', 'optional', 'not_applicable'] as const;
+export type ReadinessStatus = (typeof READINESS_STATUSES)[number];
 export const ReadinessSchema = z.object({
-  /** Every checklist item and whether it is done. */
-  checks: z.array(z.object({ item: z.enum(READINESS_ITEMS), ok: z.boolean() })),
-  /** The items not done, in checklist order. */
+  /** Every checklist item, whether it is done, and its state. */
+  checks: z.array(z.object({ item: z.enum(READINESS_ITEMS), ok: z.boolean(), status: z.enum(READINESS_STATUSES) })),
+  /** The items that keep the user from being ready, in checklist order (none when `applies` is false). */
   missing: z.array(z.enum(READINESS_ITEMS)),
-  /** R7: can work as an omnichannel agent: WebRTC, omnichannel, a password, and an extension or a queue. */
+  /** R7: can work as an omnichannel agent: WebRTC, omnichannel, a password (unless self-managed), and an extension or a queue. */
   ready: z.boolean(),
+  /** R7 is about agents: support, administrators and supervisors are never "not yet an agent". */
+  applies: z.boolean(),
 });
 export type Readiness = z.infer<typeof ReadinessSchema>;
 
-type ReadinessInput = Pick<User, 'webrtcEnabled' | 'omnichannelEnabled' | 'passwordSet' | 'extension' | 'voiceQueueIds' | 'chatQueueIds'>;
+type ReadinessInput = Pick<User, 'profile' | 'selfManaged' | 'webrtcEnabled' | 'omnichannelEnabled' | 'passwordSet' | 'extension' | 'voiceQueueIds' | 'chatQueueIds'>;
 
-/** R7: computes a user's readiness checklist. Pure; shared by the platform and the console. */
+/**
+ * R7: computes a user's readiness checklist. Pure; shared by the platform and the console. The
+ * headline (`ready`) and the items never disagree: `ready` is exactly "nothing is missing".
+ */
 export function computeReadiness(user: ReadinessInput): Readiness {
   const done: Record<ReadinessItem, boolean> = {
     webrtc: user.webrtcEnabled,
@@ -165,10 +179,18 @@ export function computeReadiness(user: ReadinessInput): Readiness {
     voiceQueues: user.voiceQueueIds.length > 0,
     chatQueues: user.chatQueueIds.length > 0,
   };
-  const checks = READINESS_ITEMS.map((item) => ({ item, ok: done[item] }));
-  const missing = READINESS_ITEMS.filter((item) => !done[item]);
-  const linked = done.extension || done.voiceQueues || done.chatQueues;
-  return { checks, missing, ready: done.webrtc && done.omnichannel && done.password && linked };
+  const linked = READINESS_LINK_ITEMS.some((item) => done[item]);
+  const status = (item: ReadinessItem): ReadinessStatus => {
+    if (done[item]) return 'done';
+    // R11: users of a self-managed account sign in with Microsoft; they never set a password.
+    if (item === 'password' && user.selfManaged) return 'not_applicable';
+    if (READINESS_LINK_ITEMS.includes(item) && linked) return 'optional';
+    return 'missing';
+  };
+  const checks = READINESS_ITEMS.map((item) => ({ item, ok: done[item], status: status(item) }));
+  const applies = user.profile === 'agent';
+  const missing = applies ? checks.filter((c) => c.status === 'missing').map((c) => c.item) : [];
+  return { checks, missing, ready: applies && missing.length === 0, applies };
 }
 
 /** R2: what a profile may do in its account (support: in every account). */

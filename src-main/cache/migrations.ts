@@ -95,6 +95,16 @@ export const MIGRATIONS: ReadonlyArray<(db: Database.Database) => void> = [
     }
     db.prepare("DELETE FROM meta WHERE key LIKE 'sync.platform.%'").run();
   },
+  // 5: R7 readiness applies to agents only, a self-managed user needs no password, and one link
+  // (extension or queue) is enough: the stored readiness columns are recomputed with that rule.
+  (db) => {
+    const update = db.prepare('UPDATE users SET ready = ?, missing_mask = ? WHERE rid = ?');
+    for (const [rid, data] of db.prepare('SELECT rid, data FROM users').raw().all() as Array<[number, string]>) {
+      const readiness = computeReadiness(JSON.parse(data) as User);
+      const mask = readiness.missing.reduce((m, item) => m | (1 << READINESS_ITEMS.indexOf(item)), 0);
+      update.run(readiness.ready ? 1 : 0, mask, rid);
+    }
+  },
 ];
 
 /** The schema version this build writes. A file with a higher one is from a newer console. */

@@ -278,7 +278,10 @@ export class UserSearchIndex {
     flag(FLAG.extension, filters.hasExtension);
     flag(FLAG.ready, filters.ready);
     if (filters.missing) flag(MISSING_FLAG[filters.missing], true);
-    const profile = filters.profile ? PROFILES.indexOf(filters.profile) : -1;
+    // R7: readiness filters ask about agents; other profiles are never "ready" nor "missing" anything.
+    const readinessAsked = filters.ready !== undefined || filters.missing !== undefined;
+    if (readinessAsked && filters.profile && filters.profile !== 'agent') return { total: 0, rids: [] };
+    const profile = filters.profile ? PROFILES.indexOf(filters.profile) : readinessAsked ? PROFILES.indexOf('agent') : -1;
     const queue = filters.queueId ? this.queueMembers(filters.queueId) : null;
     const { order, rank } = this.order(sort.by);
     const { flags, profiles, rids } = this;

@@ -9,7 +9,7 @@ import { PROFILES, READINESS_ITEMS, type Profile, type ReadinessItem } from '../
 import type { UserFilters, UserRow } from '../../../src-shared/ipc-contract';
 import { useLocale } from '../../ui/format';
 import { ErrorNotice, Reason } from '../../ui/notice';
-import { useAccess } from '../session/access';
+import { FRAME_NOTICE_ID, useAccess } from '../session/access';
 import { useSessionStore } from '../session/session-store';
 import { useNavigationStore } from '../shell/navigation-store';
 import { useQueuesStore } from '../queues/queues-store';
@@ -50,14 +50,14 @@ export function UsersScreen() {
             type="button"
             className="button button-primary"
             disabled={!canCreate.allowed}
-            aria-describedby={canCreate.reason ? newReasonId : undefined}
+            aria-describedby={canCreate.inBanner ? FRAME_NOTICE_ID : canCreate.reason ? newReasonId : undefined}
             onClick={() => go({ screen: 'new-user' })}
           >
             {t('users.new')} <span className="sr-only">{t('users.newUser')}</span>
           </button>
         </div>
       </header>
-      {canCreate.reason && profile ? <Reason id={newReasonId}>{canCreate.reason}</Reason> : null}
+      {canCreate.reason && profile && !canCreate.inBanner ? <Reason id={newReasonId}>{canCreate.reason}</Reason> : null}
       <div className="toolbar">
         <div className="field field-inline search-field">
           <label htmlFor={searchId}>{t('users.searchLabel')}</label>
@@ -374,7 +374,15 @@ function UserCells({ row }: { row: UserRow }) {
         {row.extension?.number ?? '—'}
       </div>
       <div role="gridcell" className="grid-cell">
-        <span className={row.readiness.ready ? 'pill pill-ok' : 'pill pill-warn'}>{row.readiness.ready ? t('users.ready') : t('users.notReady')}</span>
+        {row.readiness.applies ? (
+          <span className={row.readiness.ready ? 'pill pill-ok' : 'pill pill-warn'}>{row.readiness.ready ? t('users.ready') : t('users.notReady')}</span>
+        ) : (
+          // R7: readiness is about agents; other profiles are not "pending".
+          <span className="muted" title={t('users.notApplicable')}>
+            <span aria-hidden="true">—</span>
+            <span className="sr-only">{t('users.notApplicable')}</span>
+          </span>
+        )}
       </div>
     </>
   );

@@ -1,9 +1,10 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { computeReadiness, permissions } from '../../../src-shared/domain';
+import { computeReadiness, permissions, PROFILES } from '../../../src-shared/domain';
 import { checkPasswordPolicy } from '../../../src-shared/password-policy';
 import { pickLocale, SELF_MANAGED_MESSAGE_PT, ERROR_MESSAGES } from '../../../src-shared/errors';
 
-const base = { webrtcEnabled: true, omnichannelEnabled: true, passwordSet: true, extension: null, voiceQueueIds: [], chatQueueIds: [] };
+const base = { profile: 'agent' as const, selfManaged: false, webrtcEnabled: true, omnichannelEnabled: true, passwordSet: true, extension: null, voiceQueueIds: [], chatQueueIds: [] };
 
 describe('computeReadiness', () => {
   it('R7: a user with everything but a link to an extension or queue is not yet an agent', () => {
@@ -21,6 +22,45 @@ describe('computeReadiness', () => {
       expect(r.ready).toBe(false);
       expect(r.checks.find((c) => !c.ok)).toBeDefined();
     }
+  });
+  it('R7/R11: a self-managed agent needs no password (it signs in with Microsoft): not applicable, and ready without one', () => {
+    const r = computeReadiness({ ...base, selfManaged: true, passwordSet: false, chatQueueIds: ['q'] });
+    expect(r.checks.find((c) => c.item === 'password')?.status).toBe('not_applicable');
+    expect(r.missing).toEqual([]);
+    expect(r.ready).toBe(true);
+  });
+  it('R7: one link is enough, so the other link items are optional, not missing (headline and items agree)', () => {
+    const r = computeReadiness({ ...base, extension: { id: 'e', number: '2001' } });
+    expect(r.ready).toBe(true);
+    expect(r.checks.filter((c) => c.status === 'optional').map((c) => c.item)).toEqual(['voiceQueues', 'chatQueues']);
+    expect(r.missing).toEqual([]);
+  });
+  it('R7: support, administrators and supervisors are not "not yet an agent": readiness does not apply to them', () => {
+    for (const profile of ['support', 'administrator', 'supervisor'] as const) {
+      const r = computeReadiness({ ...base, profile, passwordSet: false });
+      expect(r).toMatchObject({ applies: false, ready: false, missing: [] });
+    }
+  });
+  it('R7: for any user, ready is exactly "an agent with no item missing", and every missing item is not done', () => {
+    const user = fc.record({
+      profile: fc.constantFrom(...PROFILES),
+      selfManaged: fc.boolean(),
+      webrtcEnabled: fc.boolean(),
+      omnichannelEnabled: fc.boolean(),
+      passwordSet: fc.boolean(),
+      extension: fc.option(fc.constant({ id: 'e', number: '1' }), { nil: null }),
+      voiceQueueIds: fc.array(fc.constant('q'), { maxLength: 1 }),
+      chatQueueIds: fc.array(fc.constant('c'), { maxLength: 1 }),
+    });
+    fc.assert(
+      fc.property(user, (u) => {
+        const r = computeReadiness(u);
+        const missing = r.checks.filter((c) => c.status === 'missing');
+        expect(r.ready).toBe(r.applies && missing.length === 0);
+        for (const c of missing) expect(c.ok).toBe(false);
+        if (r.applies) expect(r.missing).toEqual(missing.map((c) => c.item));
+      }),
+    );
   });
 });
 

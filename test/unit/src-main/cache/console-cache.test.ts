@@ -96,6 +96,23 @@ describe('ConsoleCache', () => {
     cache.close();
   });
 
+  it('R7/R11: migrating a version-3 file recomputes readiness (a self-managed agent without a password becomes ready)', () => {
+    const dir = dataDir();
+    const v3 = new Database(join(dir, CACHE_FILE_NAME));
+    migrate(v3, 3);
+    const sso = makeUser({ id: 'u7', name: 'Sofia', login: 'sofia', email: 's@acme.com', selfManaged: true, webrtcEnabled: true, omnichannelEnabled: true, chatQueueIds: ['q2'] });
+    // As a version-3 console stored it: not ready, missing the password.
+    v3.prepare(
+      `INSERT INTO users (account_id, id, data, name_key, login_key, email_key, search_text, profile, active, webrtc, omnichannel, password_set, has_extension, updated_at, version, ready, missing_mask)
+       VALUES ('acc-1', 'u7', ?, 'sofia', 'sofia', 's@acme.com', 'sofia', 'agent', 1, 1, 1, 0, 0, '2026-01-01', 1, 0, 4)`,
+    ).run(JSON.stringify(sso));
+    v3.close();
+    const cache = new ConsoleCache(dir);
+    expect(cache.searchUsers(ACC, { filters: { ready: true } }).items.map((u) => u.id)).toEqual(['u7']);
+    expect(cache.searchUsers(ACC, { filters: { missing: 'password' } }).items).toEqual([]);
+    cache.close();
+  });
+
   it('C1: a corrupt cache file is set aside and rebuilt empty, never a crash', () => {
     const dir = dataDir();
     writeFileSync(join(dir, CACHE_FILE_NAME), Buffer.from('this is not a sqlite database'.repeat(200)));
@@ -164,12 +181,14 @@ describe('ConsoleCache', () => {
     expect(ids({ queueId: 'q1' })).toEqual(['u2']);
     expect(ids({ queueId: 'q2' })).toEqual(['u3']);
     expect(ids({ ready: true })).toEqual(['u1']);
-    expect(ids({ missing: 'chatQueues' })).toEqual(['u1', 'u2', 'u4']);
-    expect(ids({ missing: 'password' })).toEqual(['u3', 'u2', 'u4']);
+    // R7: readiness is about agents; one link (u3's chat queue) makes the other links optional.
+    expect(ids({ missing: 'chatQueues' })).toEqual([]);
+    expect(ids({ missing: 'password' })).toEqual(['u3']);
+    expect(ids({ ready: false })).toEqual(['u3']);
+    expect(ids({ ready: false, profile: 'administrator' })).toEqual([]);
     expect(ids({ active: false })).toEqual(['u3']);
     const row = cache.searchUsers(ACC, { query: 'maria' }).items[0]!;
-    expect(row.readiness.missing).toEqual(['omnichannel', 'password', 'extension', 'chatQueues']);
-    expect(row.readiness.ready).toBe(false);
+    expect(row.readiness).toMatchObject({ applies: false, missing: [], ready: false });
     cache.close();
   });
 

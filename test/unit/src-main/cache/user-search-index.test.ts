@@ -55,6 +55,8 @@ function reference(users: User[], query: string, f: UserFilters, by: 'name' | 'l
         (f.webrtc === undefined || u.webrtcEnabled === f.webrtc) &&
         (f.hasExtension === undefined || (u.extension !== null) === f.hasExtension) &&
         (f.queueId === undefined || [...u.voiceQueueIds, ...u.chatQueueIds].includes(f.queueId)) &&
+        // R7: readiness filters ask about agents only.
+        ((f.ready === undefined && f.missing === undefined) || r.applies) &&
         (f.ready === undefined || r.ready === f.ready) &&
         (f.missing === undefined || r.missing.includes(f.missing)) &&
         (f.active === undefined || u.active === f.active)

@@ -87,7 +87,7 @@ describe('editor follows synced changes', () => {
       session: sessionFor(admin),
       users: [admin, agent],
       route: { screen: 'user', id: agent.id, tab: 'data' },
-      handlers: { getUser: () => ({ user: { ...current, readiness: { checks: [], missing: [], ready: false } }, stale: false }) },
+      handlers: { getUser: () => ({ user: { ...current, readiness: { checks: [], missing: [], ready: false, applies: true } }, stale: false }) },
     });
     const user = userEvent.setup();
     const panel = await screen.findByRole('complementary', { name: 'Prontidão do atendente' });

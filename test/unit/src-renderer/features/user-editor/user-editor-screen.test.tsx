@@ -4,7 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SELF_MANAGED_MESSAGE_PT } from '../../../../../src-shared/errors';
 import { makeUser, sessionFor } from '../../fake-console-api';
-import { renderApp } from '../../render-app';
+import { descriptionOf, renderApp } from '../../render-app';
 
 const R4_TEXT = 'Você editou o usuário. Ao confirmar esta edição, o sistema realizará o logout do usuário na(s) fila(s). Deseja confirmar?';
 
@@ -138,8 +138,9 @@ describe('user editor', () => {
     const name = (await screen.findByLabelText('Nome')) as HTMLInputElement;
     expect(name.disabled).toBe(true);
     expect((screen.getByLabelText('Habilitar WebRTC') as HTMLInputElement).disabled).toBe(true);
-    expect((screen.getByRole('button', { name: 'Salvar' }) as HTMLButtonElement).disabled).toBe(true);
-    expect(screen.getAllByText('Seu perfil (Supervisor) permite apenas consulta.').length).toBeGreaterThan(0);
+    const save = screen.getByRole('button', { name: 'Salvar' }) as HTMLButtonElement;
+    expect(save.disabled).toBe(true);
+    expect(descriptionOf(save)).toMatch(/Perfil Supervisor: consulta somente leitura/);
     await user.click(screen.getByRole('button', { name: /Ações/ }));
     expect(screen.getByRole('menuitem', { name: /Redefinir senha/ }).getAttribute('aria-disabled')).toBe('true');
   });
@@ -148,8 +149,10 @@ describe('user editor', () => {
     setup({ online: false });
     const name = (await screen.findByLabelText('Nome')) as HTMLInputElement;
     expect(name.disabled).toBe(true);
-    expect(screen.getAllByText('Sem conexão com a plataforma: alterações estão desabilitadas.').length).toBeGreaterThan(0);
-    expect(screen.getByRole('alert', { name: '' }).textContent).toMatch(/Sem conexão com a plataforma desde/);
+    // One notice says offline and that the data comes from the cache; Save points to it.
+    expect(descriptionOf(screen.getByRole('button', { name: 'Salvar' }))).toMatch(/Sem conexão com a plataforma desde .*alterações estão desabilitadas/);
+    expect(screen.getAllByRole('alert')).toHaveLength(1);
+    expect(screen.queryByText(/Dados do cache local/)).toBeNull();
   });
 
   it('R7: the checklist shows what is missing and links to where it is fixed', async () => {
@@ -160,6 +163,38 @@ describe('user editor', () => {
     expect(screen.getByRole('tab', { name: 'Ramal' }).getAttribute('aria-selected')).toBe('true');
     await user.click(within(panel).getByRole('button', { name: 'Resolver: WebRTC habilitado' }));
     await waitFor(() => expect(document.activeElement?.id).toBe('editor-webrtcEnabled'));
+  });
+});
+
+describe('R7 readiness that can be reached', () => {
+  it('R7/R11: a self-managed agent has no "Senha definida" to resolve (it signs in with Microsoft), and can be ready without it', async () => {
+    const admin = makeUser({ name: 'Ana Admin', profile: 'administrator' });
+    const agent = makeUser({ name: 'Sofia SSO', selfManaged: true, passwordSet: false, webrtcEnabled: true, omnichannelEnabled: true, chatQueueIds: ['qc'] });
+    renderApp({ session: sessionFor(admin), users: [admin, agent], route: { screen: 'user', id: agent.id, tab: 'data' } });
+    const panel = await screen.findByRole('complementary', { name: 'Prontidão do atendente' });
+    expect(within(panel).getByText('Pronto para atender como agente omnichannel.')).toBeTruthy();
+    expect(within(panel).queryByRole('button', { name: /Resolver/ })).toBeNull();
+    expect(within(panel).getByText('Não se aplica: entra com a Microsoft.')).toBeTruthy();
+  });
+
+  it('R7: an administrator is not "not yet an agent"; the checklist says readiness does not apply', async () => {
+    const admin = makeUser({ name: 'Ana Admin', profile: 'administrator' });
+    const other = makeUser({ name: 'Carla Admin', profile: 'administrator' });
+    renderApp({ session: sessionFor(admin), users: [admin, other], route: { screen: 'user', id: other.id, tab: 'data' } });
+    const panel = await screen.findByRole('complementary', { name: 'Prontidão do atendente' });
+    expect(panel.textContent).toContain('Não se aplica: o perfil Administrador não atende como agente.');
+    expect(panel.textContent).not.toContain('Ainda não é um agente');
+    expect(within(panel).queryByRole('button')).toBeNull();
+  });
+
+  it('R7: with an extension the agent is ready and the queues are optional, not "missing" (headline and items agree)', async () => {
+    const admin = makeUser({ name: 'Ana Admin', profile: 'administrator' });
+    const agent = makeUser({ name: 'Rui Ramal', webrtcEnabled: true, omnichannelEnabled: true, passwordSet: true, extension: { id: 'e1', number: '2001' } });
+    renderApp({ session: sessionFor(admin), users: [admin, agent], route: { screen: 'user', id: agent.id, tab: 'data' } });
+    const panel = await screen.findByRole('complementary', { name: 'Prontidão do atendente' });
+    expect(within(panel).getByText('Pronto para atender como agente omnichannel.')).toBeTruthy();
+    expect(within(panel).queryByRole('button', { name: /Resolver/ })).toBeNull();
+    expect(within(panel).getAllByText('Opcional: já tem ramal ou fila.')).toHaveLength(2);
   });
 });
 
@@ -174,7 +209,9 @@ describe('leaving with unsaved edits', () => {
     // Tabs of the same user never ask.
     await user.click(screen.getByRole('tab', { name: 'Senha' }));
     expect(screen.queryByRole('alertdialog')).toBeNull();
-    await user.click(screen.getByRole('navigation').querySelector('button') as HTMLElement);
+    // The article's menu: Configurações > Usuários.
+    await user.click(within(screen.getByRole('navigation')).getByRole('button', { name: 'Configurações' }));
+    await user.click(screen.getByRole('menuitem', { name: 'Usuários' }));
     await user.click(within(await screen.findByRole('alertdialog')).getByRole('button', { name: 'Descartar e sair' }));
     expect(await screen.findByRole('heading', { level: 1, name: 'Usuários' })).toBeTruthy();
   });
