@@ -30,8 +30,10 @@ export interface ComposeOptions {
   syncIntervalMs?: number;
   /** Users per sync page (default 500). */
   syncPageSize?: number;
-  /** Probe period while offline (default 5 s). */
+  /** Probe period while offline (default 2 s). */
   probeIntervalMs?: number;
+  /** Probe period while online (default 2 s; 0 disables): C1, a platform that went away is noticed within 5 s. */
+  heartbeatIntervalMs?: number;
   /** Platform request timeout (default 10 s). */
   requestTimeoutMs?: number;
   /** Backoff of the client's retries (default 250 ms). */
@@ -110,6 +112,7 @@ export async function compose(opts: ComposeOptions): Promise<ComposedConsole> {
     probe: () => client.probe(),
     onReconnect: () => void auth?.revalidate().catch((err) => logError(err, 'revalidate')),
     ...(opts.probeIntervalMs ? { probeIntervalMs: opts.probeIntervalMs } : {}),
+    ...(opts.heartbeatIntervalMs !== undefined ? { heartbeatIntervalMs: opts.heartbeatIntervalMs } : {}),
   });
   // C6: the cache keys data by platform and account. The embedded platform's port changes at every
   // start; its data folder does not.
@@ -151,7 +154,7 @@ export async function compose(opts: ComposeOptions): Promise<ComposedConsole> {
   });
   const directory = new DirectoryService({ client, cache, events, accountKey: () => auth!.requireAccountKey() });
   router.current = new IpcRouter({
-    handlers: createHandlers({ auth, directory, sync, client, settings, cache }),
+    handlers: createHandlers({ auth, directory, sync, client, settings, cache, connection }),
     isOnline: () => connection!.online,
     locale: settings.get,
     logError: (err, op) => logError(err, `ipc ${op}`),

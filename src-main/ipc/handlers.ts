@@ -4,6 +4,7 @@ import type { AuthService } from '../auth/auth-service';
 import type { ConsoleCache } from '../cache/console-cache';
 import type { PlatformClient } from '../platform/platform-client';
 import type { DirectoryService } from '../services/directory-service';
+import type { ConnectionMonitor } from '../sync/connection-monitor';
 import type { SyncService } from '../sync/sync-service';
 import type { OperationHandlers } from './router';
 
@@ -14,13 +15,19 @@ export interface HandlerDeps {
   client: PlatformClient;
   settings: { get(): Locale; set(locale: Locale): void };
   cache: ConsoleCache;
+  /** C1: a (re)loaded console asks whether the platform answers before showing the session. */
+  connection?: Pick<ConnectionMonitor, 'recheck'>;
 }
 
 /** The operation table. Each handler receives input already parsed by the contract's schema. */
-export function createHandlers({ auth, directory, sync, client, settings }: HandlerDeps): OperationHandlers {
+export function createHandlers({ auth, directory, sync, client, settings, connection }: HandlerDeps): OperationHandlers {
   const signedIn = () => auth.requireAccountKey();
   return {
-    getSession: async () => auth.getSession(),
+    getSession: async () => {
+      // C1: a reload re-checks the platform at once instead of trusting the last observation.
+      await connection?.recheck();
+      return auth.getSession();
+    },
     getProviders: ({ account }) => client.providers(account),
     signIn: (input) => auth.signIn(input),
     signInMicrosoft: ({ account }) => auth.signInMicrosoft(account),

@@ -179,10 +179,10 @@ export class PlatformClient {
     return parsed.data;
   }
 
-  /** Any HTTP answer means reachable; used to probe while offline (C1). */
+  /** Any HTTP answer means reachable; the connection monitor's probe (C1), short enough to notice a hung platform within 5 s. */
   async probe(): Promise<boolean> {
     try {
-      await this.http.get('/auth/providers', { params: { account: 'probe' }, timeout: 3_000 });
+      await this.http.get('/auth/providers', { params: { account: 'probe' }, timeout: 2_500 });
       this.opts.onReachability?.(true);
       return true;
     } catch {

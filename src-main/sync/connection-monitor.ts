@@ -1,6 +1,8 @@
 /**
- * C1: whether the platform answers. Every request reports reachability; while offline a timer
- * probes the platform and, once it answers again, `onReconnect` runs (revalidate session, sync).
+ * C1: whether the platform answers. Every request reports reachability (any failed request flips
+ * the state at once); while online a heartbeat probes the platform, and while offline a timer does,
+ * so both "gone" and "back" are noticed within a few seconds even when nobody is clicking.
+ * `recheck()` probes now (a reload of the console asks at once).
  */
 import type { EventBus } from '../events/event-bus';
 
@@ -9,18 +11,23 @@ export interface ConnectionMonitorOptions {
   probe: () => Promise<boolean>;
   onReconnect: () => void;
   now: () => Date;
-  /** Delay between probes while offline (default 5 s). */
+  /** Delay between probes while offline (default 2 s). */
   probeIntervalMs?: number;
+  /** Delay between probes while online (default 2 s; 0 disables the heartbeat). */
+  heartbeatIntervalMs?: number;
 }
 
-/** Tracks online/offline and probes while offline. */
+/** Tracks online/offline and probes the platform on a timer. */
 export class ConnectionMonitor {
   private isOnline = true;
   private since: string | null = null;
   private timer: NodeJS.Timeout | null = null;
+  private probing: Promise<boolean> | null = null;
   private disposed = false;
 
-  constructor(private readonly opts: ConnectionMonitorOptions) {}
+  constructor(private readonly opts: ConnectionMonitorOptions) {
+    this.schedule();
+  }
 
   get online(): boolean {
     return this.isOnline;
@@ -37,28 +44,37 @@ export class ConnectionMonitor {
     this.isOnline = reachable;
     this.since = reachable ? null : this.opts.now().toISOString();
     this.opts.events.emit('onDidChangeConnection', { online: reachable, offlineSince: this.since });
-    if (reachable) {
-      this.stopProbing();
-      this.opts.onReconnect();
-    } else {
-      this.startProbing();
-    }
+    // The next probe follows the new state's period.
+    this.schedule();
+    if (reachable) this.opts.onReconnect();
   }
 
-  private startProbing(): void {
-    if (this.timer || this.disposed) return;
-    const tick = async () => {
+  /** Probes now (joining a probe already running); resolves with the state after it. */
+  async recheck(): Promise<boolean> {
+    if (this.disposed) return this.isOnline;
+    // probe() reports through the client's reachability hook, which calls report().
+    this.probing ??= this.opts.probe().catch(() => false).finally(() => {
+      this.probing = null;
+    });
+    await this.probing;
+    return this.isOnline;
+  }
+
+  private schedule(): void {
+    this.stopTimer();
+    if (this.disposed) return;
+    const delay = this.isOnline ? (this.opts.heartbeatIntervalMs ?? 2_000) : (this.opts.probeIntervalMs ?? 2_000);
+    if (delay <= 0) return;
+    this.timer = setTimeout(() => {
       this.timer = null;
-      if (this.disposed || this.isOnline) return;
-      // probe() reports through the client's reachability hook, which calls report().
-      await this.opts.probe().catch(() => false);
-      if (!this.isOnline && !this.disposed && !this.timer) this.timer = setTimeout(() => void tick(), this.opts.probeIntervalMs ?? 5_000);
-    };
-    this.timer = setTimeout(() => void tick(), this.opts.probeIntervalMs ?? 5_000);
+      void this.recheck().finally(() => {
+        if (!this.timer) this.schedule();
+      });
+    }, delay);
     this.timer.unref?.();
   }
 
-  private stopProbing(): void {
+  private stopTimer(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
   }
@@ -66,6 +82,6 @@ export class ConnectionMonitor {
   /** Stops probing for good. */
   dispose(): void {
     this.disposed = true;
-    this.stopProbing();
+    this.stopTimer();
   }
 }

@@ -4,10 +4,16 @@ import { useEffect, useId, useRef, useState } from 'react';
 /** One menu entry; a disabled entry shows its reason. */
 export type MenuItem = { key: string; label: string; onSelect(): void; disabled?: boolean; reason?: string | null };
 
-type MenuButtonProps = { label: string; items: MenuItem[]; disabled?: boolean };
+type MenuButtonProps = {
+  label: string;
+  items: MenuItem[];
+  disabled?: boolean;
+  /** The button's class (default `button`; the top bar's menus look like navigation items). */
+  className?: string;
+};
 
 /** A button that opens a menu of actions. */
-export function MenuButton({ label, items, disabled = false }: MenuButtonProps) {
+export function MenuButton({ label, items, disabled = false, className = 'button' }: MenuButtonProps) {
   const [open, setOpen] = useState(false);
   const menuId = useId();
   const buttonRef = useRef<HTMLButtonElement>(null);
@@ -51,7 +57,7 @@ export function MenuButton({ label, items, disabled = false }: MenuButtonProps) 
       <button
         ref={buttonRef}
         type="button"
-        className="button"
+        className={className}
         aria-haspopup="menu"
         aria-expanded={open}
         aria-controls={open ? menuId : undefined}

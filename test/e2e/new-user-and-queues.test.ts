@@ -64,7 +64,8 @@ describe('new omnichannel user and queues', () => {
   it('R8: an administrator creates a chat queue with +Novo and adds members; the R8 error shows on a user without omnichannel', async () => {
     const { page } = env;
     await signIn(env, 'admin');
-    await page.getByRole('navigation').getByRole('button', { name: 'Filas de Chat' }).click();
+    await page.getByRole('navigation').getByRole('button', { name: 'Omnichannel' }).click();
+    await page.getByRole('menuitem', { name: 'Filas de chat' }).click();
     await page.getByRole('heading', { level: 1, name: 'Filas de Chat' }).waitFor();
     await page.getByRole('button', { name: /\+Novo/ }).click();
     await page.getByLabel('Nome da fila').fill('WhatsApp Vendas');
@@ -96,7 +97,8 @@ describe('new omnichannel user and queues', () => {
 
   it('R8: the administrator assigns a voice and a chat queue in the user editor', async () => {
     const { page } = env;
-    await page.getByRole('navigation').getByRole('button', { name: 'Usuários' }).click();
+    await page.getByRole('navigation').getByRole('button', { name: 'Configurações' }).click();
+    await page.getByRole('menuitem', { name: 'Usuários' }).click();
     await page.getByLabel('Buscar usuários').fill('marina');
     await page.getByRole('row', { name: /marina\.nova/ }).click();
     await page.getByRole('heading', { level: 1, name: 'Marina Nova' }).waitFor();

@@ -59,7 +59,7 @@ describe('review, language and offline', () => {
     expect(await page.getByLabel('Habilitar WebRTC').isDisabled()).toBe(true);
     expect(await page.getByLabel('Habilitar agente para uso omnichannel').isDisabled()).toBe(true);
     expect(await page.getByRole('button', { name: 'Salvar', exact: true }).isDisabled()).toBe(true);
-    await page.getByText('Seu perfil (Supervisor) permite apenas consulta.').first().waitFor();
+    await page.getByRole('note').getByText(/Perfil Supervisor: consulta somente leitura/).waitFor();
     await page.getByRole('button', { name: /Ações/ }).click();
     const reset = page.getByRole('menuitem', { name: /Redefinir senha/ });
     expect(await reset.getAttribute('aria-disabled')).toBe('true');
@@ -68,7 +68,8 @@ describe('review, language and offline', () => {
     expect(await page.getByLabel('Nova senha', { exact: true }).isDisabled()).toBe(true);
     await screenshot(page, '13-supervisor-editor');
 
-    await page.getByRole('navigation').getByRole('button', { name: 'Filas de Voz' }).click();
+    await page.getByRole('navigation').getByRole('button', { name: 'Metrics' }).click();
+    await page.getByRole('menuitem', { name: 'Call Centers' }).click();
     await page.getByRole('button', { name: /Suporte Técnico/ }).click();
     await page.getByRole('heading', { name: 'Membros de Suporte Técnico' }).waitFor();
     expect(await page.getByRole('button', { name: /\+Novo/ }).isDisabled()).toBe(true);
@@ -85,7 +86,7 @@ describe('review, language and offline', () => {
     await page.getByRole('banner').getByLabel('Idioma').selectOption('en');
     await page.getByRole('heading', { level: 1, name: 'Users' }).waitFor();
     await page.getByText('Settings > Users').waitFor();
-    await page.getByRole('navigation').getByRole('button', { name: 'Voice queues' }).waitFor();
+    await page.getByRole('navigation').getByRole('button', { name: 'Settings' }).waitFor();
     await page.getByLabel('Search users').fill('agente01');
     await page.getByRole('row', { name: /agente01/ }).click();
     await page.getByRole('group', { name: 'Agent screen options' }).waitFor();
@@ -99,7 +100,8 @@ describe('review, language and offline', () => {
 
   it('C1: with the platform stopped, the console starts from the cache, read-only, with the offline banner and the data age', async () => {
     const { page } = env;
-    await page.getByRole('navigation').getByRole('button', { name: 'Usuários' }).click();
+    await page.getByRole('navigation').getByRole('button', { name: 'Configurações' }).click();
+    await page.getByRole('menuitem', { name: 'Usuários' }).click();
     await page.getByText(/^\d+ usuários$/).waitFor();
     const onlineCount = await page.locator('.count').textContent();
     expect(onlineCount).toMatch(/^5\d usuários$/);
@@ -120,7 +122,9 @@ describe('review, language and offline', () => {
     await page.getByRole('group', { name: 'Opções da tela do Atendente' }).waitFor();
     expect(await page.getByLabel('Habilitar WebRTC').isDisabled()).toBe(true);
     expect(await page.getByRole('button', { name: 'Salvar', exact: true }).isDisabled()).toBe(true);
-    await page.getByText('Sem conexão com a plataforma: alterações estão desabilitadas.').first().waitFor();
+    // One notice: offline, the data's age, and that changes are disabled (Save points to it).
+    await page.getByRole('alert').getByText(/Sem conexão com a plataforma desde .+ alterações estão desabilitadas/).waitFor();
+    expect(await page.getByRole('button', { name: 'Salvar', exact: true }).getAttribute('aria-describedby')).toBe('frame-notice');
     await screenshot(page, '17-offline-editor');
   });
 });

@@ -87,7 +87,7 @@ export function NewUserScreen() {
           <h1 id="new-user-title">{t('newUser.title')}</h1>
         </div>
       </header>
-      {access.reason ? <Reason>{access.reason}</Reason> : null}
+      {access.reason && !access.inBanner ? <Reason>{access.reason}</Reason> : null}
       <form
         className="panel form-panel"
         noValidate

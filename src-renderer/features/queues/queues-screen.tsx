@@ -8,7 +8,6 @@ import { CHAT_CHANNELS, type QueueKind } from '../../../src-shared/domain';
 import { ConsoleError, toConsoleError } from '../../api';
 import { useFieldErrorText } from '../../ui/format';
 import { ErrorNotice, Notice, Reason } from '../../ui/notice';
-import { Tabs } from '../../ui/tabs';
 import { useAccess, type Access } from '../session/access';
 import { useNavigationStore } from '../shell/navigation-store';
 import { queueRuleError } from '../user-editor/queues-tab';
@@ -32,7 +31,7 @@ export function QueuesScreen({ kind, queueId }: { kind: QueueKind; queueId?: str
     <section className="screen" aria-labelledby="queues-title">
       <header className="screen-header">
         <div>
-          <p className="breadcrumb">{t('queues.title')}</p>
+          <p className="breadcrumb">{kind === 'voice' ? t('shell.breadcrumbVoice') : t('shell.breadcrumbChat')}</p>
           <h1 id="queues-title">{kind === 'voice' ? t('queues.voice') : t('queues.chat')}</h1>
         </div>
         <div className="header-actions">
@@ -41,20 +40,10 @@ export function QueuesScreen({ kind, queueId }: { kind: QueueKind; queueId?: str
           </button>
         </div>
       </header>
-      {access.reason ? <Reason>{access.reason}</Reason> : null}
+      {access.reason && !access.inBanner ? <Reason>{access.reason}</Reason> : null}
       <ErrorNotice error={error} />
-      <Tabs
-        label={t('queues.title')}
-        tabs={[
-          { key: 'voice' as const, label: t('queues.voice') },
-          { key: 'chat' as const, label: t('queues.chat') },
-        ]}
-        active={kind}
-        onChange={(k) => {
-          setCreating(false);
-          go({ screen: 'queues', kind: k });
-        }}
-      >
+      {/* One screen per menu entry (Metrics > Call Centers, Omnichannel > Filas de chat): no second level of tabs. */}
+      <div>
         {creating && access.allowed ? (
           <NewQueueForm
             kind={kind}
@@ -94,7 +83,7 @@ export function QueuesScreen({ kind, queueId }: { kind: QueueKind; queueId?: str
             {selected ? <QueueMembers queueId={selected.id} name={selected.name} kind={kind} access={access} /> : <p className="muted">{t('queues.selectQueue')}</p>}
           </div>
         </div>
-      </Tabs>
+      </div>
     </section>
   );
 }

@@ -9,8 +9,14 @@ import { useSessionStore } from './session-store';
 /** A permission of `permissions` in src-shared/domain.ts. */
 export type Permission = keyof typeof permissions;
 
-/** Whether an action is allowed, and if not, why (translated). */
-export type Access = { allowed: boolean; reason: string | null };
+/**
+ * Whether an action is allowed, and if not, why (translated). `inBanner`: the reason is the frame's
+ * one notice (offline, supervisor read-only), so a screen does not repeat it; controls point to it.
+ */
+export type Access = { allowed: boolean; reason: string | null; inBanner?: boolean };
+
+/** Id of the frame's notice (offline, read-only): controls refused for that reason are described by it. */
+export const FRAME_NOTICE_ID = 'frame-notice';
 
 /** Pure rule: offline refuses every write; then the profile's permission decides. */
 export function accessFor(opts: { online: boolean; profile: Profile | null; permission: Permission }): { allowed: boolean; why: 'offline' | 'profile' | null } {
@@ -27,8 +33,8 @@ export function useAccess(permission: Permission): Access {
   const online = session?.online === true && session.status === 'signedIn';
   const { allowed, why } = accessFor({ online, profile, permission });
   if (allowed) return { allowed, reason: null };
-  if (why === 'offline') return { allowed, reason: t('reasons.offline') };
-  return { allowed, reason: t('reasons.readOnly', { profile: profile ? t(`profiles.${profile}`) : '—' }) };
+  if (why === 'offline') return { allowed, reason: t('reasons.offline'), inBanner: true };
+  return { allowed, reason: t('reasons.readOnly', { profile: profile ? t(`profiles.${profile}`) : '—' }), inBanner: profile === 'supervisor' };
 }
 
 /** True when main can reach the platform and the session is live. */

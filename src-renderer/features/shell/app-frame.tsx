@@ -6,10 +6,12 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { on } from '../../api';
 import { Dialog } from '../../ui/dialog';
+import { MenuButton } from '../../ui/menu';
 import { formatDateTime, useAge, useLocale, useNow } from '../../ui/format';
 import { NewUserScreen } from '../new-user/new-user-screen';
 import { QueuesScreen } from '../queues/queues-screen';
 import { useQueuesStore } from '../queues/queues-store';
+import { FRAME_NOTICE_ID } from '../session/access';
 import { useSessionStore } from '../session/session-store';
 import { useEditorStore } from '../user-editor/editor-store';
 import { UserEditorScreen } from '../user-editor/user-editor-screen';
@@ -40,7 +42,7 @@ export function AppFrame() {
 
   if (!session?.user) return null;
   const user = session.user;
-  const section = route.screen === 'queues' ? 'queues' : 'users';
+  const section = route.screen === 'queues' ? route.kind : 'users';
 
   return (
     <div className="app">
@@ -53,25 +55,23 @@ export function AppFrame() {
           {session.account ? <span className="account-name">{session.account.name}</span> : null}
         </div>
         <nav aria-label={t('shell.nav')} className="nav">
-          <button type="button" className={`nav-item${section === 'users' ? ' is-active' : ''}`} aria-current={section === 'users' ? 'page' : undefined} onClick={() => go({ screen: 'users' })}>
-            {t('shell.users')}
-          </button>
-          <button
-            type="button"
-            className={`nav-item${section === 'queues' && route.screen === 'queues' && route.kind === 'voice' ? ' is-active' : ''}`}
-            aria-current={route.screen === 'queues' && route.kind === 'voice' ? 'page' : undefined}
-            onClick={() => go({ screen: 'queues', kind: 'voice' })}
-          >
-            {t('queues.voice')}
-          </button>
-          <button
-            type="button"
-            className={`nav-item${route.screen === 'queues' && route.kind === 'chat' ? ' is-active' : ''}`}
-            aria-current={route.screen === 'queues' && route.kind === 'chat' ? 'page' : undefined}
-            onClick={() => go({ screen: 'queues', kind: 'chat' })}
-          >
-            {t('queues.chat')}
-          </button>
+          {/* The menus as the vendor article names them: Configurações > Usuários,
+              Metrics > Call Centers (voice queues), Omnichannel > Filas de chat. */}
+          <MenuButton
+            className={`nav-item${section === 'users' ? ' is-active' : ''}`}
+            label={t('shell.menuSettings')}
+            items={[{ key: 'users', label: t('shell.users'), onSelect: () => go({ screen: 'users' }) }]}
+          />
+          <MenuButton
+            className={`nav-item${section === 'voice' ? ' is-active' : ''}`}
+            label={t('shell.menuMetrics')}
+            items={[{ key: 'call-centers', label: t('shell.callCenters'), onSelect: () => go({ screen: 'queues', kind: 'voice' }) }]}
+          />
+          <MenuButton
+            className={`nav-item${section === 'chat' ? ' is-active' : ''}`}
+            label={t('shell.menuOmnichannel')}
+            items={[{ key: 'chat-queues', label: t('shell.chatQueues'), onSelect: () => go({ screen: 'queues', kind: 'chat' }) }]}
+          />
         </nav>
         <div className="topbar-right">
           <span className="who">{t('shell.signedInAs', { name: user.name, profile: t(`profiles.${user.profile}`) })}</span>
@@ -156,6 +156,10 @@ function LeaveDialog() {
   );
 }
 
+/**
+ * The frame's one notice: offline (with the cached data's age, C1) and the supervisor's read-only
+ * mode (R2) are merged into one line instead of stacked banners; screens do not repeat them.
+ */
 function Banners() {
   const { t } = useTranslation();
   const age = useAge();
@@ -164,21 +168,17 @@ function Banners() {
   const session = useSessionStore((s) => s.session);
   if (!session) return null;
   const offline = !session.online || session.status === 'offline';
+  const readOnly = session.user?.profile === 'supervisor';
+  if (!offline && !readOnly) return null;
   const since = formatDateTime(session.offlineSince, locale);
+  const offlineText = session.lastSyncAt
+    ? t('shell.offlineBanner', { since, age: age(session.lastSyncAt, now), at: formatDateTime(session.lastSyncAt, locale) })
+    : t('shell.offlineBannerNoSync', { since });
   return (
-    <>
-      {offline ? (
-        <div className="banner banner-offline" role="alert">
-          {session.lastSyncAt
-            ? t('shell.offlineBanner', { since, age: age(session.lastSyncAt, now), at: formatDateTime(session.lastSyncAt, locale) })
-            : t('shell.offlineBannerNoSync', { since })}
-        </div>
-      ) : null}
-      {session.user?.profile === 'supervisor' ? (
-        <div className="banner banner-readonly" role="note">
-          {t('shell.readOnlyBanner')}
-        </div>
-      ) : null}
-    </>
+    <div id={FRAME_NOTICE_ID} className={offline ? 'banner banner-offline' : 'banner banner-readonly'} role={offline ? 'alert' : 'note'}>
+      {offline ? <span>{offlineText}</span> : null}
+      {offline && readOnly ? ' ' : null}
+      {readOnly ? <span>{t('shell.readOnlyBanner')}</span> : null}
+    </div>
   );
 }

@@ -3,7 +3,7 @@ import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../../src-shared/errors';
 import { useAge, useLocale, useNow } from '../../ui/format';
-import { useOnline } from '../session/access';
+import { FRAME_NOTICE_ID, useOnline } from '../session/access';
 import { useSyncStore } from './sync-store';
 
 /** Shows when the cache was last synced, a progress bar while syncing, and the sync-now button. */
@@ -42,7 +42,7 @@ export function SyncStatusBar() {
           {t('sync.error', { message: errorMessage(failure.code, locale) })}
         </span>
       ) : null}
-      <button type="button" className="button button-small" disabled={!online || syncing} title={!online ? t('reasons.offline') : undefined} onClick={() => void syncNow()}>
+      <button type="button" className="button button-small" disabled={!online || syncing} title={!online ? t('reasons.offline') : undefined} aria-describedby={!online ? FRAME_NOTICE_ID : undefined} onClick={() => void syncNow()}>
         {t('sync.now')}
       </button>
     </div>

@@ -10,7 +10,7 @@ import { formatDateTime, useLocale } from '../../ui/format';
 import { MenuButton } from '../../ui/menu';
 import { ErrorNotice, Notice, Reason } from '../../ui/notice';
 import { Tabs } from '../../ui/tabs';
-import { useAccess, type Access } from '../session/access';
+import { FRAME_NOTICE_ID, useAccess, useOnline, type Access } from '../session/access';
 import { useSessionStore } from '../session/session-store';
 import { useNavigationStore, type EditorTab } from '../shell/navigation-store';
 import { AuditTab } from './audit-tab';
@@ -41,6 +41,7 @@ export function UserEditorScreen({ id, tab, focus }: { id: string; tab: EditorTa
   const canManageQueues = lock(useAccess('canManageQueues'));
   const canManageExtensions = lock(useAccess('canManageExtensions'));
   const saveReasonId = useId();
+  const online = useOnline();
 
   useEffect(() => {
     void open(id);
@@ -129,7 +130,7 @@ export function UserEditorScreen({ id, tab, focus }: { id: string; tab: EditorTa
             type="button"
             className="button button-primary"
             disabled={!canEdit.allowed || !dirty || store.phase !== 'idle'}
-            aria-describedby={canEdit.reason ? saveReasonId : undefined}
+            aria-describedby={canEdit.inBanner ? FRAME_NOTICE_ID : canEdit.reason ? saveReasonId : undefined}
             onClick={() => {
               if (tab !== 'data') setTab('data');
               store.requestSave();
@@ -139,8 +140,9 @@ export function UserEditorScreen({ id, tab, focus }: { id: string; tab: EditorTa
           </button>
         </div>
       </header>
-      {canEdit.reason ? <Reason id={saveReasonId}>{canEdit.reason}</Reason> : null}
-      {store.stale ? <Notice tone="warning">{t('editor.staleNote')}</Notice> : null}
+      {canEdit.reason && !canEdit.inBanner ? <Reason id={saveReasonId}>{canEdit.reason}</Reason> : null}
+      {/* Offline, the frame's notice already says the data comes from the cache. */}
+      {store.stale && online ? <Notice tone="warning">{t('editor.staleNote')}</Notice> : null}
       {store.saved ? (
         <Notice tone="success">
           {t('editor.saved')}{' '}

@@ -89,6 +89,40 @@ describe('C1 offline review', () => {
     expect((await call(c, 'getSession', {})).status).toBe('signedIn');
   });
 
+  it('C1: a platform that goes away is noticed within 5 s with no request at all (heartbeat), and back within 5 s', async () => {
+    const platform: TestPlatform = await startTestPlatform();
+    cleanups.push(() => rmSync(platform.dir, { recursive: true, force: true }));
+    const data = tempDir();
+    cleanups.push(data.cleanup);
+    // The default heartbeat (2 s); the offline probe period is the harness's.
+    const c = await composeConsole({ dataDir: data.dir, platformUrl: platform.url });
+    cleanups.push(() => c.dispose());
+    await call(c, 'signIn', DEMO);
+    await call(c, 'syncNow', {}); // the first sync is over: no request is in flight
+    const connection = record(c, 'onDidChangeConnection');
+    const port = Number(new URL(platform.url).port);
+    await platform.close();
+    // Nobody calls anything: the console finds out by itself (a behavioural bound, not a benchmark).
+    await waitFor(() => connection.some((e) => !e.online), 5_000, 'offline noticed by the heartbeat');
+    const back = await startPlatform({ dbFile: platform.dbFile, port, demo: true, argon2: { memoryCost: 4096, timeCost: 1 } });
+    cleanups.push(() => back.close());
+    await waitFor(() => connection.some((e) => e.online), 5_000, 'back online');
+  });
+
+  it('C1: a reload (getSession) re-checks the platform at once instead of trusting the last answer', async () => {
+    const platform: TestPlatform = await startTestPlatform();
+    cleanups.push(() => rmSync(platform.dir, { recursive: true, force: true }));
+    const data = tempDir();
+    cleanups.push(data.cleanup);
+    // No heartbeat and no request: only getSession can find out.
+    const c = await composeConsole({ dataDir: data.dir, platformUrl: platform.url, heartbeatIntervalMs: 0 });
+    cleanups.push(() => c.dispose());
+    await call(c, 'signIn', DEMO);
+    await call(c, 'syncNow', {});
+    await platform.close();
+    expect(await call(c, 'getSession', {})).toMatchObject({ status: 'offline', online: false, offlineSince: expect.any(String) });
+  });
+
   it('C1: with no cached session and no platform the console opens signed out and offline; sign-in says the platform is unreachable', async () => {
     const data = tempDir();
     cleanups.push(data.cleanup);

@@ -66,3 +66,12 @@ export function renderApp(opts: { session: SessionState; users?: User[]; queues?
   const view = render(<App />);
   return { ...fake, view };
 }
+
+/** The accessible description of an element: the text of the elements its aria-describedby names. */
+export function descriptionOf(el: Element): string {
+  return (el.getAttribute('aria-describedby') ?? '')
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((id) => document.getElementById(id)?.textContent ?? '')
+    .join(' ');
+}
