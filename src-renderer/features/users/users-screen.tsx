@@ -171,11 +171,12 @@ function ReadinessSelect() {
   );
 }
 
+/** A yes/no mark: the same glyphs, weight and colours in every column (non-text contrast ≥ 3:1, also on the selected row). */
 function Flag({ on, label }: { on: boolean; label: string }) {
   const { t } = useTranslation();
   return (
-    <span className={on ? 'flag flag-on' : 'flag flag-off'} aria-label={`${label}: ${on ? t('common.on') : t('common.off')}`}>
-      {on ? '✓' : '—'}
+    <span className={on ? 'flag flag-on' : 'flag flag-off'} role="img" aria-label={`${label}: ${on ? t('common.on') : t('common.off')}`}>
+      {on ? '✓' : '✕'}
     </span>
   );
 }
@@ -192,8 +193,10 @@ export function UsersTable() {
   const setSort = useUsersStore((s) => s.setSort);
   const go = useNavigationStore((s) => s.go);
   const scrollRef = useRef<HTMLDivElement>(null);
-  const [active, setActive] = useState(0);
+  // No row looks selected until the user picks one (a click, an arrow key, or focusing the grid).
+  const [active, setActive] = useState<number | null>(null);
   const gridId = useId();
+  const pointerDown = useRef(false);
 
   const virtualizer = useVirtualizer({
     count: total,
@@ -219,9 +222,9 @@ export function UsersTable() {
   const searchKey = JSON.stringify([query, filters]);
   if (cursorKey !== searchKey) {
     setCursorKey(searchKey);
-    setActive(0);
+    setActive(null);
   }
-  const activeIndex = Math.min(active, Math.max(0, total - 1));
+  const activeIndex = active === null || total === 0 ? null : Math.min(active, total - 1);
 
   // Enter on a row whose page is still loading opens it when the page arrives.
   const [pendingOpen, setPendingOpen] = useState<number | null>(null);
@@ -245,12 +248,12 @@ export function UsersTable() {
     const pageRows = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 600) / ROW_HEIGHT) - 1);
     const moves: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: pageRows, PageUp: -pageRows };
     let next: number | null = null;
-    if (e.key in moves) next = activeIndex + moves[e.key]!;
+    if (e.key in moves) next = activeIndex === null ? 0 : activeIndex + moves[e.key]!;
     else if (e.key === 'Home') next = 0;
     else if (e.key === 'End') next = total - 1;
     else if (e.key === 'Enter') {
       e.preventDefault();
-      open(activeIndex);
+      if (activeIndex !== null) open(activeIndex);
       return;
     }
     if (next === null) return;
@@ -281,9 +284,17 @@ export function UsersTable() {
         aria-rowcount={total + 1}
         aria-colcount={columns.length}
         aria-describedby={`${gridId}-hint`}
-        aria-activedescendant={total > 0 ? `${gridId}-row-${activeIndex}` : undefined}
+        aria-activedescendant={activeIndex !== null ? `${gridId}-row-${activeIndex}` : undefined}
         tabIndex={0}
         onKeyDown={onKeyDown}
+        onFocus={(e) => {
+          // Keyboard users land on the first row; a mouse user's click picks its own row.
+          if (e.target === e.currentTarget && active === null && total > 0 && !pointerDown.current) setActive(0);
+        }}
+        onPointerDown={() => {
+          pointerDown.current = true;
+          setTimeout(() => (pointerDown.current = false), 0);
+        }}
       >
         <div role="row" aria-rowindex={1} className="grid-row grid-header">
           {columns.map((c) => {
@@ -371,7 +382,7 @@ function UserCells({ row }: { row: UserRow }) {
         <Flag on={row.omnichannelEnabled} label={t('users.colOmnichannel')} />
       </div>
       <div role="gridcell" className="grid-cell">
-        {row.extension?.number ?? '—'}
+        {row.extension ? row.extension.number : <Flag on={false} label={t('users.colExtension')} />}
       </div>
       <div role="gridcell" className="grid-cell">
         {row.readiness.applies ? (

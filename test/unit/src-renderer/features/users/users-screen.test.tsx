@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { cleanup, screen, waitFor } from '@testing-library/react';
+import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { User } from '../../../../../src-shared/domain';
@@ -62,6 +62,24 @@ describe('users screen', () => {
     const queries = callsOf('searchUsers').map((c) => c.query ?? '');
     expect(queries).toContain('Pessoa 000001  ');
     expect(queries.every((q) => isWellFormedText(q))).toBe(true);
+  });
+
+  it('no row looks selected before the user selects one; focusing the grid by keyboard starts on the first', async () => {
+    renderApp({ session: sessionFor(makeUser({ profile: 'administrator' })), users: many(3) });
+    const grid = await screen.findByRole('grid', { name: 'Lista de usuários' });
+    await screen.findByText('Pessoa 000000');
+    expect(grid.querySelectorAll('[aria-selected="true"], .is-active')).toHaveLength(0);
+    expect(grid.getAttribute('aria-activedescendant')).toBeNull();
+    grid.focus();
+    await waitFor(() => expect(document.getElementById(grid.getAttribute('aria-activedescendant') ?? '')?.textContent).toContain('Pessoa 000000'));
+  });
+
+  it('yes/no marks are the same glyphs and classes in every column, each with a spoken label', async () => {
+    renderApp({ session: sessionFor(makeUser({ profile: 'administrator' })), users: [makeUser({ name: 'Sem Nada', webrtcEnabled: false, omnichannelEnabled: false, extension: null })] });
+    const row = await screen.findByRole('row', { name: /Sem Nada/ });
+    const marks = within(row).getAllByRole('img');
+    expect(marks.map((m) => m.getAttribute('aria-label'))).toEqual(['WebRTC: Não', 'Omnichannel: Não', 'Ramal: Não']);
+    expect(new Set(marks.map((m) => `${m.className}|${m.textContent}`)).size).toBe(1);
   });
 
   it('keyboard: arrows move the active row and Enter opens the editor', async () => {
