@@ -51,6 +51,11 @@ export interface PlatformOptions {
    * option (standalone: `--microsoft-test-authority`); nothing in the API can add one.
    */
   microsoftTestAuthorities?: readonly string[];
+  /**
+   * R5: the agent platform's sign-in address, linked from the reset page once a password is set
+   * (the article's "IMPORTANTE"); default the article's `https://app.smartspace.us/login`.
+   */
+  agentLoginUrl?: string;
   /** How often failed emails are retried (default 15 s; 0: only through `retryMail`). */
   mailRetryIntervalMs?: number;
 }
@@ -81,7 +86,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     const ctx: PlatformContext = { db, now, mailer, publicUrl: options.publicUrl ?? '', passwords: createArgon2Hasher(options.argon2) };
     const state = { closing: false };
     const app = await buildApp(
-      { ctx, limits: createLoginLimits(db, now), mailbox: sink?.mailbox ?? null, idempotencyLocks: new Map(), microsoftCa: options.microsoftCa, microsoftTestAuthorities: options.microsoftTestAuthorities ?? [] },
+      { ctx, limits: createLoginLimits(db, now), mailbox: sink?.mailbox ?? null, idempotencyLocks: new Map(), microsoftCa: options.microsoftCa, microsoftTestAuthorities: options.microsoftTestAuthorities ?? [], agentLoginUrl: options.agentLoginUrl },
       { logger: options.logger ?? false, metrics: options.metrics ? createMetrics(db) : null, state },
     );
     if (options.demo) await seedDemo(ctx);

@@ -29,6 +29,8 @@ export interface RouteDeps {
   microsoftCa?: string | undefined;
   /** Local test authorities allowed by the start options (issue 9 class 2); never set by the API. */
   microsoftTestAuthorities?: readonly string[] | undefined;
+  /** R5: where an agent signs in after setting a password (the reset page links there). */
+  agentLoginUrl?: string | undefined;
 }
 
 /** A route module: registers its routes under `/api/v1` (or at the root for HTML pages). */

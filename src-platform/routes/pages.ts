@@ -5,31 +5,16 @@
 import { z } from 'zod';
 import { errorMessage, pickLocale } from '../../src-shared/errors';
 import { MailboxResponseSchema } from '../../src-shared/platform-api';
-import { PASSWORD_MIN_LENGTH } from '../../src-shared/password-policy';
 import { DomainError } from '../domain/errors';
 import { isResetTokenUsable } from '../domain/reset-tokens';
 import { resetPasswordWithToken } from '../domain/passwords';
 import { escapeHtml } from '../mail/html';
+import { DEFAULT_AGENT_LOGIN_URL, resetDonePage, resetErrorPage, resetFormPage } from '../pages/reset-page';
 import { PAGE_HEADERS, page } from '../pages/html-page';
 import { errorBody, responses, type RouteModule } from './http';
 
 const TokenQuery = z.object({ token: z.string().max(200).optional() });
 const ResetForm = z.object({ token: z.string().max(200), password: z.string().max(256), passwordConfirmation: z.string().max(256) });
-
-function resetForm(token: string, error?: string): string {
-  const problem = error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : '';
-  return page(
-    'Redefinir senha',
-    `<h1>Redefinir senha</h1>${problem}
-<form method="post" action="/reset-password">
-<input type="hidden" name="token" value="${escapeHtml(token)}">
-<label for="password">Nova senha</label><input id="password" name="password" type="password" autocomplete="new-password" required minlength="${PASSWORD_MIN_LENGTH}" maxlength="256">
-<label for="passwordConfirmation">Confirme a nova senha</label><input id="passwordConfirmation" name="passwordConfirmation" type="password" autocomplete="new-password" required maxlength="256">
-<p class="meta">Mínimo de ${PASSWORD_MIN_LENGTH} caracteres, com letras e números, diferente do login.</p>
-<button type="submit">Salvar nova senha</button>
-</form>`,
-  );
-}
 
 /**
  * The mailbox shows live reset links, so it answers only requests from this machine, even when the
@@ -49,31 +34,25 @@ export const pageRoutes: RouteModule = (app, deps) => {
 
   app.get('/reset-password', { schema: { querystring: TokenQuery, hide: true } }, async (request, reply) => {
     reply.headers(PAGE_HEADERS);
+    // One language per page: the browser's first choice (pt-BR unless it asks for English).
+    const locale = pickLocale(request.headers['accept-language']);
     const token = request.query.token ?? '';
-    if (!token || !(await isResetTokenUsable(ctx.db, token, ctx.now()))) {
-      return reply.code(400).send(page('Redefinir senha', `<h1>Redefinir senha</h1><p class="error" role="alert">${escapeHtml(errorMessage('reset_token_invalid', 'pt-BR'))}</p>`));
-    }
-    return reply.send(resetForm(token));
+    if (!token || !(await isResetTokenUsable(ctx.db, token, ctx.now()))) return reply.code(400).send(resetErrorPage(locale, 'reset_token_invalid'));
+    return reply.send(resetFormPage(locale, token));
   });
 
   app.post('/reset-password', { schema: { hide: true } }, async (request, reply) => {
     reply.headers(PAGE_HEADERS);
+    const locale = pickLocale(request.headers['accept-language']);
     const parsed = ResetForm.safeParse(request.body);
-    if (!parsed.success) {
-      return reply.code(400).send(page('Redefinir senha', `<h1>Redefinir senha</h1><p class="error" role="alert">${escapeHtml(errorMessage('malformed_request', 'pt-BR'))}</p>`));
-    }
+    if (!parsed.success) return reply.code(400).send(resetErrorPage(locale, 'malformed_request'));
     try {
       const user = await resetPasswordWithToken(ctx, parsed.data);
-      return reply.send(
-        page('Senha alterada', `<h1>Senha alterada</h1><p class="ok" role="status">Sua senha foi definida. Você já pode entrar com o login <strong>${escapeHtml(user.login)}</strong>.</p>`),
-      );
+      return reply.send(resetDonePage(locale, user.login, deps.agentLoginUrl ?? DEFAULT_AGENT_LOGIN_URL));
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      const message = errorMessage(error.code, pickLocale(request.headers['accept-language']));
-      if (error.code === 'reset_token_invalid' || error.code === 'self_managed_account') {
-        return reply.code(422).send(page('Redefinir senha', `<h1>Redefinir senha</h1><p class="error" role="alert">${escapeHtml(message)}</p>`));
-      }
-      return reply.code(422).send(resetForm(parsed.data.token, message));
+      if (error.code === 'reset_token_invalid' || error.code === 'self_managed_account') return reply.code(422).send(resetErrorPage(locale, error.code));
+      return reply.code(422).send(resetFormPage(locale, parsed.data.token, errorMessage(error.code, locale)));
     }
   });
 

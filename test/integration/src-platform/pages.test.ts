@@ -24,7 +24,8 @@ describe('platform pages: mailbox, reset page, OpenAPI (R5)', () => {
     const created = await support.post('/api/v1/users', { name: 'Pessoa Navegador', email: 'navegador@example.com', login: 'navegador', profile: 'agent', webrtcEnabled: true });
     expect(created.status).toBe(201);
     await p.mailbox.waitFor((m) => m.to.includes('navegador@example.com') && m.kind === 'password_reset');
-    const page = await browser.newPage();
+    // A Portuguese browser: the reset page follows the browser's language.
+    const page = await browser.newPage({ locale: 'pt-BR' });
     await page.goto(`${p.url}/mailbox`);
     await page.getByText('Redefinição de senha').first().waitFor();
     await page.locator('article', { hasText: 'navegador@example.com' }).locator('a[href*="/reset-password?token="]').click();
@@ -61,6 +62,56 @@ describe('platform pages: mailbox, reset page, OpenAPI (R5)', () => {
     expect(page.status).toBe(400);
     expect(page.body).toContain('Este link de redefinição é inválido, já foi usado ou expirou.');
     expect(page.body).not.toContain('<script>');
+  });
+
+  it('R5: the reset page speaks one language, the browser\'s first choice (pt-BR by default), errors included, in a <main> card', async () => {
+    await http(p.url, 'POST', '/api/v1/auth/forgot-password', { body: { account: 'demo', login: 'agente07' } });
+    const mail = await p.mailbox.waitFor((m) => m.kind === 'password_reset' && m.to.includes('agente07'));
+    const path = new URL(linkIn(mail.text)).pathname + new URL(linkIn(mail.text)).search;
+    const en = await http(p.url, 'GET', path, { headers: { 'accept-language': 'en-US,en;q=0.9,pt-BR;q=0.5' } });
+    expect(en.body).toContain('<html lang="en">');
+    expect(en.body).toMatch(/<main[^>]*>/);
+    expect(en.body).toContain('Reset password');
+    expect(en.body).not.toMatch(/Redefinir|Nova senha|Salvar/);
+    const pt = await http(p.url, 'GET', path);
+    expect(pt.body).toContain('<html lang="pt-BR">');
+    expect(pt.body).toContain('Salvar nova senha');
+    expect(pt.body).not.toMatch(/Reset password|New password/);
+    // A refusal is in the page's language too.
+    const token = new URL(linkIn(mail.text)).searchParams.get('token')!;
+    const form = (password: string, confirmation: string) => new URLSearchParams({ token, password, passwordConfirmation: confirmation }).toString();
+    const mismatch = await http(p.url, 'POST', '/reset-password', {
+      raw: form('Teclado2026', 'Teclado2027'),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'accept-language': 'en', origin: p.url },
+    });
+    expect(mismatch.status).toBe(422);
+    expect(mismatch.body).toContain('<html lang="en">');
+    expect(mismatch.body).not.toMatch(/senha|Redefinir/i);
+    const bad = await http(p.url, 'GET', '/reset-password?token=nope', { headers: { 'accept-language': 'en' } });
+    expect(bad.body).toContain('This reset link is invalid');
+  });
+
+  it('R5: after a new password the page links to where the agent signs in: the configured address, or the article\'s by default', async () => {
+    const custom = await startTestPlatform({ agentLoginUrl: 'https://agents.example/login' });
+    try {
+      for (const [platform, expected] of [
+        [custom, 'https://agents.example/login'],
+        [p, 'https://app.smartspace.us/login'],
+      ] as const) {
+        await http(platform.url, 'POST', '/api/v1/auth/forgot-password', { body: { account: 'demo', login: 'agente09' } });
+        const mail = await platform.mailbox.waitFor((m) => m.kind === 'password_reset' && m.to.includes('agente09'));
+        const token = new URL(linkIn(mail.text)).searchParams.get('token')!;
+        const done = await http(platform.url, 'POST', '/reset-password', {
+          raw: new URLSearchParams({ token, password: 'Teclado2026', passwordConfirmation: 'Teclado2026' }).toString(),
+          headers: { 'content-type': 'application/x-www-form-urlencoded', origin: platform.url },
+        });
+        expect(done.status).toBe(200);
+        expect(done.body).toContain(`href="${expected}"`);
+        expect(done.body).toContain('Entrar na plataforma');
+      }
+    } finally {
+      await custom.stop();
+    }
   });
 
   it('R1: the OpenAPI document describes the routes with their zod request schemas', async () => {
