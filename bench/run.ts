@@ -5,12 +5,22 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCommandLine } from '../src-platform/cli-args';
 import { FULL_CONFIG } from './context';
 import { renderTable } from './report';
 import { runSuite } from './suite';
 
-const { values } = parseArgs({ options: { users: { type: 'string' }, only: { type: 'string' } } });
+const USAGE = `Usage: npm run bench [-- options]
+
+Runs the seven benchmarks (each against a floor measured in the same run), prints the table and
+writes bench/results.json.
+
+Options:
+  --users N      users in the account (default ${FULL_CONFIG.users}; at least 100)
+  --only 1,3,7   run only these benchmarks (numbers 1-7)
+  -h, --help     show this help`;
+
+const values = parseCommandLine(USAGE, { users: { type: 'string' }, only: { type: 'string' } });
 const users = values.users === undefined ? FULL_CONFIG.users : Number(values.users);
 if (!Number.isInteger(users) || users < 100) {
   console.error(`--users must be an integer ≥ 100 (got ${values.users})`);

@@ -9,12 +9,34 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCommandLine } from './cli-args';
 import { isPostgresUrl } from './db/dialect';
 import { DEMO_ACCOUNT_SLUG, DEMO_PASSWORD, SELF_MANAGED_ACCOUNT_SLUG, generateUsers, startPlatform } from './server';
 
-const { values } = parseArgs({
-  options: {
+const USAGE = `Usage: npm run platform -- [options]
+
+Runs the platform API server standalone (SQLite file in --data, or PostgreSQL with --database-url).
+
+Options:
+  --demo                 seed the demo account (and the self-managed one) into an empty database
+  --port N               port to listen on (default $PORT or 4010; 0 = any free port)
+  --host ADDRESS         address to listen on (default 127.0.0.1)
+  --data DIR             data folder (default $PLATFORM_DATA_DIR or .data/platform)
+  --public-url URL       base of the links in emails (default $PUBLIC_URL or the listening URL)
+  --agent-login-url URL  where agents sign in, linked from the reset page
+                         (default $AGENT_LOGIN_URL or https://app.smartspace.us/login)
+  --database-url URL     postgres://… to use PostgreSQL instead of the SQLite file (default $DATABASE_URL)
+  --generate N           add N generated agents to the demo account (benchmarks)
+  --microsoft-test-authority ORIGIN
+                         development only: a local OpenID provider accepted as a Microsoft authority
+  --metrics              serve Prometheus metrics at /metrics (default $METRICS=true)
+  -h, --help             show this help
+
+Environment: SMTP_URL sends mail to that SMTP server instead of the embedded sink; LOG_LEVEL
+(default info) sets the JSON log level;
+OMNICONSOLE_MICROSOFT_CA_FILE names an extra CA (PEM) for the Microsoft authority.`;
+
+const values = parseCommandLine(USAGE, {
     demo: { type: 'boolean', default: false },
     port: { type: 'string', default: process.env.PORT ?? '4010' },
     host: { type: 'string', default: '127.0.0.1' },
@@ -25,7 +47,7 @@ const { values } = parseArgs({
     // Development only: a local OpenID provider (origin) accepted as a Microsoft authority.
     'microsoft-test-authority': { type: 'string', multiple: true },
     metrics: { type: 'boolean', default: process.env.METRICS === 'true' },
-  },
+    'agent-login-url': { type: 'string' },
 });
 
 const port = Number(values.port);
@@ -47,6 +69,7 @@ const platform = await startPlatform({
   port,
   demo: values.demo,
   publicUrl: values['public-url'] ?? process.env.PUBLIC_URL,
+  agentLoginUrl: values['agent-login-url'] ?? (process.env.AGENT_LOGIN_URL || undefined),
   smtpUrl: process.env.SMTP_URL || undefined,
   microsoftTestAuthorities: values['microsoft-test-authority'] ?? [],
   // Structured JSON lines on stdout (secrets redacted); LOG_LEVEL=silent turns it off.
