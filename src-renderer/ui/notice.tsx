@@ -1,22 +1,36 @@
 /** Status messages: `Notice` (polite live region) and `ErrorNotice` (alert, from a ConsoleError). */
-import type { ReactNode } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import { useErrorText } from './format';
 import type { ConsoleError } from '../api';
 
-/** A status line; `tone` sets its colour and whether it is an alert. */
-export function Notice({ tone = 'info', children }: { tone?: 'info' | 'success' | 'warning' | 'error'; children: ReactNode }) {
+/**
+ * A status line; `tone` sets its colour and whether it is an alert. `autoFocus`: the result of an
+ * action the user just took takes focus when it appears, so it is announced and the keyboard
+ * continues from there (after a dialog closed, focus would otherwise fall to `<body>`).
+ */
+export function Notice({ tone = 'info', autoFocus = false, children }: { tone?: 'info' | 'success' | 'warning' | 'error'; autoFocus?: boolean; children: ReactNode }) {
+  const ref = useRef<HTMLDivElement>(null);
+  const message = typeof children === 'string' ? children : null;
+  useEffect(() => {
+    if (autoFocus) ref.current?.focus({ preventScroll: false });
+    // A new message in the same place (another add, another remove) takes focus again.
+  }, [autoFocus, message]);
   return (
-    <div className={`notice notice-${tone}`} role={tone === 'error' ? 'alert' : 'status'}>
+    <div ref={ref} tabIndex={autoFocus ? -1 : undefined} className={`notice notice-${tone}`} role={tone === 'error' ? 'alert' : 'status'}>
       {children}
     </div>
   );
 }
 
 /** Shows a console error in the current language (by code, so switching language translates it). */
-export function ErrorNotice({ error }: { error: ConsoleError | null }) {
+export function ErrorNotice({ error, autoFocus = false }: { error: ConsoleError | null; autoFocus?: boolean }) {
   const text = useErrorText();
   if (!error) return null;
-  return <Notice tone="error">{text(error)}</Notice>;
+  return (
+    <Notice tone="error" autoFocus={autoFocus}>
+      {text(error)}
+    </Notice>
+  );
 }
 
 /** The reason a control is disabled, shown next to it (never silently missing, R2/C1). */

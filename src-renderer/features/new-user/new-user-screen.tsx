@@ -6,6 +6,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { permissions, profileFitsAccount } from '../../../src-shared/domain';
+import { ScreenTitle } from '../../ui/focus';
 import { ErrorNotice, Notice, Reason } from '../../ui/notice';
 import { useAccess } from '../session/access';
 import { useSessionStore } from '../session/session-store';
@@ -42,7 +43,7 @@ export function NewUserScreen() {
           </div>
         </header>
         <div className="panel result-panel">
-          <Notice tone="success">{t('newUser.created', { name: result.user.name })}</Notice>
+          <Notice tone="success" autoFocus>{t('newUser.created', { name: result.user.name })}</Notice>
           <h2>{t('newUser.emailsSent')}</h2>
           {result.emailsSent.length === 0 ? (
             <p className="muted">{t('newUser.noEmails')}</p>
@@ -84,7 +85,7 @@ export function NewUserScreen() {
             </button>{' '}
             {t('shell.breadcrumbUsers')}
           </p>
-          <h1 id="new-user-title">{t('newUser.title')}</h1>
+          <ScreenTitle id="new-user-title">{t('newUser.title')}</ScreenTitle>
         </div>
       </header>
       {access.reason && !access.inBanner ? <Reason>{access.reason}</Reason> : null}

@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { CHAT_CHANNELS, type QueueKind } from '../../../src-shared/domain';
 import { ConsoleError, toConsoleError } from '../../api';
 import { useFieldErrorText } from '../../ui/format';
+import { ScreenTitle } from '../../ui/focus';
 import { ErrorNotice, Notice, Reason } from '../../ui/notice';
 import { useAccess, type Access } from '../session/access';
 import { useNavigationStore } from '../shell/navigation-store';
@@ -32,7 +33,9 @@ export function QueuesScreen({ kind, queueId }: { kind: QueueKind; queueId?: str
       <header className="screen-header">
         <div>
           <p className="breadcrumb">{kind === 'voice' ? t('shell.breadcrumbVoice') : t('shell.breadcrumbChat')}</p>
-          <h1 id="queues-title">{kind === 'voice' ? t('queues.voice') : t('queues.chat')}</h1>
+          <ScreenTitle key={kind} id="queues-title">
+            {kind === 'voice' ? t('queues.voice') : t('queues.chat')}
+          </ScreenTitle>
         </div>
         <div className="header-actions">
           <button type="button" className="button button-primary" disabled={!access.allowed} onClick={() => setCreating(true)}>
@@ -181,7 +184,7 @@ function QueueMembers({ queueId, name, kind, access }: { queueId: string; name: 
     <section aria-labelledby="members-title">
       <h2 id="members-title">{t('queues.membersTitle', { name })}</h2>
       {store.done ? (
-        <Notice tone="success">{store.done.kind === 'added' ? t('queues.memberAdded', { user: store.done.name }) : t('queues.memberRemoved', { user: store.done.name })}</Notice>
+        <Notice tone="success" autoFocus>{store.done.kind === 'added' ? t('queues.memberAdded', { user: store.done.name }) : t('queues.memberRemoved', { user: store.done.name })}</Notice>
       ) : null}
       {store.error && !store.errorUserId ? <ErrorNotice error={store.error} /> : null}
       {store.members === null ? (

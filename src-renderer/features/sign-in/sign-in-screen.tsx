@@ -30,9 +30,15 @@ export function SignInScreen({ reason }: { reason?: string | null }) {
   }, [account, loadProviders]);
 
   const providers = store.providers && store.providersFor === account.trim() ? store.providers : null;
+  // R11: a self-managed account signs in with Microsoft only: no password fields to fill in vain.
+  const microsoftOnly = !!providers?.selfManaged && !!providers.microsoft;
 
   async function onSubmit(e: FormEvent) {
     e.preventDefault();
+    if (microsoftOnly) {
+      await store.signInMicrosoft(account.trim());
+      return;
+    }
     if (!account.trim() || !login.trim() || !password) {
       setMissing(true);
       return;
@@ -59,6 +65,8 @@ export function SignInScreen({ reason }: { reason?: string | null }) {
           <label htmlFor="signin-account">{t('signIn.account')}</label>
           <input id="signin-account" name="account" autoComplete="organization" value={account} onChange={(e) => setAccount(e.target.value)} autoFocus />
         </div>
+        {microsoftOnly ? null : (
+          <>
         <div className="field">
           <label htmlFor="signin-login">{t('signIn.login')}</label>
           <input id="signin-login" name="login" autoComplete="username" value={login} onChange={(e) => setLogin(e.target.value)} />
@@ -74,15 +82,28 @@ export function SignInScreen({ reason }: { reason?: string | null }) {
             onChange={(e) => setPassword(e.target.value)}
           />
         </div>
+          </>
+        )}
         <div id={errorId}>
           {missing ? <Notice tone="error">{t('signIn.required')}</Notice> : null}
           <ErrorNotice error={store.error} />
         </div>
-        <button type="submit" className="button button-primary button-block" disabled={store.busy}>
-          {store.busy ? t('signIn.submitting') : t('signIn.submit')}
-        </button>
+        {microsoftOnly ? (
+          <>
+            <Notice tone="info">{t('signIn.useMicrosoft')}</Notice>
+            <button type="submit" className="button button-block button-microsoft" disabled={store.busy}>
+              <span className="ms-logo" aria-hidden="true" />
+              {t('signIn.microsoft')}
+            </button>
+            {store.busyMethod === 'microsoft' ? <Notice tone="info">{t('signIn.microsoftWaiting')}</Notice> : null}
+          </>
+        ) : (
+          <button type="submit" className="button button-primary button-block" disabled={store.busy}>
+            {store.busy ? t('signIn.submitting') : t('signIn.submit')}
+          </button>
+        )}
       </form>
-      {providers?.microsoft ? (
+      {providers?.microsoft && !microsoftOnly ? (
         <>
           <div className="divider">
             <span>{t('signIn.or')}</span>

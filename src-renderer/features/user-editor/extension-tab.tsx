@@ -56,7 +56,7 @@ export function ExtensionTab({ user, access }: { user: User; access: Access }) {
       )}
       {state.status === 'error' ? <ErrorNotice error={state.error ?? null} /> : null}
       {state.status === 'done' && state.result ? (
-        <Notice tone="success">
+        <Notice tone="success" autoFocus>
           {state.result.kind === 'assigned' ? t('editor.extensionAssigned', { number: state.result.number ?? '' }) : t('editor.extensionReleased')}
         </Notice>
       ) : null}

@@ -34,11 +34,18 @@ export function PasswordTab({ user, access }: { user: User; access: Access }) {
   }
 
   const serverErrors = state.fieldErrors ?? {};
+  if (user.selfManaged) {
+    // R11: nothing to set here; no temporary-password box, no greyed form.
+    return (
+      <section aria-labelledby="password-title" className="tab-section">
+        <h2 id="password-title">{t('editor.passwordTitle')}</h2>
+        <Reason>{t('reasons.selfManaged')}</Reason>
+      </section>
+    );
+  }
   return (
     <section aria-labelledby="password-title" className="tab-section">
       <h2 id="password-title">{t('editor.passwordTitle')}</h2>
-      {/* The access reason (profile, offline) is shown once for the whole editor; R11 is specific to this tab. */}
-      {user.selfManaged ? <Reason>{t('reasons.selfManaged')}</Reason> : null}
       <Notice tone="info">{t('editor.passwordTemporary')}</Notice>
       {user.mustChangePassword ? <p className="muted">{t('editor.passwordMustChange')}</p> : null}
       <form onSubmit={onSubmit} noValidate className="narrow-form">
@@ -56,7 +63,7 @@ export function PasswordTab({ user, access }: { user: User; access: Access }) {
         </Field>
         <PasswordPolicyHints password={pw} login={user.login} />
         {state.status === 'error' ? <ErrorNotice error={state.error ?? null} /> : null}
-        {state.status === 'done' ? <Notice tone="success">{t('editor.passwordSetDone')}</Notice> : null}
+        {state.status === 'done' ? <Notice tone="success" autoFocus>{t('editor.passwordSetDone')}</Notice> : null}
         <button type="submit" className="button button-primary" disabled={disabled}>
           {state.status === 'busy' ? t('common.saving') : t('editor.passwordSubmit')}
         </button>

@@ -37,7 +37,7 @@ export function QueuesTab({ user, access, focus }: { user: User; access: Access;
 function QueueDoneNotice({ kind, queueId }: { kind: 'added' | 'removed'; queueId: string }) {
   const { t } = useTranslation();
   const name = useQueuesStore((s) => s.queues.find((q) => q.id === queueId)?.name ?? queueId);
-  return <Notice tone="success">{kind === 'added' ? t('editor.queueAdded', { name }) : t('editor.queueRemoved', { name })}</Notice>;
+  return <Notice tone="success" autoFocus>{kind === 'added' ? t('editor.queueAdded', { name }) : t('editor.queueRemoved', { name })}</Notice>;
 }
 
 function QueueKindBlock({ user, kind, access, autoFocus }: { user: User; kind: QueueKind; access: Access; autoFocus: boolean }) {

@@ -3,10 +3,12 @@
  * Salvar (through the R4 dialog), Ações > Redefinir senha (R5), tabs Senha (R9), Ramal (R10),
  * Filas (R8) and Histórico, and the readiness checklist (R7).
  */
-import { useEffect, useId } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { profileFitsAccount, type ReadinessItem } from '../../../src-shared/domain';
 import { formatDateTime, useLocale } from '../../ui/format';
+import { Dialog } from '../../ui/dialog';
+import { focusFirstInvalid, ScreenTitle } from '../../ui/focus';
 import { MenuButton } from '../../ui/menu';
 import { ErrorNotice, Notice, Reason } from '../../ui/notice';
 import { Tabs } from '../../ui/tabs';
@@ -41,6 +43,13 @@ export function UserEditorScreen({ id, tab, focus }: { id: string; tab: EditorTa
   const canManageQueues = lock(useAccess('canManageQueues'));
   const canManageExtensions = lock(useAccess('canManageExtensions'));
   const saveReasonId = useId();
+  const [confirmReset, setConfirmReset] = useState(false);
+  // An invalid Save moves focus to the first field in error (its error is its description).
+  const [invalidSave, setInvalidSave] = useState(0);
+  const formRef = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    if (invalidSave > 0) focusFirstInvalid(formRef.current);
+  }, [invalidSave]);
   const online = useOnline();
 
   useEffect(() => {
@@ -101,7 +110,9 @@ export function UserEditorScreen({ id, tab, focus }: { id: string; tab: EditorTa
           <p className="breadcrumb">
             <BackButton /> {t('shell.breadcrumbUsers')}
           </p>
-          <h1 id="editor-title">{user.name}</h1>
+          <ScreenTitle key={id} id="editor-title">
+            {user.name}
+          </ScreenTitle>
           <p className="muted">
             {user.login} · {t(`profiles.${user.profile}`)} · {user.email}
             {user.extension ? ` · ${t('editor.extensionCurrent', { number: user.extension.number })}` : ''}
@@ -122,7 +133,8 @@ export function UserEditorScreen({ id, tab, focus }: { id: string; tab: EditorTa
                 label: t('editor.resetPassword'),
                 disabled: !!resetReason || store.reset.status === 'busy',
                 reason: resetReason,
-                onSelect: () => void store.resetPassword(),
+                // The article's step 3 sends mail to the user: say where before sending.
+                onSelect: () => setConfirmReset(true),
               },
             ]}
           />
@@ -134,6 +146,7 @@ export function UserEditorScreen({ id, tab, focus }: { id: string; tab: EditorTa
             onClick={() => {
               if (tab !== 'data') setTab('data');
               store.requestSave();
+              if (Object.keys(useEditorStore.getState().fieldErrors).length > 0) setInvalidSave((n) => n + 1);
             }}
           >
             {t('common.save')}
@@ -144,7 +157,7 @@ export function UserEditorScreen({ id, tab, focus }: { id: string; tab: EditorTa
       {/* Offline, the frame's notice already says the data comes from the cache. */}
       {store.stale && online ? <Notice tone="warning">{t('editor.staleNote')}</Notice> : null}
       {store.saved ? (
-        <Notice tone="success">
+        <Notice tone="success" autoFocus>
           {t('editor.saved')}{' '}
           {store.saved.loggedOutQueues.length > 0
             ? t('editor.loggedOut', { queues: store.saved.loggedOutQueues.map((q) => q.queueName).join(', ') })
@@ -152,12 +165,12 @@ export function UserEditorScreen({ id, tab, focus }: { id: string; tab: EditorTa
         </Notice>
       ) : null}
       {store.reapplied ? <Notice tone="info">{t('editor.reapplied')}</Notice> : null}
-      <ErrorNotice error={store.saveError} />
+      <ErrorNotice error={store.saveError} autoFocus />
       {store.reset.status === 'busy' ? <Notice tone="info">{t('editor.resetSending')}</Notice> : null}
       {store.reset.status === 'done' && store.reset.result ? (
-        <Notice tone="success">{t('editor.resetSent', { to: store.reset.result.sentTo, until: formatDateTime(store.reset.result.expiresAt, locale) })}</Notice>
+        <Notice tone="success" autoFocus>{t('editor.resetSent', { to: store.reset.result.sentTo, until: formatDateTime(store.reset.result.expiresAt, locale) })}</Notice>
       ) : null}
-      {store.reset.status === 'error' ? <ErrorNotice error={store.reset.error ?? null} /> : null}
+      {store.reset.status === 'error' ? <ErrorNotice error={store.reset.error ?? null} autoFocus /> : null}
       <div className="editor-layout">
         <div className="editor-main">
           <Tabs label={t('editor.title')} tabs={tabs} active={tab} onChange={setTab}>
@@ -165,9 +178,12 @@ export function UserEditorScreen({ id, tab, focus }: { id: string; tab: EditorTa
               <form
                 className="tab-section"
                 noValidate
+                ref={formRef}
                 onSubmit={(e) => {
                   e.preventDefault();
-                  if (canEdit.allowed && dirty) store.requestSave();
+                  if (!canEdit.allowed || !dirty) return;
+                  store.requestSave();
+                  if (Object.keys(useEditorStore.getState().fieldErrors).length > 0) setInvalidSave((n) => n + 1);
                 }}
               >
                 <UserForm
@@ -189,6 +205,31 @@ export function UserEditorScreen({ id, tab, focus }: { id: string; tab: EditorTa
         <ReadinessChecklist user={user} onFix={onFix} />
       </div>
       <SaveConfirmDialog />
+      {confirmReset ? (
+        <Dialog
+          title={t('editor.resetConfirmTitle')}
+          onClose={() => setConfirmReset(false)}
+          footer={
+            <>
+              <button type="button" className="button" onClick={() => setConfirmReset(false)} data-autofocus>
+                {t('common.cancel')}
+              </button>
+              <button
+                type="button"
+                className="button button-primary"
+                onClick={() => {
+                  setConfirmReset(false);
+                  void store.resetPassword();
+                }}
+              >
+                {t('editor.resetConfirmSend')}
+              </button>
+            </>
+          }
+        >
+          <p>{t('editor.resetConfirmText', { to: user.email })}</p>
+        </Dialog>
+      ) : null}
       <ConflictView />
     </section>
   );

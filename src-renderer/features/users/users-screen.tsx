@@ -8,6 +8,7 @@ import { useTranslation } from 'react-i18next';
 import { PROFILES, READINESS_ITEMS, type Profile, type ReadinessItem } from '../../../src-shared/domain';
 import type { UserFilters, UserRow } from '../../../src-shared/ipc-contract';
 import { useLocale } from '../../ui/format';
+import { ScreenTitle } from '../../ui/focus';
 import { ErrorNotice, Reason } from '../../ui/notice';
 import { FRAME_NOTICE_ID, useAccess } from '../session/access';
 import { useSessionStore } from '../session/session-store';
@@ -42,7 +43,7 @@ export function UsersScreen() {
       <header className="screen-header">
         <div>
           <p className="breadcrumb">{t('shell.breadcrumbUsers')}</p>
-          <h1 id="users-title">{t('users.title')}</h1>
+          <ScreenTitle id="users-title">{t('users.title')}</ScreenTitle>
         </div>
         <div className="header-actions">
           <SyncStatusBar />

@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { cleanup, screen, within } from '@testing-library/react';
+import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeUser, sessionFor } from '../../fake-console-api';
@@ -16,7 +16,9 @@ describe('the frame follows the article', () => {
 
     await user.click(within(nav).getByRole('button', { name: 'Metrics' }));
     await user.click(screen.getByRole('menuitem', { name: 'Call Centers' }));
-    expect(await screen.findByRole('heading', { level: 1, name: 'Filas de Voz' })).toBeTruthy();
+    const voice = await screen.findByRole('heading', { level: 1, name: 'Filas de Voz' });
+    // 17.3: a screen change puts focus on the new screen's heading.
+    await waitFor(() => expect(document.activeElement).toBe(voice));
     expect(screen.getByText('Metrics > Call Centers')).toBeTruthy();
     // No entry shown twice: the queue screens have no second level of tabs.
     expect(screen.queryByRole('tablist')).toBeNull();
@@ -24,7 +26,8 @@ describe('the frame follows the article', () => {
 
     await user.click(within(nav).getByRole('button', { name: 'Omnichannel' }));
     await user.click(screen.getByRole('menuitem', { name: 'Filas de chat' }));
-    expect(await screen.findByRole('heading', { level: 1, name: 'Filas de Chat' })).toBeTruthy();
+    const chat = await screen.findByRole('heading', { level: 1, name: 'Filas de Chat' });
+    await waitFor(() => expect(document.activeElement).toBe(chat));
     expect(screen.getByText('Omnichannel > Filas de chat')).toBeTruthy();
 
     await user.click(within(nav).getByRole('button', { name: 'Configurações' }));

@@ -58,6 +58,11 @@ describe('sign-in screen', () => {
     const user = userEvent.setup();
     await user.type(await screen.findByLabelText('Conta'), 'contoso');
     expect(await screen.findByRole('button', { name: 'Entrar com Microsoft' }, { timeout: 2000 })).toBeTruthy();
+    // Only the Microsoft button: no password fields to fill in vain, and the message says to use it.
+    expect(screen.queryByLabelText('Senha')).toBeNull();
+    expect(screen.queryByLabelText('Login')).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Entrar' })).toBeNull();
+    expect(screen.getByText(/use o botão Entrar com Microsoft/)).toBeTruthy();
     await user.click(screen.getByRole('button', { name: 'Esqueci minha senha' }));
     expect(screen.getByText(SELF_MANAGED_MESSAGE_PT)).toBeTruthy();
     expect(callsOf('forgotPassword')).toHaveLength(0);

@@ -74,6 +74,20 @@ describe('user editor', () => {
       { id: agent.id, baseVersion: 1, changes: { webrtcEnabled: true, omnichannelEnabled: true }, confirmQueueLogout: true },
     ]);
     expect(screen.queryByRole('alertdialog')).toBeNull();
+    // 17.3: after Sim, focus is on the result (not fallen out of the page onto <body>).
+    await waitFor(() => expect(document.activeElement?.textContent).toMatch(/^Usuário salvo pela plataforma\./));
+  });
+
+  it('17.3: opening a user puts focus on its heading; an invalid Save moves focus to the first field in error', async () => {
+    const { user, agent } = setup();
+    const heading = await screen.findByRole('heading', { level: 1, name: agent.name });
+    await waitFor(() => expect(document.activeElement).toBe(heading));
+    await user.click(screen.getByLabelText('Habilitar agente para uso omnichannel'));
+    (screen.getByLabelText('Nome') as HTMLInputElement).focus();
+    await user.click(screen.getByRole('button', { name: 'Salvar' }));
+    const omni = screen.getByLabelText('Habilitar agente para uso omnichannel');
+    await waitFor(() => expect(document.activeElement).toBe(omni));
+    expect(omni.getAttribute('aria-invalid')).toBe('true');
   });
 
   it('R4: a platform refusal (webrtc_required) is shown on the field, nothing claimed saved', async () => {
@@ -111,12 +125,20 @@ describe('user editor', () => {
     expect((screen.getByLabelText('Nome') as HTMLInputElement).value).toBe(agent.name);
   });
 
-  it('R5: Ações > Redefinir senha confirms where the email went', async () => {
-    const { user, agent, callsOf } = setup({ handlers: { resetPassword: () => ({ sentTo: 'bruno@example.com', expiresAt: '2026-01-03T10:00:00.000Z' }) } });
+  it('R5: Ações > Redefinir senha asks first, naming the address; Cancelar sends nothing; then the result takes focus', async () => {
+    const { user, agent, callsOf } = setup({ handlers: { resetPassword: () => ({ sentTo: agent.email, expiresAt: '2026-01-03T10:00:00.000Z' }) } });
     await user.click(await screen.findByRole('button', { name: /Ações/ }));
     await user.click(screen.getByRole('menuitem', { name: /Redefinir senha/ }));
-    await screen.findByText(/E-mail de redefinição de senha enviado para o endereço cadastrado: bruno@example.com/);
+    const confirm = await screen.findByRole('dialog', { name: 'Redefinir senha' });
+    expect(confirm.textContent).toContain(agent.email);
+    await user.click(within(confirm).getByRole('button', { name: 'Cancelar' }));
+    expect(callsOf('resetPassword')).toHaveLength(0);
+    await user.click(screen.getByRole('button', { name: /Ações/ }));
+    await user.click(screen.getByRole('menuitem', { name: /Redefinir senha/ }));
+    await user.click(within(await screen.findByRole('dialog', { name: 'Redefinir senha' })).getByRole('button', { name: 'Enviar e-mail' }));
+    const sent = await screen.findByText(new RegExp(`E-mail de redefinição de senha enviado para o endereço cadastrado: ${agent.email}`));
     expect(callsOf('resetPassword')).toEqual([{ id: agent.id }]);
+    await waitFor(() => expect(document.activeElement).toBe(sent));
   });
 
   it('R11: a self-managed user cannot get a reset; the menu and the Senha tab show the R11 message', async () => {
@@ -129,8 +151,11 @@ describe('user editor', () => {
     expect(callsOf('resetPassword')).toHaveLength(0);
     await user.keyboard('{Escape}');
     await user.click(screen.getByRole('tab', { name: 'Senha' }));
-    expect((screen.getByLabelText('Nova senha') as HTMLInputElement).disabled).toBe(true);
-    expect(screen.getAllByText(SELF_MANAGED_MESSAGE_PT).length).toBeGreaterThan(0);
+    // Only the R11 message: no temporary-password box, no greyed form.
+    const panel = screen.getByRole('tabpanel');
+    expect(within(panel).getByText(SELF_MANAGED_MESSAGE_PT)).toBeTruthy();
+    expect(within(panel).queryByLabelText('Nova senha')).toBeNull();
+    expect(within(panel).queryByText(/senha temporária/)).toBeNull();
   });
 
   it('R2: a supervisor sees the user read-only with the reason', async () => {
