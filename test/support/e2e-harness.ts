@@ -13,6 +13,8 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from './browser-flags';
 
 /** Where screenshots go (git-ignored). */
 export const SCREENSHOT_DIR = resolve(import.meta.dirname, '../e2e/screenshots');
+/** The README's "Tour" images (committed), rewritten by `npm run tour`. */
+export const TOUR_DIR = resolve(import.meta.dirname, '../../docs/tour');
 /** The demo account's password (seeded by the platform). */
 export const DEMO_PASSWORD = 'Omni2026demo';
 
@@ -116,6 +118,18 @@ export async function signOut(page: Page, opts: { removeCachedData?: boolean } =
 export async function screenshotOnFailure(env: E2eEnv | undefined, ctx: { task: { name: string; result?: { state?: string } } }): Promise<void> {
   if (!env || ctx.task.result?.state !== 'fail') return;
   await screenshot(env.page, `failed-${ctx.task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`).catch(() => {});
+}
+
+/**
+ * A screen of the README's "Tour": saved as test/e2e/screenshots/tour-<name>.png, and with
+ * OMNICONSOLE_TOUR=1 (`npm run tour`) also as docs/tour/<name>.png, the images the README shows.
+ */
+export async function tour(page: Page, name: string): Promise<void> {
+  await screenshot(page, `tour-${name}`);
+  if (process.env.OMNICONSOLE_TOUR === '1') {
+    mkdirSync(TOUR_DIR, { recursive: true });
+    await page.screenshot({ path: join(TOUR_DIR, `${name}.png`) });
+  }
 }
 
 /** Saves a full-page screenshot under test/e2e/screenshots/<name>.png. */
