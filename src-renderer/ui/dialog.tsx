@@ -24,9 +24,14 @@ export function Dialog({ title, children, footer, onClose, busy = false, role = 
 
   useEffect(() => {
     const previous = document.activeElement as HTMLElement | null;
-    const first = ref.current?.querySelector<HTMLElement>('[data-autofocus]') ?? ref.current?.querySelector<HTMLElement>('button, input, select');
+    const node = ref.current;
+    const first = node?.querySelector<HTMLElement>('[data-autofocus]') ?? node?.querySelector<HTMLElement>('button, input, select');
     first?.focus();
-    return () => previous?.focus?.();
+    return () => {
+      // Give focus back only if it was in the dialog (now gone): a result that took focus meanwhile keeps it.
+      const active = document.activeElement;
+      if (!active || active === document.body || node?.contains(active)) previous?.focus?.();
+    };
   }, []);
 
   function onKeyDown(e: React.KeyboardEvent) {

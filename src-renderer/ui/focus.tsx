@@ -24,6 +24,14 @@ export function ScreenTitle({ id, children }: { id?: string; children: ReactNode
   );
 }
 
+/**
+ * Focuses the current screen's title after the next paint: a menu entry chosen for the screen
+ * already shown still announces where the user is (the screen does not remount).
+ */
+export function focusScreenTitle(): void {
+  requestAnimationFrame(() => document.querySelector<HTMLElement>('.screen-title')?.focus({ preventScroll: true }));
+}
+
 /** Moves focus to the first control marked invalid inside `container` (an invalid Save). */
 export function focusFirstInvalid(container: ParentNode | null | undefined): boolean {
   const first = container?.querySelector<HTMLElement>('[aria-invalid="true"]');

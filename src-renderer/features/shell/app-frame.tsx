@@ -6,6 +6,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { on } from '../../api';
 import { Dialog } from '../../ui/dialog';
+import { focusScreenTitle } from '../../ui/focus';
 import { MenuButton } from '../../ui/menu';
 import { formatDateTime, useAge, useLocale, useNow } from '../../ui/format';
 import { NewUserScreen } from '../new-user/new-user-screen';
@@ -18,7 +19,7 @@ import { UserEditorScreen } from '../user-editor/user-editor-screen';
 import { UsersScreen } from '../users/users-screen';
 import { useUsersStore } from '../users/users-store';
 import { LanguageSelect } from './language-select';
-import { useNavigationStore } from './navigation-store';
+import { useNavigationStore, type Route } from './navigation-store';
 
 /** The frame and the current screen. */
 export function AppFrame() {
@@ -42,6 +43,12 @@ export function AppFrame() {
 
   if (!session?.user) return null;
   const user = session.user;
+  // A menu entry moves focus to the screen's heading, also when that screen is already shown.
+  const navigate = (next: Route) => {
+    go(next);
+    // Not while the leave dialog asks first: focus stays in the dialog.
+    if (!useNavigationStore.getState().pending) focusScreenTitle();
+  };
   const section = route.screen === 'queues' ? route.kind : 'users';
 
   return (
@@ -60,17 +67,17 @@ export function AppFrame() {
           <MenuButton
             className={`nav-item${section === 'users' ? ' is-active' : ''}`}
             label={t('shell.menuSettings')}
-            items={[{ key: 'users', label: t('shell.users'), onSelect: () => go({ screen: 'users' }) }]}
+            items={[{ key: 'users', label: t('shell.users'), onSelect: () => navigate({ screen: 'users' }) }]}
           />
           <MenuButton
             className={`nav-item${section === 'voice' ? ' is-active' : ''}`}
             label={t('shell.menuMetrics')}
-            items={[{ key: 'call-centers', label: t('shell.callCenters'), onSelect: () => go({ screen: 'queues', kind: 'voice' }) }]}
+            items={[{ key: 'call-centers', label: t('shell.callCenters'), onSelect: () => navigate({ screen: 'queues', kind: 'voice' }) }]}
           />
           <MenuButton
             className={`nav-item${section === 'chat' ? ' is-active' : ''}`}
             label={t('shell.menuOmnichannel')}
-            items={[{ key: 'chat-queues', label: t('shell.chatQueues'), onSelect: () => go({ screen: 'queues', kind: 'chat' }) }]}
+            items={[{ key: 'chat-queues', label: t('shell.chatQueues'), onSelect: () => navigate({ screen: 'queues', kind: 'chat' }) }]}
           />
         </nav>
         <div className="topbar-right">
