@@ -81,6 +81,10 @@ describe('article: enabling an omnichannel agent', () => {
     const { page, platform } = env;
     await page.getByRole('button', { name: /Ações/ }).click();
     await page.getByRole('menuitem', { name: /Redefinir senha/ }).click();
+    // A confirmation names the address the email goes to before anything is sent.
+    const confirm = page.getByRole('dialog', { name: 'Redefinir senha' });
+    await confirm.getByText(agent.email, { exact: false }).waitFor();
+    await confirm.getByRole('button', { name: 'Enviar e-mail' }).click();
     await page.getByText(`E-mail de redefinição de senha enviado para o endereço cadastrado: ${agent.email}`, { exact: false }).waitFor();
     await screenshot(page, '05-editor-reset-sent');
 
