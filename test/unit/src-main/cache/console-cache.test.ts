@@ -96,20 +96,21 @@ describe('ConsoleCache', () => {
     cache.close();
   });
 
-  it('R7/R11: migrating a version-3 file recomputes readiness (a self-managed agent without a password becomes ready)', () => {
+  it('R7/R11: migrating a version-4 file recomputes readiness (a self-managed agent without a password becomes ready)', () => {
     const dir = dataDir();
-    const v3 = new Database(join(dir, CACHE_FILE_NAME));
-    migrate(v3, 3);
+    const v4 = new Database(join(dir, CACHE_FILE_NAME));
+    migrate(v4, 4);
+    const key = accountKey('embedded', ACC);
     const sso = makeUser({ id: 'u7', name: 'Sofia', login: 'sofia', email: 's@acme.com', selfManaged: true, webrtcEnabled: true, omnichannelEnabled: true, chatQueueIds: ['q2'] });
-    // As a version-3 console stored it: not ready, missing the password.
-    v3.prepare(
+    // As a version-4 console stored it: not ready, missing the password.
+    v4.prepare(
       `INSERT INTO users (account_id, id, data, name_key, login_key, email_key, search_text, profile, active, webrtc, omnichannel, password_set, has_extension, updated_at, version, ready, missing_mask)
-       VALUES ('acc-1', 'u7', ?, 'sofia', 'sofia', 's@acme.com', 'sofia', 'agent', 1, 1, 1, 0, 0, '2026-01-01', 1, 0, 4)`,
-    ).run(JSON.stringify(sso));
-    v3.close();
+       VALUES (?, 'u7', ?, 'sofia', 'sofia', 's@acme.com', 'sofia', 'agent', 1, 1, 1, 0, 0, '2026-01-01', 1, 0, 4)`,
+    ).run(key, JSON.stringify(sso));
+    v4.close();
     const cache = new ConsoleCache(dir);
-    expect(cache.searchUsers(ACC, { filters: { ready: true } }).items.map((u) => u.id)).toEqual(['u7']);
-    expect(cache.searchUsers(ACC, { filters: { missing: 'password' } }).items).toEqual([]);
+    expect(cache.searchUsers(key, { filters: { ready: true } }).items.map((u) => u.id)).toEqual(['u7']);
+    expect(cache.searchUsers(key, { filters: { missing: 'password' } }).items).toEqual([]);
     cache.close();
   });
 
