@@ -95,7 +95,14 @@ export function SignInScreen({ reason }: { reason?: string | null }) {
               <span className="ms-logo" aria-hidden="true" />
               {t('signIn.microsoft')}
             </button>
-            {store.busyMethod === 'microsoft' ? <Notice tone="info">{t('signIn.microsoftWaiting')}</Notice> : null}
+            {store.busyMethod === 'microsoft' ? (
+              <div className="row gap">
+                <Notice tone="info">{t('signIn.microsoftWaiting')}</Notice>
+                <button type="button" className="button" onClick={() => void store.cancelMicrosoft()}>
+                  {t('common.cancel')}
+                </button>
+              </div>
+            ) : null}
           </>
         ) : (
           <button type="submit" className="button button-primary button-block" disabled={store.busy}>
