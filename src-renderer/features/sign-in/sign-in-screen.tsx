@@ -32,6 +32,16 @@ export function SignInScreen({ reason }: { reason?: string | null }) {
   const providers = store.providers && store.providersFor === account.trim() ? store.providers : null;
   // R11: a self-managed account signs in with Microsoft only: no password fields to fill in vain.
   const microsoftOnly = !!providers?.selfManaged && !!providers.microsoft;
+  // Shown under whichever Microsoft button started the sign-in, while it waits on the browser.
+  const microsoftWaiting =
+    store.busyMethod === 'microsoft' ? (
+      <div className="row gap">
+        <Notice tone="info">{t('signIn.microsoftWaiting')}</Notice>
+        <button type="button" className="button" onClick={() => void store.cancelMicrosoft()}>
+          {t('common.cancel')}
+        </button>
+      </div>
+    ) : null;
 
   async function onSubmit(e: FormEvent) {
     e.preventDefault();
@@ -95,14 +105,7 @@ export function SignInScreen({ reason }: { reason?: string | null }) {
               <span className="ms-logo" aria-hidden="true" />
               {t('signIn.microsoft')}
             </button>
-            {store.busyMethod === 'microsoft' ? (
-              <div className="row gap">
-                <Notice tone="info">{t('signIn.microsoftWaiting')}</Notice>
-                <button type="button" className="button" onClick={() => void store.cancelMicrosoft()}>
-                  {t('common.cancel')}
-                </button>
-              </div>
-            ) : null}
+            {microsoftWaiting}
           </>
         ) : (
           <button type="submit" className="button button-primary button-block" disabled={store.busy}>
@@ -119,14 +122,7 @@ export function SignInScreen({ reason }: { reason?: string | null }) {
             <span className="ms-logo" aria-hidden="true" />
             {t('signIn.microsoft')}
           </button>
-          {store.busyMethod === 'microsoft' ? (
-            <div className="row gap">
-              <Notice tone="info">{t('signIn.microsoftWaiting')}</Notice>
-              <button type="button" className="button" onClick={() => void store.cancelMicrosoft()}>
-                {t('common.cancel')}
-              </button>
-            </div>
-          ) : null}
+          {microsoftWaiting}
         </>
       ) : null}
       <div className="signin-footer">
