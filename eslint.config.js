@@ -8,12 +8,19 @@ import globals from 'globals';
 const electronGlue = ['src-main/main.ts', 'src-main/preload.ts', 'src-main/electron/**'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'out/**', 'dist/**', 'coverage/**', 'test/e2e/screenshots/**', '.data/**'] },
+  { ignores: ['node_modules/**', 'out/**', 'dist/**', 'coverage/**', 'test/e2e/screenshots/**', '.data/**', '.tsbuild/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { ...globals.node } },
+    languageOptions: {
+      globals: { ...globals.node },
+      // Type-aware rules: each file is checked with the tsconfig of its runtime (tsconfig.json references them).
+      parserOptions: { projectService: { allowDefaultProject: ['*.js', '*.mjs', '*.cjs', 'scripts/*.mjs'] }, tsconfigRootDir: import.meta.dirname },
+    },
     rules: {
+      // A promise nobody awaits hides its rejection; one passed where a void callback is expected too.
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-restricted-imports': [

@@ -15,7 +15,7 @@ export interface HttpsFetchOptions {
 }
 
 /** The subset of `fetch` the Microsoft verifier needs: GET a URL, answer a standard Response. */
-export type FetchLike = (url: string | URL, init?: { signal?: AbortSignal | null; headers?: HeadersInit }) => Promise<Response>;
+export type FetchLike = (url: string | URL, init?: { signal?: AbortSignal | null; headers?: ConstructorParameters<typeof Headers>[0] }) => Promise<Response>;
 
 /** Builds a GET-only fetch that only speaks HTTPS (an authority over plain HTTP is refused). */
 export function createHttpsFetch(options: HttpsFetchOptions = {}): FetchLike {

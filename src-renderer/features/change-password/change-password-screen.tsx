@@ -61,7 +61,7 @@ export function ChangePasswordScreen() {
     <CardPage title={t('changePassword.title')} subtitle={t('changePassword.who', { name: user.name, login: user.login, account: session?.account?.name ?? '' })}>
       <Notice tone="info">{t('changePassword.intro')}</Notice>
       {!online ? <Notice tone="warning">{t('reasons.offline')}</Notice> : null}
-      <form onSubmit={onSubmit} noValidate>
+      <form onSubmit={(e) => void onSubmit(e)} noValidate>
         <Field id="change-current" label={t('changePassword.current')} hint={t('changePassword.currentHint')} errors={shown('currentPassword')}>
           {input('currentPassword', 'current-password')}
         </Field>

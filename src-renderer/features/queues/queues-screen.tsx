@@ -120,7 +120,7 @@ function NewQueueForm({ kind, onDone }: { kind: QueueKind; onDone(id: string | n
     }
   }
   return (
-    <form className="panel new-queue" onSubmit={onSubmit} noValidate aria-label={kind === 'voice' ? t('queues.newVoice') : t('queues.newChat')}>
+    <form className="panel new-queue" onSubmit={(e) => void onSubmit(e)} noValidate aria-label={kind === 'voice' ? t('queues.newVoice') : t('queues.newChat')}>
       <h2>{kind === 'voice' ? t('queues.newVoice') : t('queues.newChat')}</h2>
       <div className="row gap align-end">
         <div className={`field field-compact grow${nameError ? ' has-error' : ''}`}>

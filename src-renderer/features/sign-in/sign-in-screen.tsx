@@ -70,7 +70,7 @@ export function SignInScreen({ reason }: { reason?: string | null }) {
   return (
     <CardPage title={t('signIn.title')} subtitle={t('signIn.subtitle')}>
       {reason ? <Notice tone="warning">{reason}</Notice> : null}
-      <form onSubmit={onSubmit} noValidate aria-describedby={store.error || missing ? errorId : undefined}>
+      <form onSubmit={(e) => void onSubmit(e)} noValidate aria-describedby={store.error || missing ? errorId : undefined}>
         <div className="field">
           <label htmlFor="signin-account">{t('signIn.account')}</label>
           <input id="signin-account" name="account" autoComplete="organization" value={account} onChange={(e) => setAccount(e.target.value)} autoFocus />

@@ -48,7 +48,7 @@ export function PasswordTab({ user, access }: { user: User; access: Access }) {
       <h2 id="password-title">{t('editor.passwordTitle')}</h2>
       <Notice tone="info">{t('editor.passwordTemporary')}</Notice>
       {user.mustChangePassword ? <p className="muted">{t('editor.passwordMustChange')}</p> : null}
-      <form onSubmit={onSubmit} noValidate className="narrow-form">
+      <form onSubmit={(e) => void onSubmit(e)} noValidate className="narrow-form">
         <Field id="password-new" label={t('editor.passwordNew')} errors={errors.password ?? serverErrors.password}>
           {(p) => <input {...p} type="password" autoComplete="new-password" value={pw} disabled={disabled} onChange={(e) => {
                 setPw(e.target.value);
