@@ -6,7 +6,7 @@ module.exports = {
       comment: 'src-shared is the contract: no Node, Electron, React or other src-* folders.',
       severity: 'error',
       from: { path: '^src-shared/' },
-      to: { pathNot: ['^src-shared/', '^node_modules/zod/'] },
+      to: { pathNot: ['^src-shared/', '(^|/)node_modules/zod/'] },
     },
     {
       name: 'shared-no-node-builtins',
@@ -44,7 +44,7 @@ module.exports = {
       comment: 'Only main.ts, preload.ts and src-main/electron/ adapters import electron.',
       severity: 'error',
       from: { pathNot: ['^src-main/main\\.ts$', '^src-main/preload\\.ts$', '^src-main/electron/'] },
-      to: { path: '^node_modules/electron/' },
+      to: { path: '(^|/)node_modules/electron/' },
     },
     {
       name: 'browser-host-not-in-app',
