@@ -203,6 +203,8 @@ export const permissions = {
   /** R6: creating a user with omnichannel enabled is "ação exclusiva do Suporte". */
   canCreateOmnichannelUser: (p: Profile) => p === 'support',
   canConfigureIdentityProvider: (p: Profile) => p === 'support' || p === 'administrator',
+  /** R2: only Support changes Support's users and gives the support profile (see rules.ts). */
+  canManageSupportUsers: (p: Profile) => p === 'support',
   canReview: (p: Profile) => p !== 'agent',
 } as const;
 

@@ -19,6 +19,7 @@ import {
   UserSchema,
 } from './domain';
 import { ApiErrorSchema, LOCALES } from './errors';
+import { USER_SORT_FIELDS } from './search';
 import {
   ChangePasswordRequestSchema,
   CreateQueueRequestSchema,
@@ -83,7 +84,7 @@ export type UserFilters = z.infer<typeof UserFiltersSchema>;
 export const SearchUsersInputSchema = z.strictObject({
   query: wellFormedText().max(120).default(''),
   filters: UserFiltersSchema.default({}),
-  sort: z.strictObject({ by: z.enum(['name', 'login', 'email', 'updatedAt']), dir: z.enum(['asc', 'desc']) }).default({ by: 'name', dir: 'asc' }),
+  sort: z.strictObject({ by: z.enum(USER_SORT_FIELDS), dir: z.enum(['asc', 'desc']) }).default({ by: 'name', dir: 'asc' }),
   offset: z.number().int().min(0).max(10_000_000).default(0),
   limit: z.number().int().min(1).max(500).default(100),
 });

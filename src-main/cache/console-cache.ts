@@ -17,7 +17,7 @@ import { READINESS_ITEMS, computeReadiness, type Account, type Extension, type Q
 import type { SearchUsersInput, SearchUsersOutput, UserRow } from '../../src-shared/ipc-contract';
 import { SearchUsersInputSchema } from '../../src-shared/ipc-contract';
 import { CACHE_SCHEMA_VERSION, migrate } from './migrations';
-import { searchKey } from './normalize';
+import { searchKey, userSearchText, userSortKey } from '../../src-shared/search';
 import { UserSearchIndex } from './user-search-index';
 
 /** The cache file's name inside the data folder. */
@@ -215,9 +215,9 @@ export class ConsoleCache {
       for (const user of users) {
         if (known !== undefined && !exists.get(accountId, user.id)) inserted++;
         const readiness = computeReadiness(user);
-        const nameKey = searchKey(user.name);
-        const loginKey = searchKey(user.login);
-        const emailKey = searchKey(user.email);
+        const nameKey = userSortKey(user, 'name');
+        const loginKey = userSortKey(user, 'login');
+        const emailKey = userSortKey(user, 'email');
         const { changes } = upsert.run({
           accountId,
           id: user.id,
@@ -225,7 +225,7 @@ export class ConsoleCache {
           nameKey,
           loginKey,
           emailKey,
-          searchText: `${nameKey}\n${loginKey}\n${emailKey}`,
+          searchText: userSearchText(user),
           profile: user.profile,
           active: user.active ? 1 : 0,
           webrtc: user.webrtcEnabled ? 1 : 0,

@@ -8,6 +8,7 @@
 import type Database from 'better-sqlite3';
 import { PROFILES, READINESS_ITEMS, type Profile, type ReadinessItem } from '../../src-shared/domain';
 import type { UserFilters } from '../../src-shared/ipc-contract';
+import { compareSortKeys, type UserSortField } from '../../src-shared/search';
 
 /** Bit flags of a user in the index. */
 export const FLAG = { active: 1, webrtc: 2, omnichannel: 4, passwordSet: 8, extension: 16, ready: 32 } as const;
@@ -17,8 +18,8 @@ export const MISSING_FLAG: Record<ReadinessItem, number> = Object.fromEntries(RE
   number
 >;
 
-/** What the users table can be sorted by (the index holds each user's key for each). */
-export type SortKey = 'name' | 'login' | 'email' | 'updatedAt';
+/** What the users table can be sorted by (the index holds each user's key for each, from src-shared `userSortKey`). */
+export type SortKey = UserSortField;
 
 /** Separates users in the joined search text; never part of a search key. */
 const SEP = '\u0001';
@@ -172,7 +173,7 @@ export class UserSearchIndex {
       const mid = (lo + hi) >> 1;
       const other = order[mid]!;
       const k = keys[other]!;
-      const before = k < key || (k === key && this.ids[other]! < id);
+      const before = compareSortKeys(k, key, this.ids[other]!, id) < 0;
       if (before) lo = mid + 1;
       else hi = mid;
     }
@@ -224,14 +225,7 @@ export class UserSearchIndex {
       const n = keys.length;
       const order = new Int32Array(n);
       for (let i = 0; i < n; i++) order[i] = i;
-      order.sort((a, b) => {
-        const ka = keys[a]!;
-        const kb = keys[b]!;
-        if (ka !== kb) return ka < kb ? -1 : 1;
-        const ia = ids[a]!;
-        const ib = ids[b]!;
-        return ia < ib ? -1 : ia > ib ? 1 : 0;
-      });
+      order.sort((a, b) => compareSortKeys(keys[a]!, keys[b]!, ids[a]!, ids[b]!));
       const rank = new Int32Array(n);
       for (let k = 0; k < n; k++) rank[order[k]!] = k;
       entry = { order, rank };

@@ -3,6 +3,7 @@
  * own, or (support only) the account they chose at login.
  */
 import { permissions, type Profile } from '../../src-shared/domain';
+import { supportRule } from '../../src-shared/rules';
 import { DomainError } from './errors';
 
 /** The signed-in user behind a request. */
@@ -25,4 +26,15 @@ export type Permission = keyof typeof permissions;
 export function requirePermission(actor: Actor, permission: Permission): void {
   if (!permissions[permission](actor.profile)) throw new DomainError('forbidden', { details: { permission } });
   if (actor.mustChangePassword) throw new DomainError('forbidden', { details: { reason: 'password_change_required' } });
+}
+
+/** R2 (src-shared `supportRule`): refuses (403) a change of a Support user by anyone but Support. */
+export function requireMayChangeUser(actor: Actor, target: { profile: string }): void {
+  // Database rows carry the profile as text; it is one of PROFILES.
+  if (!supportRule.mayChangeUser(actor.profile, target.profile as Profile)) throw new DomainError('forbidden', { details: { reason: 'support_user' } });
+}
+
+/** R2: refuses (403, on the `profile` field) giving the support profile by anyone but Support. */
+export function requireMayGiveProfile(actor: Actor, profile: Profile | undefined): void {
+  if (profile && !supportRule.mayGiveProfile(actor.profile, profile)) throw new DomainError('forbidden', { fieldErrors: { profile: ['forbidden'] } });
 }

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Extension, User } from '../../src-shared/domain';
 import type { ExtensionTable } from '../db/schema';
 import { extensionAssociatedMail } from '../mail/templates';
-import { requirePermission, type Actor } from './actor';
+import { requireMayChangeUser, requirePermission, type Actor } from './actor';
 import { writeAudit } from './audit';
 import type { PlatformContext } from './context';
 import { DomainError } from './errors';
@@ -40,7 +40,7 @@ export async function assignExtension(ctx: PlatformContext, actor: Actor, userId
   requirePermission(actor, 'canManageExtensions');
   const now = ctx.now();
   const { user, changed } = await ctx.db.transaction().execute(async (trx) => {
-    await getUserRow(trx, actor.accountId, userId);
+    requireMayChangeUser(actor, await getUserRow(trx, actor.accountId, userId));
     const ext = await trx.selectFrom('extensions').selectAll().where('id', '=', extensionId).where('account_id', '=', actor.accountId).executeTakeFirst();
     if (!ext) throw new DomainError('not_found', { fieldErrors: { extensionId: ['not_found'] } });
     if (ext.user_id === userId) return { user: await loadUser(trx, actor.accountId, userId), changed: false };
@@ -64,6 +64,7 @@ export async function releaseExtension(ctx: PlatformContext, actor: Actor, userI
   const now = ctx.now();
   return ctx.db.transaction().execute(async (trx) => {
     const before = await loadUser(trx, actor.accountId, userId);
+    requireMayChangeUser(actor, before);
     if (!before.extension) return before;
     await trx.updateTable('extensions').set({ user_id: null }).where('user_id', '=', userId).execute();
     await bumpUser(trx, userId, now);

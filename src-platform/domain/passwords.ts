@@ -10,7 +10,7 @@ import { deleteUserSessions } from '../auth/sessions';
 import { hashToken } from '../auth/tokens';
 import { passwordChangedMail } from '../mail/templates';
 import { getAccount, findAccountBySlug, isSelfManaged } from './accounts';
-import { requirePermission, type Actor } from './actor';
+import { requireMayChangeUser, requirePermission, type Actor } from './actor';
 import { writeAudit } from './audit';
 import type { PlatformContext } from './context';
 import { DomainError } from './errors';
@@ -36,7 +36,7 @@ export async function requestPasswordReset(ctx: PlatformContext, actor: Actor, u
   const now = ctx.now();
   const { user, reset } = await ctx.db.transaction().execute(async (trx) => {
     const user = await loadUser(trx, actor.accountId, userId);
-    if (user.profile === 'support' && actor.profile !== 'support') throw new DomainError('forbidden');
+    requireMayChangeUser(actor, user);
     await refuseSelfManaged(trx, actor.accountId);
     const reset = await issueResetToken(trx, userId, now);
     await writeAudit(trx, { accountId: actor.accountId, actor, action: 'user.password_reset_requested', targetType: 'user', targetId: userId, after: { sentTo: user.email, expiresAt: reset.expiresAt }, at: now });
@@ -112,7 +112,7 @@ export async function setPasswordByAdministrator(
   const now = ctx.now();
   const check = async (db: Db) => {
     const row = await getUserRow(db, actor.accountId, userId);
-    if (row.profile === 'support' && actor.profile !== 'support') throw new DomainError('forbidden');
+    requireMayChangeUser(actor, row);
     await refuseSelfManaged(db, actor.accountId);
     checkNewPassword(input.password, input.passwordConfirmation, row.login);
   };

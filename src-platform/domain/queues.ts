@@ -3,11 +3,12 @@
  * R4). Joining a chat queue needs omnichannel; joining a voice queue needs an extension.
  */
 import { randomUUID } from 'node:crypto';
-import type { Queue, User } from '../../src-shared/domain';
+import type { Queue, QueueKind, User } from '../../src-shared/domain';
+import { queueEligibilityRule } from '../../src-shared/rules';
 import type { CreateQueueRequest } from '../../src-shared/platform-api';
 import type { Db } from '../db/database';
 import type { QueueTable } from '../db/schema';
-import { requirePermission, type Actor } from './actor';
+import { requireMayChangeUser, requirePermission, type Actor } from './actor';
 import { writeAudit } from './audit';
 import type { PlatformContext } from './context';
 import { DomainError } from './errors';
@@ -97,14 +98,10 @@ export async function addQueueMember(ctx: PlatformContext, actor: Actor, queueId
   const now = ctx.now();
   return ctx.db.transaction().execute(async (trx) => {
     const queue = await getQueueRow(trx, actor.accountId, queueId);
-    await getUserRow(trx, actor.accountId, userId);
     const user = await loadUser(trx, actor.accountId, userId);
-    if (queue.kind === 'chat' && !user.omnichannelEnabled) {
-      throw new DomainError('chat_queue_requires_omnichannel', { fieldErrors: { userId: ['chat_queue_requires_omnichannel'] } });
-    }
-    if (queue.kind === 'voice' && !user.extension) {
-      throw new DomainError('voice_queue_requires_extension', { fieldErrors: { userId: ['voice_queue_requires_extension'] } });
-    }
+    requireMayChangeUser(actor, user);
+    const r8 = queueEligibilityRule(user, queue.kind as QueueKind);
+    if (r8) throw new DomainError(r8, { fieldErrors: { userId: [r8] } });
     const existing = await trx.selectFrom('queue_members').select('user_id').where('queue_id', '=', queueId).where('user_id', '=', userId).executeTakeFirst();
     if (!existing) {
       await trx.insertInto('queue_members').values({ queue_id: queueId, user_id: userId, created_at: now.toISOString() }).execute();
@@ -122,7 +119,7 @@ export async function removeQueueMember(ctx: PlatformContext, actor: Actor, queu
   const now = ctx.now();
   return ctx.db.transaction().execute(async (trx) => {
     const queue = await getQueueRow(trx, actor.accountId, queueId);
-    await getUserRow(trx, actor.accountId, userId);
+    requireMayChangeUser(actor, await getUserRow(trx, actor.accountId, userId));
     const removed = await trx.deleteFrom('queue_members').where('queue_id', '=', queueId).where('user_id', '=', userId).executeTakeFirst();
     if (Number(removed.numDeletedRows) > 0) {
       await trx.deleteFrom('queue_sessions').where('queue_id', '=', queueId).where('user_id', '=', userId).execute();

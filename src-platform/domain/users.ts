@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { MailKind, QueueSession, User } from '../../src-shared/domain';
+import { omnichannelCreationRule, webrtcRule } from '../../src-shared/rules';
 import { userEtag, type CreateUserResponse, type ListUsersResponse, type UpdateUserRequest, type UpdateUserResponse } from '../../src-shared/platform-api';
 import { nextChangeSeq, type Db } from '../db/database';
 import { containsText, isPostgres } from '../db/dialect';
@@ -13,7 +14,7 @@ import type { UserTable } from '../db/schema';
 import { deleteUserSessions } from '../auth/sessions';
 import { extensionAssociatedMail } from '../mail/templates';
 import { getAccount, isSelfManaged } from './accounts';
-import { requirePermission, type Actor } from './actor';
+import { requireMayChangeUser, requireMayGiveProfile, requirePermission, type Actor } from './actor';
 import { writeAudit } from './audit';
 import type { PlatformContext } from './context';
 import { DomainError } from './errors';
@@ -174,10 +175,8 @@ async function countChanges(ctx: PlatformContext, accountId: string, since: numb
 }
 
 function checkWebrtc(state: { webrtcEnabled: boolean; omnichannelEnabled: boolean }): void {
-  // R3: omnichannel needs WebRTC.
-  if (state.omnichannelEnabled && !state.webrtcEnabled) {
-    throw new DomainError('webrtc_required', { fieldErrors: { omnichannelEnabled: ['webrtc_required'] } });
-  }
+  const r3 = webrtcRule(state);
+  if (r3) throw new DomainError(r3, { fieldErrors: { omnichannelEnabled: [r3] } });
 }
 
 /**
@@ -208,11 +207,10 @@ export interface CreateUserInput {
  */
 export async function createUser(ctx: PlatformContext, actor: Actor, input: CreateUserInput): Promise<CreateUserResponse> {
   requirePermission(actor, 'canEditUsers');
-  if (input.profile === 'support' && actor.profile !== 'support') throw new DomainError('forbidden', { fieldErrors: { profile: ['forbidden'] } });
+  requireMayGiveProfile(actor, input.profile);
   checkProfileFitsScope(await getAccount(ctx.db, actor.accountId), input.profile);
-  if (input.omnichannelEnabled && actor.profile !== 'support') {
-    throw new DomainError('omnichannel_creation_support_only', { fieldErrors: { omnichannelEnabled: ['omnichannel_creation_support_only'] } });
-  }
+  const r6 = omnichannelCreationRule(actor.profile, input.omnichannelEnabled);
+  if (r6) throw new DomainError(r6, { fieldErrors: { omnichannelEnabled: [r6] } });
   checkWebrtc(input);
   const now = ctx.now();
   const result = await ctx.db.transaction().execute(async (trx) => {
@@ -297,13 +295,6 @@ export async function getQueueSessions(ctx: PlatformContext, actor: Actor, userI
   return listQueueSessions(ctx.db, userId);
 }
 
-/** Refuses edits of a support user by anyone but support, and making someone support (R2). */
-function checkProfileChange(actor: Actor, target: { profile: string }, newProfile: string | undefined): void {
-  if (actor.profile === 'support') return;
-  if (target.profile === 'support') throw new DomainError('forbidden');
-  if (newProfile === 'support') throw new DomainError('forbidden', { fieldErrors: { profile: ['forbidden'] } });
-}
-
 /**
  * `PATCH /users/:id`. Requires the current ETag (412 otherwise, with the current user). R3 checked
  * on the result. R4: when the user is logged into queues, the edit needs `confirmQueueLogout`
@@ -315,7 +306,8 @@ export async function updateUser(ctx: PlatformContext, actor: Actor, userId: str
   return ctx.db.transaction().execute(async (trx) => {
     const row = await getUserRow(trx, actor.accountId, userId);
     const before = (await hydrateUsers(trx, [row]))[0] as User;
-    checkProfileChange(actor, row, body.profile);
+    requireMayChangeUser(actor, row);
+    requireMayGiveProfile(actor, body.profile);
     if (body.profile !== undefined) checkProfileFitsScope(await getAccount(trx, actor.accountId), body.profile);
     const tags = ifMatch.split(',').map((t) => t.trim());
     if (!tags.includes(userEtag(before))) throw new DomainError('stale_version', { details: { current: before } });
@@ -368,7 +360,7 @@ export async function deleteUser(ctx: PlatformContext, actor: Actor, userId: str
   const now = ctx.now();
   await ctx.db.transaction().execute(async (trx) => {
     const row = await getUserRow(trx, actor.accountId, userId);
-    checkProfileChange(actor, row, undefined);
+    requireMayChangeUser(actor, row);
     const before = (await hydrateUsers(trx, [row]))[0];
     const queueIds = await trx.selectFrom('queue_members').select('queue_id').where('user_id', '=', userId).execute();
     for (const { queue_id } of queueIds) {

@@ -7,6 +7,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { permissions, profileFitsAccount } from '../../../src-shared/domain';
 import { ScreenTitle } from '../../ui/focus';
+import { supportRule } from '../../../src-shared/rules';
 import { ErrorNotice, Notice, Reason } from '../../ui/notice';
 import { useAccess } from '../session/access';
 import { useSessionStore } from '../session/session-store';
@@ -103,7 +104,7 @@ export function NewUserScreen() {
           errors={fieldErrors}
           disabled={!access.allowed || busy}
           omnichannelDisabledReason={omnichannelReason}
-          supportProfileAllowed={profile === 'support' && profileFitsAccount('support', { kind: accountKind })}
+          supportProfileAllowed={!!profile && supportRule.mayGiveProfile(profile, 'support') && profileFitsAccount('support', { kind: accountKind })}
           onChange={onChange}
         />
         <ErrorNotice error={error} />

@@ -8,10 +8,10 @@ import { CHAT_CHANNELS, type QueueKind } from '../../../src-shared/domain';
 import { ConsoleError, toConsoleError } from '../../api';
 import { useFieldErrorText } from '../../ui/format';
 import { ScreenTitle } from '../../ui/focus';
+import { queueEligibilityRule } from '../../../src-shared/rules';
 import { ErrorNotice, Notice, Reason } from '../../ui/notice';
 import { useAccess, type Access } from '../session/access';
 import { useNavigationStore } from '../shell/navigation-store';
-import { queueRuleError } from '../user-editor/queues-tab';
 import { useQueueMembersStore } from './queue-members-store';
 import { queuesOfKind, useQueuesStore } from './queues-store';
 
@@ -233,7 +233,7 @@ function QueueMembers({ queueId, name, kind, access }: { queueId: string; name: 
                   aria-label={`${t('common.add')}: ${c.name}`}
                   onClick={() => {
                     // R8: check the rule first; the platform enforces it too (422).
-                    const rule = queueRuleError(c, kind);
+                    const rule = queueEligibilityRule(c, kind);
                     if (rule) store.refuse(c, new ConsoleError({ code: rule, message: rule }));
                     else void store.add(c);
                   }}

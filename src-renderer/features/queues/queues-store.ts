@@ -5,6 +5,7 @@
 import { create } from 'zustand';
 import type { Queue, QueueKind, User } from '../../../src-shared/domain';
 import type { CreateQueueRequest } from '../../../src-shared/platform-api';
+import { sortByText } from '../../../src-shared/search';
 import { call, toConsoleError, type ConsoleError } from '../../api';
 import { forgetOnSignOut } from '../session/person-state';
 
@@ -58,7 +59,10 @@ export const useQueuesStore = create<QueuesStore>()((set, get) => ({
 
 /** Queues of one kind, sorted by name. */
 export function queuesOfKind(queues: Queue[], kind: QueueKind): Queue[] {
-  return queues.filter((q) => q.kind === kind).sort((a, b) => a.name.localeCompare(b.name));
+  return sortByText(
+    queues.filter((q) => q.kind === kind),
+    (q) => q.name,
+  );
 }
 
 /** Restores the initial state (on sign-out, C6; and in tests). */

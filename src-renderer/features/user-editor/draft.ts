@@ -3,6 +3,7 @@
  * (R3), the diff sent as `changes`, and rebasing edits onto a newer server version.
  */
 import type { Profile, User } from '../../../src-shared/domain';
+import { webrtcRule } from '../../../src-shared/rules';
 import type { FieldErrors } from '../../../src-shared/errors';
 
 /** Fields the editor's form edits. */
@@ -52,6 +53,7 @@ export function validateDraft(draft: Draft): FieldErrors {
   if (!EMAIL.test(draft.email.trim()) || draft.email.length > 254) errors.email = ['form.email'];
   if (!LOGIN.test(draft.login.trim())) errors.login = ['form.login'];
   // R3: omnichannel requires WebRTC; the platform refuses it too (422 webrtc_required).
-  if (draft.omnichannelEnabled && !draft.webrtcEnabled) errors.omnichannelEnabled = ['webrtc_required'];
+  const r3 = webrtcRule(draft);
+  if (r3) errors.omnichannelEnabled = [r3];
   return errors;
 }

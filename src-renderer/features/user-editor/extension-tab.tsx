@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { User } from '../../../src-shared/domain';
 import { ErrorNotice, Notice } from '../../ui/notice';
 import type { Access } from '../session/access';
+import { sortByText } from '../../../src-shared/search';
 import { useEditorStore } from './editor-store';
 
 /** The Ramal tab. */
@@ -15,7 +16,10 @@ export function ExtensionTab({ user, access }: { user: User; access: Access }) {
   useEffect(() => {
     void loadExtensions();
   }, [loadExtensions]);
-  const free = (extensions ?? []).filter((e) => e.userId === null).sort((a, b) => a.number.localeCompare(b.number));
+  const free = sortByText(
+    (extensions ?? []).filter((e) => e.userId === null),
+    (e) => e.number,
+  );
   const busy = state.status === 'busy';
   const disabled = !access.allowed || busy;
   const selected = free.some((e) => e.id === choice) ? choice : (free[0]?.id ?? '');

@@ -2,18 +2,12 @@
 import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { QueueKind, User } from '../../../src-shared/domain';
+import { queueEligibilityRule } from '../../../src-shared/rules';
 import { ErrorNotice, Notice } from '../../ui/notice';
 import { useFieldErrorText } from '../../ui/format';
 import type { Access } from '../session/access';
 import { queuesOfKind, useQueuesStore } from '../queues/queues-store';
 import { useEditorStore } from './editor-store';
-
-/** R8 rule for a user joining a queue of `kind`, as an error code (null when allowed). */
-export function queueRuleError(user: Pick<User, 'omnichannelEnabled' | 'extension'>, kind: QueueKind): 'chat_queue_requires_omnichannel' | 'voice_queue_requires_extension' | null {
-  if (kind === 'chat' && !user.omnichannelEnabled) return 'chat_queue_requires_omnichannel';
-  if (kind === 'voice' && !user.extension) return 'voice_queue_requires_extension';
-  return null;
-}
 
 /** The Filas tab. */
 export function QueuesTab({ user, access, focus }: { user: User; access: Access; focus?: string }) {
@@ -60,7 +54,7 @@ function QueueKindBlock({ user, kind, access, autoFocus }: { user: User; kind: Q
   const title = kind === 'voice' ? t('editor.queuesVoice') : t('editor.queuesChat');
 
   function onAdd() {
-    const rule = queueRuleError(user, kind);
+    const rule = queueEligibilityRule(user, kind);
     setLastKind(kind);
     if (rule) {
       setRuleError(rule);

@@ -6,6 +6,7 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { profileFitsAccount, type ReadinessItem } from '../../../src-shared/domain';
+import { supportRule } from '../../../src-shared/rules';
 import { formatDateTime, useLocale } from '../../ui/format';
 import { Dialog } from '../../ui/dialog';
 import { focusFirstInvalid, ScreenTitle } from '../../ui/focus';
@@ -36,7 +37,7 @@ export function UserEditorScreen({ id, tab, focus }: { id: string; tab: EditorTa
   // Issue 9 class 1: the support profile is given only in the operator scope.
   const accountKind = useSessionStore((s) => s.session?.account?.kind);
   // Only Support changes Support's users (the platform answers 403 otherwise).
-  const supportOnly = user?.profile === 'support' && actorProfile !== 'support';
+  const supportOnly = !!user && !!actorProfile && !supportRule.mayChangeUser(actorProfile, user.profile);
   const lock = (access: Access): Access => (supportOnly && access.allowed ? { allowed: false, reason: t('reasons.supportUser') } : access);
   const canEdit = lock(useAccess('canEditUsers'));
   const canReset = lock(useAccess('canResetPasswords'));
@@ -191,7 +192,7 @@ export function UserEditorScreen({ id, tab, focus }: { id: string; tab: EditorTa
                   draft={draft}
                   errors={store.fieldErrors}
                   disabled={!canEdit.allowed || store.phase !== 'idle'}
-                  supportProfileAllowed={actorProfile === 'support' && profileFitsAccount('support', { kind: accountKind })}
+                  supportProfileAllowed={!!actorProfile && supportRule.mayGiveProfile(actorProfile, 'support') && profileFitsAccount('support', { kind: accountKind })}
                   onChange={store.setField}
                 />
               </form>

@@ -6,6 +6,7 @@
 import { create } from 'zustand';
 import type { UserFilters, UserRow } from '../../../src-shared/ipc-contract';
 import { toSearchText } from '../../../src-shared/text';
+import type { UserSortField } from '../../../src-shared/search';
 import { call, toConsoleError, type ConsoleError } from '../../api';
 import { forgetOnSignOut } from '../session/person-state';
 
@@ -13,7 +14,7 @@ import { forgetOnSignOut } from '../session/person-state';
 export const PAGE_SIZE = 100;
 
 /** Sortable columns of `searchUsers`. */
-export type SortBy = 'name' | 'login' | 'email' | 'updatedAt';
+export type SortBy = UserSortField;
 /** The list's order. */
 export type Sort = { by: SortBy; dir: 'asc' | 'desc' };
 

@@ -259,6 +259,17 @@ describe('users (R1, R2, R3, R4, C2)', () => {
     expect((await client(p.url, supportToken).get(`/api/v1/users/${support.id}`)).body.user).toEqual(support);
   });
 
+  it('R2 (only Support changes Support users): an administrator cannot give a support user an extension or queues, nor take them away', async () => {
+    const support = await findUser(p.url, adminToken, 'suporte');
+    const freeExtension = (await admin.get('/api/v1/extensions')).body.items.find((e: any) => e.userId === null);
+    const queue = (await admin.get('/api/v1/queues')).body.items.find((q: any) => q.kind === 'voice');
+    expect((await admin.put(`/api/v1/users/${support.id}/extension`, { extensionId: freeExtension.id })).status).toBe(403);
+    expect((await admin.delete(`/api/v1/users/${support.id}/extension`)).status).toBe(403);
+    expect((await admin.put(`/api/v1/queues/${queue.id}/members/${support.id}`)).status).toBe(403);
+    expect((await admin.delete(`/api/v1/queues/${queue.id}/members/${support.id}`)).status).toBe(403);
+    expect((await admin.get(`/api/v1/users/${support.id}`)).body.user).toEqual(support);
+  });
+
   it('R1: every change is audited with who, when and before/after', async () => {
     const user = await findUser(p.url, adminToken, 'agente18');
     await admin.patch(`/api/v1/users/${user.id}`, { name: 'Auditada' }, { 'if-match': userEtag(user) });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConsoleCache } from '../../../../src-main/cache/console-cache';
-import { searchKey } from '../../../../src-main/cache/normalize';
+import { searchKey } from '../../../../src-shared/search';
 import { PROFILES, READINESS_ITEMS, computeReadiness, type User } from '../../../../src-shared/domain';
 import type { UserFilters } from '../../../../src-shared/ipc-contract';
 import { makeUser, tempDir } from '../../../support/console-fixtures';
