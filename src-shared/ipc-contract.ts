@@ -20,6 +20,9 @@ import {
 } from './domain';
 import { ApiErrorSchema, LOCALES } from './errors';
 import { USER_SORT_FIELDS } from './search';
+import { EVENT_NAMES, OPERATION_NAMES, ipcChannel, type EventName, type OperationName } from './ipc-channels';
+
+export { EVENT_NAMES, OPERATION_NAMES, ipcChannel, type EventName, type OperationName };
 import {
   ChangePasswordRequestSchema,
   CreateQueueRequestSchema,
@@ -159,10 +162,8 @@ export const ipcOperations = {
 } as const;
 
 export type IpcOperations = typeof ipcOperations;
-export type OperationName = keyof IpcOperations;
 export type OperationInput<N extends OperationName> = z.input<IpcOperations[N]['input']>;
 export type OperationOutput<N extends OperationName> = z.output<IpcOperations[N]['output']>;
-export const OPERATION_NAMES = Object.keys(ipcOperations) as OperationName[];
 
 /** Events main pushes to the renderer (`onDid…`: something happened). */
 export const ipcEvents = {
@@ -173,15 +174,15 @@ export const ipcEvents = {
   onDidChangeData: z.object({ kinds: z.array(z.enum(['users', 'queues', 'extensions'])) }),
 } as const;
 export type IpcEvents = typeof ipcEvents;
-export type EventName = keyof IpcEvents;
 export type EventPayload<E extends EventName> = z.output<IpcEvents[E]>;
-export const EVENT_NAMES = Object.keys(ipcEvents) as EventName[];
+
+// The names-only lists of ipc-channels.ts must name exactly these operations and events.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+export const NAMES_MATCH_CONTRACT: [Same<OperationName, keyof IpcOperations>, Same<EventName, keyof IpcEvents>] = [true, true];
 
 /** What every operation resolves to across the process boundary. */
 export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: z.infer<typeof ApiErrorSchema> };
 
-/** Channel name of an operation or event on the Electron IPC (and the browser-host bridge). */
-export const ipcChannel = (name: OperationName | EventName): string => `omni:${name}`;
 
 /** The API the preload exposes as `window.consoleApi`: one method per operation, one per event. */
 export type ConsoleApi = {

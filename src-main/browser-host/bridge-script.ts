@@ -1,9 +1,11 @@
 /**
  * The script the browser host injects before the renderer's own: it builds `window.consoleApi`
- * with the same shape as the preload (one frozen method per operation, one subscribe function per
- * event, no generic send) over a WebSocket to the host, authenticated with the per-run secret.
+ * with the preload's own factory (`buildConsoleApi`, its source injected here: one frozen method per
+ * operation, one subscribe function per event, no generic send) over a WebSocket to the host,
+ * authenticated with the per-run secret.
  */
-import { EVENT_NAMES, OPERATION_NAMES } from '../../src-shared/ipc-contract';
+import { CHANNEL_PREFIX, EVENT_NAMES, OPERATION_NAMES } from '../../src-shared/ipc-channels';
+import { buildConsoleApi } from '../ipc/console-api';
 
 /** Query parameter of the host URL that carries the per-run secret. */
 export const SECRET_PARAM = 'omniHostSecret';
@@ -16,8 +18,6 @@ export const BRIDGE_SCRIPT_PATH = '/__omni/bridge.js';
 export function bridgeScript(): string {
   return `(() => {
   'use strict';
-  const OPERATIONS = ${JSON.stringify(OPERATION_NAMES)};
-  const EVENTS = ${JSON.stringify(EVENT_NAMES)};
   const KEY = 'omni-host-secret';
   const params = new URLSearchParams(location.search);
   let secret = params.get(${JSON.stringify(SECRET_PARAM)});
@@ -63,16 +63,14 @@ export function bridgeScript(): string {
     });
   }
   function subscribe(channel, listener) {
-    if (typeof listener !== 'function') throw new TypeError('expects a listener function');
     if (!listeners.has(channel)) listeners.set(channel, new Set());
     const wrapped = (payload) => listener(payload);
     listeners.get(channel).add(wrapped);
     return () => { listeners.get(channel).delete(wrapped); };
   }
-  const api = Object.create(null);
-  for (const name of OPERATIONS) api[name] = (input) => invoke('omni:' + name, input);
-  for (const name of EVENTS) api[name] = (listener) => subscribe('omni:' + name, listener);
-  Object.defineProperty(window, 'consoleApi', { value: Object.freeze(api), writable: false, configurable: false, enumerable: true });
+  const buildConsoleApi = ${buildConsoleApi.toString()};
+  const api = buildConsoleApi(${JSON.stringify(OPERATION_NAMES)}, ${JSON.stringify(EVENT_NAMES)}, ${JSON.stringify(CHANNEL_PREFIX)}, invoke, subscribe);
+  Object.defineProperty(window, 'consoleApi', { value: api, writable: false, configurable: false, enumerable: true });
   connect();
 })();
 `;

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { EVENT_NAMES, OPERATION_NAMES } from '../../../../src-shared/ipc-contract';
-import { createConsoleApi, operationOfChannel } from '../../../../src-main/ipc/console-api';
+import { runInNewContext } from 'node:vm';
+import { EVENT_NAMES, OPERATION_NAMES, ipcEvents, ipcOperations } from '../../../../src-shared/ipc-contract';
+import { buildConsoleApi, createConsoleApi, operationOfChannel } from '../../../../src-main/ipc/console-api';
+import { bridgeScript } from '../../../../src-main/browser-host/bridge-script';
 
 describe('consoleApi generation (preload and browser host)', () => {
   it('exposes exactly one method per operation and per event, frozen, without a generic send', async () => {
@@ -52,5 +54,22 @@ describe('consoleApi generation (preload and browser host)', () => {
     expect(operationOfChannel('omni:onDidChangeData')).toBeNull();
     expect(operationOfChannel('omni:__proto__')).toBeNull();
     expect(operationOfChannel('saveUser')).toBeNull();
+  });
+
+  it('the names-only channel list names exactly the contract, in its order (the preload bundles only the names)', () => {
+    expect(OPERATION_NAMES).toEqual(Object.keys(ipcOperations));
+    expect(EVENT_NAMES).toEqual(Object.keys(ipcEvents));
+  });
+
+  it('the browser host bridge builds window.consoleApi with the same factory, self-contained in a bare context', () => {
+    // A context with no module scope: the factory's source must stand alone.
+    const factory = runInNewContext(`(${buildConsoleApi.toString()})`) as typeof buildConsoleApi;
+    const sent: string[] = [];
+    const api = factory(OPERATION_NAMES, EVENT_NAMES, 'omni:', async (channel) => (sent.push(channel), { ok: true, value: null }), () => () => undefined);
+    expect(Object.keys(api)).toEqual(Object.keys(createConsoleApi(async () => ({ ok: true, value: null }), () => () => undefined)));
+    expect(Object.isFrozen(api)).toBe(true);
+    void (api.saveUser as (i: unknown) => Promise<unknown>)({});
+    expect(sent).toEqual(['omni:saveUser']);
+    expect(bridgeScript()).toContain(buildConsoleApi.toString());
   });
 });
