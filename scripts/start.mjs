@@ -67,7 +67,7 @@ const found = electronBinary();
 const { exe: electron, why } = found ? { exe: found, why: '' } : installElectron();
 if (electron) {
   run(bin('electron-vite'), ['build']);
-  // Native modules (better-sqlite3, argon2) must match Electron's ABI: see README (@electron/rebuild).
+  // better-sqlite3 and argon2 are Node-API addons: the same files load in Electron (README).
   const child = spawn(electron, ['.'], { cwd: root, stdio: 'inherit' });
   child.on('exit', (code) => process.exit(code ?? 0));
 } else {

@@ -1,7 +1,9 @@
 /**
  * The Electron main process: thin glue around `compose()`. One window (context isolation,
  * sandbox, no Node), the renderer served from `app://console/` with a strict CSP, navigation,
- * `window.open` and permission requests denied, IPC only through the router.
+ * `window.open` and permission requests denied, IPC only through the router. One instance per
+ * user (a second start focuses the first window); quitting waits, up to a deadline, for the sync to
+ * stop, the cache to close and the embedded platform to close.
  */
 import { app, BrowserWindow, net, protocol, session, shell } from 'electron';
 import { join } from 'node:path';
@@ -11,11 +13,22 @@ import { bridgeIpcMain } from './electron/ipc-main-bridge';
 import { SafeStorageSecretStore } from './electron/safe-storage-secret-store';
 import { APP_PROTOCOL } from './ipc/router';
 import { APP_ENTRY_URL, CONTENT_SECURITY_POLICY, SECURE_WEB_PREFERENCES, isAppUrl, resolveAppFile } from './shell/app-security';
+import { QUIT_DEADLINE_MS, disposeWithDeadline } from './shell/quit';
 
 protocol.registerSchemesAsPrivileged([{ scheme: APP_PROTOCOL, privileges: { standard: true, secure: true, supportFetchAPI: false, corsEnabled: false } }]);
 
 const rendererDir = join(import.meta.dirname, '../renderer');
 let composed: ComposedConsole | null = null;
+let mainWindow: BrowserWindow | null = null;
+let quitting = false;
+
+/** A second start of the app lands here (in the first instance): show the window it already has. */
+function focusMainWindow(): void {
+  if (!mainWindow || mainWindow.isDestroyed()) return;
+  if (mainWindow.isMinimized()) mainWindow.restore();
+  mainWindow.show();
+  mainWindow.focus();
+}
 
 app.on('web-contents-created', (_event, contents) => {
   contents.on('will-navigate', (event, url) => {
@@ -51,22 +64,36 @@ async function start(): Promise<void> {
   });
   bridgeIpcMain(composed.router, composed.events);
 
-  const win = new BrowserWindow({
+  const win = (mainWindow = new BrowserWindow({
     width: 1280,
     height: 800,
     show: false,
     webPreferences: { ...SECURE_WEB_PREFERENCES, preload: join(import.meta.dirname, '../preload/preload.cjs') },
-  });
+  }));
   win.once('ready-to-show', () => win.show());
   await win.loadURL(APP_ENTRY_URL);
 }
 
 app.on('window-all-closed', () => app.quit());
-app.on('will-quit', () => {
-  void composed?.dispose();
+app.on('will-quit', (event) => {
+  const running = composed;
+  if (!running || quitting) return;
+  // Hold the exit until the services closed (or the deadline passed), then exit for real.
+  event.preventDefault();
+  quitting = true;
+  void disposeWithDeadline(() => running.dispose(), QUIT_DEADLINE_MS, (err) => console.error('[omniconsole] quit', err)).then((outcome) => {
+    if (outcome === 'deadline') console.error(`[omniconsole] quit: services still closing after ${QUIT_DEADLINE_MS} ms`);
+    app.exit(0);
+  });
 });
 
-start().catch((err: unknown) => {
-  console.error('[omniconsole] failed to start', err);
-  app.exit(1);
-});
+// One console per user: the cache and the embedded platform's file belong to one process.
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', focusMainWindow);
+  start().catch((err: unknown) => {
+    console.error('[omniconsole] failed to start', err);
+    app.exit(1);
+  });
+}

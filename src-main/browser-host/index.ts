@@ -13,7 +13,7 @@ import { operationOfChannel } from '../ipc/console-api';
 import { ipcChannel } from '../../src-shared/ipc-contract';
 import { AesFileSecretStore, type SecretStore } from '../auth/secret-store';
 import { compose, type ComposedConsole, type ComposeOptions, type ConsoleServices } from '../compose';
-import { MIME } from '../shell/app-security';
+import { MIME, contentSecurityPolicy } from '../shell/app-security';
 import { BRIDGE_SCRIPT_PATH, BRIDGE_WS_PATH, SECRET_PARAM, bridgeScript } from './bridge-script';
 
 export interface BrowserHostOptions {
@@ -121,18 +121,8 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
       const html = body.toString('utf8');
       const tag = `<script src="${BRIDGE_SCRIPT_PATH}"></script>`;
       body = html.includes('<script') ? html.replace('<script', `${tag}\n<script`) : html.replace('</head>', `${tag}\n</head>`);
-      headers['content-security-policy'] = [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data:",
-        "font-src 'self' data:",
-        `connect-src 'self' ws://${host}`,
-        "object-src 'none'",
-        "base-uri 'none'",
-        "frame-ancestors 'none'",
-        "form-action 'none'",
-      ].join('; ');
+      // The app's own policy; only the bridge's WebSocket is added.
+      headers['content-security-policy'] = contentSecurityPolicy(`'self' ws://${host}`);
     }
     res.writeHead(200, headers).end(req.method === 'HEAD' ? undefined : body);
   };

@@ -24,23 +24,29 @@ export const SECURE_WEB_PREFERENCES = {
 } as const;
 
 /**
- * The renderer talks to main only over IPC, so it needs no network at all: `connect-src 'none'`.
- * Inline styles are allowed for the UI library's style attributes; scripts only from the app.
+ * The renderer's CSP, for the app (`connect-src 'none'`: it talks to main over IPC only) and the
+ * browser host (its bridge's WebSocket). Scripts and styles only from the app's own files: no inline
+ * `<style>` or `style="…"` markup (React's `style` prop writes through the CSSOM, which CSP allows).
  */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self' data:",
-  "connect-src 'none'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-  "frame-src 'none'",
-  "worker-src 'none'",
-].join('; ');
+export function contentSecurityPolicy(connectSrc = "'none'"): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self' data:",
+    `connect-src ${connectSrc}`,
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+    "frame-src 'none'",
+    "worker-src 'none'",
+  ].join('; ');
+}
+
+/** The Electron app's CSP (sent with every `app://console/` response). */
+export const CONTENT_SECURITY_POLICY = contentSecurityPolicy();
 
 /** Content types of the renderer's built files (the app protocol and the browser host serve them). */
 export const MIME: Readonly<Record<string, string>> = {

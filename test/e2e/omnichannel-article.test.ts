@@ -115,4 +115,8 @@ describe('article: enabling an omnichannel agent', () => {
     // R7: the agent can now sign in to the platform with the new password.
     await expect(platformApi(platform.url, agent.login, 'NovaSenha2026')).resolves.toBeTruthy();
   });
+
+  it('issue 14: the CSP without inline styles refused nothing on these screens (dialogs, menus, notices)', () => {
+    expect(env.cspViolations).toEqual([]);
+  });
 });

@@ -35,4 +35,14 @@ describe('users at scale', () => {
     await page.getByText('1 usuário', { exact: true }).waitFor();
     await grid.getByRole('row', { name: /gen\.99999/ }).waitFor();
   }, 120_000);
+
+  it('issue 14: the CSP without inline styles refused nothing; the virtualized rows are placed through the CSSOM', async () => {
+    const { page } = env;
+    const response = await page.request.get(env.host.url);
+    expect(response.headers()['content-security-policy']).toMatch(/style-src 'self';/);
+    expect(response.headers()['content-security-policy']).not.toContain('unsafe-inline');
+    const body = page.locator('.grid-body');
+    expect(Number.parseFloat(await body.evaluate((el) => getComputedStyle(el).height))).toBeGreaterThan(1000);
+    expect(env.cspViolations).toEqual([]);
+  });
 });

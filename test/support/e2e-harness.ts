@@ -26,6 +26,8 @@ export interface E2eEnv {
   browser: Browser;
   context: BrowserContext;
   page: Page;
+  /** What the console's CSP refused in the page (Chromium's console errors), e.g. an inline style. */
+  cspViolations: string[];
   /** Starts a new browser host on the same data folder (e.g. to start offline), replacing `host`. */
   restartHost(opts?: { platformUrl?: string }): Promise<BrowserHost>;
   close(): Promise<void>;
@@ -59,6 +61,11 @@ export async function startE2e(name: string, opts: { extraUsers?: number } = {})
     const page = await context.newPage();
     // A renderer crash must fail loudly in the test output, not as a blank page.
     page.on('pageerror', (err) => console.error(`[renderer error] ${err.stack ?? err.message}`));
+    // Issue 14: the CSP has no 'unsafe-inline' for styles; anything it refuses is kept for the tests to check.
+    const cspViolations: string[] = [];
+    page.on('console', (msg) => {
+      if (msg.type() === 'error' && /Content Security Policy/i.test(msg.text())) cspViolations.push(`${msg.location().url}: ${msg.text()}`);
+    });
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
     const env: E2eEnv = {
       dir,
@@ -69,6 +76,7 @@ export async function startE2e(name: string, opts: { extraUsers?: number } = {})
       browser,
       context,
       page,
+      cspViolations,
       async restartHost(opts = {}) {
         await host.close();
         host = await startBrowserHost(hostOptions(opts.platformUrl ?? platform.url));

@@ -1,4 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { _electron as electron } from 'playwright-core';
@@ -39,4 +41,21 @@ describe.skipIf(!binary || !built)('Electron smoke', () => {
       await app.close();
     }
   });
+
+  it('issue 14: a second start exits and leaves the first window (single instance lock)', async () => {
+    const userData = mkdtempSync(join(tmpdir(), 'omni-electron-'));
+    const args = [resolve(import.meta.dirname, '../../..'), `--user-data-dir=${userData}`];
+    const app = await electron.launch({ executablePath: binary!, args });
+    try {
+      await app.firstWindow();
+      const second = spawn(binary!, args, { stdio: 'ignore' });
+      const code = await new Promise<number | null>((done) => second.on('exit', done));
+      expect(code).toBe(0);
+      expect(app.windows()).toHaveLength(1);
+    } finally {
+      await app.close();
+      rmSync(userData, { recursive: true, force: true });
+    }
+  });
 });
+

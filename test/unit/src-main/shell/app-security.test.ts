@@ -12,6 +12,9 @@ describe('Electron shell security settings', () => {
     expect(CONTENT_SECURITY_POLICY).toContain("connect-src 'none'");
     expect(CONTENT_SECURITY_POLICY).toContain("script-src 'self'");
     expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe-eval|script-src[^;]*unsafe-inline/);
+    // Issue 14: no inline styles either (the one Electronegativity finding).
+    expect(CONTENT_SECURITY_POLICY).toContain("style-src 'self';");
+    expect(CONTENT_SECURITY_POLICY).not.toContain('unsafe-inline');
   });
 
   it('app://console URLs map to files of the renderer folder and never outside it', () => {
