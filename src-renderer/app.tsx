@@ -9,6 +9,7 @@ import { useSessionStore } from './features/session/session-store';
 import { SignInScreen } from './features/sign-in/sign-in-screen';
 import { createI18n } from './i18n';
 import { ErrorBoundary } from './ui/error-boundary';
+import { useShallow } from 'zustand/react/shallow';
 
 /** The whole console UI. */
 export function App() {
@@ -29,7 +30,7 @@ export function App() {
 
 function Root() {
   const { t } = useTranslation();
-  const { phase, session, signedOutReason, loadError, locale, load, subscribe } = useSessionStore();
+  const { phase, session, signedOutReason, loadError, locale, load, subscribe } = useSessionStore(useShallow((s) => ({ phase: s.phase, session: s.session, signedOutReason: s.signedOutReason, loadError: s.loadError, locale: s.locale, load: s.load, subscribe: s.subscribe })));
   const signedIn = !!session?.user && session.status !== 'signedOut';
 
   useEffect(() => {

@@ -14,6 +14,7 @@ import { LanguageSelect } from '../shell/language-select';
 import { Field } from '../../ui/field';
 import { useChangePasswordStore, type ChangePasswordField, type ChangePasswordFieldErrors } from './change-password-store';
 import { CardPage } from '../../ui/card-page';
+import { useShallow } from 'zustand/react/shallow';
 
 /** The change-password screen. */
 export function ChangePasswordScreen() {
@@ -21,7 +22,7 @@ export function ChangePasswordScreen() {
   const session = useSessionStore((s) => s.session);
   const signOut = useSessionStore((s) => s.signOut);
   const online = useOnline();
-  const { busy, error, fieldErrors: serverErrors, submit, clearField, reset } = useChangePasswordStore();
+  const { busy, error, fieldErrors: serverErrors, submit, clearField, reset } = useChangePasswordStore(useShallow((s) => ({ busy: s.busy, error: s.error, fieldErrors: s.fieldErrors, submit: s.submit, clearField: s.clearField, reset: s.reset })));
   const [values, setValues] = useState<Record<ChangePasswordField, string>>({ currentPassword: '', newPassword: '', newPasswordConfirmation: '' });
   const [errors, setErrors] = useState<ChangePasswordFieldErrors>({});
 

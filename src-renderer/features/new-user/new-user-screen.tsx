@@ -15,6 +15,7 @@ import { useNavigationStore } from '../shell/navigation-store';
 import { UserForm } from '../user-editor/user-form';
 import type { Draft, DraftField } from '../user-editor/draft';
 import { useNewUserStore } from './new-user-store';
+import { useShallow } from 'zustand/react/shallow';
 
 const EMPTY: Draft = { name: '', email: '', login: '', profile: 'agent', active: true, webrtcEnabled: false, omnichannelEnabled: false };
 
@@ -26,7 +27,7 @@ export function NewUserScreen() {
   // Issue 9 class 1: the support profile is given only in the operator scope.
   const accountKind = useSessionStore((s) => s.session?.account?.kind);
   const access = useAccess('canEditUsers');
-  const { busy, error, fieldErrors, result, create, reset } = useNewUserStore();
+  const { busy, error, fieldErrors, result, create, reset } = useNewUserStore(useShallow((s) => ({ busy: s.busy, error: s.error, fieldErrors: s.fieldErrors, result: s.result, create: s.create, reset: s.reset })));
   const [draft, setDraft] = useState<Draft>(EMPTY);
 
   useEffect(() => reset, [reset]);

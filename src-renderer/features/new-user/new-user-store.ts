@@ -3,7 +3,6 @@ import { create } from 'zustand';
 import type { FieldErrors } from '../../../src-shared/errors';
 import type { CreateUserResponse } from '../../../src-shared/platform-api';
 import { call, toConsoleError, type ConsoleError } from '../../api';
-import { useUsersStore } from '../users/users-store';
 import { validateDraft, type Draft } from '../user-editor/draft';
 import { forgetOnSignOut } from '../session/person-state';
 
@@ -39,8 +38,8 @@ export const useNewUserStore = create<NewUserStore>()((set) => ({
         webrtcEnabled: draft.webrtcEnabled,
         omnichannelEnabled: draft.omnichannelEnabled,
       });
+      // The users list refreshes from main's onDidChangeData.
       set({ busy: false, result });
-      void useUsersStore.getState().refresh();
       return true;
     } catch (err) {
       const error = toConsoleError(err);

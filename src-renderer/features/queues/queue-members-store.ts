@@ -1,10 +1,11 @@
-/** Members of the selected queue and the user search used to add one (R8). */
+/**
+ * Members of the selected queue and the user search used to add one (R8). After a change the list
+ * follows main's `onDidChangeData` (features/shell/data-refresh.ts), like every other list.
+ */
 import { create } from 'zustand';
 import type { UserRow } from '../../../src-shared/ipc-contract';
 import { toSearchText } from '../../../src-shared/text';
 import { call, toConsoleError, type ConsoleError } from '../../api';
-import { useQueuesStore } from './queues-store';
-import { useUsersStore } from '../users/users-store';
 import { forgetOnSignOut } from '../session/person-state';
 
 type MembersStore = {
@@ -19,6 +20,8 @@ type MembersStore = {
   errorUserId: string | null;
   done: { kind: 'added' | 'removed'; name: string } | null;
   select(queueId: string | null): Promise<void>;
+  /** Re-reads the members of the selected queue (after main reports changed users). */
+  refresh(): Promise<void>;
   findCandidates(query: string): Promise<void>;
   add(user: UserRow): Promise<void>;
   remove(user: UserRow): Promise<void>;
@@ -34,17 +37,14 @@ export const useQueueMembersStore = create<MembersStore>()((set, get) => {
     const { items, total } = await call('searchUsers', { query: '', filters: { queueId }, offset: 0, limit: 500 });
     if (get().queueId === queueId) set({ members: items, memberTotal: total });
   }
-  /** Adds or removes a member through the platform, then reloads what the platform now says. */
+  /** Adds or removes a member through the platform; the members list follows main's change event. */
   async function changeMembership(user: UserRow, kind: 'added' | 'removed') {
     const queueId = get().queueId;
     if (!queueId) return;
     set({ busyUserId: user.id, error: null, errorUserId: null, done: null });
     try {
-      const queues = useQueuesStore.getState();
-      await (kind === 'added' ? queues.addMember(queueId, user.id) : queues.removeMember(queueId, user.id));
+      await call(kind === 'added' ? 'addQueueMember' : 'removeQueueMember', { queueId, userId: user.id });
       set({ done: { kind, name: user.name } });
-      await loadMembers(queueId);
-      void useUsersStore.getState().refresh();
     } catch (err) {
       set({ error: toConsoleError(err), errorUserId: user.id });
     } finally {
@@ -55,6 +55,10 @@ export const useQueueMembersStore = create<MembersStore>()((set, get) => {
     ...initial,
     async select(queueId) {
       set({ ...initial, queueId });
+      await get().refresh();
+    },
+    async refresh() {
+      const queueId = get().queueId;
       if (!queueId) return;
       try {
         await loadMembers(queueId);

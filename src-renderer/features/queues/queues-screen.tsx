@@ -14,12 +14,13 @@ import { useAccess, type Access } from '../session/access';
 import { useNavigationStore } from '../shell/navigation-store';
 import { useQueueMembersStore } from './queue-members-store';
 import { queuesOfKind, useQueuesStore } from './queues-store';
+import { useShallow } from 'zustand/react/shallow';
 
 /** The queues screen for `kind`, with `queueId` selected. */
 export function QueuesScreen({ kind, queueId }: { kind: QueueKind; queueId?: string }) {
   const { t } = useTranslation();
   const go = useNavigationStore((s) => s.go);
-  const { queues, loaded, load, error } = useQueuesStore();
+  const { queues, loaded, load, error } = useQueuesStore(useShallow((s) => ({ queues: s.queues, loaded: s.loaded, load: s.load, error: s.error })));
   const access = useAccess('canManageQueues');
   const [creating, setCreating] = useState(false);
   useEffect(() => {
@@ -159,7 +160,7 @@ function NewQueueForm({ kind, onDone }: { kind: QueueKind; onDone(id: string | n
 function QueueMembers({ queueId, name, kind, access }: { queueId: string; name: string; kind: QueueKind; access: Access }) {
   const { t } = useTranslation();
   const errorText = useFieldErrorText();
-  const store = useQueueMembersStore();
+  const store = useQueueMembersStore(useShallow((s) => ({ select: s.select, findCandidates: s.findCandidates, add: s.add, busyUserId: s.busyUserId, candidates: s.candidates, done: s.done, error: s.error, errorUserId: s.errorUserId, memberTotal: s.memberTotal, members: s.members, refuse: s.refuse, remove: s.remove })));
   const { select, findCandidates } = store;
   const [query, setQuery] = useState('');
   const searchId = useId();

@@ -1,9 +1,9 @@
 /**
- * Queues (R8): the account's voice and chat queues, creation, and membership changes. Shared by
- * the queues screen, the users filter and the user editor's queue tab.
+ * Queues (R8): the account's voice and chat queues and their creation. Shared by the queues screen,
+ * the users filter and the user editor's queue tab; reloaded from main's `onDidChangeData`.
  */
 import { create } from 'zustand';
-import type { Queue, QueueKind, User } from '../../../src-shared/domain';
+import type { Queue, QueueKind } from '../../../src-shared/domain';
 import type { CreateQueueRequest } from '../../../src-shared/platform-api';
 import { sortByText } from '../../../src-shared/search';
 import { call, toConsoleError, type ConsoleError } from '../../api';
@@ -16,9 +16,6 @@ type QueuesStore = {
   error: ConsoleError | null;
   load(): Promise<void>;
   create(input: CreateQueueRequest): Promise<Queue>;
-  /** Adds a user to a queue; resolves with the platform's updated user (R8 errors throw). */
-  addMember(queueId: string, userId: string): Promise<User>;
-  removeMember(queueId: string, userId: string): Promise<User>;
 };
 
 const initial = { queues: [], loaded: false, loading: false, error: null };
@@ -44,16 +41,6 @@ export const useQueuesStore = create<QueuesStore>()((set, get) => ({
     const { queue } = await call('createQueue', input);
     set({ queues: replace(get().queues, queue) });
     return queue;
-  },
-  async addMember(queueId, userId) {
-    const { queue, user } = await call('addQueueMember', { queueId, userId });
-    set({ queues: replace(get().queues, queue) });
-    return user;
-  },
-  async removeMember(queueId, userId) {
-    const { queue, user } = await call('removeQueueMember', { queueId, userId });
-    set({ queues: replace(get().queues, queue) });
-    return user;
   },
 }));
 

@@ -4,42 +4,30 @@
  */
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { on } from '../../api';
 import { Dialog } from '../../ui/dialog';
 import { focusScreenTitle } from '../../ui/focus';
 import { MenuButton } from '../../ui/menu';
 import { formatDateTime, useAge, useLocale, useNow } from '../../ui/format';
 import { NewUserScreen } from '../new-user/new-user-screen';
 import { QueuesScreen } from '../queues/queues-screen';
-import { useQueuesStore } from '../queues/queues-store';
 import { FRAME_NOTICE_ID } from '../session/access';
 import { useSessionStore } from '../session/session-store';
-import { useEditorStore } from '../user-editor/editor-store';
 import { UserEditorScreen } from '../user-editor/user-editor-screen';
 import { UsersScreen } from '../users/users-screen';
-import { useUsersStore } from '../users/users-store';
 import { LanguageSelect } from './language-select';
+import { subscribeToDataChanges } from './data-refresh';
 import { useNavigationStore, type Route } from './navigation-store';
+import { useShallow } from 'zustand/react/shallow';
 
 /** The frame and the current screen. */
 export function AppFrame() {
   const { t } = useTranslation();
   const session = useSessionStore((s) => s.session);
-  const { route, go } = useNavigationStore();
+  const { route, go } = useNavigationStore(useShallow((s) => ({ route: s.route, go: s.go })));
   const [signingOut, setSigningOut] = useState(false);
 
-  // Data changed in main (sync, another window): refresh what is on screen.
-  useEffect(
-    () =>
-      on('onDidChangeData', ({ kinds }) => {
-        if (kinds.includes('users')) {
-          void useUsersStore.getState().refresh();
-          void useEditorStore.getState().refresh();
-        }
-        if (kinds.includes('queues')) void useQueuesStore.getState().load();
-      }),
-    [],
-  );
+  // Data changed in main (a sync, a write): refresh what is on screen, through the one refresh path.
+  useEffect(() => subscribeToDataChanges(), []);
 
   if (!session?.user) return null;
   const user = session.user;
@@ -140,7 +128,7 @@ function SignOutDialog({ onCancel }: { onCancel(): void }) {
 /** Confirms leaving a screen with unsaved edits. */
 function LeaveDialog() {
   const { t } = useTranslation();
-  const { pending, confirmLeave, cancelLeave } = useNavigationStore();
+  const { pending, confirmLeave, cancelLeave } = useNavigationStore(useShallow((s) => ({ pending: s.pending, confirmLeave: s.confirmLeave, cancelLeave: s.cancelLeave })));
   if (!pending) return null;
   return (
     <Dialog

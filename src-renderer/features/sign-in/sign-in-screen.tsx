@@ -8,11 +8,12 @@ import { ErrorNotice, Notice } from '../../ui/notice';
 import { LanguageSelect } from '../shell/language-select';
 import { useSignInStore } from './sign-in-store';
 import { CardPage } from '../../ui/card-page';
+import { useShallow } from 'zustand/react/shallow';
 
 /** The sign-in screen. */
 export function SignInScreen({ reason }: { reason?: string | null }) {
   const { t } = useTranslation();
-  const store = useSignInStore();
+  const store = useSignInStore(useShallow((s) => ({ loadProviders: s.loadProviders, busy: s.busy, busyMethod: s.busyMethod, error: s.error, providers: s.providers, providersFor: s.providersFor, resetForgot: s.resetForgot, showSelfManaged: s.showSelfManaged, signIn: s.signIn, signInMicrosoft: s.signInMicrosoft })));
   const [account, setAccount] = useState('');
   const [login, setLogin] = useState('');
   const [password, setPassword] = useState('');
@@ -138,7 +139,7 @@ export function SignInScreen({ reason }: { reason?: string | null }) {
 
 function ForgotPanel({ account, defaultLogin, onClose }: { account: string; defaultLogin: string; onClose(): void }) {
   const { t } = useTranslation();
-  const { forgot, forgotPassword } = useSignInStore();
+  const { forgot, forgotPassword } = useSignInStore(useShallow((s) => ({ forgot: s.forgot, forgotPassword: s.forgotPassword })));
   const [login, setLogin] = useState(defaultLogin);
   if (forgot.status === 'selfManaged') {
     return (

@@ -5,6 +5,7 @@ import { errorMessage } from '../../../src-shared/errors';
 import { useAge, useLocale, useNow } from '../../ui/format';
 import { FRAME_NOTICE_ID, useOnline } from '../session/access';
 import { useSyncStore } from './sync-store';
+import { useShallow } from 'zustand/react/shallow';
 
 /** Shows when the cache was last synced, a progress bar while syncing, and the sync-now button. */
 export function SyncStatusBar() {
@@ -13,7 +14,7 @@ export function SyncStatusBar() {
   const now = useNow();
   const locale = useLocale();
   const online = useOnline();
-  const { status, requesting, error, load, syncNow, subscribe } = useSyncStore();
+  const { status, requesting, error, load, syncNow, subscribe } = useSyncStore(useShallow((s) => ({ status: s.status, requesting: s.requesting, error: s.error, load: s.load, syncNow: s.syncNow, subscribe: s.subscribe })));
 
   useEffect(() => {
     const off = subscribe();

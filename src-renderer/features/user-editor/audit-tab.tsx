@@ -3,6 +3,7 @@ import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AuditEntry } from '../../../src-shared/domain';
 import { formatDateTime, useLocale } from '../../ui/format';
+import { ErrorNotice } from '../../ui/notice';
 import { useEditorStore } from './editor-store';
 
 /** Locale keys of the user fields an audit entry may show. */
@@ -30,15 +31,24 @@ export function describeChanges(entry: Pick<AuditEntry, 'before' | 'after'>, lab
 export function AuditTab() {
   const { t } = useTranslation();
   const locale = useLocale();
-  const { audit, loadAudit, user } = useEditorStore();
-  const version = user?.version;
+  const audit = useEditorStore((s) => s.audit);
+  const auditError = useEditorStore((s) => s.auditError);
+  const loadAudit = useEditorStore((s) => s.loadAudit);
+  const version = useEditorStore((s) => s.user?.version);
   useEffect(() => {
     void loadAudit();
   }, [loadAudit, version]);
   return (
     <section className="tab-section" aria-labelledby="audit-title">
       <h2 id="audit-title">{t('editor.auditTitle')}</h2>
-      {audit === null ? (
+      {auditError ? (
+        <>
+          <ErrorNotice error={auditError} />
+          <button type="button" className="button" onClick={() => void loadAudit()}>
+            {t('common.retry')}
+          </button>
+        </>
+      ) : audit === null ? (
         <p className="muted">{t('app.loading')}</p>
       ) : audit.length === 0 ? (
         <p className="muted">{t('editor.auditEmpty')}</p>

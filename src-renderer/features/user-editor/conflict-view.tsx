@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Dialog } from '../../ui/dialog';
 import { DRAFT_FIELDS, draftOf, type Draft, type DraftField } from './draft';
 import { useEditorStore } from './editor-store';
+import { useShallow } from 'zustand/react/shallow';
 
 const LABELS: Record<DraftField, string> = {
   name: 'editor.name',
@@ -17,7 +18,7 @@ const LABELS: Record<DraftField, string> = {
 /** The conflict dialog. */
 export function ConflictView() {
   const { t } = useTranslation();
-  const { conflict, reloadFromConflict, reapplyFromConflict } = useEditorStore();
+  const { conflict, reloadFromConflict, reapplyFromConflict } = useEditorStore(useShallow((s) => ({ conflict: s.conflict, reloadFromConflict: s.reloadFromConflict, reapplyFromConflict: s.reapplyFromConflict })));
   if (!conflict) return null;
   const theirs = draftOf(conflict.theirs);
   const mine = conflict.mine;

@@ -1,7 +1,8 @@
 /**
  * User editor state (R3, R4, R5, R7–R10): the server-confirmed user, the form draft, the save flow
  * through the R4 confirmation, conflicts (`stale_version`), and the editor's other actions.
- * Everything shown as done comes from an operation result, never from what was sent.
+ * Everything shown as done comes from an operation result, never from what was sent. Other screens
+ * (the users list, the queues) refresh from main's `onDidChangeData`, never from here.
  */
 import { create } from 'zustand';
 import type { AuditEntry, Extension, QueueSession, User } from '../../../src-shared/domain';
@@ -9,8 +10,6 @@ import type { FieldErrors } from '../../../src-shared/errors';
 import { StaleVersionDetailsSchema, QueueLogoutDetailsSchema, type LoggedOutQueueSchema } from '../../../src-shared/platform-api';
 import type { z } from 'zod';
 import { call, toConsoleError, type ConsoleError } from '../../api';
-import { useUsersStore } from '../users/users-store';
-import { useQueuesStore } from '../queues/queues-store';
 import { changesOf, draftOf, rebase, validateDraft, type Draft, type DraftField } from './draft';
 import { forgetOnSignOut } from '../session/person-state';
 
@@ -45,9 +44,13 @@ type EditorStore = {
   queueAction: ActionState<{ kind: 'added' | 'removed'; queueId: string }>;
   extensions: Extension[] | null;
   audit: AuditEntry[] | null;
+  /** Why the audit trail could not be loaded (shown instead of an empty history). */
+  auditError: ConsoleError | null;
   open(id: string): Promise<void>;
   /** Re-reads the open user after main reports changed data (sync); keeps unsaved edits. */
   refresh(): Promise<void>;
+  /** Re-reads the extensions list, when the Ramal tab loaded it, after main reports a change. */
+  refreshExtensions(): Promise<void>;
   setField<F extends DraftField>(field: F, value: Draft[F]): void;
   discard(): void;
   /** Validates (R3) and opens the R4 confirmation. */
@@ -89,6 +92,7 @@ const initial = {
   queueAction: idle,
   extensions: null,
   audit: null,
+  auditError: null,
 };
 
 /** True when the draft differs from the confirmed user. */
@@ -98,12 +102,32 @@ export function isDirty(user: User | null, draft: Draft | null): boolean {
 
 /** The user editor store (one editor open at a time). */
 export const useEditorStore = create<EditorStore>()((set, get) => {
+  type ActionKey = 'reset' | 'password' | 'extension' | 'queueAction';
+  type ResultOf<K extends ActionKey> = NonNullable<EditorStore[K]['result']>;
+  /**
+   * The editor's side actions share one shape: busy, then done with the operation's result, or
+   * error with its code and field errors. Resolves true when the operation succeeded.
+   */
+  async function act<K extends ActionKey>(key: K, work: (user: User) => Promise<ResultOf<K> | void>): Promise<boolean> {
+    const user = get().user;
+    if (!user) return false;
+    set({ [key]: { status: 'busy', error: null } } as Partial<EditorStore>);
+    try {
+      const result = await work(user);
+      set({ [key]: { status: 'done', error: null, ...(result === undefined ? {} : { result }) } } as Partial<EditorStore>);
+      return true;
+    } catch (err) {
+      const error = toConsoleError(err);
+      set({ [key]: { status: 'error', error, fieldErrors: error.fieldErrors } } as Partial<EditorStore>);
+      return false;
+    }
+  }
+
   /** Takes a newer server user; keeps the admin's unsaved edits on top of it. */
   function acceptUser(user: User) {
     const { user: old, draft } = get();
     const next = old && draft ? rebase(draftOf(old), draft, draftOf(user)) : draftOf(user);
     set({ user, draft: next, stale: false });
-    void useUsersStore.getState().refresh();
   }
 
   return {
@@ -179,8 +203,6 @@ export const useEditorStore = create<EditorStore>()((set, get) => {
           confirmQueueLogout: true,
         });
         set({ user: result.user, draft: draftOf(result.user), phase: 'idle', saved: { loggedOutQueues: result.loggedOutQueues }, reapplied: false, stale: false });
-        void useUsersStore.getState().refresh();
-        void useQueuesStore.getState().load();
       } catch (err) {
         const error = toConsoleError(err);
         if (error.code === 'stale_version') {
@@ -204,7 +226,6 @@ export const useEditorStore = create<EditorStore>()((set, get) => {
       const conflict = get().conflict;
       if (!conflict) return;
       set({ user: conflict.theirs, draft: draftOf(conflict.theirs), conflict: null, fieldErrors: {}, reapplied: false });
-      void useUsersStore.getState().refresh();
     },
     reapplyFromConflict() {
       const conflict = get().conflict;
@@ -212,31 +233,13 @@ export const useEditorStore = create<EditorStore>()((set, get) => {
       const draft = rebase(draftOf(conflict.base), conflict.mine, draftOf(conflict.theirs));
       set({ user: conflict.theirs, draft, conflict: null, reapplied: true, fieldErrors: validateDraft(draft) });
     },
-    async resetPassword() {
-      const user = get().user;
-      if (!user) return;
-      set({ reset: { status: 'busy', error: null } });
-      try {
-        const result = await call('resetPassword', { id: user.id });
-        set({ reset: { status: 'done', result, error: null } });
-      } catch (err) {
-        set({ reset: { status: 'error', error: toConsoleError(err) } });
-      }
-    },
-    async setPassword(password, passwordConfirmation) {
-      const user = get().user;
-      if (!user) return false;
-      set({ password: { status: 'busy', error: null } });
-      try {
-        const result = await call('setPassword', { id: user.id, password, passwordConfirmation });
-        set({ password: { status: 'done', error: null } });
-        acceptUser(result.user);
-        return true;
-      } catch (err) {
-        const error = toConsoleError(err);
-        set({ password: { status: 'error', error, fieldErrors: error.fieldErrors } });
-        return false;
-      }
+    resetPassword: () => act('reset', (user) => call('resetPassword', { id: user.id })).then(() => undefined),
+    setPassword: (password, passwordConfirmation) =>
+      act('password', async (user) => {
+        acceptUser((await call('setPassword', { id: user.id, password, passwordConfirmation })).user);
+      }),
+    async refreshExtensions() {
+      if (get().extensions !== null) await get().loadExtensions();
     },
     async loadExtensions() {
       try {
@@ -247,63 +250,39 @@ export const useEditorStore = create<EditorStore>()((set, get) => {
       }
     },
     async assignExtension(extensionId) {
-      const user = get().user;
-      if (!user) return;
-      set({ extension: { status: 'busy', error: null } });
-      try {
+      const ok = await act('extension', async (user) => {
         const result = await call('assignExtension', { userId: user.id, extensionId });
         acceptUser(result.user);
-        set({ extension: { status: 'done', result: { kind: 'assigned', number: result.user.extension?.number ?? null }, error: null } });
-      } catch (err) {
-        set({ extension: { status: 'error', error: toConsoleError(err) } });
-      }
-      await get().loadExtensions();
+        return { kind: 'assigned' as const, number: result.user.extension?.number ?? null };
+      });
+      // Refused (e.g. taken meanwhile): show the extensions as they are now.
+      if (!ok) await get().loadExtensions();
     },
-    async releaseExtension() {
-      const user = get().user;
-      if (!user) return;
-      set({ extension: { status: 'busy', error: null } });
-      try {
-        const result = await call('releaseExtension', { userId: user.id });
-        acceptUser(result.user);
-        set({ extension: { status: 'done', result: { kind: 'released', number: null }, error: null } });
-      } catch (err) {
-        set({ extension: { status: 'error', error: toConsoleError(err) } });
-      }
-      await get().loadExtensions();
-    },
-    async addToQueue(queueId) {
-      const user = get().user;
-      if (!user) return;
-      set({ queueAction: { status: 'busy', error: null } });
-      try {
-        const updated = await useQueuesStore.getState().addMember(queueId, user.id);
-        acceptUser(updated);
-        set({ queueAction: { status: 'done', result: { kind: 'added', queueId }, error: null } });
-      } catch (err) {
-        set({ queueAction: { status: 'error', error: toConsoleError(err) } });
-      }
-    },
-    async removeFromQueue(queueId) {
-      const user = get().user;
-      if (!user) return;
-      set({ queueAction: { status: 'busy', error: null } });
-      try {
-        const updated = await useQueuesStore.getState().removeMember(queueId, user.id);
-        acceptUser(updated);
-        set({ queueAction: { status: 'done', result: { kind: 'removed', queueId }, error: null } });
-      } catch (err) {
-        set({ queueAction: { status: 'error', error: toConsoleError(err) } });
-      }
-    },
+    releaseExtension: () =>
+      act('extension', async (user) => {
+        acceptUser((await call('releaseExtension', { userId: user.id })).user);
+        return { kind: 'released' as const, number: null };
+      }).then(() => undefined),
+    addToQueue: (queueId) =>
+      act('queueAction', async (user) => {
+        acceptUser((await call('addQueueMember', { queueId, userId: user.id })).user);
+        return { kind: 'added' as const, queueId };
+      }).then(() => undefined),
+    removeFromQueue: (queueId) =>
+      act('queueAction', async (user) => {
+        acceptUser((await call('removeQueueMember', { queueId, userId: user.id })).user);
+        return { kind: 'removed' as const, queueId };
+      }).then(() => undefined),
     async loadAudit() {
       const user = get().user;
       if (!user) return;
+      set({ auditError: null });
       try {
         const { items } = await call('getUserAudit', { id: user.id });
-        set({ audit: items });
-      } catch {
-        set({ audit: [] });
+        if (get().user?.id === user.id) set({ audit: items });
+      } catch (err) {
+        // A failed load is an error on screen, never an empty history.
+        if (get().user?.id === user.id) set({ audit: null, auditError: toConsoleError(err) });
       }
     },
   };

@@ -6,11 +6,12 @@ import { ErrorNotice, Notice } from '../../ui/notice';
 import type { Access } from '../session/access';
 import { sortByText } from '../../../src-shared/search';
 import { useEditorStore } from './editor-store';
+import { useShallow } from 'zustand/react/shallow';
 
 /** The Ramal tab. */
 export function ExtensionTab({ user, access }: { user: User; access: Access }) {
   const { t } = useTranslation();
-  const { extensions, extension: state, loadExtensions, assignExtension, releaseExtension } = useEditorStore();
+  const { extensions, extension: state, loadExtensions, assignExtension, releaseExtension } = useEditorStore(useShallow((s) => ({ extensions: s.extensions, extension: s.extension, loadExtensions: s.loadExtensions, assignExtension: s.assignExtension, releaseExtension: s.releaseExtension })));
   const [choice, setChoice] = useState('');
   const selectId = useId();
   useEffect(() => {

@@ -8,11 +8,12 @@ import { PasswordPolicyHints } from '../../ui/password-policy-hints';
 import type { Access } from '../session/access';
 import { Field } from '../../ui/field';
 import { useEditorStore } from './editor-store';
+import { useShallow } from 'zustand/react/shallow';
 
 /** The Senha tab. */
 export function PasswordTab({ user, access }: { user: User; access: Access }) {
   const { t } = useTranslation();
-  const { password: state, setPassword } = useEditorStore();
+  const { password: state, setPassword } = useEditorStore(useShallow((s) => ({ password: s.password, setPassword: s.setPassword })));
   const [pw, setPw] = useState('');
   const [confirm, setConfirm] = useState('');
   const [errors, setErrors] = useState<Record<string, string[]>>({});

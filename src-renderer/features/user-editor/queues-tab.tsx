@@ -8,11 +8,12 @@ import { useFieldErrorText } from '../../ui/format';
 import type { Access } from '../session/access';
 import { queuesOfKind, useQueuesStore } from '../queues/queues-store';
 import { useEditorStore } from './editor-store';
+import { useShallow } from 'zustand/react/shallow';
 
 /** The Filas tab. */
 export function QueuesTab({ user, access, focus }: { user: User; access: Access; focus?: string }) {
   const { t } = useTranslation();
-  const { loaded, load } = useQueuesStore();
+  const { loaded, load } = useQueuesStore(useShallow((s) => ({ loaded: s.loaded, load: s.load })));
   const state = useEditorStore((s) => s.queueAction);
   useEffect(() => {
     if (!loaded) void load();
@@ -40,7 +41,7 @@ function QueueKindBlock({ user, kind, access, autoFocus }: { user: User; kind: Q
   // Select the stable array and derive: a selector returning a new array would re-render forever.
   const allQueues = useQueuesStore((s) => s.queues);
   const queues = queuesOfKind(allQueues, kind);
-  const { queueAction: state, addToQueue, removeFromQueue } = useEditorStore();
+  const { queueAction: state, addToQueue, removeFromQueue } = useEditorStore(useShallow((s) => ({ queueAction: s.queueAction, addToQueue: s.addToQueue, removeFromQueue: s.removeFromQueue })));
   const [choice, setChoice] = useState('');
   const [ruleError, setRuleError] = useState<string | null>(null);
   const [lastKind, setLastKind] = useState<QueueKind | null>(null);

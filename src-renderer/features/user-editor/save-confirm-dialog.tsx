@@ -2,11 +2,12 @@
 import { useTranslation } from 'react-i18next';
 import { Dialog } from '../../ui/dialog';
 import { useEditorStore } from './editor-store';
+import { useShallow } from 'zustand/react/shallow';
 
 /** The save confirmation shown before every save of an existing user. */
 export function SaveConfirmDialog() {
   const { t } = useTranslation();
-  const { phase, sessions, cancelSave, confirmSave } = useEditorStore();
+  const { phase, sessions, cancelSave, confirmSave } = useEditorStore(useShallow((s) => ({ phase: s.phase, sessions: s.sessions, cancelSave: s.cancelSave, confirmSave: s.confirmSave })));
   if (phase === 'idle') return null;
   const saving = phase === 'saving';
   return (

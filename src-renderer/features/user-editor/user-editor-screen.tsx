@@ -25,13 +25,14 @@ import { QueuesTab } from './queues-tab';
 import { FIX_LOCATION, ReadinessChecklist } from './readiness-checklist';
 import { SaveConfirmDialog } from './save-confirm-dialog';
 import { UserForm } from './user-form';
+import { useShallow } from 'zustand/react/shallow';
 
 /** The editor screen for user `id`, showing `tab`. */
 export function UserEditorScreen({ id, tab, focus }: { id: string; tab: EditorTab; focus?: string }) {
   const { t } = useTranslation();
   const locale = useLocale();
   const go = useNavigationStore((s) => s.go);
-  const store = useEditorStore();
+  const store = useEditorStore(useShallow((s) => ({ open: s.open, user: s.user, draft: s.draft, discard: s.discard, fieldErrors: s.fieldErrors, id: s.id, loadError: s.loadError, phase: s.phase, reapplied: s.reapplied, requestSave: s.requestSave, reset: s.reset, resetPassword: s.resetPassword, saveError: s.saveError, saved: s.saved, setField: s.setField, stale: s.stale })));
   const { open, user, draft } = store;
   const actorProfile = useSessionStore((s) => s.session?.user?.profile ?? null);
   // Issue 9 class 1: the support profile is given only in the operator scope.

@@ -16,6 +16,7 @@ import { useNavigationStore } from '../shell/navigation-store';
 import { useQueuesStore } from '../queues/queues-store';
 import { SyncStatusBar } from '../sync-status/sync-status';
 import { useUsersStore, type SortBy } from './users-store';
+import { useShallow } from 'zustand/react/shallow';
 
 const ROW_HEIGHT = 40;
 const SEARCH_DEBOUNCE_MS = 200;
@@ -24,7 +25,7 @@ const SEARCH_DEBOUNCE_MS = 200;
 export function UsersScreen() {
   const { t } = useTranslation();
   const locale = useLocale();
-  const { query, filters, sort, total, error, setQuery, search } = useUsersStore();
+  const { query, filters, sort, total, error, setQuery, search } = useUsersStore(useShallow((s) => ({ query: s.query, filters: s.filters, sort: s.sort, total: s.total, error: s.error, setQuery: s.setQuery, search: s.search })));
   const go = useNavigationStore((s) => s.go);
   const profile = useSessionStore((s) => s.session?.user?.profile ?? null);
   const canCreate = useAccess('canEditUsers');
@@ -96,8 +97,8 @@ function TriSelect({ label, value, onChange, yes, no }: { label: string; value: 
 
 function UserFiltersBar() {
   const { t } = useTranslation();
-  const { filters, setFilter, clearFilters } = useUsersStore();
-  const { queues, loaded, load } = useQueuesStore();
+  const { filters, setFilter, clearFilters } = useUsersStore(useShallow((s) => ({ filters: s.filters, setFilter: s.setFilter, clearFilters: s.clearFilters })));
+  const { queues, loaded, load } = useQueuesStore(useShallow((s) => ({ queues: s.queues, loaded: s.loaded, load: s.load })));
   const profileId = useId();
   const queueId = useId();
   useEffect(() => {
@@ -144,7 +145,7 @@ function UserFiltersBar() {
 function ReadinessSelect() {
   const { t } = useTranslation();
   const id = useId();
-  const { filters, setFilter } = useUsersStore();
+  const { filters, setFilter } = useUsersStore(useShallow((s) => ({ filters: s.filters, setFilter: s.setFilter })));
   const value = filters.missing ? `missing:${filters.missing}` : toTri(filters.ready);
   function onChange(next: string) {
     if (next.startsWith('missing:')) {
