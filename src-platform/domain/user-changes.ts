@@ -3,7 +3,6 @@
  * to the end of the change sequence, so a delta sync (C2) carries it.
  */
 import { sql } from 'kysely';
-import { searchKey } from '../../src-shared/search';
 import { nextChangeSeq, type Db } from '../db/database';
 
 /** Bumps one user's version and change sequence (inside the caller's transaction). */

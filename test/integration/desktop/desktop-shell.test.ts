@@ -25,10 +25,10 @@ async function loadConfig(): Promise<Configuration> {
 function globToRegExp(glob: string): RegExp {
   const re = glob
     .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*\*\//g, '\u0000')
+    .replace(/\*\*\//g, '<globstar>')
     .replace(/\*\*/g, '.*')
     .replace(/\*/g, '[^/]*')
-    .replace(/\u0000/g, '(?:.*/)?');
+    .replace(/<globstar>/g, '(?:.*/)?');
   return new RegExp(`^${re}$`);
 }
 
