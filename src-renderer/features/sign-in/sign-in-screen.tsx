@@ -13,7 +13,7 @@ import { useShallow } from 'zustand/react/shallow';
 /** The sign-in screen. */
 export function SignInScreen({ reason }: { reason?: string | null }) {
   const { t } = useTranslation();
-  const store = useSignInStore(useShallow((s) => ({ loadProviders: s.loadProviders, busy: s.busy, busyMethod: s.busyMethod, error: s.error, providers: s.providers, providersFor: s.providersFor, resetForgot: s.resetForgot, showSelfManaged: s.showSelfManaged, signIn: s.signIn, signInMicrosoft: s.signInMicrosoft })));
+  const store = useSignInStore(useShallow((s) => ({ loadProviders: s.loadProviders, busy: s.busy, busyMethod: s.busyMethod, error: s.error, providers: s.providers, providersFor: s.providersFor, resetForgot: s.resetForgot, showSelfManaged: s.showSelfManaged, signIn: s.signIn, signInMicrosoft: s.signInMicrosoft, cancelMicrosoft: s.cancelMicrosoft })));
   const [account, setAccount] = useState('');
   const [login, setLogin] = useState('');
   const [password, setPassword] = useState('');
