@@ -5,13 +5,14 @@
 import { randomUUID } from 'node:crypto';
 import fastifySwagger from '@fastify/swagger';
 import Fastify from 'fastify';
-import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { hasZodFastifySchemaValidationErrors, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { FieldErrors } from '../src-shared/errors';
 import { DomainError } from './domain/errors';
 import { loggerOptions, type PlatformLogOptions } from './logging';
 import { registerOperations, type PlatformMetrics } from './operations';
 import { errorBody, sendDomainError, type PlatformApp, type RouteDeps } from './routes/http';
 import { routeModules } from './routes/index';
+import { OPENAPI_INFO, openApiTransform } from './routes/openapi';
 
 /** Largest accepted request body. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -82,14 +83,8 @@ export async function buildApp(deps: RouteDeps, options: AppOptions = {}): Promi
   });
   app.setNotFoundHandler((request, reply) => reply.code(404).send(errorBody(request, 'not_found')));
 
-  await app.register(fastifySwagger, {
-    openapi: {
-      info: { title: 'Omniconsole platform API', version: '1.0.0', description: 'Contact-center platform REST API (R1–R11).' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-      security: [{ bearer: [] }],
-    },
-    transform: jsonSchemaTransform,
-  });
+  // The OpenAPI document: zod schemas plus each route's id, description, errors and headers (routes/openapi.ts).
+  await app.register(fastifySwagger, { openapi: structuredClone(OPENAPI_INFO) as never, transform: openApiTransform });
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   registerOperations(app, deps.ctx.db, options.state ?? { closing: false }, options.metrics ?? null);

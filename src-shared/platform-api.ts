@@ -73,7 +73,7 @@ export type MeResponse = z.infer<typeof MeResponseSchema>;
  * what a sign-in screen needs (which buttons to show, and what MSAL needs to sign in): no account
  * name, no tenant id beyond the one inside the authority.
  */
-export const ProvidersQuerySchema = z.strictObject({ account: accountSlug });
+export const ProvidersQuerySchema = z.strictObject({ account: accountSlug.describe("The account's slug, as typed on the sign-in screen.") });
 export const ProvidersResponseSchema = z.object({
   password: z.boolean(),
   /** R11: present when the account's Microsoft identity provider is enabled. */
@@ -91,9 +91,12 @@ export const MicrosoftLoginRequestSchema = z.strictObject({ account: accountSlug
 
 /** `POST /auth/forgot-password` (public): 202 always, unless the account is self-managed (422). */
 export const ForgotPasswordRequestSchema = z.strictObject({ account: accountSlug, login: signInLogin });
+/** The same answer whether or not the login exists (no enumeration). */
+export const ForgotPasswordResponseSchema = z.object({ accepted: z.literal(true) });
 
 /** `POST /auth/reset-password` (public): sets a password with a reset token from the email. */
 export const ResetPasswordRequestSchema = z.strictObject({ token: z.string().min(1).max(200), password, passwordConfirmation: password });
+export const ResetPasswordResponseSchema = z.object({ ok: z.literal(true), login: z.string() });
 
 /** `POST /auth/change-password`: the signed-in user changes their own password (R9 next login). */
 export const ChangePasswordRequestSchema = z.strictObject({ currentPassword: password, newPassword: password });
@@ -107,11 +110,11 @@ export const ChangePasswordRequestSchema = z.strictObject({ currentPassword: pas
  * With `q`, a server-side search (name, login or email contains `q`, accent-insensitive).
  */
 export const ListUsersQuerySchema = z.strictObject({
-  since: z.string().regex(/^\d+$/).max(20).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(500),
-  q: wellFormedText().max(120).optional(),
+  since: z.string().regex(/^\d+$/).max(20).optional().describe('A cursor of an earlier answer: only the changes after it (and `deletedIds`).'),
+  limit: z.coerce.number().int().min(1).max(1000).default(500).describe('Most items in this page (1–1000, default 500).'),
+  q: wellFormedText().max(120).optional().describe('Search: name, login or email contains it (accent- and case-insensitive).'),
   /** `true`: also answer `total`, the changes after `since` (a sync's first page, for progress). */
-  withTotal: z.enum(['true', 'false']).optional(),
+  withTotal: z.enum(['true', 'false']).optional().describe('`true`: also answer `total`, how many changes the listing goes through (sync progress).'),
 });
 export type ListUsersQuery = z.infer<typeof ListUsersQuerySchema>;
 export const ListUsersResponseSchema = z.object({

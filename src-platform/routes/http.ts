@@ -6,13 +6,14 @@
 import { createHash } from 'node:crypto';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { ZodType } from 'zod';
+import { z, type ZodType } from 'zod';
 import { ApiErrorBodySchema, ERROR_STATUS, errorMessage, pickLocale, type ApiError, type ErrorCode } from '../../src-shared/errors';
 import { authenticate, type LoginLimits } from '../auth/login';
 import type { Actor } from '../domain/actor';
 import type { PlatformContext } from '../domain/context';
 import { DomainError } from '../domain/errors';
 import type { Mailbox } from '../mail/smtp-sink';
+import { NO_CONTENT, ROUTE_ERRORS } from './openapi';
 
 /** The Fastify instance routes register on (zod schemas for validation and OpenAPI). */
 export type PlatformApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
@@ -79,6 +80,9 @@ export async function withIdempotency(
   actor: Actor,
   handler: () => Promise<{ status: number; body: unknown; headers?: Record<string, string> }>,
 ): Promise<FastifyReply> {
+  if (request.routeOptions.config.idempotencyKey !== true) {
+    throw new Error(`${request.method} ${request.routeOptions.url ?? ''} honours Idempotency-Key but its config does not say so (OpenAPI)`);
+  }
   const rawKey = request.headers['idempotency-key'];
   const key = typeof rawKey === 'string' ? rawKey.trim() : undefined;
   if (key === undefined) {
@@ -123,8 +127,26 @@ export async function withIdempotency(
 
 /**
  * Response schemas of a route (src-shared): the success body and `{ error }` for every 4xx. They
- * document the API in OpenAPI and are checked when the response is serialized.
+ * document the API in OpenAPI and are checked when the response is serialized. `errors`: the codes
+ * this route answers besides those every route of its kind does (see routes/openapi.ts), one
+ * documented 4XX status each.
  */
-export function responses<S extends number, T extends ZodType>(status: S, schema: T): Record<S, T> & { '4xx': typeof ApiErrorBodySchema } {
-  return { [status]: schema, '4xx': ApiErrorBodySchema } as Record<S, T> & { '4xx': typeof ApiErrorBodySchema };
+export function responses<S extends number, T extends ZodType>(status: S, schema: T, errors: readonly ErrorCode[] = []): Record<S, T> & { '4xx': typeof ApiErrorBodySchema } {
+  const map = { [status]: schema, '4xx': ApiErrorBodySchema } as Record<S, T> & { '4xx': typeof ApiErrorBodySchema };
+  return Object.assign(map, { [ROUTE_ERRORS]: errors });
+}
+
+/** The responses of a route that answers 204 without a body, and the codes it names (as `responses`). */
+export function noContent(errors: readonly ErrorCode[] = []): { 204: z.ZodUndefined; '4xx': typeof ApiErrorBodySchema } {
+  return Object.assign({ 204: z.undefined(), '4xx': ApiErrorBodySchema }, { [ROUTE_ERRORS]: errors, [NO_CONTENT]: true });
+}
+
+/**
+ * The `If-Match` header of a route documented as reading it (`config: { ifMatch: true }`), or
+ * undefined when the request has none. A route that reads it undocumented fails at once (500).
+ */
+export function ifMatchHeader(request: FastifyRequest): string | undefined {
+  if (request.routeOptions.config.ifMatch !== true) throw new Error(`${request.method} ${request.routeOptions.url ?? ''} reads If-Match but its config does not say so (OpenAPI)`);
+  const value = request.headers['if-match'];
+  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
 }

@@ -22,21 +22,62 @@ import { DomainError } from '../domain/errors';
 import { assignExtension, releaseExtension } from '../domain/extensions';
 import { requestPasswordReset, setPasswordByAdministrator } from '../domain/passwords';
 import { createUser, deleteUser, getQueueSessions, getUser, getUserRow, listUsers, updateUser } from '../domain/users';
-import { requireActor, withIdempotency, responses, type RouteModule } from './http';
+import { ifMatchHeader, noContent, requireActor, withIdempotency, responses, type RouteModule } from './http';
 
-const UserParams = z.strictObject({ id: IdSchema });
+/** OpenAPI: what each operation does (routes/openapi.ts adds the errors every route of its kind answers). */
+const DOCS = {
+  list: {
+    operationId: 'listUsers',
+    summary: "List the account's users (search, filters, sync pages)",
+    description:
+      'R1/R7: a page of users with search (`q`) and filters; with `since=<cursor>` the changes after a cursor in sequence order with ' +
+      '`deletedIds` (tombstones), `cursor` and `hasMore` (the console\'s sync, C2); `withTotal=true` adds how many changes the listing goes through.',
+  },
+  create: {
+    operationId: 'createUser',
+    summary: 'Create a user',
+    description:
+      'R3/R6: creates a user of the account and emails the reset link (not in a self-managed account); omnichannel on creation is support-only ' +
+      'and takes a free extension of the account. Answers the user with its ETag and the emails queued.',
+  },
+  get: { operationId: 'getUser', summary: 'One user', description: 'The user with its queues, extension and readiness; `ETag` is its version (for If-Match).' },
+  update: {
+    operationId: 'updateUser',
+    summary: 'Edit a user (If-Match)',
+    description:
+      'R3/R4/R6: changes the fields sent. Needs `If-Match` with the ETag the edit is based on (412 `stale_version` with the current user). ' +
+      'R4: a user in queue sessions is edited only with `confirmQueueLogout: true` (409 lists the sessions), and the answer lists the queues it was logged out of.',
+  },
+  remove: { operationId: 'deleteUser', summary: 'Delete a user', description: 'Removes the user and leaves a tombstone for the consoles\' next sync (C2); one cannot delete oneself.' },
+  reset: {
+    operationId: 'sendPasswordReset',
+    summary: 'Email the user a reset link',
+    description: 'R5: issues a single-use reset link (24 hours) and queues the email; answers where it goes and when the link expires.',
+  },
+  setPassword: {
+    operationId: 'setUserPassword',
+    summary: 'Set a temporary password',
+    description: 'R9: an administrator sets a password the user must change at the next sign-in (403 `password_change_required` on every other route until then).',
+  },
+  assignExtension: { operationId: 'assignUserExtension', summary: 'Give the user an extension', description: 'R8: associates a free extension of the account with the user.' },
+  releaseExtension: { operationId: 'releaseUserExtension', summary: "Release the user's extension", description: "R8: the user's extension becomes free again." },
+  sessions: { operationId: 'listUserQueueSessions', summary: "The user's queue sessions", description: 'R4: the queues the user is logged in to now (an edit would log them out).' },
+  audit: { operationId: 'listUserAudit', summary: "The user's audit trail", description: 'Who changed what and when on this user, newest first (administrators, supervisors and support).' },
+} as const;
+
+const UserParams = z.strictObject({ id: IdSchema.describe('The user id.') });
 
 /** Registers the user routes. */
 export const userRoutes: RouteModule = (app, deps) => {
   const { ctx } = deps;
   const tags = ['users'];
 
-  app.get('/api/v1/users', { schema: { response: responses(200, ListUsersResponseSchema), querystring: ListUsersQuerySchema, tags } }, async (request) => {
+  app.get('/api/v1/users', { schema: { ...DOCS.list, response: responses(200, ListUsersResponseSchema, ['forbidden']), querystring: ListUsersQuerySchema, tags } }, async (request) => {
     const actor = await requireActor(deps, request);
     return listUsers(ctx, actor, request.query);
   });
 
-  app.post('/api/v1/users', { schema: { response: responses(201, CreateUserResponseSchema), body: CreateUserRequestSchema, tags } }, async (request, reply) => {
+  app.post('/api/v1/users', { config: { idempotencyKey: true }, schema: { ...DOCS.create, response: responses(201, CreateUserResponseSchema, ['forbidden', 'support_operator_scope', 'omnichannel_creation_support_only', 'webrtc_required', 'login_taken', 'no_free_extension']), body: CreateUserRequestSchema, tags } }, async (request, reply) => {
     const actor = await requireActor(deps, request);
     return withIdempotency(deps, request, reply, actor, async () => {
       const result = await createUser(ctx, actor, request.body);
@@ -44,17 +85,17 @@ export const userRoutes: RouteModule = (app, deps) => {
     });
   });
 
-  app.get('/api/v1/users/:id', { schema: { response: responses(200, UserResponseSchema), params: UserParams, tags } }, async (request, reply) => {
+  app.get('/api/v1/users/:id', { schema: { ...DOCS.get, response: responses(200, UserResponseSchema, ['forbidden', 'not_found']), params: UserParams, tags } }, async (request, reply) => {
     const actor = await requireActor(deps, request);
     const user = await getUser(ctx, actor, request.params.id);
     reply.header('etag', userEtag(user));
     return { user };
   });
 
-  app.patch('/api/v1/users/:id', { schema: { response: responses(200, UpdateUserResponseSchema), params: UserParams, body: UpdateUserRequestSchema, tags } }, async (request, reply) => {
+  app.patch('/api/v1/users/:id', { config: { idempotencyKey: true, ifMatch: true }, schema: { ...DOCS.update, response: responses(200, UpdateUserResponseSchema, ['forbidden', 'not_found', 'support_operator_scope', 'webrtc_required', 'login_taken', 'queue_logout_confirmation_required']), params: UserParams, body: UpdateUserRequestSchema, tags } }, async (request, reply) => {
     const actor = await requireActor(deps, request);
-    const ifMatch = request.headers['if-match'];
-    if (typeof ifMatch !== 'string' || ifMatch.trim() === '') {
+    const ifMatch = ifMatchHeader(request);
+    if (ifMatch === undefined) {
       // Check the user exists and may be edited first, so a 428 never leaks other accounts' ids.
       requirePermission(actor, 'canEditUsers');
       await getUserRow(ctx.db, actor.accountId, request.params.id);
@@ -68,44 +109,44 @@ export const userRoutes: RouteModule = (app, deps) => {
     });
   });
 
-  app.delete('/api/v1/users/:id', { schema: { params: UserParams, tags } }, async (request, reply) => {
+  app.delete('/api/v1/users/:id', { schema: { ...DOCS.remove, response: noContent(['forbidden', 'not_found']), params: UserParams, tags } }, async (request, reply) => {
     const actor = await requireActor(deps, request);
     await deleteUser(ctx, actor, request.params.id);
     return reply.code(204).send();
   });
 
-  app.post('/api/v1/users/:id/password-reset', { schema: { response: responses(202, PasswordResetResponseSchema), params: UserParams, tags } }, async (request, reply) => {
+  app.post('/api/v1/users/:id/password-reset', { config: { idempotencyKey: true }, schema: { ...DOCS.reset, response: responses(202, PasswordResetResponseSchema, ['forbidden', 'not_found', 'self_managed_account']), params: UserParams, tags } }, async (request, reply) => {
     const actor = await requireActor(deps, request);
     return withIdempotency(deps, request, reply, actor, async () => ({ status: 202, body: await requestPasswordReset(ctx, actor, request.params.id) }));
   });
 
-  app.put('/api/v1/users/:id/password', { schema: { response: responses(200, UserResponseSchema), params: UserParams, body: SetPasswordRequestSchema, tags } }, async (request, reply) => {
+  app.put('/api/v1/users/:id/password', { schema: { ...DOCS.setPassword, response: responses(200, UserResponseSchema, ['forbidden', 'not_found', 'self_managed_account', 'password_policy', 'password_mismatch']), params: UserParams, body: SetPasswordRequestSchema, tags } }, async (request, reply) => {
     const actor = await requireActor(deps, request);
     const user = await setPasswordByAdministrator(ctx, actor, request.params.id, request.body);
     reply.header('etag', userEtag(user));
     return { user };
   });
 
-  app.put('/api/v1/users/:id/extension', { schema: { response: responses(200, UserResponseSchema), params: UserParams, body: AssignExtensionRequestSchema, tags } }, async (request, reply) => {
+  app.put('/api/v1/users/:id/extension', { schema: { ...DOCS.assignExtension, response: responses(200, UserResponseSchema, ['forbidden', 'not_found', 'extension_taken']), params: UserParams, body: AssignExtensionRequestSchema, tags } }, async (request, reply) => {
     const actor = await requireActor(deps, request);
     const user = await assignExtension(ctx, actor, request.params.id, request.body.extensionId);
     reply.header('etag', userEtag(user));
     return { user };
   });
 
-  app.delete('/api/v1/users/:id/extension', { schema: { response: responses(200, UserResponseSchema), params: UserParams, tags } }, async (request, reply) => {
+  app.delete('/api/v1/users/:id/extension', { schema: { ...DOCS.releaseExtension, response: responses(200, UserResponseSchema, ['forbidden', 'not_found']), params: UserParams, tags } }, async (request, reply) => {
     const actor = await requireActor(deps, request);
     const user = await releaseExtension(ctx, actor, request.params.id);
     reply.header('etag', userEtag(user));
     return { user };
   });
 
-  app.get('/api/v1/users/:id/queue-sessions', { schema: { response: responses(200, QueueSessionsResponseSchema), params: UserParams, tags } }, async (request) => {
+  app.get('/api/v1/users/:id/queue-sessions', { schema: { ...DOCS.sessions, response: responses(200, QueueSessionsResponseSchema, ['forbidden', 'not_found']), params: UserParams, tags } }, async (request) => {
     const actor = await requireActor(deps, request);
     return { items: await getQueueSessions(ctx, actor, request.params.id) };
   });
 
-  app.get('/api/v1/users/:id/audit', { schema: { response: responses(200, AuditResponseSchema), params: UserParams, tags } }, async (request) => {
+  app.get('/api/v1/users/:id/audit', { schema: { ...DOCS.audit, response: responses(200, AuditResponseSchema, ['forbidden', 'not_found']), params: UserParams, tags } }, async (request) => {
     const actor = await requireActor(deps, request);
     requirePermission(actor, 'canReview');
     await getUserRow(ctx.db, actor.accountId, request.params.id);

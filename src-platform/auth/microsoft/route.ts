@@ -4,10 +4,10 @@
  */
 import { readFileSync } from 'node:fs';
 import type { JWTVerifyGetKey } from 'jose';
-import { MicrosoftLoginRequestSchema } from '../../../src-shared/platform-api';
+import { MicrosoftLoginRequestSchema, SessionResponseSchema } from '../../../src-shared/platform-api';
 import { DomainError } from '../../domain/errors';
 import type { IdentityProviderChecks } from '../../domain/accounts';
-import type { RouteDeps, RouteModule } from '../../routes/http';
+import { responses, type RouteDeps, type RouteModule } from '../../routes/http';
 import { AuthorityMetadataError, probeAuthority } from './authority-metadata';
 import { createHttpsFetch, type FetchLike } from './https-fetch';
 import { signInWithMicrosoft } from './microsoft-sign-in';
@@ -51,6 +51,16 @@ export function identityProviderChecks(deps: RouteDeps, fetchImpl?: FetchLike): 
   };
 }
 
+/** OpenAPI: the Microsoft sign-in operation. */
+const MICROSOFT_DOC = {
+  operationId: 'loginWithMicrosoft',
+  summary: 'Sign in with a Microsoft access token',
+  description:
+    "R11: exchanges an Entra ID v2.0 access token of the account's configured tenant and app (scope `access_as_user`) for a bearer session of " +
+    'the user it names (matched by `oid`, first linked by email or login = UPN; nobody is created). Every refusal is 401 and counts toward the per-IP limit (429).',
+  security: [],
+} as const;
+
 /** Builds the route module; key sources (discovery + JWKS cache) live per platform instance. */
 export function createMicrosoftAuthRoutes(options: MicrosoftAuthRouteOptions = {}): RouteModule {
   return (app, deps) => {
@@ -66,7 +76,7 @@ export function createMicrosoftAuthRoutes(options: MicrosoftAuthRouteOptions = {
       return source;
     };
 
-    app.post('/api/v1/auth/microsoft', { schema: { body: MicrosoftLoginRequestSchema, tags: ['auth'] } }, async (request) => {
+    app.post('/api/v1/auth/microsoft', { schema: { ...MICROSOFT_DOC, response: responses(200, SessionResponseSchema, ['invalid_token', 'invalid_credentials', 'identity_provider_disabled', 'rate_limited']), body: MicrosoftLoginRequestSchema, tags: ['auth'] } }, async (request) => {
       const wait = await deps.limits.perIp.retryAfterSeconds(request.ip);
       if (wait > 0) throw new DomainError('rate_limited', { headers: { 'retry-after': String(wait) }, details: { retryAfterSeconds: wait } });
       try {
