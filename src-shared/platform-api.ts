@@ -26,12 +26,21 @@ import {
   UserSchema,
 } from './domain';
 import { wellFormedText } from './text';
+import { ApiErrorSchema } from './errors';
 
 export const API_PREFIX = '/api/v1';
 
 /** Strong ETag of a user version. */
 export function userEtag(user: { id: string; version: number }): string {
   return `"u-${user.id}-${user.version}"`;
+}
+
+/** If-Match semantics: whether an If-Match value (one or more ETags) names the user's current version. */
+export function ifMatchAccepts(ifMatch: string, user: { id: string; version: number }): boolean {
+  return ifMatch
+    .split(',')
+    .map((tag) => tag.trim())
+    .includes(userEtag(user));
 }
 
 const name = z.string().trim().min(1).max(120);
@@ -235,3 +244,87 @@ export const MailboxMessageSchema = z.object({
 });
 export const MailboxResponseSchema = z.object({ items: z.array(MailboxMessageSchema) });
 export type MailboxMessage = z.infer<typeof MailboxMessageSchema>;
+
+// ---- batch (issue 11, C7) ------------------------------------------------------------------
+
+/** Most items one `POST /users/batch` takes. */
+export const BATCH_MAX_ITEMS = 500;
+
+const queueIdList = z.array(IdSchema).max(50);
+/**
+ * What a batch item does with the user's extension (R10): `free` associates a free extension of
+ * the account (kept when the user already has one), `none` releases it, digits name an extension.
+ */
+export const BatchExtensionSchema = z.union([z.enum(['free', 'none']), z.string().trim().regex(/^\d{2,10}$/)]);
+export type BatchExtension = z.infer<typeof BatchExtensionSchema>;
+
+/**
+ * One change of an existing user. `ifMatch` is the ETag the change was prepared against (If-Match
+ * semantics, per item). Any change to the user (fields, queues, extension) is an edit, so R4
+ * holds: a user logged into queues is changed only with `confirmQueueLogout`, and is then logged
+ * out of every queue. A password reset alone (R5) is not an edit.
+ */
+export const BatchUpdateItemSchema = z.strictObject({
+  op: z.literal('update'),
+  userId: IdSchema,
+  ifMatch: z.string().min(1).max(200),
+  changes: UpdateUserRequestSchema.omit({ confirmQueueLogout: true }).optional(),
+  addQueueIds: queueIdList.optional(),
+  removeQueueIds: queueIdList.optional(),
+  extension: BatchExtensionSchema.optional(),
+  sendPasswordReset: z.boolean().optional(),
+  confirmQueueLogout: z.boolean().optional(),
+});
+export type BatchUpdateItem = z.infer<typeof BatchUpdateItemSchema>;
+
+/** One new user (R6 as `POST /users`), with its queues and extension in the same step. */
+export const BatchCreateItemSchema = z.strictObject({
+  op: z.literal('create'),
+  user: CreateUserRequestSchema,
+  addQueueIds: queueIdList.optional(),
+  extension: BatchExtensionSchema.optional(),
+});
+export type BatchCreateItem = z.infer<typeof BatchCreateItemSchema>;
+
+export const BatchItemSchema = z.discriminatedUnion('op', [BatchUpdateItemSchema, BatchCreateItemSchema]);
+export type BatchItem = z.infer<typeof BatchItemSchema>;
+
+/** `POST /users/batch` (Idempotency-Key for the whole batch): 1 to 500 items, one user each. */
+export const BatchRequestSchema = z.strictObject({
+  items: z
+    .array(BatchItemSchema)
+    .min(1)
+    .max(BATCH_MAX_ITEMS)
+    .superRefine((items, ctx) => {
+      const seen = new Set<string>();
+      items.forEach((item, index) => {
+        const key = item.op === 'update' ? `id:${item.userId}` : `login:${item.user.login.toLowerCase()}`;
+        if (seen.has(key)) ctx.addIssue({ code: 'custom', message: 'duplicate_user', path: [index] });
+        seen.add(key);
+      });
+    }),
+});
+export type BatchRequest = z.infer<typeof BatchRequestSchema>;
+
+/**
+ * The result of one item: `ok` (applied, or `changed: false` when there was nothing to do),
+ * `refused` (a rule said no: `error` says which, with the same code, fields and details as the
+ * single-user route), or `conflict` (the user changed since `ifMatch`: `error.details.current`).
+ */
+export const BatchItemResultSchema = z.object({
+  index: z.number().int().nonnegative(),
+  userId: IdSchema.nullable(),
+  status: z.enum(['ok', 'refused', 'conflict']),
+  changed: z.boolean(),
+  user: UserSchema.optional(),
+  loggedOutQueues: z.array(LoggedOutQueueSchema).optional(),
+  emailsSent: z.array(SentMailSchema).optional(),
+  error: ApiErrorSchema.optional(),
+});
+export type BatchItemResult = z.infer<typeof BatchItemResultSchema>;
+
+export const BatchResponseSchema = z.object({
+  results: z.array(BatchItemResultSchema),
+  summary: z.object({ ok: z.number().int(), refused: z.number().int(), conflict: z.number().int() }),
+});
+export type BatchResponse = z.infer<typeof BatchResponseSchema>;

@@ -95,3 +95,11 @@ export async function nextChangeSeq(db: Db): Promise<number> {
     .executeTakeFirstOrThrow();
   return row.value;
 }
+
+/**
+ * Runs `fn` in a transaction: a new one, or the caller's when `db` already is one (a batch of user
+ * changes runs the single-user functions inside its own transaction, issue 11).
+ */
+export function transact<T>(db: Db, fn: (trx: Db) => Promise<T>): Promise<T> {
+  return db.isTransaction ? fn(db) : db.transaction().execute(fn);
+}

@@ -1,4 +1,5 @@
 /** Audit entries: who changed what, when, with the before and after state. */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { AuditEntry } from '../../src-shared/domain';
 import type { Db } from '../db/database';
@@ -16,8 +17,29 @@ export interface AuditInput {
   at: Date;
 }
 
-/** Writes an audit entry (inside the caller's transaction). */
+/**
+ * Entries being gathered by `gatherAudit` in this async call chain. An AsyncLocalStorage rather
+ * than a parameter, so the single-user functions a batch reuses keep their signatures.
+ */
+const gathering = new AsyncLocalStorage<AuditInput[]>();
+
+/**
+ * Runs `fn` and answers the audit entries it would have written instead of writing them: a batch
+ * (issue 11) records one entry per user for all the steps it took on that user.
+ */
+export async function gatherAudit<T>(fn: () => Promise<T>): Promise<{ result: T; entries: AuditInput[] }> {
+  const entries: AuditInput[] = [];
+  const result = await gathering.run(entries, fn);
+  return { result, entries };
+}
+
+/** Writes an audit entry (inside the caller's transaction); inside `gatherAudit`, gathers it. */
 export async function writeAudit(db: Db, input: AuditInput): Promise<void> {
+  const gathered = gathering.getStore();
+  if (gathered) {
+    gathered.push(input);
+    return;
+  }
   await db
     .insertInto('audit_entries')
     .values({

@@ -1,4 +1,5 @@
 /** R10 extensions ("Ramais"): list, create, associate with a user (emailed), release. */
+import { transact } from '../db/database';
 import { randomUUID } from 'node:crypto';
 import type { Extension, User } from '../../src-shared/domain';
 import type { ExtensionTable } from '../db/schema';
@@ -25,7 +26,7 @@ export async function listExtensions(ctx: PlatformContext, actor: Actor): Promis
 export async function createExtension(ctx: PlatformContext, actor: Actor, input: { number: string }): Promise<Extension> {
   requirePermission(actor, 'canManageExtensions');
   const now = ctx.now();
-  return ctx.db.transaction().execute(async (trx) => {
+  return transact(ctx.db, async (trx) => {
     const existing = await trx.selectFrom('extensions').select('id').where('account_id', '=', actor.accountId).where('number', '=', input.number).executeTakeFirst();
     if (existing) throw new DomainError('conflict', { fieldErrors: { number: ['conflict'] } });
     const row: ExtensionTable = { id: randomUUID(), account_id: actor.accountId, number: input.number, user_id: null, created_at: now.toISOString() };
@@ -39,7 +40,7 @@ export async function createExtension(ctx: PlatformContext, actor: Actor, input:
 export async function assignExtension(ctx: PlatformContext, actor: Actor, userId: string, extensionId: string): Promise<User> {
   requirePermission(actor, 'canManageExtensions');
   const now = ctx.now();
-  const { user, changed } = await ctx.db.transaction().execute(async (trx) => {
+  const { user, changed } = await transact(ctx.db, async (trx) => {
     requireMayChangeUser(actor, await getUserRow(trx, actor.accountId, userId));
     const ext = await trx.selectFrom('extensions').selectAll().where('id', '=', extensionId).where('account_id', '=', actor.accountId).executeTakeFirst();
     if (!ext) throw new DomainError('not_found', { fieldErrors: { extensionId: ['not_found'] } });
@@ -62,7 +63,7 @@ export async function assignExtension(ctx: PlatformContext, actor: Actor, userId
 export async function releaseExtension(ctx: PlatformContext, actor: Actor, userId: string): Promise<User> {
   requirePermission(actor, 'canManageExtensions');
   const now = ctx.now();
-  return ctx.db.transaction().execute(async (trx) => {
+  return transact(ctx.db, async (trx) => {
     const before = await loadUser(trx, actor.accountId, userId);
     requireMayChangeUser(actor, before);
     if (!before.extension) return before;

@@ -5,7 +5,7 @@
  */
 import { checkPasswordPolicy } from '../../src-shared/password-policy';
 import type { User } from '../../src-shared/domain';
-import type { Db } from '../db/database';
+import { transact, type Db } from '../db/database';
 import { deleteUserSessions } from '../auth/sessions';
 import { hashToken } from '../auth/tokens';
 import { passwordChangedMail } from '../mail/templates';
@@ -34,7 +34,7 @@ function checkNewPassword(password: string, confirmation: string, login: string,
 export async function requestPasswordReset(ctx: PlatformContext, actor: Actor, userId: string): Promise<{ sentTo: string; expiresAt: string }> {
   requirePermission(actor, 'canResetPasswords');
   const now = ctx.now();
-  const { user, reset } = await ctx.db.transaction().execute(async (trx) => {
+  const { user, reset } = await transact(ctx.db, async (trx) => {
     const user = await loadUser(trx, actor.accountId, userId);
     requireMayChangeUser(actor, user);
     await refuseSelfManaged(trx, actor.accountId);
@@ -58,7 +58,7 @@ export async function forgotPassword(ctx: PlatformContext, input: { account: str
   // The same user a password sign-in with this account and login would reach (support first).
   const row = (await findSignInUser(ctx.db, account, input.login))?.user;
   if (!row || row.active !== 1) return;
-  const reset = await ctx.db.transaction().execute(async (trx) => {
+  const reset = await transact(ctx.db, async (trx) => {
     const r = await issueResetToken(trx, row.id, now);
     await writeAudit(trx, { accountId: row.account_id, actor: null, action: 'user.password_reset_requested', targetType: 'user', targetId: row.id, after: { sentTo: row.email, self: true }, at: now });
     return r;
@@ -84,7 +84,7 @@ export async function resetPasswordWithToken(ctx: PlatformContext, input: { toke
   await target(ctx.db);
   // Hash outside the transaction: argon2 is slow on purpose and must not hold the database.
   const hash = await ctx.passwords.hash(input.password);
-  const user = await ctx.db.transaction().execute(async (trx) => {
+  const user = await transact(ctx.db, async (trx) => {
     const row = await target(trx);
     const userId = await consumeResetToken(trx, input.token, now);
     if (userId !== row.id) throw new DomainError('reset_token_invalid');
@@ -119,7 +119,7 @@ export async function setPasswordByAdministrator(
   await check(ctx.db);
   // Hash outside the transaction: argon2 is slow on purpose and must not hold the database.
   const hash = await ctx.passwords.hash(input.password);
-  const user = await ctx.db.transaction().execute(async (trx) => {
+  const user = await transact(ctx.db, async (trx) => {
     await check(trx);
     await trx.updateTable('users').set({ password_hash: hash, must_change_password: 1 }).where('id', '=', userId).execute();
     await bumpUser(trx, userId, now);
@@ -144,7 +144,7 @@ export async function changeOwnPassword(ctx: PlatformContext, actor: Actor, inpu
   if (problems.length > 0) throw new DomainError('password_policy', { fieldErrors: { newPassword: problems } });
   if (input.newPassword === input.currentPassword) throw new DomainError('password_policy', { fieldErrors: { newPassword: ['same_as_current'] } });
   const hash = await ctx.passwords.hash(input.newPassword);
-  const user = await ctx.db.transaction().execute(async (trx) => {
+  const user = await transact(ctx.db, async (trx) => {
     await trx.updateTable('users').set({ password_hash: hash, must_change_password: 0 }).where('id', '=', row.id).execute();
     await bumpUser(trx, row.id, now);
     await writeAudit(trx, { accountId: row.account_id, actor, action: 'user.password_changed', targetType: 'user', targetId: row.id, at: now });

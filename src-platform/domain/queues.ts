@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Queue, QueueKind, User } from '../../src-shared/domain';
 import { queueEligibilityRule } from '../../src-shared/rules';
 import type { CreateQueueRequest } from '../../src-shared/platform-api';
-import type { Db } from '../db/database';
+import { transact, type Db } from '../db/database';
 import type { QueueTable } from '../db/schema';
 import { requireMayChangeUser, requirePermission, type Actor } from './actor';
 import { writeAudit } from './audit';
@@ -76,7 +76,7 @@ export async function createQueue(ctx: PlatformContext, actor: Actor, input: Cre
     created_at: now,
     updated_at: now,
   };
-  return ctx.db.transaction().execute(async (trx) => {
+  return transact(ctx.db, async (trx) => {
     await trx.insertInto('queues').values(row).execute();
     const queue = await loadQueue(trx, actor.accountId, row.id);
     await writeAudit(trx, { accountId: actor.accountId, actor, action: 'queue.created', targetType: 'queue', targetId: row.id, after: queue, at: ctx.now() });
@@ -96,7 +96,7 @@ async function bumpQueue(db: Db, queueId: string, now: Date): Promise<void> {
 export async function addQueueMember(ctx: PlatformContext, actor: Actor, queueId: string, userId: string): Promise<{ queue: Queue; user: User }> {
   requirePermission(actor, 'canManageQueues');
   const now = ctx.now();
-  return ctx.db.transaction().execute(async (trx) => {
+  return transact(ctx.db, async (trx) => {
     const queue = await getQueueRow(trx, actor.accountId, queueId);
     const user = await loadUser(trx, actor.accountId, userId);
     requireMayChangeUser(actor, user);
@@ -117,7 +117,7 @@ export async function addQueueMember(ctx: PlatformContext, actor: Actor, queueId
 export async function removeQueueMember(ctx: PlatformContext, actor: Actor, queueId: string, userId: string): Promise<{ queue: Queue; user: User }> {
   requirePermission(actor, 'canManageQueues');
   const now = ctx.now();
-  return ctx.db.transaction().execute(async (trx) => {
+  return transact(ctx.db, async (trx) => {
     const queue = await getQueueRow(trx, actor.accountId, queueId);
     requireMayChangeUser(actor, await getUserRow(trx, actor.accountId, userId));
     const removed = await trx.deleteFrom('queue_members').where('queue_id', '=', queueId).where('user_id', '=', userId).executeTakeFirst();
@@ -138,7 +138,7 @@ export async function removeQueueMember(ctx: PlatformContext, actor: Actor, queu
 export async function startQueueSession(ctx: PlatformContext, actor: Actor, queueId: string, userId: string): Promise<void> {
   if (actor.userId !== userId) requirePermission(actor, 'canManageQueues');
   const now = ctx.now();
-  await ctx.db.transaction().execute(async (trx) => {
+  await transact(ctx.db, async (trx) => {
     const queue = await getQueueRow(trx, actor.accountId, queueId);
     await getUserRow(trx, actor.accountId, userId);
     const member = await trx.selectFrom('queue_members').select('user_id').where('queue_id', '=', queueId).where('user_id', '=', userId).executeTakeFirst();
@@ -154,7 +154,7 @@ export async function startQueueSession(ctx: PlatformContext, actor: Actor, queu
 export async function endQueueSession(ctx: PlatformContext, actor: Actor, queueId: string, userId: string): Promise<void> {
   if (actor.userId !== userId) requirePermission(actor, 'canManageQueues');
   const now = ctx.now();
-  await ctx.db.transaction().execute(async (trx) => {
+  await transact(ctx.db, async (trx) => {
     const queue = await getQueueRow(trx, actor.accountId, queueId);
     await getUserRow(trx, actor.accountId, userId);
     const ended = await trx.deleteFrom('queue_sessions').where('queue_id', '=', queueId).where('user_id', '=', userId).executeTakeFirst();

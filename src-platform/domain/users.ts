@@ -7,8 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { MailKind, QueueSession, User } from '../../src-shared/domain';
 import { omnichannelCreationRule, webrtcRule } from '../../src-shared/rules';
-import { userEtag, type CreateUserResponse, type ListUsersResponse, type UpdateUserRequest, type UpdateUserResponse } from '../../src-shared/platform-api';
-import { nextChangeSeq, type Db } from '../db/database';
+import { ifMatchAccepts, type CreateUserResponse, type ListUsersResponse, type UpdateUserRequest, type UpdateUserResponse } from '../../src-shared/platform-api';
+import { nextChangeSeq, transact, type Db } from '../db/database';
 import { containsText, isPostgres } from '../db/dialect';
 import type { UserTable } from '../db/schema';
 import { deleteUserSessions } from '../auth/sessions';
@@ -213,7 +213,7 @@ export async function createUser(ctx: PlatformContext, actor: Actor, input: Crea
   if (r6) throw new DomainError(r6, { fieldErrors: { omnichannelEnabled: [r6] } });
   checkWebrtc(input);
   const now = ctx.now();
-  const result = await ctx.db.transaction().execute(async (trx) => {
+  const result = await transact(ctx.db, async (trx) => {
     await checkLoginFree(trx, actor.accountId, input.login);
     const account = await trx.selectFrom('accounts').selectAll().where('id', '=', actor.accountId).executeTakeFirstOrThrow();
     const id = randomUUID();
@@ -303,14 +303,13 @@ export async function getQueueSessions(ctx: PlatformContext, actor: Actor, userI
 export async function updateUser(ctx: PlatformContext, actor: Actor, userId: string, ifMatch: string, body: UpdateUserRequest): Promise<UpdateUserResponse> {
   requirePermission(actor, 'canEditUsers');
   const now = ctx.now();
-  return ctx.db.transaction().execute(async (trx) => {
+  return transact(ctx.db, async (trx) => {
     const row = await getUserRow(trx, actor.accountId, userId);
     const before = (await hydrateUsers(trx, [row]))[0] as User;
     requireMayChangeUser(actor, row);
     requireMayGiveProfile(actor, body.profile);
     if (body.profile !== undefined) checkProfileFitsScope(await getAccount(trx, actor.accountId), body.profile);
-    const tags = ifMatch.split(',').map((t) => t.trim());
-    if (!tags.includes(userEtag(before))) throw new DomainError('stale_version', { details: { current: before } });
+    if (!ifMatchAccepts(ifMatch, before)) throw new DomainError('stale_version', { details: { current: before } });
     const next = {
       name: body.name ?? before.name,
       email: body.email ?? before.email,
@@ -358,7 +357,7 @@ export async function deleteUser(ctx: PlatformContext, actor: Actor, userId: str
   requirePermission(actor, 'canEditUsers');
   if (userId === actor.userId) throw new DomainError('forbidden', { details: { reason: 'cannot_delete_self' } });
   const now = ctx.now();
-  await ctx.db.transaction().execute(async (trx) => {
+  await transact(ctx.db, async (trx) => {
     const row = await getUserRow(trx, actor.accountId, userId);
     requireMayChangeUser(actor, row);
     const before = (await hydrateUsers(trx, [row]))[0];

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { IdSchema } from '../../src-shared/domain';
 import {
   AssignExtensionRequestSchema,
+  BatchRequestSchema,
+  BatchResponseSchema,
   CreateUserRequestSchema,
   ListUsersQuerySchema,
   SetPasswordRequestSchema,
@@ -16,13 +18,19 @@ import {
   UpdateUserResponseSchema,
   UserResponseSchema,
 } from '../../src-shared/platform-api';
+import { errorMessage, pickLocale } from '../../src-shared/errors';
 import { requirePermission } from '../domain/actor';
+import { runBatch } from '../domain/batch';
 import { listAudit } from '../domain/audit';
 import { DomainError } from '../domain/errors';
 import { assignExtension, releaseExtension } from '../domain/extensions';
 import { requestPasswordReset, setPasswordByAdministrator } from '../domain/passwords';
 import { createUser, deleteUser, getQueueSessions, getUser, getUserRow, listUsers, updateUser } from '../domain/users';
 import { ifMatchHeader, noContent, requireActor, withIdempotency, responses, type RouteModule } from './http';
+import type { PlatformContext } from '../domain/context';
+
+/** Largest `POST /users/batch` body: 500 items of up to about 1 kB each (the app's default is 64 kB). */
+export const BATCH_BODY_LIMIT_BYTES = 1024 * 1024;
 
 /** OpenAPI: what each operation does (routes/openapi.ts adds the errors every route of its kind answers). */
 const DOCS = {
@@ -84,6 +92,39 @@ export const userRoutes: RouteModule = (app, deps) => {
       return { status: 201, body: result, headers: { etag: userEtag(result.user) } };
     });
   });
+
+  app.post(
+    '/api/v1/users/batch',
+    {
+      bodyLimit: BATCH_BODY_LIMIT_BYTES,
+      config: { idempotencyKey: true },
+      schema: {
+        operationId: 'batchUsers',
+        summary: 'Change or create up to 500 users in one request',
+        description:
+          'Issue 11 (C7). Each item is checked and applied by the same rules as the single-user routes (R2, R3, R4, R6, R8, R10, R11), ' +
+          'with its own version check (`ifMatch`, If-Match semantics) and its own result: `ok`, `refused` (with the error code, field errors ' +
+          'and details the single route would answer, e.g. 409 `queue_logout_confirmation_required` listing the sessions when an edit would log ' +
+          'the user out of queues without `confirmQueueLogout`) or `conflict` (stale version, with the current user). A refused item changes ' +
+          'nothing; the others apply. One audit entry per user. `Idempotency-Key` covers the whole batch: a retry replays the first answer. ' +
+          'The whole request answers 403 when the profile may not do what some item asks (a supervisor may not change users).',
+        tags,
+        body: BatchRequestSchema,
+        response: responses(200, BatchResponseSchema, ['forbidden']),
+      },
+    },
+    async (request, reply) => {
+      const actor = await requireActor(deps, request);
+      const locale = pickLocale(request.headers['accept-language']);
+      return withIdempotency(deps, request, reply, actor, async (scoped?: PlatformContext) => {
+        const outcomes = await runBatch(scoped ?? ctx, actor, request.body.items);
+        // Each refusal in the request's language, as the single route would answer it.
+        const results = outcomes.map(({ error, ...o }) => (error ? { ...o, error: { ...error, message: errorMessage(error.code, locale) } } : o));
+        const count = (status: string) => results.filter((r) => r.status === status).length;
+        return { status: 200, body: { results, summary: { ok: count('ok'), refused: count('refused'), conflict: count('conflict') } } };
+      });
+    },
+  );
 
   app.get('/api/v1/users/:id', { schema: { ...DOCS.get, response: responses(200, UserResponseSchema, ['forbidden', 'not_found']), params: UserParams, tags } }, async (request, reply) => {
     const actor = await requireActor(deps, request);
