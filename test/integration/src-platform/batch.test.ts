@@ -202,12 +202,13 @@ describe('users batch (issue 11, C7: R2, R3, R4, R6, R8, R10, R11 per item)', ()
     expect(body.results.filter((r) => r.changed).length).toBe(BATCH_MAX_ITEMS / 10);
   });
 
-  it('the batch operation is in the OpenAPI document with an operationId, a description, a tag and its 4XX answers', async () => {
+  it('the batch operation is in the OpenAPI document with an operationId, a description, a tag, its 4XX answers and the Idempotency-Key header', async () => {
     const doc = (await admin.get('/api/v1/openapi.json')).body;
     const op = doc.paths['/api/v1/users/batch'].post;
     expect(op.operationId).toBe('batchUsers');
     expect(op.description).toMatch(/If-Match/);
     expect(op.tags).toEqual(['users']);
-    expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['200', '4XX']));
+    expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['200', '400', '401', '403']));
+    expect(op.parameters.map((p: any) => p.name)).toContain('Idempotency-Key');
   });
 });
