@@ -5,6 +5,7 @@
  * handling, renderer scripting as Chromium counts it) and the rest (browser, network, layout),
  * versus the floor: the same Chromium showing a static 100-row table from a bare Node server.
  */
+import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -95,8 +96,12 @@ export async function benchColdStart(ctx: BenchContext): Promise<BenchResult> {
 
   // The prepared console: the full cache, and a session stored the way the host stores it.
   const dataDir = platform.tempDir('cold-start');
-  ctx.synced.console.services.cache.db.pragma('wal_checkpoint(TRUNCATE)');
-  copyFileSync(ctx.synced.console.services.cache.file, join(dataDir, CACHE_FILE_NAME));
+  const cacheFile = ctx.synced.console.services.cache.file;
+  // Fold the WAL into the file before copying it (a second connection may checkpoint it).
+  const checkpoint = new Database(cacheFile);
+  checkpoint.pragma('wal_checkpoint(TRUNCATE)');
+  checkpoint.close();
+  copyFileSync(cacheFile, join(dataDir, CACHE_FILE_NAME));
   const prep = await startBrowserHost(hostOptions(dataDir, platform.url, rendererDir));
   try {
     const signedIn = await prep.console.router.handle({ kind: 'browser-host', authenticated: true }, 'signIn', BENCH_LOGIN);

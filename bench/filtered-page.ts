@@ -3,6 +3,7 @@
  * page of 100, sorted, with the total the table shows), versus the floor: the same rows read by
  * hand-written SQL on the same cache file (no router, no validation, no JSON parsing).
  */
+import Database from 'better-sqlite3';
 import type { SearchUsersInput } from '../src-shared/ipc-contract';
 import type { BenchContext } from './context';
 import type { BenchResult } from './report';
@@ -51,7 +52,8 @@ export async function benchFilteredPage(ctx: BenchContext): Promise<BenchResult>
   const { config } = ctx;
   if (!ctx.synced) throw new Error('filtered page needs the initial sync first');
   const c = ctx.synced.console;
-  const db = c.services.cache.db;
+  // The floor reads the same file through its own connection (the cache keeps its own private).
+  const db = new Database(c.services.cache.file, { readonly: true });
   const accountId = c.services.auth.accountKey()!; // C6: the cache is keyed by platform and account
   const ours: number[] = [];
   const floor: number[] = [];
@@ -86,6 +88,7 @@ export async function benchFilteredPage(ctx: BenchContext): Promise<BenchResult>
     }
     perView.push(`${view.name}: p95 ${percentile(viewOurs, 95).toFixed(1)} ms (${total} match)`);
   }
+  db.close();
   const o = percentile(ours, 95);
   const f = percentile(floor, 95);
   for (const line of perView) config.log(`  filtered: ${line}`);

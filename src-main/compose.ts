@@ -77,14 +77,7 @@ export async function compose(opts: ComposeOptions): Promise<ComposedConsole> {
   const embeddedPlatform = opts.platformUrl ? null : await startEmbeddedPlatform(opts.dataDir);
   const platformUrl = opts.platformUrl ?? embeddedPlatform!.url;
 
-  let cache: ConsoleCache;
-  try {
-    cache = new ConsoleCache(opts.dataDir, { now });
-  } catch (err) {
-    // e.g. an unwritable data folder: do not leave the embedded platform running.
-    await embeddedPlatform?.close();
-    throw err;
-  }
+  const cache = await openCache(opts.dataDir, now, embeddedPlatform);
   if (cache.recovery) logError(new Error(`cache file set aside (${cache.recovery.reason}) to ${cache.recovery.movedTo}`), 'cache');
   const events = new EventBus();
   const settings = {
@@ -95,43 +88,25 @@ export async function compose(opts: ComposeOptions): Promise<ComposedConsole> {
     set: (locale: Locale) => cache.setMeta(LOCALE_KEY, locale),
   };
 
-  // Late-bound references break the cycle client → (connection, auth) → client.
-  let connection: ConnectionMonitor | null = null;
-  let auth: AuthService | null = null;
+  // Built in dependency order; the client's events, the connection's and the session's are
+  // subscribed to, so nothing is bound late.
   const client = new PlatformClient({
     baseUrl: platformUrl,
     locale: settings.get,
     ...(opts.requestTimeoutMs ? { timeoutMs: opts.requestTimeoutMs } : {}),
     ...(opts.retryBackoffMs !== undefined ? { backoffMs: opts.retryBackoffMs } : {}),
-    onReachability: (reachable) => connection?.report(reachable),
-    onUnauthorized: () => void auth?.expire(),
   });
-  connection = new ConnectionMonitor({
+  const connection = new ConnectionMonitor({
     events,
     now,
-    probe: () => client.probe(),
-    onReconnect: () => void auth?.revalidate().catch((err) => logError(err, 'revalidate')),
+    client,
     ...(opts.probeIntervalMs ? { probeIntervalMs: opts.probeIntervalMs } : {}),
     ...(opts.heartbeatIntervalMs !== undefined ? { heartbeatIntervalMs: opts.heartbeatIntervalMs } : {}),
   });
   // C6: the cache keys data by platform and account. The embedded platform's port changes at every
   // start; its data folder does not.
   const platformKey = opts.platformUrl ? new URL(opts.platformUrl).origin : 'embedded';
-  const router: { current: IpcRouter | null } = { current: null };
-  const toApiError = (err: unknown) => router.current!.toApiError(err, 'sync');
-  const sync = new SyncService({
-    client,
-    cache,
-    events,
-    connection,
-    now,
-    accountKey: () => auth?.accountKey() ?? null,
-    passwordChangePending: () => auth?.currentUser?.mustChangePassword === true,
-    toApiError,
-    ...(opts.syncIntervalMs !== undefined ? { intervalMs: opts.syncIntervalMs } : {}),
-    ...(opts.syncPageSize ? { pageSize: opts.syncPageSize } : {}),
-  });
-  auth = new AuthService({
+  const auth = new AuthService({
     client,
     secretStore: opts.secretStore,
     cache,
@@ -148,14 +123,27 @@ export async function compose(opts: ComposeOptions): Promise<ComposedConsole> {
             // No OS keychain: the Microsoft tokens live for this run only (issue 9 class 13).
             onStoreError: (err) => logError(err, 'persist Microsoft token cache'),
           }) : undefined),
-    onSignedIn: () => sync.start(),
-    onSignedOut: () => sync.stop(),
     logError,
   });
-  const directory = new DirectoryService({ client, cache, events, accountKey: () => auth!.requireAccountKey() });
-  router.current = new IpcRouter({
+  const sync = new SyncService({
+    client,
+    cache,
+    events,
+    connection,
+    now,
+    accountKey: () => auth.accountKey(),
+    passwordChangePending: () => auth.currentUser?.mustChangePassword === true,
+    locale: settings.get,
+    logError,
+    ...(opts.syncIntervalMs !== undefined ? { intervalMs: opts.syncIntervalMs } : {}),
+    ...(opts.syncPageSize ? { pageSize: opts.syncPageSize } : {}),
+  });
+  // Syncing runs while the session may work (signed in, password final).
+  auth.onActiveChange((active) => (active ? sync.start() : sync.stop()));
+  const directory = new DirectoryService({ client, cache, events, accountKey: () => auth.requireAccountKey() });
+  const router = new IpcRouter({
     handlers: createHandlers({ auth, directory, sync, client, settings, cache, connection }),
-    isOnline: () => connection!.online,
+    isOnline: () => connection.online,
     locale: settings.get,
     logError: (err, op) => logError(err, `ipc ${op}`),
   });
@@ -168,16 +156,26 @@ export async function compose(opts: ComposeOptions): Promise<ComposedConsole> {
 
   let disposed = false;
   return {
-    router: router.current,
+    router,
     events,
     services: { auth, directory, sync, client, cache, connection, embeddedPlatform, platformUrl },
     async dispose() {
       if (disposed) return;
       disposed = true;
-      connection!.dispose();
+      connection.dispose();
       await sync.dispose();
       cache.close();
       await embeddedPlatform?.close();
     },
   };
+}
+
+/** Opens the cache; when it cannot be opened (e.g. an unwritable data folder), the embedded platform is closed too. */
+async function openCache(dataDir: string, now: () => Date, embeddedPlatform: EmbeddedPlatform | null): Promise<ConsoleCache> {
+  try {
+    return new ConsoleCache(dataDir, { now });
+  } catch (err) {
+    await embeddedPlatform?.close();
+    throw err;
+  }
 }

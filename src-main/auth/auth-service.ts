@@ -41,21 +41,41 @@ export interface AuthServiceOptions {
    */
   platformKey: string;
   microsoftSignIn?: MicrosoftSignIn | undefined;
-  /** Runs after a session starts or is restored online, once its password is final (starts syncing). */
-  onSignedIn: () => void;
-  /** Runs when the session ends, or starts with a temporary password (stops syncing). */
-  onSignedOut: () => void;
-  /** Where a failure to persist the session is reported. */
+  /** Where a failure to persist the session, or to re-check it on reconnect, is reported. */
   logError?: (err: unknown, context: string) => void;
 }
 
-/** Owns the current session. */
+/**
+ * Owns the current session. Follows the platform client's 401 event (the session is over) and the
+ * connection's `onDidChangeConnection` (back online: re-check the session); announces through
+ * `onActiveChange` when work (syncing) may run.
+ */
 export class AuthService {
   private session: StoredSession | null = null;
   /** The Microsoft sign-in in progress (a Cancel marks it). */
   private microsoftAttempt: { cancelled: boolean } | null = null;
+  private readonly activeListeners = new Set<(active: boolean) => void>();
 
-  constructor(private readonly opts: AuthServiceOptions) {}
+  constructor(private readonly opts: AuthServiceOptions) {
+    opts.client.onUnauthorized(() => void this.expire().catch((err: unknown) => opts.logError?.(err, 'expire session')));
+    opts.events.on('onDidChangeConnection', ({ online }) => {
+      if (online) void this.revalidate().catch((err: unknown) => opts.logError?.(err, 'revalidate'));
+    });
+  }
+
+  /**
+   * Subscribes to whether work may run for the session: `true` after a session starts or is
+   * restored online once its password is final (start syncing); `false` when it ends, changes
+   * account, or starts with a temporary password (R9: stop syncing). Returns the unsubscribe.
+   */
+  onActiveChange(listener: (active: boolean) => void): () => void {
+    this.activeListeners.add(listener);
+    return () => this.activeListeners.delete(listener);
+  }
+
+  private announce(active: boolean): void {
+    for (const listener of this.activeListeners) listener(active);
+  }
 
   /**
    * C6: the cache key of the signed-in account on this platform (every cache read and write goes
@@ -154,7 +174,7 @@ export class AuthService {
     } catch (err) {
       if (isUnreachable(err)) return; // offline start from the cache (C1)
       if (err instanceof ServiceError && err.code !== 'unauthorized' && err.code !== 'session_expired' && err.code !== 'invalid_token') throw err;
-      // 401 was already handled by expire() through the client's hook.
+      // 401 was already handled by expire() through the client's event.
     }
   }
 
@@ -219,7 +239,7 @@ export class AuthService {
     // Support is the vendor's staff (operator scope), never one of the account's users.
     if (session.user.accountId === session.account.id) this.opts.cache.upsertUsers(this.keyOf(next), [session.user]);
     await this.persist();
-    if (previous && previous.account.id !== session.account.id) this.opts.onSignedOut();
+    if (previous && previous.account.id !== session.account.id) this.announce(false);
     this.startWork();
   }
 
@@ -273,15 +293,14 @@ export class AuthService {
    * platform route but me/logout/change-password answers 403, so nothing starts until it changes.
    */
   private startWork(): void {
-    if (this.session?.user.mustChangePassword) this.opts.onSignedOut();
-    else this.opts.onSignedIn();
+    this.announce(this.session !== null && !this.session.user.mustChangePassword);
   }
 
   private async clear(): Promise<void> {
     this.session = null;
     this.opts.client.setToken(null);
     await this.opts.secretStore.delete(SESSION_SECRET_KEY);
-    this.opts.onSignedOut();
+    this.announce(false);
   }
 
   private async persist(): Promise<void> {

@@ -53,7 +53,8 @@ const MISSING_BIT: Record<ReadinessItem, number> = Object.fromEntries(READINESS_
 /** Opens (or rebuilds) the cache file and runs its migrations. */
 export class ConsoleCache {
   readonly file: string;
-  readonly db: Database.Database;
+  /** The connection: only this class touches it (callers group writes with `transaction`). */
+  private readonly db: Database.Database;
   /** Set when the file found at open was set aside. */
   readonly recovery: CacheRecovery | null;
   /** Search indexes per account, dropped whenever that account's users change. */
@@ -124,6 +125,14 @@ export class ConsoleCache {
       renameSync(file + suffix, movedTo + suffix);
       chmodSync(movedTo + suffix, FILE_MODE);
     }
+  }
+
+  /**
+   * Runs `fn` in one transaction (nested calls become savepoints) and returns its result; a throw
+   * rolls it back. Several writes of a sync commit together or not at all.
+   */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
   }
 
   /** Closes the file. */

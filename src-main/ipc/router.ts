@@ -7,7 +7,7 @@
 import type { z } from 'zod';
 import { errorMessage, type ApiError, type ErrorCode, type FieldErrors, type Locale } from '../../src-shared/errors';
 import { ipcOperations, type IpcResult, type OperationName, type OperationOutput } from '../../src-shared/ipc-contract';
-import { ServiceError } from '../errors';
+import { ServiceError, toApiError } from '../errors';
 
 /** Where an IPC call came from. */
 export type IpcSender =
@@ -103,16 +103,10 @@ export class IpcRouter {
     return { ok: true, value: out.data };
   }
 
-  /** Maps a thrown error to the contract's error shape, with the message in the console's locale. */
-  toApiError(err: unknown, operation = ''): ApiError {
-    if (err instanceof ServiceError) {
-      const error: ApiError = { code: err.code, message: errorMessage(err.code, this.opts.locale()) };
-      if (err.fieldErrors) error.fieldErrors = err.fieldErrors;
-      if (err.details !== undefined) error.details = err.details;
-      return error;
-    }
-    this.opts.logError?.(err, operation);
-    return { code: 'internal_error', message: errorMessage('internal_error', this.opts.locale()) };
+  /** Maps a thrown error to the contract's error shape (`toApiError`); an unexpected one is logged. */
+  private toApiError(err: unknown, operation: string): ApiError {
+    if (!(err instanceof ServiceError)) this.opts.logError?.(err, operation);
+    return toApiError(err, this.opts.locale());
   }
 
   private fail(code: ErrorCode, _reason: string, fieldErrors?: FieldErrors): IpcResult<never> {

@@ -43,10 +43,6 @@ export interface PlatformClientOptions {
   backoffMs?: number;
   /** Locale for the platform's messages (Accept-Language). */
   locale?: () => Locale;
-  /** Called when an authenticated request answers 401 (the session is over). */
-  onUnauthorized?: (error: PlatformError) => void;
-  /** Called with `true` on any HTTP answer and `false` when the platform cannot be reached. */
-  onReachability?: (reachable: boolean) => void;
 }
 
 interface RequestSpec<S extends z.ZodType> {
@@ -98,13 +94,19 @@ function checkParams(params: Record<string, string | number | undefined> | undef
 /** A fresh idempotency key for one user action. */
 export const newIdempotencyKey = (): string => randomUUID();
 
-/** Typed platform API client. One per console; the token changes with the session. */
+/**
+ * Typed platform API client. One per console; the token changes with the session. It emits what
+ * every request learns, for the services to subscribe to: reachability (the connection monitor,
+ * C1) and an authenticated request answered 401 (the auth service: the session is over).
+ */
 export class PlatformClient {
   readonly baseUrl: string;
   private readonly http: AxiosInstance;
   private token: string | null = null;
   private readonly retries: number;
   private readonly backoffMs: number;
+  private readonly reachabilityListeners = new Set<(reachable: boolean) => void>();
+  private readonly unauthorizedListeners = new Set<(error: PlatformError) => void>();
 
   constructor(private readonly opts: PlatformClientOptions) {
     this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
@@ -119,6 +121,20 @@ export class PlatformClient {
       proxy: false,
       maxRedirects: 0,
     });
+  }
+
+  /** Subscribes to reachability: `true` on any HTTP answer, `false` when the platform cannot be reached. Returns the unsubscribe. */
+  onReachability(listener: (reachable: boolean) => void): () => void {
+    return subscribe(this.reachabilityListeners, listener);
+  }
+
+  /** Subscribes to "an authenticated request answered 401" (the session is over). Returns the unsubscribe. */
+  onUnauthorized(listener: (error: PlatformError) => void): () => void {
+    return subscribe(this.unauthorizedListeners, listener);
+  }
+
+  private reportReachability(reachable: boolean): void {
+    for (const listener of this.reachabilityListeners) listener(reachable);
   }
 
   /** Sets (or clears) the bearer token of the current session. */
@@ -163,14 +179,16 @@ export class PlatformClient {
     try {
       response = await this.http.request({ method: spec.method, url: spec.path, params: spec.params, data: spec.data, headers });
     } catch (err) {
-      this.opts.onReachability?.(false);
+      this.reportReachability(false);
       const timedOut = err instanceof AxiosError && (err.code === 'ECONNABORTED' || err.code === 'ETIMEDOUT');
       throw new PlatformError(timedOut ? 'timeout' : 'network_error', 0, err instanceof Error ? err.message : String(err), { cause: err });
     }
-    this.opts.onReachability?.(true);
+    this.reportReachability(true);
     if (response.status >= 400) {
       const error = errorFromResponse(response.status, response.data);
-      if (response.status === 401 && withAuth && this.token && !spec.bearer && error.code !== 'invalid_credentials') this.opts.onUnauthorized?.(error);
+      if (response.status === 401 && withAuth && this.token && !spec.bearer && error.code !== 'invalid_credentials') {
+        for (const listener of this.unauthorizedListeners) listener(error);
+      }
       throw error;
     }
     if (!spec.schema) return undefined as z.output<S>;
@@ -183,10 +201,10 @@ export class PlatformClient {
   async probe(): Promise<boolean> {
     try {
       await this.http.get('/auth/providers', { params: { account: 'probe' }, timeout: 2_500 });
-      this.opts.onReachability?.(true);
+      this.reportReachability(true);
       return true;
     } catch {
-      this.opts.onReachability?.(false);
+      this.reportReachability(false);
       return false;
     }
   }
@@ -271,6 +289,11 @@ export class PlatformClient {
   async removeQueueMember(queueId: string, userId: string) {
     return this.request({ method: 'DELETE', path: apiPath`/queues/${queueId}/members/${userId}`, schema: MembershipResponseSchema });
   }
+}
+
+function subscribe<L>(set: Set<L>, listener: L): () => void {
+  set.add(listener);
+  return () => set.delete(listener);
 }
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -2,14 +2,17 @@
  * C1: whether the platform answers. Every request reports reachability (any failed request flips
  * the state at once); while online a heartbeat probes the platform, and while offline a timer does,
  * so both "gone" and "back" are noticed within a few seconds even when nobody is clicking.
- * `recheck()` probes now (a reload of the console asks at once).
+ * `recheck()` probes now (a reload of the console asks at once). It learns from the platform client's
+ * reachability events and announces changes as `onDidChangeConnection` (which the auth service
+ * also follows, to re-check the session on reconnect).
  */
 import type { EventBus } from '../events/event-bus';
+import type { PlatformClient } from '../platform/platform-client';
 
 export interface ConnectionMonitorOptions {
   events: EventBus;
-  probe: () => Promise<boolean>;
-  onReconnect: () => void;
+  /** What every request reports, and the probe. */
+  client: Pick<PlatformClient, 'probe' | 'onReachability'>;
   now: () => Date;
   /** Delay between probes while offline (default 2 s). */
   probeIntervalMs?: number;
@@ -25,7 +28,10 @@ export class ConnectionMonitor {
   private probing: Promise<boolean> | null = null;
   private disposed = false;
 
+  private readonly unsubscribe: () => void;
+
   constructor(private readonly opts: ConnectionMonitorOptions) {
+    this.unsubscribe = opts.client.onReachability((reachable) => this.report(reachable));
     this.schedule();
   }
 
@@ -46,14 +52,13 @@ export class ConnectionMonitor {
     this.opts.events.emit('onDidChangeConnection', { online: reachable, offlineSince: this.since });
     // The next probe follows the new state's period.
     this.schedule();
-    if (reachable) this.opts.onReconnect();
   }
 
   /** Probes now (joining a probe already running); resolves with the state after it. */
   async recheck(): Promise<boolean> {
     if (this.disposed) return this.isOnline;
-    // probe() reports through the client's reachability hook, which calls report().
-    this.probing ??= this.opts.probe().catch(() => false).finally(() => {
+    // probe() reports through the client's reachability event, which calls report().
+    this.probing ??= this.opts.client.probe().catch(() => false).finally(() => {
       this.probing = null;
     });
     await this.probing;
@@ -82,6 +87,7 @@ export class ConnectionMonitor {
   /** Stops probing for good. */
   dispose(): void {
     this.disposed = true;
+    this.unsubscribe();
     this.stopTimer();
   }
 }

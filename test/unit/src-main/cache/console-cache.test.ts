@@ -17,6 +17,16 @@ function dataDir() {
 
 const ACC = 'acc-1';
 
+/** A second connection to the cache's file, for looking at what `ConsoleCache` keeps to itself. */
+function peek<T>(cache: ConsoleCache, look: (db: Database.Database) => T): T {
+  const db = new Database(cache.file);
+  try {
+    return look(db);
+  } finally {
+    db.close();
+  }
+}
+
 function seeded(dir = dataDir()) {
   const cache = new ConsoleCache(dir);
   cache.upsertUsers(ACC, [
@@ -34,9 +44,14 @@ describe('ConsoleCache', () => {
     const dir = dataDir();
     const cache = new ConsoleCache(dir);
     expect(cache.file).toBe(join(dir, CACHE_FILE_NAME));
-    expect(cache.db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(cache.db.pragma('user_version', { simple: true })).toBe(CACHE_SCHEMA_VERSION);
-    expect(cache.db.pragma('foreign_keys', { simple: true })).toBe(1);
+    peek(cache, (db) => {
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(db.pragma('user_version', { simple: true })).toBe(CACHE_SCHEMA_VERSION);
+    });
+    // Per-connection pragmas can only be read on the cache's own connection, which it keeps private.
+    const own = (cache as unknown as { db: Database.Database }).db;
+    expect(own.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(own.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
     expect(cache.recovery).toBeNull();
     cache.close();
   });
@@ -62,7 +77,7 @@ describe('ConsoleCache', () => {
     v1.close();
     const cache = new ConsoleCache(dir);
     expect(cache.recovery).toBeNull();
-    expect(cache.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect(peek(cache, (db) => db.pragma('user_version', { simple: true }))).toBe(MIGRATIONS.length);
     const key = accountKey('embedded', ACC);
     expect(cache.searchUsers(key, { query: 'atri' }).items.map((u) => u.id)).toEqual(['u9']);
     expect(cache.searchUsers(key, { filters: { ready: true } }).items.map((u) => u.id)).toEqual(['u8']);
@@ -77,7 +92,7 @@ describe('ConsoleCache', () => {
     v3.close();
     // Migration 4 changes keys, not tables: a cache object set back to version 3 writes old rows.
     const old = new ConsoleCache(dir);
-    old.db.pragma('user_version = 3');
+    peek(old, (db) => db.pragma('user_version = 3'));
     // Written by a console before C6: rows keyed by the bare account id.
     old.upsertUsers('acc-1', [makeUser({ id: 'u1' })]);
     old.upsertUsers('acc-2', [makeUser({ id: 'u2', accountId: 'acc-2' })]);
@@ -90,8 +105,8 @@ describe('ConsoleCache', () => {
     const key = accountKey('https://platform.example', 'acc-1');
     expect(cache.searchUsers(key, {}).items.map((u) => u.id)).toEqual(['u1']);
     for (const bare of ['acc-1', 'acc-2']) expect(cache.countUsers(bare)).toBe(0);
-    expect(cache.db.prepare('SELECT count(*) FROM queues').pluck().get()).toBe(0);
-    expect(cache.db.prepare('SELECT count(*) FROM sync_state').pluck().get()).toBe(0);
+    expect(peek(cache, (db) => db.prepare('SELECT count(*) FROM queues').pluck().get())).toBe(0);
+    expect(peek(cache, (db) => db.prepare('SELECT count(*) FROM sync_state').pluck().get())).toBe(0);
     expect(cache.getMeta('sync.platform.acc-1')).toBeNull();
     cache.close();
   });
@@ -130,8 +145,7 @@ describe('ConsoleCache', () => {
     const dir = dataDir();
     const first = seeded(dir);
     first.upsertUsers(ACC, Array.from({ length: 2000 }, (_, i) => makeUser({ id: `bulk${i}`, name: `Bulk ${i} ${'x'.repeat(200)}` })));
-    first.db.pragma('wal_checkpoint(TRUNCATE)');
-    first.close();
+    first.close(); // the last connection's close checkpoints the WAL into the file
     const file = join(dir, CACHE_FILE_NAME);
     const bytes = readFileSync(file);
     // Overwrite pages in the middle of the file (keep the header valid).
@@ -151,7 +165,7 @@ describe('ConsoleCache', () => {
     const cache = new ConsoleCache(dir);
     expect(cache.recovery?.reason).toBe('too_new');
     expect(readdirSync(dir).some((f) => f.startsWith(`${CACHE_FILE_NAME}.newer-`))).toBe(true);
-    expect(cache.db.pragma('user_version', { simple: true })).toBe(CACHE_SCHEMA_VERSION);
+    expect(peek(cache, (db) => db.pragma('user_version', { simple: true }))).toBe(CACHE_SCHEMA_VERSION);
     cache.close();
   });
 
@@ -211,18 +225,18 @@ describe('ConsoleCache', () => {
     cache.deleteUsers(ACC, ['u2', 'u3']);
     expect(cache.countUsers(ACC)).toBe(3);
     expect(() =>
-      cache.db.transaction(() => {
+      cache.transaction(() => {
         cache.upsertUsers(ACC, [makeUser({ id: 'u6' }), makeUser({ id: 'u7' })]);
         expect(cache.countUsers(ACC)).toBe(5);
         throw new Error('sync page failed');
-      })(),
+      }),
     ).toThrow('sync page failed');
     expect(cache.countUsers(ACC)).toBe(3);
     // Small batches keep the count by bookkeeping: a repeated id, an older copy, an unknown delete.
     cache.upsertUsers(ACC, [makeUser({ id: 'u8' }), makeUser({ id: 'u8', name: 'Again' }), makeUser({ id: 'u1', version: 1 })]);
     cache.deleteUsers(ACC, ['nobody', 'u4']);
     expect(cache.countUsers(ACC)).toBe(3);
-    expect(cache.countUsers(ACC)).toBe(cache.db.prepare('SELECT count(*) FROM users WHERE account_id = ?').pluck().get(ACC));
+    expect(cache.countUsers(ACC)).toBe(peek(cache, (db) => db.prepare('SELECT count(*) FROM users WHERE account_id = ?').pluck().get(ACC)));
     cache.upsertUsers(ACC, Array.from({ length: 300 }, (_, i) => makeUser({ id: `bulk${i}` })));
     expect(cache.countUsers(ACC)).toBe(303);
     cache.upsertUsers(ACC, Array.from({ length: 1500 }, (_, i) => makeUser({ id: `big${i}` })));

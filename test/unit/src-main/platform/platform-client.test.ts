@@ -88,9 +88,11 @@ describe('PlatformClient', () => {
   it('C1: an unreachable platform is network_error and reported unreachable; a slow one is timeout', async () => {
     const { url } = await serve(() => undefined); // never answers
     const reach: boolean[] = [];
-    const slow = new PlatformClient({ baseUrl: url, timeoutMs: 100, retries: 0, onReachability: (r) => reach.push(r) });
+    const slow = new PlatformClient({ baseUrl: url, timeoutMs: 100, retries: 0 });
+    slow.onReachability((r) => reach.push(r));
     await expect(slow.listQueues()).rejects.toMatchObject({ code: 'timeout', status: 0 });
-    const closed = new PlatformClient({ baseUrl: 'http://127.0.0.1:1', retries: 1, backoffMs: 1, onReachability: (r) => reach.push(r) });
+    const closed = new PlatformClient({ baseUrl: 'http://127.0.0.1:1', retries: 1, backoffMs: 1 });
+    closed.onReachability((r) => reach.push(r));
     await expect(closed.listQueues()).rejects.toMatchObject({ code: 'network_error', status: 0 });
     expect(reach).toEqual([false, false, false]);
     expect(await closed.probe()).toBe(false);
@@ -101,7 +103,8 @@ describe('PlatformClient', () => {
       json(res, 401, { error: { code: req.url!.includes('login') ? 'invalid_credentials' : 'session_expired', message: 'x' } }),
     );
     const expired: string[] = [];
-    const client = new PlatformClient({ baseUrl: url, onUnauthorized: (e) => expired.push(e.code) });
+    const client = new PlatformClient({ baseUrl: url });
+    client.onUnauthorized((e) => expired.push(e.code));
     await expect(client.login({ account: 'demo', login: 'a', password: 'b' })).rejects.toMatchObject({ code: 'invalid_credentials' });
     expect(expired).toEqual([]);
     client.setToken('t');
