@@ -20,11 +20,15 @@ export interface BenchConfig {
   /** Seconds of each autocannon run, and its connections. */
   loadSeconds: number;
   loadConnections: number;
+  /** #9: accounts in the big PostgreSQL database, users in each (also the one account of the small one), measured rounds. */
+  pgAccounts: number;
+  pgUsersPerAccount: number;
+  pgRounds: number;
   /** Progress lines (stderr). */
   log: (message: string) => void;
 }
 
-/** The full run: 100 000 users, bounded so that `npm run bench` stays under 10 minutes on 2 cores. */
+/** The full run: 100 000 users (and 1 000 000 on PostgreSQL for #9), bounded so that `npm run bench` stays under about 15 minutes on 2 cores. */
 export const FULL_CONFIG: Omit<BenchConfig, 'log'> = {
   users: 100_000,
   syncRuns: 5,
@@ -35,6 +39,9 @@ export const FULL_CONFIG: Omit<BenchConfig, 'log'> = {
   coldStartRuns: 3,
   loadSeconds: 5,
   loadConnections: 50,
+  pgAccounts: 1_000,
+  pgUsersPerAccount: 1_000,
+  pgRounds: 40,
 };
 
 /** The state benchmarks share: the platform and, after the initial sync, a console with a full cache. */

@@ -1,21 +1,22 @@
 /**
  * Runs the benchmark platform in its own process (as a real platform is: never in the console's
  * process), so the console's CPU and the platform's are measured apart. Started by `fixture.ts`:
- * argv[2] is the data folder, argv[3] the number of users to generate. Prints one JSON line
- * `{ url, dbFile, userCount }` when ready; exits when stdin closes or on SIGTERM.
+ * argv[2] is the data folder, argv[3] the number of users to generate, argv[4] (optional) a
+ * PostgreSQL URL to run on instead of `<data folder>/platform.sqlite` (#8, #9). Prints one JSON
+ * line `{ url, dbFile, userCount }` when ready; exits when stdin closes or on SIGTERM.
  */
 import { join } from 'node:path';
 import { generateUsers, startPlatform } from '../src-platform';
 import { openDatabase } from '../src-platform/db/database';
 
-const [dir, count] = process.argv.slice(2);
+const [dir, count, databaseUrl] = process.argv.slice(2);
 if (!dir || !count || !/^\d+$/.test(count)) {
-  console.error('usage: platform-child <data-dir> <users>');
+  console.error('usage: platform-child <data-dir> <users> [postgres-url]');
   process.exit(2);
 }
-const dbFile = join(dir, 'platform.sqlite');
+const dbFile = databaseUrl ?? join(dir, 'platform.sqlite');
 // Cheap argon2: sign-in is not what the benchmarks measure.
-const platform = await startPlatform({ dbFile, demo: true, argon2: { memoryCost: 4096, timeCost: 1 } });
+const platform = await startPlatform({ ...(databaseUrl ? { databaseUrl } : { dbFile }), demo: true, argon2: { memoryCost: 4096, timeCost: 1 } });
 const db = await openDatabase(dbFile);
 let userCount: number;
 try {

@@ -1,5 +1,5 @@
 /**
- * The benchmark suite: starts the platform with N users, runs the seven benchmarks in order (the
+ * The benchmark suite: starts the platform with N users, runs the nine benchmarks in order (the
  * initial sync leaves the full cache that delta sync, search, filters and cold start use), and
  * returns one row per measurement. A benchmark that fails becomes a row that says so; the others
  * still run.
@@ -15,6 +15,7 @@ import { benchInitialSync } from './initial-sync';
 import { benchMemory } from './memory';
 import { benchSearch } from './search';
 import { benchThroughput } from './throughput';
+import { benchPostgres } from './postgres';
 
 /** The whole run: rows, failures, and where it ran. */
 export interface SuiteReport {
@@ -35,6 +36,8 @@ const STEPS: Array<{ id: number; name: string; run: (ctx: BenchContext) => Promi
   { id: 5, name: 'Cold start from cache', run: benchColdStart },
   { id: 6, name: 'Memory after full sync', run: benchMemory },
   { id: 7, name: 'Platform throughput', run: benchThroughput },
+  { id: 8, name: 'Platform throughput on PostgreSQL vs SQLite', run: (ctx) => benchPostgres(ctx, { throughput: true, scale: false }) },
+  { id: 9, name: 'PostgreSQL with many accounts: per-account list and search', run: (ctx) => benchPostgres(ctx, { throughput: false, scale: true }) },
 ];
 
 /** Runs the selected benchmarks (all by default). */

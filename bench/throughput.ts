@@ -52,53 +52,64 @@ async function usersForPatch(url: string, token: string, count: number): Promise
 
 const LIST_PATH = '/api/v1/users?limit=100';
 
-/** Runs #7 (two rows: listing and PATCH). */
+/** One side of a throughput comparison: where to GET the page and PATCH users, and which users. */
+export interface LoadTarget {
+  name: string;
+  url: string;
+  token?: string;
+  listPath: string;
+  patchPath: string;
+  users: Array<{ id: string; version: number }>;
+}
+
+/** The platform at `url` as a load target (its users page; PATCH on up to 20 000 of its agents). */
+export async function platformTarget(name: string, url: string, token: string): Promise<LoadTarget> {
+  return { name, url, token, listPath: LIST_PATH, patchPath: '/api/v1/users', users: await usersForPatch(url, token, 20_000) };
+}
+
+/** The users page and PATCH with If-Match under the same load on `ours` and on `peer`: two rows (ratio = peer req/s ÷ ours). */
+export async function compareLoad(ctx: BenchContext, ours: LoadTarget, peer: LoadTarget): Promise<Array<Omit<BenchResult, 'id'>>> {
+  const { config } = ctx;
+  const dir = ctx.platform.tempDir('load');
+  const common = { connections: config.loadConnections, seconds: config.loadSeconds };
+  const target = (t: LoadTarget, method: 'GET' | 'PATCH'): LoadConfig =>
+    method === 'GET' ? { ...common, url: t.url, method, path: t.listPath, ...(t.token ? { token: t.token } : {}) } : { ...common, url: t.url, method, path: t.patchPath, users: t.users, ...(t.token ? { token: t.token } : {}) };
+  const rows: Array<Omit<BenchResult, 'id'>> = [];
+  for (const [name, method] of [['users page (GET, 100 users)', 'GET'], ['user PATCH with If-Match', 'PATCH']] as const) {
+    const theirs = await load(dir, target(peer, method));
+    const mine = await load(dir, target(ours, method));
+    const errors = mine.errors + mine.timeouts + mine.non2xx;
+    const peerErrors = theirs.errors + theirs.timeouts + theirs.non2xx;
+    config.log(
+      `  throughput ${name}: ${ours.name} ${mine.requestsPerSecond.toFixed(0)} req/s p99 ${mine.p99} ms (${errors} errors), ${peer.name} ${theirs.requestsPerSecond.toFixed(0)} req/s p99 ${theirs.p99} ms (${peerErrors} errors)`,
+    );
+    rows.push({
+      name,
+      unit: 'req/s',
+      ours: mine.requestsPerSecond,
+      baseline: theirs.requestsPerSecond,
+      baselineName: peer.name,
+      ratio: mine.requestsPerSecond > 0 ? theirs.requestsPerSecond / mine.requestsPerSecond : null,
+      target: 'report; 0 errors',
+      met: errors === 0 && peerErrors === 0,
+      notes: `${config.loadConnections} connections, ${config.loadSeconds} s; p99 ${mine.p99} ms vs ${theirs.p99} ms; ${mine.requests} requests, ${errors} errors/non-2xx`,
+    });
+  }
+  return rows;
+}
+
+/** Runs #7 (two rows: listing and PATCH) against a bare Fastify serving the same bytes. */
 export async function benchThroughput(ctx: BenchContext): Promise<BenchResult[]> {
-  const { platform, config } = ctx;
-  const dir = platform.tempDir('load');
+  const { platform } = ctx;
   const headers = { authorization: `Bearer ${platform.token}`, 'accept-language': 'pt-BR' };
   const listBody = await (await fetch(`${platform.url}${LIST_PATH}`, { headers })).text();
-  const users = await usersForPatch(platform.url, platform.token, 20_000);
+  const ours = await platformTarget('ours', platform.url, platform.token);
   const sample = JSON.parse(listBody) as { items: unknown[] };
   const bare = await startBareFastify(listBody, JSON.stringify({ user: sample.items[0], loggedOutQueues: [] }));
-  const common = { connections: config.loadConnections, seconds: config.loadSeconds };
-  const results: BenchResult[] = [];
   try {
-    const runs: Array<{ name: string; ours: LoadConfig; peer: LoadConfig }> = [
-      {
-        name: 'users page (GET, 100 users)',
-        ours: { ...common, url: platform.url, method: 'GET', path: LIST_PATH, token: platform.token },
-        peer: { ...common, url: bare.url, method: 'GET', path: '/bare/users' },
-      },
-      {
-        name: 'user PATCH with If-Match',
-        ours: { ...common, url: platform.url, method: 'PATCH', path: '/api/v1/users', token: platform.token, users },
-        peer: { ...common, url: bare.url, method: 'PATCH', path: '/bare/users', users },
-      },
-    ];
-    for (const run of runs) {
-      const peer = await load(dir, run.peer);
-      const ours = await load(dir, run.ours);
-      const errors = ours.errors + ours.timeouts + ours.non2xx;
-      const peerErrors = peer.errors + peer.timeouts + peer.non2xx;
-      config.log(
-        `  throughput ${run.name}: ours ${ours.requestsPerSecond.toFixed(0)} req/s p99 ${ours.p99} ms (${errors} errors), bare ${peer.requestsPerSecond.toFixed(0)} req/s p99 ${peer.p99} ms (${peerErrors} errors)`,
-      );
-      results.push({
-        id: 7,
-        name: `Platform throughput: ${run.name}`,
-        unit: 'req/s',
-        ours: ours.requestsPerSecond,
-        baseline: peer.requestsPerSecond,
-        baselineName: 'bare Fastify',
-        ratio: ours.requestsPerSecond > 0 ? peer.requestsPerSecond / ours.requestsPerSecond : null,
-        target: 'report; 0 errors',
-        met: errors === 0,
-        notes: `${config.loadConnections} connections, ${config.loadSeconds} s; p99 ${ours.p99} ms vs ${peer.p99} ms; ${ours.requests} requests, ${errors} errors/non-2xx`,
-      });
-    }
+    const rows = await compareLoad(ctx, ours, { name: 'bare Fastify', url: bare.url, listPath: '/bare/users', patchPath: '/bare/users', users: ours.users });
+    return rows.map((row) => ({ ...row, id: 7, name: `Platform throughput: ${row.name}` }));
   } finally {
     await bare.close();
   }
-  return results;
 }
