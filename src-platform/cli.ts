@@ -30,7 +30,16 @@ Options:
   --microsoft-test-authority ORIGIN
                          development only: a local OpenID provider accepted as a Microsoft authority
   --metrics              serve Prometheus metrics at /metrics (default $METRICS=true)
+  --mail-retention-days N
+                         days sent mail is kept (default $MAIL_RETENTION_DAYS or 30)
+  --audit-retention-days N
+                         days the audit trail is kept (default $AUDIT_RETENTION_DAYS, or forever)
+  --housekeeping-minutes N
+                         how often the housekeeping job runs (default $HOUSEKEEPING_MINUTES or 10; 0: never)
   -h, --help             show this help
+
+Retention (issue 16): sent mail, expired reset links and sessions, and Idempotency-Key answers after
+24 hours are removed by a housekeeping job; the audit trail is kept unless --audit-retention-days is set.
 
 Environment: SMTP_URL sends mail to that SMTP server instead of the embedded sink; LOG_LEVEL
 (default info) sets the JSON log level;
@@ -48,6 +57,9 @@ const values = parseCommandLine(USAGE, {
     'microsoft-test-authority': { type: 'string', multiple: true },
     metrics: { type: 'boolean', default: process.env.METRICS === 'true' },
     'agent-login-url': { type: 'string' },
+    'mail-retention-days': { type: 'string', default: process.env.MAIL_RETENTION_DAYS || '30' },
+    'audit-retention-days': { type: 'string', default: process.env.AUDIT_RETENTION_DAYS || undefined },
+    'housekeeping-minutes': { type: 'string', default: process.env.HOUSEKEEPING_MINUTES || '10' },
 });
 
 const port = Number(values.port);
@@ -55,6 +67,21 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`Invalid --port ${values.port}`);
   process.exit(2);
 }
+/** A whole number from a flag (or its environment variable), at least `min`; exits 2 otherwise. */
+function wholeNumber(flag: string, value: string, min: number): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n < min) {
+    console.error(`--${flag} must be a whole number ≥ ${min} (got ${value})`);
+    process.exit(2);
+  }
+  return n;
+}
+// Issue 16 item 3: what the housekeeping job keeps (README "Retention").
+const retention = {
+  mailDays: wholeNumber('mail-retention-days', values['mail-retention-days'], 1),
+  auditDays: values['audit-retention-days'] === undefined ? null : wholeNumber('audit-retention-days', values['audit-retention-days'], 1),
+  intervalMs: wholeNumber('housekeeping-minutes', values['housekeeping-minutes'], 0) * 60_000,
+};
 const databaseUrl = values['database-url'] || undefined;
 if (databaseUrl && !isPostgresUrl(databaseUrl)) {
   console.error('--database-url (DATABASE_URL) must be a postgres:// URL');
@@ -75,6 +102,7 @@ const platform = await startPlatform({
   // Structured JSON lines on stdout (secrets redacted); LOG_LEVEL=silent turns it off.
   logger: { level: process.env.LOG_LEVEL || 'info' },
   metrics: values.metrics,
+  retention,
 });
 
 const generate = values.generate === undefined ? 0 : Number(values.generate);

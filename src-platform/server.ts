@@ -13,6 +13,7 @@ import { EXTERNAL_MAILBOX, startSmtpSink, type Mailbox, type SmtpSink } from './
 import { seedDemo } from './demo/seed';
 import type { PlatformLogOptions } from './logging';
 import { createMetrics } from './operations';
+import { startHousekeeping, type HousekeepingReport, type RetentionOptions } from './housekeeping';
 
 export type { Mailbox } from './mail/smtp-sink';
 
@@ -58,6 +59,11 @@ export interface PlatformOptions {
   agentLoginUrl?: string;
   /** How often failed emails are retried (default 15 s; 0: only through `retryMail`). */
   mailRetryIntervalMs?: number;
+  /**
+   * Issue 16 item 3: what the housekeeping job keeps and how often it runs (housekeeping.ts):
+   * sent mail 30 days, the audit trail forever unless `auditDays` is set, every 10 minutes.
+   */
+  retention?: RetentionOptions;
 }
 
 /** A running platform. */
@@ -70,6 +76,8 @@ export interface RunningPlatform {
   embeddedMail: boolean;
   /** Sends the failed emails whose retry time has come, now; returns how many went out. */
   retryMail(): Promise<number>;
+  /** Runs a housekeeping pass now (issue 16 item 3); resolves with what it removed. */
+  housekeeping(): Promise<HousekeepingReport>;
   close(): Promise<void>;
 }
 
@@ -103,11 +111,13 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     const interval = options.mailRetryIntervalMs ?? 15_000;
     const timer = interval > 0 ? setInterval(() => void retryMail().catch(() => undefined), interval) : null;
     timer?.unref();
+    const housekeeper = startHousekeeping(db, now, options.retention ?? {}, (error) => app.log.error(error));
     return {
       url,
       mailbox: sink?.mailbox ?? EXTERNAL_MAILBOX,
       embeddedMail: sink !== null,
       retryMail,
+      housekeeping: () => housekeeper.run(),
       /**
        * Graceful shutdown: /readyz turns 503, the server stops accepting and finishes the requests in
        * flight, the email being sent finishes (an unfinished claim is retried by another instance
@@ -117,6 +127,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
         state.closing = true;
         if (timer) clearInterval(timer);
         await app.close();
+        await housekeeper.close();
         await retrying?.catch(() => undefined);
         mailer.close();
         await sink?.close();

@@ -228,4 +228,16 @@ export const migrations: Record<string, Migration> = {
       await db.schema.createIndex('limit_failures_at').on('limit_failures').column('at').execute();
     },
   },
+  '0021_retention_indexes': {
+    /**
+     * Issue 16 item 3: the housekeeping job (housekeeping.ts) finds what it removes by these
+     * columns, in small batches, without scanning whole tables.
+     */
+    async up(db: Kysely<unknown>) {
+      await db.schema.createIndex('outbox_status_created').on('outbox').columns(['status', 'created_at']).execute();
+      await db.schema.createIndex('reset_tokens_expires').on('reset_tokens').column('expires_at').execute();
+      await db.schema.createIndex('sessions_expires').on('sessions').column('expires_at').execute();
+      await db.schema.createIndex('audit_entries_at').on('audit_entries').column('at').execute();
+    },
+  },
 };
