@@ -16,6 +16,7 @@ import { IpcRouter } from './ipc/router';
 import { startEmbeddedPlatform, type EmbeddedPlatform } from './platform/embedded-platform';
 import { PlatformClient } from './platform/platform-client';
 import { DirectoryService } from './services/directory-service';
+import { BulkService } from './services/bulk-service';
 import { ConnectionMonitor } from './sync/connection-monitor';
 import { SyncService } from './sync/sync-service';
 
@@ -141,8 +142,9 @@ export async function compose(opts: ComposeOptions): Promise<ComposedConsole> {
   // Syncing runs while the session may work (signed in, password final).
   auth.onActiveChange((active) => (active ? sync.start() : sync.stop()));
   const directory = new DirectoryService({ client, cache, events, accountKey: () => auth.requireAccountKey() });
+  const bulk = new BulkService({ client, cache, events, accountKey: () => auth.requireAccountKey(), profile: () => auth.currentUser?.profile ?? null });
   const router = new IpcRouter({
-    handlers: createHandlers({ auth, directory, sync, client, settings, cache, connection }),
+    handlers: createHandlers({ auth, directory, bulk, sync, client, settings, cache, connection }),
     isOnline: () => connection.online,
     locale: settings.get,
     logError: (err, op) => logError(err, `ipc ${op}`),

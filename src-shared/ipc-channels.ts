@@ -29,6 +29,8 @@ export const OPERATION_NAMES = [
   'createQueue',
   'addQueueMember',
   'removeQueueMember',
+  'previewBulk',
+  'applyBulk',
   'syncNow',
   'getSyncStatus',
   'getSettings',

@@ -23,7 +23,12 @@ import { USER_SORT_FIELDS } from './search';
 import { EVENT_NAMES, OPERATION_NAMES, ipcChannel, type EventName, type OperationName } from './ipc-channels';
 
 export { EVENT_NAMES, OPERATION_NAMES, ipcChannel, type EventName, type OperationName };
+import { BulkActionSchema } from './bulk';
+import { FieldChangeSchema } from './user-diff';
 import {
+  BATCH_MAX_ITEMS,
+  LoggedOutQueueSchema,
+  SentMailSchema,
   ChangePasswordRequestSchema,
   CreateQueueRequestSchema,
   CreateUserRequestSchema,
@@ -108,6 +113,41 @@ export const UserChangesSchema = z.strictObject({
   omnichannelEnabled: z.boolean().optional(),
 });
 
+/** Issue 11 (C7): the users a bulk action applies to: picked ids, or every user matching a search. */
+export const BulkTargetSchema = z.union([
+  z.strictObject({ ids: z.array(IdSchema).min(1).max(10_000) }),
+  z.strictObject({ matching: z.strictObject({ query: wellFormedText().max(120), filters: UserFiltersSchema }) }),
+]);
+export type BulkTarget = z.infer<typeof BulkTargetSchema>;
+
+/** One user in a bulk preview: what would change, or why not, and the queues it logs out of (R4). */
+export const BulkPreviewItemSchema = z.object({
+  userId: IdSchema,
+  name: z.string(),
+  login: z.string(),
+  /** The version the preview saw (the apply's If-Match). */
+  version: z.number().int().nonnegative(),
+  status: z.enum(['change', 'unchanged', 'refused', 'conflict']),
+  changes: z.array(FieldChangeSchema),
+  logsOutOf: z.array(LoggedOutQueueSchema),
+  emails: z.array(SentMailSchema),
+  error: ApiErrorSchema.nullable(),
+});
+export type BulkPreviewItem = z.infer<typeof BulkPreviewItemSchema>;
+
+export const BulkApplyOutputSchema = z.object({
+  results: z.array(
+    z.object({
+      userId: IdSchema,
+      status: z.enum(['ok', 'refused', 'conflict']),
+      changed: z.boolean(),
+      loggedOutQueues: z.array(LoggedOutQueueSchema),
+      error: ApiErrorSchema.nullable(),
+    }),
+  ),
+});
+export type BulkApplyOutput = z.infer<typeof BulkApplyOutputSchema>;
+
 function op<I extends z.ZodType, O extends z.ZodType>(input: I, output: O, opts: { write?: boolean } = {}) {
   return { input, output, write: opts.write ?? false };
 }
@@ -154,6 +194,15 @@ export const ipcOperations = {
   removeQueueMember: op(z.strictObject({ queueId: IdSchema, userId: IdSchema }), z.object({ queue: QueueSchema, user: UserSchema }), {
     write: true,
   }),
+
+  /** Issue 11 (C7): the platform's dry run of a bulk action (nothing changes); needs the platform. */
+  previewBulk: op(z.strictObject({ target: BulkTargetSchema, action: BulkActionSchema }), z.object({ items: z.array(BulkPreviewItemSchema) }), { write: true }),
+  /** Applies a previewed bulk action to up to 500 users at the versions the preview showed. */
+  applyBulk: op(
+    z.strictObject({ action: BulkActionSchema, users: z.array(z.strictObject({ id: IdSchema, version: z.number().int().nonnegative() })).min(1).max(BATCH_MAX_ITEMS), confirmQueueLogout: z.boolean() }),
+    BulkApplyOutputSchema,
+    { write: true },
+  ),
 
   syncNow: op(none, SyncStatusSchema),
   getSyncStatus: op(none, SyncStatusSchema),

@@ -289,8 +289,13 @@ export type BatchCreateItem = z.infer<typeof BatchCreateItemSchema>;
 export const BatchItemSchema = z.discriminatedUnion('op', [BatchUpdateItemSchema, BatchCreateItemSchema]);
 export type BatchItem = z.infer<typeof BatchItemSchema>;
 
-/** `POST /users/batch` (Idempotency-Key for the whole batch): 1 to 500 items, one user each. */
+/**
+ * `POST /users/batch` (Idempotency-Key for the whole batch): 1 to 500 items, one user each. With
+ * `dryRun`, every item is checked and run, then undone: the answer says what would happen (an edit
+ * of a user logged into queues reports the queues it would log out of, R4) and nothing changes.
+ */
 export const BatchRequestSchema = z.strictObject({
+  dryRun: z.boolean().optional(),
   items: z
     .array(BatchItemSchema)
     .min(1)
@@ -317,6 +322,8 @@ export const BatchItemResultSchema = z.object({
   status: z.enum(['ok', 'refused', 'conflict']),
   changed: z.boolean(),
   user: UserSchema.optional(),
+  /** Dry run: the user before the item (null for a new user). */
+  before: UserSchema.nullable().optional(),
   loggedOutQueues: z.array(LoggedOutQueueSchema).optional(),
   emailsSent: z.array(SentMailSchema).optional(),
   error: ApiErrorSchema.optional(),

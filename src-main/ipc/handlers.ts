@@ -3,6 +3,7 @@ import type { Locale } from '../../src-shared/errors';
 import type { AuthService } from '../auth/auth-service';
 import type { ConsoleCache } from '../cache/console-cache';
 import type { PlatformClient } from '../platform/platform-client';
+import type { BulkService } from '../services/bulk-service';
 import type { DirectoryService } from '../services/directory-service';
 import type { ConnectionMonitor } from '../sync/connection-monitor';
 import type { SyncService } from '../sync/sync-service';
@@ -11,6 +12,7 @@ import type { OperationHandlers } from './router';
 export interface HandlerDeps {
   auth: AuthService;
   directory: DirectoryService;
+  bulk: BulkService;
   sync: SyncService;
   client: PlatformClient;
   settings: { get(): Locale; set(locale: Locale): void };
@@ -20,7 +22,7 @@ export interface HandlerDeps {
 }
 
 /** The operation table. Each handler receives input already parsed by the contract's schema. */
-export function createHandlers({ auth, directory, sync, client, settings, connection }: HandlerDeps): OperationHandlers {
+export function createHandlers({ auth, directory, bulk, sync, client, settings, connection }: HandlerDeps): OperationHandlers {
   const signedIn = () => auth.requireAccountKey();
   return {
     getSession: async () => {
@@ -59,6 +61,8 @@ export function createHandlers({ auth, directory, sync, client, settings, connec
     createQueue: async (input) => (signedIn(), directory.createQueue(input)),
     addQueueMember: async ({ queueId, userId }) => (signedIn(), directory.addQueueMember(queueId, userId)),
     removeQueueMember: async ({ queueId, userId }) => (signedIn(), directory.removeQueueMember(queueId, userId)),
+    previewBulk: async ({ target, action }) => (signedIn(), bulk.preview(target, action)),
+    applyBulk: async ({ action, users, confirmQueueLogout }) => (signedIn(), bulk.apply(action, users, confirmQueueLogout)),
     syncNow: async () => (signedIn(), sync.syncNow()),
     getSyncStatus: async () => sync.status(),
     getSettings: async () => ({ locale: settings.get() }),

@@ -11,6 +11,8 @@ import { ILL_FORMED_TEXT, isWellFormedText } from '../../src-shared/text';
 import {
   API_PREFIX,
   AuditResponseSchema,
+  BatchResponseSchema,
+  type BatchRequest,
   CreateUserResponseSchema,
   ListExtensionsResponseSchema,
   ListQueuesResponseSchema,
@@ -60,7 +62,12 @@ interface RequestSpec<S extends z.ZodType> {
   bearer?: string;
   /** Called before each retry, after a transient failure (the first attempt may have landed). */
   onRetry?: (error: PlatformError) => void;
+  /** A longer timeout than the client's (a batch of 500 users). */
+  timeoutMs?: number;
 }
+
+/** A batch of 500 users runs one rule check per user on the platform: more than one request's time. */
+const BATCH_TIMEOUT_MS = 60_000;
 
 const RETRYABLE_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
 const RETRYABLE_STATUS = new Set([502, 503, 504]);
@@ -177,7 +184,7 @@ export class PlatformClient {
     if (spec.ifMatch) headers['If-Match'] = spec.ifMatch;
     let response;
     try {
-      response = await this.http.request({ method: spec.method, url: spec.path, params: spec.params, data: spec.data, headers });
+      response = await this.http.request({ method: spec.method, url: spec.path, params: spec.params, data: spec.data, headers, ...(spec.timeoutMs ? { timeout: spec.timeoutMs } : {}) });
     } catch (err) {
       this.reportReachability(false);
       const timedOut = err instanceof AxiosError && (err.code === 'ECONNABORTED' || err.code === 'ETIMEDOUT');
@@ -285,6 +292,10 @@ export class PlatformClient {
   }
   async addQueueMember(queueId: string, userId: string) {
     return this.request({ method: 'PUT', path: apiPath`/queues/${queueId}/members/${userId}`, schema: MembershipResponseSchema });
+  }
+  /** Issue 11: up to 500 user changes (a dry run with `dryRun`); the key replays a lost answer. */
+  batch(body: BatchRequest, idempotencyKey?: string) {
+    return this.request({ method: 'POST', path: '/users/batch', data: body, schema: BatchResponseSchema, timeoutMs: BATCH_TIMEOUT_MS, ...(idempotencyKey ? { idempotencyKey } : {}) });
   }
   async removeQueueMember(queueId: string, userId: string) {
     return this.request({ method: 'DELETE', path: apiPath`/queues/${queueId}/members/${userId}`, schema: MembershipResponseSchema });

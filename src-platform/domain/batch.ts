@@ -64,7 +64,7 @@ function isEdit(item: BatchUpdateItem): boolean {
  * order, each in a savepoint of one transaction (the caller's, when it runs inside one, e.g. the
  * Idempotency-Key's).
  */
-export async function runBatch(ctx: PlatformContext, actor: Actor, items: BatchItem[]): Promise<BatchOutcome[]> {
+export async function runBatch(ctx: PlatformContext, actor: Actor, items: BatchItem[], options: { dryRun?: boolean | undefined } = {}): Promise<BatchOutcome[]> {
   requirePermission(actor, 'canReview');
   for (const item of items) for (const permission of permissionsFor(item)) requirePermission(actor, permission);
   // Mail the reused functions send waits for the commit, and a refused item's mail is dropped: the
@@ -75,8 +75,8 @@ export async function runBatch(ctx: PlatformContext, actor: Actor, items: BatchI
     for (const [index, item] of items.entries()) {
       const pending: OutgoingMail[] = [];
       const mailer: Mailer = { ...ctx.mailer, send: async (mail) => (pending.push(mail), { ok: true }) };
-      const outcome = await runItem({ ...ctx, db: trx, mailer }, actor, index, item);
-      if (outcome.status === 'ok') committed.push(...pending);
+      const outcome = await runItem({ ...ctx, db: trx, mailer }, actor, index, item, options.dryRun === true);
+      if (outcome.status === 'ok' && !options.dryRun) committed.push(...pending);
       results.push(outcome);
     }
     return results;
@@ -85,12 +85,19 @@ export async function runBatch(ctx: PlatformContext, actor: Actor, items: BatchI
   return outcomes;
 }
 
-async function runItem(ctx: PlatformContext, actor: Actor, index: number, item: BatchItem): Promise<BatchOutcome> {
+async function runItem(ctx: PlatformContext, actor: Actor, index: number, item: BatchItem, dryRun: boolean): Promise<BatchOutcome> {
   const userId = item.op === 'update' ? item.userId : null;
+  // A dry run confirms the logout so it can report it (R4), then undoes everything.
+  if (dryRun && item.op === 'update') item = { ...item, confirmQueueLogout: true };
   // A savepoint per item: a refused item leaves nothing behind, and the batch goes on.
   await sql`savepoint batch_item`.execute(ctx.db);
   try {
     const { result, entries } = await gatherAudit(() => (item.op === 'update' ? applyUpdate(ctx, actor, index, item) : applyCreate(ctx, actor, index, item)));
+    if (dryRun) {
+      await sql`rollback to savepoint batch_item`.execute(ctx.db);
+      await sql`release savepoint batch_item`.execute(ctx.db);
+      return result;
+    }
     if (result.changed && result.user) await writeBatchAudit(ctx.db, actor, item.op, result.before, result.user, entries, ctx.now());
     await sql`release savepoint batch_item`.execute(ctx.db);
     const { before: _before, ...outcome } = result;
@@ -108,6 +115,7 @@ async function runItem(ctx: PlatformContext, actor: Actor, index: number, item: 
 }
 
 type Applied = BatchOutcome & { before: User | null };
+
 
 /** The field changes of `changes` that differ from the user (nothing else is sent on). */
 function fieldChanges(user: User, changes: UserChanges | undefined): UserChanges {

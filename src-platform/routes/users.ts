@@ -107,7 +107,8 @@ export const userRoutes: RouteModule = (app, deps) => {
           'and details the single route would answer, e.g. 409 `queue_logout_confirmation_required` listing the sessions when an edit would log ' +
           'the user out of queues without `confirmQueueLogout`) or `conflict` (stale version, with the current user). A refused item changes ' +
           'nothing; the others apply. One audit entry per user. `Idempotency-Key` covers the whole batch: a retry replays the first answer. ' +
-          'The whole request answers 403 when the profile may not do what some item asks (a supervisor may not change users).',
+          'The whole request answers 403 when the profile may not do what some item asks (a supervisor may not change users). ' +
+          'With `dryRun: true` every item is checked and run, then undone: the answer says what would happen, including the queues each edit would log the user out of, and nothing changes.',
         tags,
         body: BatchRequestSchema,
         response: responses(200, BatchResponseSchema, ['forbidden']),
@@ -117,7 +118,7 @@ export const userRoutes: RouteModule = (app, deps) => {
       const actor = await requireActor(deps, request);
       const locale = pickLocale(request.headers['accept-language']);
       return withIdempotency(deps, request, reply, actor, async (scoped?: PlatformContext) => {
-        const outcomes = await runBatch(scoped ?? ctx, actor, request.body.items);
+        const outcomes = await runBatch(scoped ?? ctx, actor, request.body.items, { dryRun: request.body.dryRun });
         // Each refusal in the request's language, as the single route would answer it.
         const results = outcomes.map(({ error, ...o }) => (error ? { ...o, error: { ...error, message: errorMessage(error.code, locale) } } : o));
         const count = (status: string) => results.filter((r) => r.status === status).length;

@@ -13,9 +13,13 @@ import { ErrorNotice, Reason } from '../../ui/notice';
 import { FRAME_NOTICE_ID, useAccess } from '../session/access';
 import { useSessionStore } from '../session/session-store';
 import { useNavigationStore } from '../shell/navigation-store';
+import { QueueOptions } from '../queues/queue-options';
 import { useQueuesStore } from '../queues/queues-store';
 import { SyncStatusBar } from '../sync-status/sync-status';
 import { useUsersStore, type SortBy } from './users-store';
+import { BulkBar } from '../bulk/bulk-panel';
+import { useBulkStore } from '../bulk/bulk-store';
+import { permissions } from '../../../src-shared/domain';
 import { useShallow } from 'zustand/react/shallow';
 
 const ROW_HEIGHT = 40;
@@ -70,6 +74,7 @@ export function UsersScreen() {
         </span>
       </div>
       <UserFiltersBar />
+      <BulkBar />
       <ErrorNotice error={error} />
       <UsersTable />
     </section>
@@ -126,11 +131,7 @@ function UserFiltersBar() {
         <label htmlFor={queueId}>{t('users.filterQueue')}</label>
         <select id={queueId} value={filters.queueId ?? ''} onChange={(e) => setFilter('queueId', e.target.value || undefined)}>
           <option value="">{t('common.all')}</option>
-          {queues.map((q) => (
-            <option key={q.id} value={q.id}>
-              {q.name} ({t(`channels.${q.channel}`)})
-            </option>
-          ))}
+          <QueueOptions queues={queues} />
         </select>
       </div>
       <ReadinessSelect />
@@ -253,7 +254,11 @@ export function UsersTable() {
     if (e.key in moves) next = activeIndex === null ? 0 : activeIndex + moves[e.key]!;
     else if (e.key === 'Home') next = 0;
     else if (e.key === 'End') next = total - 1;
-    else if (e.key === 'Enter') {
+    else if (e.key === ' ' && activeIndex !== null) {
+      e.preventDefault();
+      pickActive(activeIndex);
+      return;
+    } else if (e.key === 'Enter') {
       e.preventDefault();
       if (activeIndex !== null) open(activeIndex);
       return;
@@ -265,7 +270,31 @@ export function UsersTable() {
     virtualizer.scrollToIndex(next, { align: 'auto' });
   }
 
-  const columns: { label: string; sortBy?: SortBy }[] = [
+  // Issue 11: a checkbox per row for bulk actions (profiles that may edit users); Shift-click picks a range.
+  const profile = useSessionStore((s) => s.session?.user?.profile ?? null);
+  const selectable = profile !== null && permissions.canEditUsers(profile);
+  const { picked, allMatching, anchor, toggle, selectRange } = useBulkStore(
+    useShallow((s) => ({ picked: s.selected, allMatching: s.allMatching, anchor: s.anchor, toggle: s.toggle, selectRange: s.selectRange })),
+  );
+  function pick(e: React.MouseEvent, index: number, id: string) {
+    e.stopPropagation();
+    if (e.shiftKey && anchor !== null) {
+      const ids: string[] = [];
+      for (let i = Math.min(anchor, index); i <= Math.max(anchor, index); i++) {
+        const r = rowAt(i);
+        if (r) ids.push(r.id);
+      }
+      selectRange(ids, index);
+    } else toggle(id, index);
+  }
+  /** Space on the keyboard's row selects it, as a click on its checkbox does. */
+  function pickActive(index: number) {
+    const r = rowAt(index);
+    if (r && selectable) toggle(r.id, index);
+  }
+
+  const columns: { label: string; sortBy?: SortBy; select?: true }[] = [
+    { label: t('bulk.region'), select: true },
     { label: t('users.colName'), sortBy: 'name' },
     { label: t('users.colLogin'), sortBy: 'login' },
     { label: t('users.colEmail'), sortBy: 'email' },
@@ -305,10 +334,12 @@ export function UsersTable() {
               <div
                 role="columnheader"
                 key={c.label}
-                className="grid-cell"
+                className={c.select ? 'grid-cell select' : 'grid-cell'}
                 aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : c.sortBy ? 'none' : undefined}
               >
-                {c.sortBy ? (
+                {c.select ? (
+                  <span className="sr-only">{c.label}</span>
+                ) : c.sortBy ? (
                   <button type="button" className="sort-button" onClick={() => setSort(c.sortBy!)}>
                     {c.label}
                     <span aria-hidden="true">{sorted === 'asc' ? ' ▲' : sorted === 'desc' ? ' ▼' : ''}</span>
@@ -346,6 +377,18 @@ export function UsersTable() {
                     open(item.index);
                   }}
                 >
+                  <div role="gridcell" className="grid-cell select">
+                    {row && selectable ? (
+                      <input
+                        type="checkbox"
+                        tabIndex={-1}
+                        aria-label={t('bulk.select', { name: row.name })}
+                        checked={allMatching !== null || picked.has(row.id)}
+                        onChange={() => undefined}
+                        onClick={(e) => pick(e, item.index, row.id)}
+                      />
+                    ) : null}
+                  </div>
                   {row ? <UserCells row={row} /> : <div role="gridcell" className="grid-cell muted">{t('users.loadingRow')}</div>}
                 </div>
               );

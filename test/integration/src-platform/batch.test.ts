@@ -95,6 +95,21 @@ describe('users batch (issue 11, C7: R2, R3, R4, R6, R8, R10, R11 per item)', ()
     expect(entries[0].after.steps.map((s: any) => s.action)).toEqual(['user.updated', 'extension.associated', 'queue.member_added']);
   });
 
+  it('dry run: every item is checked and run, then undone; it reports the queues an edit would log out of (R4) and the user before and after', async () => {
+    const agent = await findUser(p.url, adminToken, 'agente11'); // logged into queues
+    const whatsapp = await queueId('WhatsApp Atendimento');
+    const auditBefore = (await audit(agent.id)).length;
+    const result = BatchResponseSchema.parse((await admin.post('/api/v1/users/batch', { dryRun: true, items: [{ op: 'update', userId: agent.id, ifMatch: userEtag(agent), addQueueIds: [whatsapp], sendPasswordReset: true }] })).body);
+    expect(result.results[0]).toMatchObject({ status: 'ok', changed: true, before: { id: agent.id, version: agent.version } });
+    expect(result.results[0]?.user?.version).toBeGreaterThan(agent.version);
+    expect(result.results[0]?.user?.chatQueueIds).toContain(whatsapp);
+    expect(result.results[0]?.loggedOutQueues?.length).toBeGreaterThan(0);
+    expect(await get(agent.id)).toEqual(agent);
+    expect((await admin.get(`/api/v1/users/${agent.id}/queue-sessions`)).body.items.length).toBe(result.results[0]?.loggedOutQueues?.length);
+    expect((await audit(agent.id)).length).toBe(auditBefore);
+    expect(await mails(agent.email, 'password_reset')).toBe(0);
+  });
+
   it('nothing to do is ok and unchanged: no version bump, no audit, no logout', async () => {
     const agent = await findUser(p.url, adminToken, 'agente09'); // logged into queues
     const member = [...agent.voiceQueueIds, ...agent.chatQueueIds];
