@@ -33,8 +33,11 @@ describe('bulk actions (issue 11, C7)', () => {
     await signIn(env, 'admin');
     await page.getByLabel('Buscar usuários').fill('agente0');
     // agente01..agente09 in login order: agente01 is logged into Suporte Técnico and Chat do Site.
+    await page.getByText('9 usuários', { exact: true }).waitFor();
     await page.getByRole('button', { name: 'Login' }).click();
-    await page.getByRole('checkbox', { name: /^Selecionar / }).first().waitFor();
+    // Wait for the filtered, login-sorted rows before picking (a click on a row still being replaced would pick another user).
+    await page.locator('[role="row"][aria-rowindex="2"]').getByText('agente01', { exact: true }).waitFor();
+    await page.locator('[role="row"][aria-rowindex="4"]').getByText('agente03', { exact: true }).waitFor();
     const boxes = page.getByRole('checkbox', { name: /^Selecionar / });
     await boxes.nth(0).click(); // agente01
     await boxes.nth(2).click({ modifiers: ['Shift'] }); // agente02, agente03 by range
