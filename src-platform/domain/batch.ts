@@ -67,21 +67,26 @@ function isEdit(item: BatchUpdateItem): boolean {
 export async function runBatch(ctx: PlatformContext, actor: Actor, items: BatchItem[], options: { dryRun?: boolean | undefined } = {}): Promise<BatchOutcome[]> {
   requirePermission(actor, 'canReview');
   for (const item of items) for (const permission of permissionsFor(item)) requirePermission(actor, permission);
-  // Mail the reused functions send waits for the commit, and a refused item's mail is dropped: the
-  // mailer writes the outbox outside the batch's transaction, which holds the database until then.
+  // Mail the reused functions send at once (a mailer with `send`) waits for the commit, and a
+  // refused item's mail is dropped: that mailer writes the outbox outside the batch's transaction,
+  // which holds the database until then. A mailer that queues in the caller's transaction (the
+  // outbox worker's `queue(db)`) needs nothing: a refused item's savepoint takes its mail back.
+  const sending = ctx.mailer as SendingMailer;
+  const send = typeof sending.send === 'function' ? sending.send.bind(sending) : null;
   const committed: OutgoingMail[] = [];
   const outcomes = await transact(ctx.db, async (trx) => {
     const results: BatchOutcome[] = [];
     for (const [index, item] of items.entries()) {
       const pending: OutgoingMail[] = [];
-      const mailer: Mailer = { ...ctx.mailer, send: async (mail) => (pending.push(mail), { ok: true }) };
+      const mailer: SendingMailer = send ? { ...ctx.mailer, send: async (mail) => (pending.push(mail), { ok: true }) } : ctx.mailer;
       const outcome = await runItem({ ...ctx, db: trx, mailer }, actor, index, item, options.dryRun === true);
       if (outcome.status === 'ok' && !options.dryRun) committed.push(...pending);
       results.push(outcome);
     }
     return results;
   });
-  for (const mail of committed) await ctx.mailer.send(mail);
+  if (send) for (const mail of committed) await send(mail);
+  else (ctx.mailer as { wake?: () => void }).wake?.();
   return outcomes;
 }
 
@@ -115,6 +120,9 @@ async function runItem(ctx: PlatformContext, actor: Actor, index: number, item: 
 }
 
 type Applied = BatchOutcome & { before: User | null };
+
+/** A mailer that sends at once (`send`), as opposed to one that only queues in a transaction. */
+type SendingMailer = Mailer & { send?: (mail: OutgoingMail) => Promise<{ ok: boolean }> };
 
 
 /** The field changes of `changes` that differ from the user (nothing else is sent on). */
