@@ -10,6 +10,7 @@ import type { FieldErrors } from '../src-shared/errors';
 import { DomainError } from './domain/errors';
 import { loggerOptions, type PlatformLogOptions } from './logging';
 import { registerOperations, type PlatformMetrics } from './operations';
+import { installGuards } from './routes/guards';
 import { errorBody, sendDomainError, type PlatformApp, type RouteDeps } from './routes/http';
 import { routeModules } from './routes/index';
 import { OPENAPI_INFO, openApiTransform } from './routes/openapi';
@@ -40,6 +41,8 @@ export async function buildApp(deps: RouteDeps, options: AppOptions = {}): Promi
     trustProxy: false,
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<ZodTypeProvider>();
+  // Issue 9 classes 4 and 9: Host names, JSON-only API, same-origin form posts.
+  installGuards(app, () => deps.ctx.publicUrl, deps.allowedHosts ?? []);
   app.setValidatorCompiler(validatorCompiler);
   // Responses are encoded through their src-shared schemas: the server cannot drift from the contract.
   app.setSerializerCompiler(serializerCompiler);
@@ -68,6 +71,7 @@ export async function buildApp(deps: RouteDeps, options: AppOptions = {}): Promi
     }
     const status = typeof (error as { statusCode?: unknown }).statusCode === 'number' ? (error as { statusCode: number }).statusCode : 500;
     if (status === 413) return reply.code(413).send(errorBody(request, 'payload_too_large'));
+    if (status === 415) return reply.code(415).send(errorBody(request, 'unsupported_media_type'));
     if (status === 429) return reply.code(429).send(errorBody(request, 'rate_limited'));
     if (status >= 400 && status < 500) return reply.code(status).send(errorBody(request, 'malformed_request'));
     request.log.error(error);

@@ -1,5 +1,5 @@
 /**
- * `npm run platform -- [--demo] [--port N] [--data DIR] [--database-url URL] [--public-url URL] [--generate N]
+ * `npm run platform -- [--demo] [--port N] [--data DIR] [--database-url URL] [--public-url URL] [--allowed-host NAME]… [--generate N]
  * [--microsoft-test-authority https://127.0.0.1:PORT]`:
  * runs the platform standalone and prints where it listens, the mailbox page and the demo logins.
  * `SMTP_URL` sends mail to a real SMTP server instead of the embedded sink; `DATABASE_URL`
@@ -36,6 +36,8 @@ Options:
                          days the audit trail is kept (default $AUDIT_RETENTION_DAYS, or forever)
   --housekeeping-minutes N
                          how often the housekeeping job runs (default $HOUSEKEEPING_MINUTES or 10; 0: never)
+  --allowed-host NAME    a host name answered besides 127.0.0.1, localhost, [::1] and the public
+                         URL's host (repeatable; also $ALLOWED_HOSTS, comma-separated); others get 421
   -h, --help             show this help
 
 Retention (issue 16): sent mail, expired reset links and sessions, and Idempotency-Key answers after
@@ -60,6 +62,7 @@ const values = parseCommandLine(USAGE, {
     'mail-retention-days': { type: 'string', default: process.env.MAIL_RETENTION_DAYS || '30' },
     'audit-retention-days': { type: 'string', default: process.env.AUDIT_RETENTION_DAYS || undefined },
     'housekeeping-minutes': { type: 'string', default: process.env.HOUSEKEEPING_MINUTES || '10' },
+    'allowed-host': { type: 'string', multiple: true },
 });
 
 const port = Number(values.port);
@@ -97,6 +100,8 @@ const platform = await startPlatform({
   demo: values.demo,
   publicUrl: values['public-url'] ?? process.env.PUBLIC_URL,
   agentLoginUrl: values['agent-login-url'] ?? (process.env.AGENT_LOGIN_URL || undefined),
+  // Host names answered besides the loopback ones and the public URL's host (others get 421).
+  allowedHosts: [...(values['allowed-host'] ?? []), ...(process.env.ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean)],
   smtpUrl: process.env.SMTP_URL || undefined,
   microsoftTestAuthorities: values['microsoft-test-authority'] ?? [],
   // Structured JSON lines on stdout (secrets redacted); LOG_LEVEL=silent turns it off.

@@ -29,6 +29,12 @@ export interface PlatformOptions {
   port?: number;
   /** Base of links in emails; default the listening URL. Never the Host header. */
   publicUrl?: string;
+  /**
+   * Host names answered besides `127.0.0.1`, `localhost`, `[::1]` and the public URL's host (issue 9
+   * class 4: any other Host header gets 421, so a page on a name rebound to this machine is refused).
+   * Standalone: `--allowed-host` (repeatable) or `ALLOWED_HOSTS` (comma-separated).
+   */
+  allowedHosts?: string[];
   /** e.g. smtp://127.0.0.1:2525; absent => an embedded SMTP sink on a random port. */
   smtpUrl?: string;
   /** Seed the demo account when the database is empty. */
@@ -94,7 +100,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     const ctx: PlatformContext = { db, now, mailer, publicUrl: options.publicUrl ?? '', passwords: createArgon2Hasher(options.argon2) };
     const state = { closing: false };
     const app = await buildApp(
-      { ctx, limits: createLoginLimits(db, now), mailbox: sink?.mailbox ?? null, idempotencyLocks: new Map(), microsoftCa: options.microsoftCa, microsoftTestAuthorities: options.microsoftTestAuthorities ?? [], agentLoginUrl: options.agentLoginUrl },
+      { ctx, limits: createLoginLimits(db, now), mailbox: sink?.mailbox ?? null, idempotencyLocks: new Map(), microsoftCa: options.microsoftCa, microsoftTestAuthorities: options.microsoftTestAuthorities ?? [], agentLoginUrl: options.agentLoginUrl, allowedHosts: options.allowedHosts },
       { logger: options.logger ?? false, metrics: options.metrics ? createMetrics(db) : null, state },
     );
     if (options.demo) await seedDemo(ctx);

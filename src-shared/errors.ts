@@ -22,6 +22,7 @@ export const ERROR_CODES = [
   'omnichannel_creation_support_only',
   'support_operator_scope',
   'console_access_denied',
+  'cross_site_request',
   // 404
   'not_found',
   // 409
@@ -35,6 +36,10 @@ export const ERROR_CODES = [
   'precondition_required',
   // 413
   'payload_too_large',
+  // 415
+  'unsupported_media_type',
+  // 421
+  'misdirected_request',
   // 422
   'webrtc_required',
   'chat_queue_requires_omnichannel',
@@ -119,6 +124,18 @@ export const ERROR_MESSAGES: Record<ErrorCode, Record<Locale, string>> = {
   },
   precondition_required: { 'pt-BR': 'Cabeçalho If-Match obrigatório.', en: 'The If-Match header is required.' },
   payload_too_large: { 'pt-BR': 'Requisição grande demais.', en: 'Request too large.' },
+  unsupported_media_type: {
+    'pt-BR': 'Tipo de conteúdo não aceito: envie application/json.',
+    en: 'Unsupported content type: send application/json.',
+  },
+  misdirected_request: {
+    'pt-BR': 'Esta plataforma não atende a este nome de host.',
+    en: 'This platform does not answer for this host name.',
+  },
+  cross_site_request: {
+    'pt-BR': 'Envio recusado: o formulário não veio desta plataforma.',
+    en: 'Refused: the form was not sent from this platform.',
+  },
   webrtc_required: {
     'pt-BR': 'Habilite o WebRTC para habilitar o agente para uso omnichannel.',
     en: 'Enable WebRTC to enable the agent for omnichannel use.',
@@ -217,6 +234,9 @@ export const ERROR_STATUS: Partial<Record<ErrorCode, number>> = {
   no_free_extension: 409,
   stale_version: 412,
   payload_too_large: 413,
+  unsupported_media_type: 415,
+  misdirected_request: 421,
+  cross_site_request: 403,
   precondition_required: 428,
   webrtc_required: 422,
   chat_queue_requires_omnichannel: 422,

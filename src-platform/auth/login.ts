@@ -24,11 +24,14 @@ export interface LoginLimits {
   resetMailPerLogin: FailureLimiter;
   /** Forgot-password requests per IP (beyond it: 429). */
   resetMailPerIp: FailureLimiter;
+  /** Wrong current passwords in change-password, per user (issue 9 class 8; per IP: `perIp`). */
+  currentPasswordPerUser: FailureLimiter;
 }
 
 /**
  * In 15 minutes: 10 failed logins per login, 100 per IP; 5 reset emails per login, 30 requests per
- * IP. Counted in the database, so every platform instance on it enforces the same limits.
+ * IP; 10 wrong current passwords per user (change-password), counted in the per-IP failures too.
+ * Counted in the database, so every platform instance on it enforces the same limits.
  */
 export function createLoginLimits(db: Db, now: () => Date): LoginLimits {
   const window = 15 * 60_000;
@@ -37,6 +40,7 @@ export function createLoginLimits(db: Db, now: () => Date): LoginLimits {
     perIp: new FailureLimiter(db, 'login-ip', 100, window, now),
     resetMailPerLogin: new FailureLimiter(db, 'reset-mail', 5, window, now),
     resetMailPerIp: new FailureLimiter(db, 'reset-mail-ip', 30, window, now),
+    currentPasswordPerUser: new FailureLimiter(db, 'change-password', 10, window, now),
   };
 }
 

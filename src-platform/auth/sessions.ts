@@ -47,3 +47,10 @@ export async function deleteSession(db: Db, token: string): Promise<void> {
 export async function deleteUserSessions(db: Db, userId: string): Promise<void> {
   await db.deleteFrom('sessions').where('user_id', '=', userId).execute();
 }
+
+/** Ends every session of a user but the one of `keepToken` (the user changed their own password there). */
+export async function deleteOtherSessions(db: Db, userId: string, keepToken: string | undefined): Promise<void> {
+  let query = db.deleteFrom('sessions').where('user_id', '=', userId);
+  if (keepToken) query = query.where('token_hash', '!=', hashToken(keepToken));
+  await query.execute();
+}

@@ -6,7 +6,8 @@
 import { checkPasswordPolicy } from '../../src-shared/password-policy';
 import type { User } from '../../src-shared/domain';
 import { transact, type Db } from '../db/database';
-import { deleteUserSessions } from '../auth/sessions';
+import type { LoginLimits } from '../auth/login';
+import { deleteOtherSessions, deleteUserSessions } from '../auth/sessions';
 import { hashToken } from '../auth/tokens';
 import { passwordChangedMail } from '../mail/templates';
 import { getAccount, findAccountBySlug, isSelfManaged } from './accounts';
@@ -132,14 +133,29 @@ export async function setPasswordByAdministrator(
   return user;
 }
 
-/** `POST /auth/change-password`: the signed-in user replaces their password (ends R9's temporary one). */
-export async function changeOwnPassword(ctx: PlatformContext, actor: Actor, input: { currentPassword: string; newPassword: string }): Promise<User> {
+/**
+ * `POST /auth/change-password`: the signed-in user replaces their password (ends R9's temporary
+ * one). Issue 9 class 8: wrong current passwords count like failed logins (per user and per IP,
+ * 429 past the limit), and every other session of the user ends; the one that changed it stays.
+ */
+export async function changeOwnPassword(
+  ctx: PlatformContext,
+  actor: Actor,
+  input: { currentPassword: string; newPassword: string },
+  guard: { limits: LoginLimits; ip: string; sessionToken: string | undefined },
+): Promise<User> {
   const now = ctx.now();
+  const { limits, ip } = guard;
+  const wait = Math.max(await limits.currentPasswordPerUser.retryAfterSeconds(actor.userId), await limits.perIp.retryAfterSeconds(ip));
+  if (wait > 0) throw new DomainError('rate_limited', { headers: { 'retry-after': String(wait) }, details: { retryAfterSeconds: wait } });
   const row = await ctx.db.selectFrom('users').selectAll().where('id', '=', actor.userId).executeTakeFirstOrThrow();
   await refuseSelfManaged(ctx.db, row.account_id);
   if (!row.password_hash || !(await ctx.passwords.verify(row.password_hash, input.currentPassword))) {
+    await limits.currentPasswordPerUser.fail(actor.userId);
+    await limits.perIp.fail(ip);
     throw new DomainError('invalid_credentials', { fieldErrors: { currentPassword: ['invalid_credentials'] } });
   }
+  await limits.currentPasswordPerUser.reset(actor.userId);
   const problems = checkPasswordPolicy(input.newPassword, row.login);
   if (problems.length > 0) throw new DomainError('password_policy', { fieldErrors: { newPassword: problems } });
   if (input.newPassword === input.currentPassword) throw new DomainError('password_policy', { fieldErrors: { newPassword: ['same_as_current'] } });
@@ -147,6 +163,7 @@ export async function changeOwnPassword(ctx: PlatformContext, actor: Actor, inpu
   const user = await transact(ctx.db, async (trx) => {
     await trx.updateTable('users').set({ password_hash: hash, must_change_password: 0 }).where('id', '=', row.id).execute();
     await bumpUser(trx, row.id, now);
+    await deleteOtherSessions(trx, row.id, guard.sessionToken);
     await writeAudit(trx, { accountId: row.account_id, actor, action: 'user.password_changed', targetType: 'user', targetId: row.id, at: now });
     return loadUser(trx, row.account_id, row.id);
   });

@@ -102,7 +102,7 @@ export const authRoutes: RouteModule = (app, deps) => {
 
   app.post('/api/v1/auth/change-password', { schema: { ...DOCS.changePassword, response: responses(200, UserResponseSchema, ['invalid_credentials', 'password_policy', 'self_managed_account']), body: ChangePasswordRequestSchema, tags: ['auth'] } }, async (request) => {
     const actor = await requireActor(deps, request);
-    return { user: await changeOwnPassword(ctx, actor, request.body) };
+    return { user: await changeOwnPassword(ctx, actor, request.body, { limits: deps.limits, ip: request.ip, sessionToken: bearerToken(request) }) };
   });
 };
 

@@ -32,6 +32,8 @@ export interface RouteDeps {
   microsoftTestAuthorities?: readonly string[] | undefined;
   /** R5: where an agent signs in after setting a password (the reset page links there). */
   agentLoginUrl?: string | undefined;
+  /** Host names answered besides the loopback names and the public URL's host (see PlatformOptions.allowedHosts). */
+  allowedHosts?: readonly string[] | undefined;
 }
 
 /** A route module: registers its routes under `/api/v1` (or at the root for HTML pages). */
