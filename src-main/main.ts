@@ -63,6 +63,10 @@ async function start(): Promise<void> {
     openBrowser: (url) => shell.openExternal(url),
   });
   bridgeIpcMain(composed.router, composed.events);
+  // The demo platform's reset emails: printed for the person who started the console (the key is
+  // this run's secret, so nobody else on the computer can read the links).
+  const mailboxUrl = composed.services.embeddedPlatform?.mailboxUrl;
+  if (mailboxUrl) console.log(`[omniconsole] embedded platform mailbox: ${mailboxUrl}`);
 
   const win = (mainWindow = new BrowserWindow({
     width: 1280,

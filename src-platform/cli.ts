@@ -1,8 +1,9 @@
 /**
- * `npm run platform -- [--demo] [--port N] [--data DIR] [--database-url URL] [--public-url URL] [--allowed-host NAME]… [--generate N]
+ * `npm run platform -- [--demo] [--port N] [--data DIR] [--database-url URL] [--public-url URL] [--allowed-host NAME]… [--dev-mailbox] [--generate N]
  * [--microsoft-test-authority https://127.0.0.1:PORT]`:
  * runs the platform standalone and prints where it listens, the mailbox page and the demo logins.
- * `SMTP_URL` sends mail to a real SMTP server instead of the embedded sink; `DATABASE_URL`
+ * `SMTP_URL` sends mail to a real SMTP server; `--dev-mailbox` (implied by `--demo` without SMTP_URL)
+ * keeps it in the development mailbox page instead; `DATABASE_URL`
  * (`postgres://…`) runs on PostgreSQL instead of `<data>/platform.sqlite`. Logs are JSON lines on
  * stdout (`LOG_LEVEL`, default info); `--metrics` (or `METRICS=true`) serves Prometheus metrics at
  * /metrics. SIGTERM or SIGINT shut down gracefully (in-flight requests finish first).
@@ -36,6 +37,8 @@ Options:
                          days the audit trail is kept (default $AUDIT_RETENTION_DAYS, or forever)
   --housekeeping-minutes N
                          how often the housekeeping job runs (default $HOUSEKEEPING_MINUTES or 10; 0: never)
+  --dev-mailbox          keep sent mail in the development mailbox page (implied by --demo without
+                         SMTP_URL); the page needs the per-run key printed at start
   --allowed-host NAME    a host name answered besides 127.0.0.1, localhost, [::1] and the public
                          URL's host (repeatable; also $ALLOWED_HOSTS, comma-separated); others get 421
   -h, --help             show this help
@@ -63,6 +66,7 @@ const values = parseCommandLine(USAGE, {
     'audit-retention-days': { type: 'string', default: process.env.AUDIT_RETENTION_DAYS || undefined },
     'housekeeping-minutes': { type: 'string', default: process.env.HOUSEKEEPING_MINUTES || '10' },
     'allowed-host': { type: 'string', multiple: true },
+    'dev-mailbox': { type: 'boolean', default: false },
 });
 
 const port = Number(values.port);
@@ -108,6 +112,8 @@ const platform = await startPlatform({
   logger: { level: process.env.LOG_LEVEL || 'info' },
   metrics: values.metrics,
   retention,
+  // The development mailbox only when asked for (--demo or --dev-mailbox), never because SMTP_URL is unset.
+  devMailbox: values['dev-mailbox'] || (values.demo && !process.env.SMTP_URL),
 });
 
 const generate = values.generate === undefined ? 0 : Number(values.generate);
@@ -120,7 +126,13 @@ if (generate > 0) {
 
 console.log(`Platform API:  ${platform.url}/api/v1   (OpenAPI: ${platform.url}/api/v1/openapi.json)`);
 console.log(`Database:      ${databaseUrl ? redactUrl(databaseUrl) : dbFile}`);
-console.log(platform.embeddedMail ? `Mailbox page:  ${platform.url}/mailbox` : `Mail:          sent through SMTP_URL`);
+console.log(
+  platform.mailboxUrl
+    ? `Mailbox page:  ${platform.mailboxUrl}   (development mailbox; the key changes every run)`
+    : process.env.SMTP_URL
+      ? `Mail:          sent through SMTP_URL`
+      : `Mail:          NOT SENT: set SMTP_URL (or use --dev-mailbox); emails wait in the outbox until then`,
+);
 if (values.demo) {
   console.log('');
   console.log(`Demo account "${DEMO_ACCOUNT_SLUG}" (Contact Center Demo); password for every login: ${DEMO_PASSWORD}`);

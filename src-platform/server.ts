@@ -2,13 +2,14 @@
  * The platform's embedding API: `startPlatform` opens the database (migrations), starts mail (an
  * SMTP server, or the embedded sink), optionally seeds the demo account, and listens on 127.0.0.1.
  */
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { createLoginLimits } from './auth/login';
 import { createArgon2Hasher } from './auth/password-hasher';
 import { openDatabase } from './db/database';
 import type { PlatformContext } from './domain/context';
 import { buildApp } from './app';
-import { createSmtpMailer } from './mail/mailer';
+import { createMailer } from './mail/mailer';
 import { EXTERNAL_MAILBOX, startSmtpSink, type Mailbox, type SmtpSink } from './mail/smtp-sink';
 import { seedDemo } from './demo/seed';
 import type { PlatformLogOptions } from './logging';
@@ -35,8 +36,21 @@ export interface PlatformOptions {
    * Standalone: `--allowed-host` (repeatable) or `ALLOWED_HOSTS` (comma-separated).
    */
   allowedHosts?: string[];
-  /** e.g. smtp://127.0.0.1:2525; absent => an embedded SMTP sink on a random port. */
+  /** e.g. smtp://127.0.0.1:2525: where mail goes. */
   smtpUrl?: string;
+  /**
+   * The development mailbox (issue 9 class 5): an embedded SMTP sink whose messages are shown at
+   * `/mailbox`. Only when asked for: default `demo && !smtpUrl`, never because `smtpUrl` is unset.
+   * With neither a server nor the mailbox, emails stay queued in the outbox, unsent.
+   */
+  devMailbox?: boolean;
+  /** The mailbox pages' secret (`?key=`); default a random 192-bit one per run. */
+  mailboxSecret?: string;
+  /**
+   * Test hooks (fault injection, issue 16): `afterIdempotentCommit` runs after a keyed write and its
+   * stored answer are committed, before the answer is sent.
+   */
+  hooks?: { afterIdempotentCommit?: () => void | Promise<void> };
   /** Seed the demo account when the database is empty. */
   demo?: boolean;
   /** Injectable clock (token and session expiry tests). */
@@ -63,7 +77,7 @@ export interface PlatformOptions {
    * (the article's "IMPORTANTE"); default the article's `https://app.smartspace.us/login`.
    */
   agentLoginUrl?: string;
-  /** How often failed emails are retried (default 15 s; 0: only through `retryMail`). */
+  /** How often the outbox worker looks for due emails besides after each write (default 15 s; 0: only then and through `retryMail`). */
   mailRetryIntervalMs?: number;
   /**
    * Issue 16 item 3: what the housekeeping job keeps and how often it runs (housekeeping.ts):
@@ -76,14 +90,18 @@ export interface PlatformOptions {
 export interface RunningPlatform {
   /** http://127.0.0.1:<port> */
   url: string;
-  /** Messages the embedded sink received (always empty with an external SMTP server). */
+  /** Messages the development mailbox received (always empty without it). */
   mailbox: Mailbox;
-  /** Whether the embedded SMTP sink runs (so `/mailbox` exists). */
+  /** Whether the development mailbox runs (so `/mailbox` exists). */
   embeddedMail: boolean;
-  /** Sends the failed emails whose retry time has come, now; returns how many went out. */
+  /** The mailbox page with its per-run secret (null without the development mailbox). */
+  mailboxUrl: string | null;
+  /** Runs the outbox worker now (emails whose retry time has come); returns how many went out. */
   retryMail(): Promise<number>;
   /** Runs a housekeeping pass now (issue 16 item 3); resolves with what it removed. */
   housekeeping(): Promise<HousekeepingReport>;
+  /** Resolves once the work left after answers (forgot-password) and the outbox worker's run are done (tests). */
+  idle(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -95,12 +113,22 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
   const db = await openDatabase(target);
   let sink: SmtpSink | null = null;
   try {
-    if (!options.smtpUrl) sink = await startSmtpSink(now);
-    const mailer = createSmtpMailer(db, options.smtpUrl ?? (sink as SmtpSink).url, 'Omniconsole <no-reply@omniconsole.local>', now);
+    const devMailbox = options.devMailbox ?? (options.demo === true && !options.smtpUrl);
+    if (devMailbox) sink = await startSmtpSink(now);
+    const mailer = createMailer(db, sink?.url ?? options.smtpUrl ?? null, 'Omniconsole <no-reply@omniconsole.local>', now);
+    const mailboxSecret = options.mailboxSecret ?? randomBytes(24).toString('base64url');
     const ctx: PlatformContext = { db, now, mailer, publicUrl: options.publicUrl ?? '', passwords: createArgon2Hasher(options.argon2) };
     const state = { closing: false };
+    // Work that runs after its answer (forgot-password's lookup); close() waits for it.
+    const pending = new Set<Promise<void>>();
+    const later = (task: () => Promise<void>): void => {
+      const running: Promise<void> = task()
+        .catch((error: unknown) => app.log.error(error))
+        .finally(() => pending.delete(running));
+      pending.add(running);
+    };
     const app = await buildApp(
-      { ctx, limits: createLoginLimits(db, now), mailbox: sink?.mailbox ?? null, idempotencyLocks: new Map(), microsoftCa: options.microsoftCa, microsoftTestAuthorities: options.microsoftTestAuthorities ?? [], agentLoginUrl: options.agentLoginUrl, allowedHosts: options.allowedHosts },
+      { ctx, limits: createLoginLimits(db, now), mailbox: sink ? { messages: sink.mailbox, secret: mailboxSecret } : null, hooks: options.hooks ?? {}, later, idempotencyLocks: new Map(), microsoftCa: options.microsoftCa, microsoftTestAuthorities: options.microsoftTestAuthorities ?? [], agentLoginUrl: options.agentLoginUrl, allowedHosts: options.allowedHosts },
       { logger: options.logger ?? false, metrics: options.metrics ? createMetrics(db) : null, state },
     );
     if (options.demo) await seedDemo(ctx);
@@ -111,19 +139,25 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     const host = unspecified ? '127.0.0.1' : address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const url = `http://${host}:${address.port}`;
     if (!options.publicUrl) ctx.publicUrl = url;
-    // Failed sends (SMTP down) go out later; also those a previous run left unfinished.
-    let retrying: Promise<number> | null = null;
-    const retryMail = () => (retrying ??= mailer.retryDue().finally(() => (retrying = null)));
+    // The outbox worker: what a previous run left unsent goes out now; failed sends (SMTP down)
+    // are tried again on this interval.
+    mailer.wake();
+    const retryMail = () => mailer.retryDue();
     const interval = options.mailRetryIntervalMs ?? 15_000;
-    const timer = interval > 0 ? setInterval(() => void retryMail().catch(() => undefined), interval) : null;
+    const timer = interval > 0 ? setInterval(() => mailer.wake(), interval) : null;
     timer?.unref();
     const housekeeper = startHousekeeping(db, now, options.retention ?? {}, (error) => app.log.error(error));
     return {
       url,
       mailbox: sink?.mailbox ?? EXTERNAL_MAILBOX,
       embeddedMail: sink !== null,
+      mailboxUrl: sink ? `${url}/mailbox?key=${mailboxSecret}` : null,
       retryMail,
       housekeeping: () => housekeeper.run(),
+      async idle() {
+        while (pending.size > 0) await Promise.all([...pending]);
+        await mailer.retryDue();
+      },
       /**
        * Graceful shutdown: /readyz turns 503, the server stops accepting and finishes the requests in
        * flight, the email being sent finishes (an unfinished claim is retried by another instance
@@ -134,8 +168,8 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
         if (timer) clearInterval(timer);
         await app.close();
         await housekeeper.close();
-        await retrying?.catch(() => undefined);
-        mailer.close();
+        await Promise.all([...pending]);
+        await mailer.close();
         await sink?.close();
         await db.destroy();
       },

@@ -151,7 +151,10 @@ export type CreateUserRequest = z.input<typeof CreateUserRequestSchema>;
 export const SentMailSchema = z.object({ kind: MailKindSchema, to: z.string() });
 export const CreateUserResponseSchema = z.object({
   user: UserSchema,
-  /** Emails the creation sent (R6): the reset link, and the extension notice with omnichannel. */
+  /**
+   * Emails the creation sent (R6): the reset link, and the extension notice with omnichannel. They
+   * are queued with the user and sent by the platform's outbox worker right after (issue 9 class 6).
+   */
   emailsSent: z.array(SentMailSchema),
   extension: z.object({ id: IdSchema, number: z.string() }).nullable(),
 });
@@ -233,7 +236,7 @@ export const SetIdentityProviderRequestSchema = z.strictObject({
   authority: z.url().max(300),
 });
 
-/** Mail the embedded SMTP sink received (`GET /api/v1/dev/mailbox`, embedded mode only). */
+/** Mail the development mailbox received (`GET /api/v1/dev/mailbox?key=<per-run key>`, only when asked for). */
 export const MailboxMessageSchema = z.object({
   id: IdSchema,
   to: z.string(),

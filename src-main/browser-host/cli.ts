@@ -48,7 +48,7 @@ console.log(`  open:     ${host.url}`);
 if (host.services.embeddedPlatform) {
   console.log(`  sign in:  account "${DEMO_ACCOUNT_SLUG}", login suporte | admin | supervisor, password ${DEMO_PASSWORD}`);
   console.log(`  R11:      account "${SELF_MANAGED_ACCOUNT_SLUG}" is self-managed: its sign-in offers only the Microsoft button (users helena, igor, julia)`);
-  console.log(`  mailbox:  ${host.services.platformUrl}/mailbox (emails the embedded platform sent: reset links)`);
+  console.log(`  mailbox:  ${host.services.embeddedPlatform.mailboxUrl} (emails the embedded platform sent: reset links; the key changes every run)`);
 }
 
 const stop = () => {

@@ -98,7 +98,8 @@ export async function nextChangeSeq(db: Db): Promise<number> {
 
 /**
  * Runs `fn` in a transaction: a new one, or the caller's when `db` already is one (a batch of user
- * changes runs the single-user functions inside its own transaction, issue 11).
+ * changes runs the single-user functions inside its own transaction, issue 11; a keyed write runs
+ * inside the transaction that also stores its Idempotency-Key answer, issue 16).
  */
 export function transact<T>(db: Db, fn: (trx: Db) => Promise<T>): Promise<T> {
   return db.isTransaction ? fn(db) : db.transaction().execute(fn);

@@ -2,7 +2,7 @@
 import type { Account } from '../../src-shared/domain';
 import { checkIdentityProviderSettings, normalizeAuthority } from '../../src-shared/identity-provider';
 import type { ProvidersResponse } from '../../src-shared/platform-api';
-import type { Db } from '../db/database';
+import { transact, type Db } from '../db/database';
 import type { AccountTable } from '../db/schema';
 import { requirePermission, type Actor } from './actor';
 import { writeAudit } from './audit';
@@ -80,7 +80,7 @@ export async function setIdentityProvider(
   if (Object.keys(problems).length > 0) throw new DomainError('identity_provider_invalid', { fieldErrors: problems });
   const authority = normalizeAuthority(input.authority);
   if (input.enabled) await checks.probe(authority);
-  return ctx.db.transaction().execute(async (trx) => {
+  return transact(ctx.db, async (trx) => {
     const before = await getAccount(trx, actor.accountId);
     await trx
       .updateTable('accounts')

@@ -28,7 +28,6 @@ import type { PlatformContext } from './context';
 import { DomainError } from './errors';
 import { assignExtension, releaseExtension } from './extensions';
 import { requestPasswordReset } from './passwords';
-import type { Mailer, OutgoingMail } from '../mail/mailer';
 import { addQueueMember, removeQueueMember } from './queues';
 import { createUser, getUserRow, hydrateUsers, loadUser, updateUser } from './users';
 

@@ -40,7 +40,7 @@ export async function createExtension(ctx: PlatformContext, actor: Actor, input:
 export async function assignExtension(ctx: PlatformContext, actor: Actor, userId: string, extensionId: string): Promise<User> {
   requirePermission(actor, 'canManageExtensions');
   const now = ctx.now();
-  const { user, changed } = await transact(ctx.db, async (trx) => {
+  const { user } = await transact(ctx.db, async (trx) => {
     requireMayChangeUser(actor, await getUserRow(trx, actor.accountId, userId));
     const ext = await trx.selectFrom('extensions').selectAll().where('id', '=', extensionId).where('account_id', '=', actor.accountId).executeTakeFirst();
     if (!ext) throw new DomainError('not_found', { fieldErrors: { extensionId: ['not_found'] } });
@@ -51,11 +51,10 @@ export async function assignExtension(ctx: PlatformContext, actor: Actor, userId
     await trx.updateTable('extensions').set({ user_id: userId }).where('id', '=', extensionId).execute();
     await bumpUser(trx, userId, now);
     await writeAudit(trx, { accountId: actor.accountId, actor, action: 'extension.associated', targetType: 'user', targetId: userId, before: before.extension, after: { id: ext.id, number: ext.number }, at: now });
-    return { user: await loadUser(trx, actor.accountId, userId), changed: true };
+    const after = await loadUser(trx, actor.accountId, userId);
+    await ctx.mailer.queue(trx, { accountId: after.accountId, to: after.email, kind: 'extension_associated', ...extensionAssociatedMail({ name: after.name, number: ext.number }) });
+    return { user: after, changed: true };
   });
-  if (changed && user.extension) {
-    await ctx.mailer.send({ accountId: user.accountId, to: user.email, kind: 'extension_associated', ...extensionAssociatedMail({ name: user.name, number: user.extension.number }) });
-  }
   return user;
 }
 

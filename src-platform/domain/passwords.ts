@@ -6,6 +6,7 @@
 import { checkPasswordPolicy } from '../../src-shared/password-policy';
 import type { User } from '../../src-shared/domain';
 import { transact, type Db } from '../db/database';
+import type { AccountTable } from '../db/schema';
 import type { LoginLimits } from '../auth/login';
 import { deleteOtherSessions, deleteUserSessions } from '../auth/sessions';
 import { hashToken } from '../auth/tokens';
@@ -16,7 +17,7 @@ import { writeAudit } from './audit';
 import type { PlatformContext } from './context';
 import { DomainError } from './errors';
 import { findSignInUser } from './operator-scope';
-import { consumeResetToken, isResetTokenUsable, issueResetToken, sendResetMail } from './reset-tokens';
+import { consumeResetToken, isResetTokenUsable, issueResetToken, queueResetMail } from './reset-tokens';
 import { bumpUser } from './user-changes';
 import { getUserRow, loadUser } from './users';
 
@@ -41,30 +42,35 @@ export async function requestPasswordReset(ctx: PlatformContext, actor: Actor, u
     await refuseSelfManaged(trx, actor.accountId);
     const reset = await issueResetToken(trx, userId, now);
     await writeAudit(trx, { accountId: actor.accountId, actor, action: 'user.password_reset_requested', targetType: 'user', targetId: userId, after: { sentTo: user.email, expiresAt: reset.expiresAt }, at: now });
+    await queueResetMail(ctx, trx, user, reset.token);
     return { user, reset };
   });
-  await sendResetMail(ctx, user, reset.token);
   return { sentTo: user.email, expiresAt: reset.expiresAt };
 }
 
 /**
- * `POST /auth/forgot-password` (public). Answers the same whether or not the login exists (no
- * enumeration); R11: a self-managed account answers 422 with the exact message.
+ * `POST /auth/forgot-password` (public). Answers the same, in the same time, whether or not the
+ * login exists (no enumeration): only the account is looked at before answering (R11: a
+ * self-managed account answers 422 with the exact message); the login is looked up, and its reset
+ * link queued, by `later` after the answer (issue 9 class 6).
  */
-export async function forgotPassword(ctx: PlatformContext, input: { account: string; login: string }): Promise<void> {
+export async function forgotPassword(ctx: PlatformContext, input: { account: string; login: string }, later: (task: () => Promise<void>) => void): Promise<void> {
   const account = await findAccountBySlug(ctx.db, input.account);
   if (!account) return;
   if (isSelfManaged(account)) throw new DomainError('self_managed_account');
+  later(() => queueForgotPasswordMail(ctx, account, input.login));
+}
+
+async function queueForgotPasswordMail(ctx: PlatformContext, account: AccountTable, login: string): Promise<void> {
   const now = ctx.now();
   // The same user a password sign-in with this account and login would reach (support first).
-  const row = (await findSignInUser(ctx.db, account, input.login))?.user;
+  const row = (await findSignInUser(ctx.db, account, login))?.user;
   if (!row || row.active !== 1) return;
-  const reset = await transact(ctx.db, async (trx) => {
-    const r = await issueResetToken(trx, row.id, now);
+  await transact(ctx.db, async (trx) => {
+    const reset = await issueResetToken(trx, row.id, now);
     await writeAudit(trx, { accountId: row.account_id, actor: null, action: 'user.password_reset_requested', targetType: 'user', targetId: row.id, after: { sentTo: row.email, self: true }, at: now });
-    return r;
+    await queueResetMail(ctx, trx, { accountId: row.account_id, email: row.email, name: row.name }, reset.token);
   });
-  await sendResetMail(ctx, { accountId: row.account_id, email: row.email, name: row.name }, reset.token);
 }
 
 /**
@@ -93,9 +99,10 @@ export async function resetPasswordWithToken(ctx: PlatformContext, input: { toke
     await bumpUser(trx, row.id, now);
     await deleteUserSessions(trx, row.id);
     await writeAudit(trx, { accountId: row.account_id, actor: null, action: 'user.password_set_by_reset_link', targetType: 'user', targetId: row.id, at: now });
-    return loadUser(trx, row.account_id, row.id);
+    const changed = await loadUser(trx, row.account_id, row.id);
+    await ctx.mailer.queue(trx, { accountId: changed.accountId, to: changed.email, kind: 'password_changed', ...passwordChangedMail({ name: changed.name, byAdministrator: false }) });
+    return changed;
   });
-  await ctx.mailer.send({ accountId: user.accountId, to: user.email, kind: 'password_changed', ...passwordChangedMail({ name: user.name, byAdministrator: false }) });
   return user;
 }
 
@@ -127,9 +134,10 @@ export async function setPasswordByAdministrator(
     if (userId !== actor.userId) await deleteUserSessions(trx, userId);
     // The audit never holds the password or its hash.
     await writeAudit(trx, { accountId: actor.accountId, actor, action: 'user.password_set_by_administrator', targetType: 'user', targetId: userId, after: { temporary: true }, at: now });
-    return loadUser(trx, actor.accountId, userId);
+    const changed = await loadUser(trx, actor.accountId, userId);
+    await ctx.mailer.queue(trx, { accountId: changed.accountId, to: changed.email, kind: 'password_changed', ...passwordChangedMail({ name: changed.name, byAdministrator: true }) });
+    return changed;
   });
-  await ctx.mailer.send({ accountId: user.accountId, to: user.email, kind: 'password_changed', ...passwordChangedMail({ name: user.name, byAdministrator: true }) });
   return user;
 }
 
@@ -165,8 +173,9 @@ export async function changeOwnPassword(
     await bumpUser(trx, row.id, now);
     await deleteOtherSessions(trx, row.id, guard.sessionToken);
     await writeAudit(trx, { accountId: row.account_id, actor, action: 'user.password_changed', targetType: 'user', targetId: row.id, at: now });
-    return loadUser(trx, row.account_id, row.id);
+    const changed = await loadUser(trx, row.account_id, row.id);
+    await ctx.mailer.queue(trx, { accountId: changed.accountId, to: changed.email, kind: 'password_changed', ...passwordChangedMail({ name: changed.name, byAdministrator: false }) });
+    return changed;
   });
-  await ctx.mailer.send({ accountId: user.accountId, to: user.email, kind: 'password_changed', ...passwordChangedMail({ name: user.name, byAdministrator: false }) });
   return user;
 }

@@ -25,9 +25,9 @@ export function resetLink(publicUrl: string, token: string): string {
   return `${publicUrl.replace(/\/+$/, '')}/reset-password?token=${encodeURIComponent(token)}`;
 }
 
-/** Emails the reset link to the user's registered address. */
-export async function sendResetMail(ctx: PlatformContext, user: Pick<User, 'accountId' | 'email' | 'name'>, token: string): Promise<{ ok: boolean }> {
-  return ctx.mailer.send({
+/** Queues the reset link for the user's registered address (in `db`, the caller's transaction). */
+export async function queueResetMail(ctx: PlatformContext, db: Db, user: Pick<User, 'accountId' | 'email' | 'name'>, token: string): Promise<void> {
+  await ctx.mailer.queue(db, {
     accountId: user.accountId,
     to: user.email,
     kind: 'password_reset',

@@ -19,7 +19,7 @@ import { writeAudit } from './audit';
 import type { PlatformContext } from './context';
 import { DomainError } from './errors';
 import { OPERATOR_ACCOUNT_ID, checkProfileFitsScope } from './operator-scope';
-import { issueResetToken, sendResetMail } from './reset-tokens';
+import { issueResetToken, queueResetMail } from './reset-tokens';
 import { bumpUser, searchText } from './user-changes';
 
 /** Turns user rows into API users, loading their extensions, queue links and account flags. */
@@ -259,21 +259,20 @@ export async function createUser(ctx: PlatformContext, actor: Actor, input: Crea
       await writeAudit(trx, { accountId: actor.accountId, actor, action: 'extension.associated', targetType: 'user', targetId: id, after: extension, at: now });
     }
     // R11: a self-managed account's users sign in with Microsoft; they get no password link.
-    const reset = isSelfManaged(account) ? null : await issueResetToken(trx, id, now);
-    return { user, extension, reset };
-  });
-  const emailsSent: { kind: MailKind; to: string }[] = [];
-  // emailsSent lists what the SMTP server accepted; a failed send stays in the outbox as failed.
-  if (result.reset && (await sendResetMail(ctx, result.user, result.reset.token)).ok) {
-    emailsSent.push({ kind: 'password_reset', to: result.user.email });
-  }
-  if (result.extension) {
-    const mail = extensionAssociatedMail({ name: result.user.name, number: result.extension.number });
-    if ((await ctx.mailer.send({ accountId: actor.accountId, to: result.user.email, kind: 'extension_associated', ...mail })).ok) {
-      emailsSent.push({ kind: 'extension_associated', to: result.user.email });
+    // The emails are queued with the user (issue 9 class 6): the outbox worker sends them.
+    const emailsSent: { kind: MailKind; to: string }[] = [];
+    if (!isSelfManaged(account)) {
+      const reset = await issueResetToken(trx, id, now);
+      await queueResetMail(ctx, trx, user, reset.token);
+      emailsSent.push({ kind: 'password_reset', to: user.email });
     }
-  }
-  return { user: result.user, emailsSent, extension: result.extension };
+    if (extension) {
+      await ctx.mailer.queue(trx, { accountId: actor.accountId, to: user.email, kind: 'extension_associated', ...extensionAssociatedMail({ name: user.name, number: extension.number }) });
+      emailsSent.push({ kind: 'extension_associated', to: user.email });
+    }
+    return { user, extension, emailsSent };
+  });
+  return { user: result.user, emailsSent: result.emailsSent, extension: result.extension };
 }
 
 /** The active queue sessions of a user (R4). */

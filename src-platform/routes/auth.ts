@@ -90,7 +90,7 @@ export const authRoutes: RouteModule = (app, deps) => {
     const key = `${request.body.account}\u0000${request.body.login.toLowerCase()}`;
     if ((await resetMailPerLogin.retryAfterSeconds(key)) === 0) {
       await resetMailPerLogin.fail(key);
-      await forgotPassword(ctx, request.body);
+      await forgotPassword(ctx, request.body, deps.later);
     }
     return reply.code(202).send({ accepted: true as const });
   });

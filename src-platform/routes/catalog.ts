@@ -62,7 +62,7 @@ export const catalogRoutes: RouteModule = (app, deps) => {
 
   app.post('/api/v1/extensions', { config: { idempotencyKey: true }, schema: { ...DOCS.createExtension, response: responses(201, ExtensionResponseSchema, ['forbidden', 'conflict']), body: CreateExtensionRequestSchema, tags: ['extensions'] } }, async (request, reply) => {
     const actor = await requireActor(deps, request);
-    return withIdempotency(deps, request, reply, actor, async () => ({ status: 201, body: { extension: await createExtension(ctx, actor, request.body) } }));
+    return withIdempotency(deps, request, reply, actor, async (ctx) => ({ status: 201, body: { extension: await createExtension(ctx, actor, request.body) } }));
   });
 
   app.get('/api/v1/queues', { schema: { ...DOCS.listQueues, response: responses(200, ListQueuesResponseSchema, ['forbidden']), tags: ['queues'] } }, async (request) => {
@@ -72,7 +72,7 @@ export const catalogRoutes: RouteModule = (app, deps) => {
 
   app.post('/api/v1/queues', { config: { idempotencyKey: true }, schema: { ...DOCS.createQueue, response: responses(201, QueueResponseSchema, ['forbidden']), body: CreateQueueRequestSchema, tags: ['queues'] } }, async (request, reply) => {
     const actor = await requireActor(deps, request);
-    return withIdempotency(deps, request, reply, actor, async () => ({ status: 201, body: { queue: await createQueue(ctx, actor, request.body) } }));
+    return withIdempotency(deps, request, reply, actor, async (ctx) => ({ status: 201, body: { queue: await createQueue(ctx, actor, request.body) } }));
   });
 
   app.put('/api/v1/queues/:id/members/:userId', { schema: { ...DOCS.addMember, response: responses(200, MembershipResponseSchema, ['forbidden', 'not_found', 'chat_queue_requires_omnichannel', 'voice_queue_requires_extension']), params: MemberParams, tags: ['queues'] } }, async (request) => {

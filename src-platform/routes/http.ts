@@ -10,6 +10,7 @@ import { z, type ZodType } from 'zod';
 import { ApiErrorBodySchema, ERROR_STATUS, errorMessage, pickLocale, type ApiError, type ErrorCode } from '../../src-shared/errors';
 import { authenticate, type LoginLimits } from '../auth/login';
 import type { Actor } from '../domain/actor';
+import { transact } from '../db/database';
 import type { PlatformContext } from '../domain/context';
 import { DomainError } from '../domain/errors';
 import type { Mailbox } from '../mail/smtp-sink';
@@ -22,8 +23,12 @@ export type PlatformApp = FastifyInstance<RawServerDefault, RawRequestDefaultExp
 export interface RouteDeps {
   ctx: PlatformContext;
   limits: LoginLimits;
-  /** The embedded SMTP sink's mailbox; null when mail goes to an external SMTP server. */
-  mailbox: Mailbox | null;
+  /** The development mailbox and its per-run secret; null unless asked for (issue 9 class 5). */
+  mailbox: { messages: Mailbox; secret: string } | null;
+  /** Runs work after the answer (kept until it ends; `close` waits for it). */
+  later(task: () => Promise<void>): void;
+  /** Test hooks (see PlatformOptions.hooks). */
+  hooks: { afterIdempotentCommit?: () => void | Promise<void> };
   /** Idempotency keys being handled right now (per platform instance). */
   idempotencyLocks: Map<string, Promise<unknown>>;
   /** Extra CA (PEM) trusted for the Microsoft authority (see PlatformOptions.microsoftCa). */
@@ -71,16 +76,18 @@ export function requireActor(deps: RouteDeps, request: FastifyRequest): Promise<
 export const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
 
 /**
- * Runs a POST with an optional `Idempotency-Key`: the first response (status and body) is stored
- * per acting user and key; a retry with the same body replays it without running the handler
- * again (no second email); the same key with another body answers 422.
+ * Runs a keyed write (POST, PATCH) with an optional `Idempotency-Key`: the handler's writes, the
+ * emails it queues and the answer stored for the key commit in one transaction (issue 16), so a
+ * crash between the write and the response leaves either nothing or the write with its answer. A
+ * retry with the same body replays the stored answer without running the handler again (no second
+ * email); the same key with another body answers 422. Keys are per acting user.
  */
 export async function withIdempotency(
   deps: RouteDeps,
   request: FastifyRequest,
   reply: FastifyReply,
   actor: Actor,
-  handler: () => Promise<{ status: number; body: unknown; headers?: Record<string, string> }>,
+  handler: (ctx: PlatformContext) => Promise<{ status: number; body: unknown; headers?: Record<string, string> }>,
 ): Promise<FastifyReply> {
   if (request.routeOptions.config.idempotencyKey !== true) {
     throw new Error(`${request.method} ${request.routeOptions.url ?? ''} honours Idempotency-Key but its config does not say so (OpenAPI)`);
@@ -88,7 +95,7 @@ export async function withIdempotency(
   const rawKey = request.headers['idempotency-key'];
   const key = typeof rawKey === 'string' ? rawKey.trim() : undefined;
   if (key === undefined) {
-    const result = await handler();
+    const result = await handler(deps.ctx);
     return reply.code(result.status).headers(result.headers ?? {}).send(result.body);
   }
   if (key.length < 1 || key.length > 200) throw new DomainError('validation_failed', { fieldErrors: { 'Idempotency-Key': ['invalid'] } });
@@ -99,27 +106,34 @@ export async function withIdempotency(
   // Serialize concurrent retries of one key so the handler runs once.
   const inFlight = deps.idempotencyLocks;
   while (inFlight.has(lockKey)) await inFlight.get(lockKey)?.catch(() => undefined);
+  const { ctx } = deps;
   const run = (async () => {
     // Keys are kept for a day, long enough for any retry; older ones are dropped so the table
     // does not grow forever (an index on created_at keeps this cheap).
-    const cutoff = new Date(deps.ctx.now().getTime() - IDEMPOTENCY_KEY_TTL_MS).toISOString();
-    await deps.ctx.db.deleteFrom('idempotency_keys').where('created_at', '<', cutoff).execute();
-    const stored = await deps.ctx.db.selectFrom('idempotency_keys').selectAll().where('actor_id', '=', actor.userId).where('key', '=', key).executeTakeFirst();
-    if (stored) {
-      if (stored.request_hash !== requestHash) throw new DomainError('idempotency_key_mismatch');
-      const saved = JSON.parse(stored.response_json) as { body: unknown; headers: Record<string, string> };
-      return { status: stored.status_code, body: saved.body, headers: saved.headers, replayed: true };
-    }
-    const result = await handler();
-    await deps.ctx.db
-      .insertInto('idempotency_keys')
-      .values({ actor_id: actor.userId, key, request_hash: requestHash, status_code: result.status, response_json: JSON.stringify({ body: result.body, headers: result.headers ?? {} }), created_at: deps.ctx.now().toISOString() })
-      .execute();
-    return { ...result, replayed: false };
+    const cutoff = new Date(ctx.now().getTime() - IDEMPOTENCY_KEY_TTL_MS).toISOString();
+    await ctx.db.deleteFrom('idempotency_keys').where('created_at', '<', cutoff).execute();
+    return transact(ctx.db, async (trx) => {
+      const stored = await trx.selectFrom('idempotency_keys').selectAll().where('actor_id', '=', actor.userId).where('key', '=', key).executeTakeFirst();
+      if (stored) {
+        if (stored.request_hash !== requestHash) throw new DomainError('idempotency_key_mismatch');
+        const saved = JSON.parse(stored.response_json) as { body: unknown; headers: Record<string, string> };
+        return { status: stored.status_code, body: saved.body, headers: saved.headers, replayed: true };
+      }
+      const result = await handler({ ...ctx, db: trx });
+      await trx
+        .insertInto('idempotency_keys')
+        .values({ actor_id: actor.userId, key, request_hash: requestHash, status_code: result.status, response_json: JSON.stringify({ body: result.body, headers: result.headers ?? {} }), created_at: ctx.now().toISOString() })
+        .execute();
+      return { ...result, replayed: false };
+    });
   })();
   inFlight.set(lockKey, run);
   try {
     const result = await run;
+    if (!result.replayed) {
+      ctx.mailer.wake();
+      await deps.hooks.afterIdempotentCommit?.();
+    }
     if (result.replayed) reply.header('idempotent-replayed', 'true');
     return reply.code(result.status).headers(result.headers ?? {}).send(result.body);
   } finally {

@@ -2,6 +2,8 @@
  * Pages served by the platform: the public reset-password page (R5) and, in embedded-mail mode
  * only, the mailbox page and its JSON (`/api/v1/dev/mailbox`) so a person can click reset links.
  */
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { errorMessage, pickLocale } from '../../src-shared/errors';
 import { MailboxResponseSchema } from '../../src-shared/platform-api';
@@ -11,9 +13,11 @@ import { resetPasswordWithToken } from '../domain/passwords';
 import { escapeHtml } from '../mail/html';
 import { DEFAULT_AGENT_LOGIN_URL, resetDonePage, resetErrorPage, resetFormPage } from '../pages/reset-page';
 import { PAGE_HEADERS, page } from '../pages/html-page';
-import { errorBody, responses, type RouteModule } from './http';
+import type { Mailbox } from '../mail/smtp-sink';
+import { errorBody, responses, type RouteDeps, type RouteModule } from './http';
 
 const TokenQuery = z.object({ token: z.string().max(200).optional() });
+const MailboxQuery = z.object({ key: z.string().max(200).optional() });
 const ResetForm = z.object({ token: z.string().max(200), password: z.string().max(256), passwordConfirmation: z.string().max(256) });
 
 /**
@@ -22,6 +26,17 @@ const ResetForm = z.object({ token: z.string().max(200), password: z.string().ma
  */
 function isLoopback(address: string | undefined): boolean {
   return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
+}
+
+/**
+ * Issue 9 class 5: the development mailbox exists only when asked for, and even on this machine it
+ * needs the per-run secret (another person's account on a shared workstation reaches 127.0.0.1 too).
+ */
+function mailboxFor(deps: RouteDeps, request: FastifyRequest, key: string | undefined): Mailbox | null {
+  if (!deps.mailbox || !isLoopback(request.socket.remoteAddress)) return null;
+  const given = Buffer.from(key ?? '');
+  const secret = Buffer.from(deps.mailbox.secret);
+  return given.length === secret.length && timingSafeEqual(given, secret) ? deps.mailbox.messages : null;
 }
 
 function linkify(text: string): string {
@@ -56,15 +71,17 @@ export const pageRoutes: RouteModule = (app, deps) => {
     }
   });
 
-  app.get('/api/v1/dev/mailbox', { schema: { hide: true, response: responses(200, MailboxResponseSchema) } }, async (request, reply) => {
-    if (!deps.mailbox || !isLoopback(request.socket.remoteAddress)) return reply.code(404).send(errorBody(request, 'not_found'));
-    return { items: deps.mailbox.list().reverse() };
+  app.get('/api/v1/dev/mailbox', { schema: { hide: true, querystring: MailboxQuery, response: responses(200, MailboxResponseSchema) } }, async (request, reply) => {
+    const mailbox = mailboxFor(deps, request, request.query.key);
+    if (!mailbox) return reply.code(404).send(errorBody(request, 'not_found'));
+    return { items: mailbox.list().reverse() };
   });
 
-  app.get('/mailbox', { schema: { hide: true } }, async (request, reply) => {
-    if (!deps.mailbox || !isLoopback(request.socket.remoteAddress)) return reply.code(404).send(errorBody(request, 'not_found'));
+  app.get('/mailbox', { schema: { hide: true, querystring: MailboxQuery } }, async (request, reply) => {
+    const mailbox = mailboxFor(deps, request, request.query.key);
+    if (!mailbox) return reply.code(404).send(errorBody(request, 'not_found'));
     reply.headers(PAGE_HEADERS);
-    const items = deps.mailbox.list().reverse();
+    const items = mailbox.list().reverse();
     const list = items
       .map(
         (m) =>

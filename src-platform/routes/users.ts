@@ -87,7 +87,7 @@ export const userRoutes: RouteModule = (app, deps) => {
 
   app.post('/api/v1/users', { config: { idempotencyKey: true }, schema: { ...DOCS.create, response: responses(201, CreateUserResponseSchema, ['forbidden', 'support_operator_scope', 'omnichannel_creation_support_only', 'webrtc_required', 'login_taken', 'no_free_extension']), body: CreateUserRequestSchema, tags } }, async (request, reply) => {
     const actor = await requireActor(deps, request);
-    return withIdempotency(deps, request, reply, actor, async () => {
+    return withIdempotency(deps, request, reply, actor, async (ctx) => {
       const result = await createUser(ctx, actor, request.body);
       return { status: 201, body: result, headers: { etag: userEtag(result.user) } };
     });
@@ -145,7 +145,7 @@ export const userRoutes: RouteModule = (app, deps) => {
     }
     // A retry whose first answer was lost replays it (with the queues logged out) instead of
     // meeting its own change as a stale version.
-    return withIdempotency(deps, request, reply, actor, async () => {
+    return withIdempotency(deps, request, reply, actor, async (ctx) => {
       const result = await updateUser(ctx, actor, request.params.id, ifMatch, request.body);
       return { status: 200, body: result, headers: { etag: userEtag(result.user) } };
     });
@@ -159,7 +159,7 @@ export const userRoutes: RouteModule = (app, deps) => {
 
   app.post('/api/v1/users/:id/password-reset', { config: { idempotencyKey: true }, schema: { ...DOCS.reset, response: responses(202, PasswordResetResponseSchema, ['forbidden', 'not_found', 'self_managed_account']), params: UserParams, tags } }, async (request, reply) => {
     const actor = await requireActor(deps, request);
-    return withIdempotency(deps, request, reply, actor, async () => ({ status: 202, body: await requestPasswordReset(ctx, actor, request.params.id) }));
+    return withIdempotency(deps, request, reply, actor, async (ctx) => ({ status: 202, body: await requestPasswordReset(ctx, actor, request.params.id) }));
   });
 
   app.put('/api/v1/users/:id/password', { schema: { ...DOCS.setPassword, response: responses(200, UserResponseSchema, ['forbidden', 'not_found', 'self_managed_account', 'password_policy', 'password_mismatch']), params: UserParams, body: SetPasswordRequestSchema, tags } }, async (request, reply) => {

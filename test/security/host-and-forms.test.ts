@@ -113,7 +113,7 @@ describe('issue 9 class 9: the JSON API reads application/json only; the reset f
     const patch = await rawRequest(p.url, 'PATCH', `/api/v1/users/${target.id}`, { host, authorization: `Bearer ${token}`, 'if-match': `"${target.version}"`, 'content-type': 'text/plain' }, JSON.stringify({ name: 'Mudado' }));
     expect(patch.status).toBe(415);
     expect((await findUser(p.url, token, 'agente03')).name).toBe(target.name);
-    await new Promise((r) => setTimeout(r, 200));
+    await p.idle();
     expect(resetMails(email)).toBe(before);
     // JSON with a charset parameter is JSON.
     const ok = await rawRequest(p.url, 'POST', '/api/v1/auth/forgot-password', { host, 'content-type': 'application/json; charset=utf-8' }, JSON.stringify(agent));
@@ -177,7 +177,7 @@ describe('issue 9 class 9: the JSON API reads application/json only; the reset f
     } finally {
       await browser.close();
     }
-    await new Promise((r) => setTimeout(r, 200));
+    await p.idle();
     expect(resetMails('agente07@')).toBe(before);
   });
 });

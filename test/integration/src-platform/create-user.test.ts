@@ -89,7 +89,7 @@ describe('creating users (R6, R7, idempotency)', () => {
     expect(second.headers.get('etag')).toBe(first.headers.get('etag'));
     expect(first.headers.get('etag')).toBe(`"u-${first.body.user.id}-1"`);
     await p.mailbox.waitFor((m) => m.to.includes('idem@example.com'));
-    await new Promise((r) => setTimeout(r, 200));
+    await p.idle();
     expect(p.mailbox.list().filter((m) => m.to.includes('idem@example.com')).length).toBe(1);
     expect((await admin.get('/api/v1/users?q=idem')).body.items.length).toBe(1);
     const other = await admin.post('/api/v1/users', { ...body, login: 'idem-2' }, { 'idempotency-key': 'create-idem-1' });
@@ -104,7 +104,7 @@ describe('creating users (R6, R7, idempotency)', () => {
     expect(a.status).toBe(202);
     expect(b.body).toEqual(a.body);
     await p.mailbox.waitFor((m) => m.to.includes(user.email));
-    await new Promise((r) => setTimeout(r, 200));
+    await p.idle();
     expect(p.mailbox.list().filter((m) => m.to.includes(user.email)).length).toBe(1);
   });
 

@@ -23,7 +23,7 @@ describe('Idempotency-Key expiry (R5)', () => {
     admin = client(p.url, await signIn(p.url, 'admin'));
     const replay = await reset();
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
-    await new Promise((r) => setTimeout(r, 200));
+    await p.idle();
     expect(mailsTo()).toBe(1);
 
     // After it, the key is a new request: a second reset email goes out.

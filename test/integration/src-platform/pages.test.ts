@@ -26,7 +26,7 @@ describe('platform pages: mailbox, reset page, OpenAPI (R5)', () => {
     await p.mailbox.waitFor((m) => m.to.includes('navegador@example.com') && m.kind === 'password_reset');
     // A Portuguese browser: the reset page follows the browser's language.
     const page = await browser.newPage({ locale: 'pt-BR' });
-    await page.goto(`${p.url}/mailbox`);
+    await page.goto(p.mailboxUrl!);
     await page.getByText('Redefinição de senha').first().waitFor();
     await page.locator('article', { hasText: 'navegador@example.com' }).locator('a[href*="/reset-password?token="]').click();
     await page.getByLabel('Nova senha', { exact: true }).fill('Navegador2026');
@@ -48,12 +48,13 @@ describe('platform pages: mailbox, reset page, OpenAPI (R5)', () => {
     const created = await support.post('/api/v1/users', { name: evil, email: 'xss@example.com', login: 'xss-user', profile: 'agent' });
     expect(created.status).toBe(201);
     await p.mailbox.waitFor((m) => m.to.includes('xss@example.com'));
-    const page = await http(p.url, 'GET', '/mailbox');
+    const page = await http(p.mailboxUrl!, 'GET', '');
     expect(page.status).toBe(200);
     expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
     expect(page.body).not.toContain(evil);
     expect(page.body).toContain('&#60;img src=x onerror=&#34;alert(1)&#34;&#62;');
-    const json = MailboxResponseSchema.parse((await http(p.url, 'GET', '/api/v1/dev/mailbox')).body);
+    const key = new URL(p.mailboxUrl!).searchParams.get('key')!;
+    const json = MailboxResponseSchema.parse((await http(p.url, 'GET', `/api/v1/dev/mailbox?key=${key}`)).body);
     expect(json.items[0]?.to).toContain('xss@example.com');
   });
 
@@ -138,7 +139,7 @@ describe('mail through an external SMTP server', () => {
     }
   });
 
-  it('R5/R6: when the SMTP server is down the user is still created, emailsSent is empty, and the emails go out once it is back', async () => {
+  it('R5/R6: when the SMTP server is down the user is still created, its emails are queued, and they go out once it is back', async () => {
     const { createServer } = await import('node:net');
     // A port that was free a moment ago: nothing listens there.
     const probe = createServer();
@@ -152,9 +153,12 @@ describe('mail through an external SMTP server', () => {
       const support = client(p.url, await signIn(p.url, 'suporte'));
       const created = await support.post('/api/v1/users', { name: 'Sem Correio', email: 'semcorreio@example.com', login: 'sem-correio', profile: 'agent', webrtcEnabled: true, omnichannelEnabled: true });
       expect(created.status).toBe(201);
-      expect(created.body.emailsSent).toEqual([]);
+      // Queued with the user (issue 9 class 6); the outbox worker sends them.
+      expect(created.body.emailsSent.map((m: { kind: string }) => m.kind)).toEqual(['password_reset', 'extension_associated']);
       expect(created.body.extension).not.toBeNull();
-      const outbox = () => p.query<{ kind: string; status: string; attempts: number }>('select kind, status, attempts from outbox order by created_at');
+      const outbox = () => p.query<{ kind: string; status: string; attempts: number }>('select kind, status, attempts from outbox order by kind desc');
+      // The worker's first attempt (started after the commit) fails; waiting for it, nothing else is due.
+      expect(await p.retryMail()).toBe(0);
       expect(await outbox()).toEqual([
         { kind: 'password_reset', status: 'retrying', attempts: 1 },
         { kind: 'extension_associated', status: 'retrying', attempts: 1 },
@@ -191,6 +195,8 @@ describe('mail through an external SMTP server', () => {
       const admin = client(p.url, await signIn(p.url, 'admin'));
       const user = (await admin.get('/api/v1/users?q=agente05')).body.items[0];
       expect((await admin.post(`/api/v1/users/${user.id}/password-reset`)).status).toBe(202);
+      // The worker's first attempt, after the commit.
+      expect(await p.retryMail()).toBe(0);
       for (let attempt = 1; attempt < MAX_ATTEMPTS; attempt++) {
         p.advance(retryDelayMs(attempt));
         expect(await p.retryMail()).toBe(0);
@@ -217,9 +223,10 @@ describe('mail through an external SMTP server', () => {
     const p = await startTestPlatform({ host: '0.0.0.0', allowedHosts: [external] });
     try {
       const port = new URL(p.url).port;
-      expect((await http(`http://127.0.0.1:${port}`, 'GET', '/mailbox')).status).toBe(200);
-      expect((await http(`http://${external}:${port}`, 'GET', '/mailbox')).status).toBe(404);
-      expect((await http(`http://${external}:${port}`, 'GET', '/api/v1/dev/mailbox')).status).toBe(404);
+      const key = new URL(p.mailboxUrl!).searchParams.get('key')!;
+      expect((await http(`http://127.0.0.1:${port}`, 'GET', `/mailbox?key=${key}`)).status).toBe(200);
+      expect((await http(`http://${external}:${port}`, 'GET', `/mailbox?key=${key}`)).status).toBe(404);
+      expect((await http(`http://${external}:${port}`, 'GET', `/api/v1/dev/mailbox?key=${key}`)).status).toBe(404);
       expect((await http(`http://${external}:${port}`, 'GET', '/api/v1/auth/providers?account=demo')).status).toBe(200);
     } finally {
       await p.stop();
