@@ -3,8 +3,8 @@
  * current passwords are limited like failed logins. A real platform on 127.0.0.1.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '../../src-platform/server';
-import { client, signIn, startTestPlatform, type TestPlatform } from '../support/platform';
+import { DEMO_PASSWORD } from '../../../src-platform/server';
+import { client, signIn, startTestPlatform, type TestPlatform } from '../../support/platform';
 
 const NEW_PASSWORD = 'Quintal-Goiabeira-Chuvosa-64';
 

@@ -7,8 +7,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/browser-flags';
-import { client, findUser, linkIn, signIn, startTestPlatform, type TestPlatform } from '../support/platform';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../support/browser-flags';
+import { client, findUser, linkIn, signIn, startTestPlatform, type TestPlatform } from '../../support/platform';
 import { rawRequest } from './raw-http';
 
 const JSON_TYPE = { 'content-type': 'application/json' };

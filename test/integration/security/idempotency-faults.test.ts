@@ -12,9 +12,9 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { client, findUser, signIn, startTestPlatform, type TestPlatform } from '../support/platform';
+import { client, findUser, signIn, startTestPlatform, type TestPlatform } from '../../support/platform';
 
-const ROOT = resolve(import.meta.dirname, '../..');
+const ROOT = resolve(import.meta.dirname, '../../..');
 
 /** Runs SQL on the platform's file from another connection (as an operator's tool would). */
 function exec(dbFile: string, sql: string): void {
@@ -90,7 +90,7 @@ describe('issue 16: a platform killed between the commit and the answer', () => 
   });
 
   async function startChild(crash: boolean): Promise<{ child: ChildProcess; url: string; mailboxUrl: string }> {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/security/fixtures/crash-platform.ts'), join(dir, 'platform.sqlite')], {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/integration/security/fixtures/crash-platform.ts'), join(dir, 'platform.sqlite')], {
       cwd: ROOT,
       env: { ...process.env, CRASH_AFTER_COMMIT: crash ? '1' : '0' },
       stdio: ['ignore', 'pipe', 'inherit'],

@@ -9,9 +9,9 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmbeddedPlatform } from '../../src-main/platform/embedded-platform';
-import { startSmtpSink, type SmtpSink } from '../../src-platform/mail/smtp-sink';
-import { client, findUser, http, linkIn, signIn, startTestPlatform, type TestPlatform } from '../support/platform';
+import { startEmbeddedPlatform } from '../../../src-main/platform/embedded-platform';
+import { startSmtpSink, type SmtpSink } from '../../../src-platform/mail/smtp-sink';
+import { client, findUser, http, linkIn, signIn, startTestPlatform, type TestPlatform } from '../../support/platform';
 
 describe('issue 9 class 5: the development mailbox', () => {
   it('issue 9 class 5: without SMTP_URL and without --demo there is no mailbox', async () => {
