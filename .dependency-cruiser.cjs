@@ -3,10 +3,24 @@ module.exports = {
   forbidden: [
     {
       name: 'shared-is-pure',
-      comment: 'src-shared is the contract: no Node, Electron, React or other src-* folders.',
+      comment:
+        'src-shared is the contract: no Node, Electron, React or other src-* folders. zod everywhere; the password policy alone also uses zxcvbn-ts (issue 9 class 7: one estimator and its dictionaries for the platform and the console, loaded lazily).',
       severity: 'error',
       from: { path: '^src-shared/' },
-      to: { pathNot: ['^src-shared/', '(^|/)node_modules/zod/'] },
+      to: { pathNot: ['^src-shared/', '(^|/)node_modules/zod/', '(^|/)node_modules/@zxcvbn-ts/'] },
+    },
+    {
+      name: 'shared-zxcvbn-only-in-password-policy',
+      severity: 'error',
+      from: { path: '^src-shared/', pathNot: '^src-shared/password-policy\\.ts$' },
+      to: { path: '(^|/)node_modules/@zxcvbn-ts/' },
+    },
+    {
+      name: 'password-dictionaries-not-in-main',
+      comment: 'The dictionaries (several MB) stay out of the sandboxed preload and the main bundle: only the renderer (a lazy chunk) and the platform check passwords.',
+      severity: 'error',
+      from: { path: '^src-main/' },
+      to: { path: ['^src-shared/password-policy\\.ts$', '(^|/)node_modules/@zxcvbn-ts/'] },
     },
     {
       name: 'shared-no-node-builtins',

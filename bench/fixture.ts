@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
 /** The demo account's administrator the benchmarks sign in as. */
-export const BENCH_LOGIN = { account: 'demo', login: 'admin', password: 'Omni2026demo' } as const;
+export const BENCH_LOGIN = { account: 'demo', login: 'admin', password: 'Girassol-Pesqueiro-93' } as const;
 
 /** The repository root (bench/..). */
 export const ROOT = join(import.meta.dirname, '..');

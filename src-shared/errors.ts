@@ -153,8 +153,8 @@ export const ERROR_MESSAGES: Record<ErrorCode, Record<Locale, string>> = {
     en: 'This user belongs to a self-managed group. Contact the account Administrator',
   },
   password_policy: {
-    'pt-BR': 'A senha não atende à política: mínimo de 10 caracteres, com letras e números, diferente do login.',
-    en: 'The password does not meet the policy: at least 10 characters, with letters and digits, not the login.',
+    'pt-BR': 'A senha não atende à política: mínimo de 12 caracteres, sem caracteres de controle, nem comum nem deduzível do login, nome, e-mail, conta ou produto.',
+    en: 'The password does not meet the policy: at least 12 characters, no control characters, neither common nor guessable from the login, name, email, account or product.',
   },
   password_mismatch: { 'pt-BR': 'As senhas não conferem.', en: 'The passwords do not match.' },
   reset_token_invalid: {

@@ -16,7 +16,7 @@ export const DEMO_ACCOUNT_SLUG = 'demo';
 /** The self-managed demo account's slug (R11). */
 export const SELF_MANAGED_ACCOUNT_SLUG = 'autogerenciada';
 /** Password of the demo logins `suporte`, `admin` and `supervisor`. */
-export const DEMO_PASSWORD = 'Omni2026demo';
+export const DEMO_PASSWORD = 'Girassol-Pesqueiro-93';
 /** The demo agents' count. */
 export const DEMO_AGENT_COUNT = 50;
 

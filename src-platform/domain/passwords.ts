@@ -26,9 +26,18 @@ async function refuseSelfManaged(db: Db, accountId: string): Promise<void> {
   if (isSelfManaged(await getAccount(db, accountId))) throw new DomainError('self_managed_account');
 }
 
-function checkNewPassword(password: string, confirmation: string, login: string, field = 'password'): void {
-  const problems = checkPasswordPolicy(password, login);
+/**
+ * The password policy (src-shared, issue 9 class 7) for a user: not guessable from their login,
+ * name, email, account or the product. 422 `password_policy` naming each problem.
+ */
+async function checkPolicy(db: Db, password: string, user: { login: string; name: string; email: string; account_id: string }, field: string): Promise<void> {
+  const account = await getAccount(db, user.account_id);
+  const problems = await checkPasswordPolicy(password, { login: user.login, name: user.name, email: user.email, account: account.slug, accountName: account.name });
   if (problems.length > 0) throw new DomainError('password_policy', { fieldErrors: { [field]: problems } });
+}
+
+async function checkNewPassword(db: Db, password: string, confirmation: string, user: { login: string; name: string; email: string; account_id: string }): Promise<void> {
+  await checkPolicy(db, password, user, 'password');
   if (password !== confirmation) throw new DomainError('password_mismatch', { fieldErrors: { passwordConfirmation: ['password_mismatch'] } });
 }
 
@@ -85,10 +94,9 @@ export async function resetPasswordWithToken(ctx: PlatformContext, input: { toke
     const row = await db.selectFrom('users').selectAll().where('id', '=', tokenRow.user_id).executeTakeFirst();
     if (!row) throw new DomainError('reset_token_invalid');
     await refuseSelfManaged(db, row.account_id);
-    checkNewPassword(input.password, input.passwordConfirmation, row.login);
     return row;
   };
-  await target(ctx.db);
+  await checkNewPassword(ctx.db, input.password, input.passwordConfirmation, await target(ctx.db));
   // Hash outside the transaction: argon2 is slow on purpose and must not hold the database.
   const hash = await ctx.passwords.hash(input.password);
   const user = await transact(ctx.db, async (trx) => {
@@ -122,9 +130,9 @@ export async function setPasswordByAdministrator(
     const row = await getUserRow(db, actor.accountId, userId);
     requireMayChangeUser(actor, row);
     await refuseSelfManaged(db, actor.accountId);
-    checkNewPassword(input.password, input.passwordConfirmation, row.login);
+    return row;
   };
-  await check(ctx.db);
+  await checkNewPassword(ctx.db, input.password, input.passwordConfirmation, await check(ctx.db));
   // Hash outside the transaction: argon2 is slow on purpose and must not hold the database.
   const hash = await ctx.passwords.hash(input.password);
   const user = await transact(ctx.db, async (trx) => {
@@ -164,8 +172,7 @@ export async function changeOwnPassword(
     throw new DomainError('invalid_credentials', { fieldErrors: { currentPassword: ['invalid_credentials'] } });
   }
   await limits.currentPasswordPerUser.reset(actor.userId);
-  const problems = checkPasswordPolicy(input.newPassword, row.login);
-  if (problems.length > 0) throw new DomainError('password_policy', { fieldErrors: { newPassword: problems } });
+  await checkPolicy(ctx.db, input.newPassword, row, 'newPassword');
   if (input.newPassword === input.currentPassword) throw new DomainError('password_policy', { fieldErrors: { newPassword: ['same_as_current'] } });
   const hash = await ctx.passwords.hash(input.newPassword);
   const user = await transact(ctx.db, async (trx) => {

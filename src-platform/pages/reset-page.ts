@@ -4,7 +4,7 @@
  * password it links to where the agent signs in (the article's "IMPORTANTE").
  */
 import { errorMessage, type ErrorCode, type Locale } from '../../src-shared/errors';
-import { PASSWORD_MIN_LENGTH } from '../../src-shared/password-policy';
+import { PASSWORD_MIN_LENGTH, PASSWORD_PROBLEM_MESSAGES, PASSWORD_RULES } from '../../src-shared/password-policy';
 import { escapeHtml } from '../mail/html';
 import { page } from './html-page';
 
@@ -17,7 +17,7 @@ const TEXT = {
     subtitle: 'Crie a senha com que você entrará na plataforma.',
     password: 'Nova senha',
     confirmation: 'Confirme a nova senha',
-    policy: `Mínimo de ${PASSWORD_MIN_LENGTH} caracteres, com letras e números, diferente do login.`,
+    policy: 'Política de senha:',
     submit: 'Salvar nova senha',
     doneTitle: 'Senha alterada',
     done: (login: string) => `Sua senha foi definida. Você já pode entrar com o login <strong>${login}</strong>.`,
@@ -30,7 +30,7 @@ const TEXT = {
     subtitle: 'Choose the password you will sign in to the platform with.',
     password: 'New password',
     confirmation: 'Confirm the new password',
-    policy: `At least ${PASSWORD_MIN_LENGTH} characters, with letters and digits, different from the login.`,
+    policy: 'Password policy:',
     submit: 'Save new password',
     doneTitle: 'Password changed',
     done: (login: string) => `Your password is set. You can now sign in with the login <strong>${login}</strong>.`,
@@ -48,10 +48,19 @@ function card(locale: Locale, title: string, body: string): string {
   );
 }
 
-/** The form (with a problem above it when the last try was refused). */
-export function resetFormPage(locale: Locale, token: string, problem?: string): string {
+/** The policy as the console lists it, in the page's language (the src-shared password policy). */
+function policyRules(locale: Locale): string {
+  return PASSWORD_RULES.map((rule) => `<li>${escapeHtml(PASSWORD_PROBLEM_MESSAGES[rule][locale])}</li>`).join('');
+}
+
+/**
+ * The form (with a problem above it when the last try was refused, and the policy's messages for
+ * each problem: the same words as the API and the console).
+ */
+export function resetFormPage(locale: Locale, token: string, problem?: string, problems: readonly string[] = []): string {
   const t = TEXT[locale];
-  const error = problem ? `<p class="error" role="alert" id="reset-problem">${escapeHtml(problem)}</p>` : '';
+  const list = problems.length > 0 ? `<ul>${problems.map((p) => `<li>${escapeHtml(p)}</li>`).join('')}</ul>` : '';
+  const error = problem ? `<div class="error" role="alert" id="reset-problem"><p>${escapeHtml(problem)}</p>${list}</div>` : '';
   const described = problem ? ' aria-describedby="reset-problem reset-policy"' : ' aria-describedby="reset-policy"';
   return card(
     locale,
@@ -60,7 +69,7 @@ export function resetFormPage(locale: Locale, token: string, problem?: string): 
 <input type="hidden" name="token" value="${escapeHtml(token)}">
 <label for="password">${escapeHtml(t.password)}</label><input id="password" name="password" type="password" autocomplete="new-password" required minlength="${PASSWORD_MIN_LENGTH}" maxlength="256"${described}>
 <label for="passwordConfirmation">${escapeHtml(t.confirmation)}</label><input id="passwordConfirmation" name="passwordConfirmation" type="password" autocomplete="new-password" required maxlength="256">
-<p class="meta" id="reset-policy">${escapeHtml(t.policy)}</p>
+<div class="meta" id="reset-policy">${escapeHtml(t.policy)}<ul>${policyRules(locale)}</ul></div>
 <button type="submit">${escapeHtml(t.submit)}</button>
 </form>`,
   );

@@ -7,6 +7,7 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { errorMessage, pickLocale } from '../../src-shared/errors';
 import { MailboxResponseSchema } from '../../src-shared/platform-api';
+import { passwordProblemMessages } from '../../src-shared/password-policy';
 import { DomainError } from '../domain/errors';
 import { isResetTokenUsable } from '../domain/reset-tokens';
 import { resetPasswordWithToken } from '../domain/passwords';
@@ -67,7 +68,9 @@ export const pageRoutes: RouteModule = (app, deps) => {
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       if (error.code === 'reset_token_invalid' || error.code === 'self_managed_account') return reply.code(422).send(resetErrorPage(locale, error.code));
-      return reply.code(422).send(resetFormPage(locale, parsed.data.token, errorMessage(error.code, locale)));
+      // The same messages as the API and the console (src-shared password policy).
+      const problems = passwordProblemMessages(error.extra.fieldErrors?.password ?? [], locale);
+      return reply.code(422).send(resetFormPage(locale, parsed.data.token, errorMessage(error.code, locale), problems));
     }
   });
 

@@ -291,13 +291,6 @@ export const en: Messages = {
     passwordMustChange: 'The user must change the password at the next login.',
     passwordSetDone: 'Password set. The user was notified by email and must change it at the next login.',
     passwordPolicy: 'Password policy',
-    policy: {
-      too_short: 'At least {{min}} characters',
-      too_long: 'At most {{max}} characters',
-      needs_letter: 'At least one letter',
-      needs_digit: 'At least one digit',
-      equals_login: 'Not the login',
-    },
     auditTitle: 'Change history',
     auditEmpty: 'No entries.',
     auditWhen: 'When',

@@ -292,13 +292,6 @@ export const ptBR = {
     passwordMustChange: 'O usuário deve trocar a senha no próximo login.',
     passwordSetDone: 'Senha definida. O usuário foi avisado por e-mail e deverá alterá-la no próximo login.',
     passwordPolicy: 'Política de senha',
-    policy: {
-      too_short: 'Mínimo de {{min}} caracteres',
-      too_long: 'Máximo de {{max}} caracteres',
-      needs_letter: 'Pelo menos uma letra',
-      needs_digit: 'Pelo menos um número',
-      equals_login: 'Diferente do login',
-    },
     auditTitle: 'Histórico de alterações',
     auditEmpty: 'Nenhum registro.',
     auditWhen: 'Quando',

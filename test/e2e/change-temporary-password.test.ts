@@ -8,8 +8,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { User } from '../../src-shared/domain';
 import { DEMO_PASSWORD, platformApi, screenshot, screenshotOnFailure, startE2e, type E2eEnv } from '../support/e2e-harness';
 
-const TEMPORARY = 'Temporaria2026';
-const FINAL = 'Definitiva2027x';
+const TEMPORARY = 'Temporaria-Jabuticaba-26';
+const FINAL = 'Definitiva-Carambola-27x';
 
 let env: E2eEnv;
 
@@ -35,7 +35,7 @@ describe('change of a temporary password', () => {
     await page.getByRole('button', { name: 'Entrar', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'Trocar senha' }).waitFor();
     expect(await page.getByRole('heading', { level: 1, name: 'Usuários' }).count()).toBe(0);
-    await page.getByRole('group', { name: 'Política de senha' }).getByText('Mínimo de 10 caracteres').waitFor();
+    await page.getByRole('group', { name: 'Política de senha' }).getByText('Mínimo de 12 caracteres').waitFor();
 
     // Before sending: the confirmation does not match (the platform is not asked).
     await page.getByLabel('Senha atual').fill(TEMPORARY);

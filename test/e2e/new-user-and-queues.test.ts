@@ -128,8 +128,8 @@ describe('new omnichannel user and queues', () => {
     await page.getByLabel('Confirme a nova senha').fill('curta');
     await page.getByRole('button', { name: 'Definir senha' }).click();
     await page.getByText(/A senha não atende à política/).waitFor();
-    await page.getByLabel('Nova senha', { exact: true }).fill('Temporaria2026');
-    await page.getByLabel('Confirme a nova senha').fill('Temporaria2026');
+    await page.getByLabel('Nova senha', { exact: true }).fill('Temporaria-Jabuticaba-26');
+    await page.getByLabel('Confirme a nova senha').fill('Temporaria-Jabuticaba-26');
     await screenshot(page, '12-editor-password-tab');
     await page.getByRole('button', { name: 'Definir senha' }).click();
     await page.getByText('Senha definida. O usuário foi avisado por e-mail e deverá alterá-la no próximo login.').waitFor();

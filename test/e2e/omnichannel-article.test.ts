@@ -93,8 +93,8 @@ describe('article: enabling an omnichannel agent', () => {
     expect(link).toBeTruthy();
     const resetPage = await env.context.newPage();
     await resetPage.goto(link!);
-    await resetPage.getByLabel('Nova senha', { exact: true }).fill('NovaSenha2026');
-    await resetPage.getByLabel('Confirme a nova senha').fill('NovaSenha2026');
+    await resetPage.getByLabel('Nova senha', { exact: true }).fill('Nova-Cerejeira-Molhada-26');
+    await resetPage.getByLabel('Confirme a nova senha').fill('Nova-Cerejeira-Molhada-26');
     await screenshot(resetPage, '06-reset-page');
     await resetPage.getByRole('button', { name: 'Salvar nova senha' }).click();
     await resetPage.getByRole('heading', { name: 'Senha alterada' }).waitFor();
@@ -113,7 +113,7 @@ describe('article: enabling an omnichannel agent', () => {
     expect(await readiness.getByRole('button', { name: 'Resolver: Senha definida' }).count()).toBe(0);
 
     // R7: the agent can now sign in to the platform with the new password.
-    await expect(platformApi(platform.url, agent.login, 'NovaSenha2026')).resolves.toBeTruthy();
+    await expect(platformApi(platform.url, agent.login, 'Nova-Cerejeira-Molhada-26')).resolves.toBeTruthy();
   });
 
   it('issue 14: the CSP without inline styles refused nothing on these screens (dialogs, menus, notices)', () => {

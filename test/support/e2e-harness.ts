@@ -16,7 +16,7 @@ export const SCREENSHOT_DIR = resolve(import.meta.dirname, '../e2e/screenshots')
 /** The README's "Tour" images (committed), rewritten by `npm run tour`. */
 export const TOUR_DIR = resolve(import.meta.dirname, '../../docs/tour');
 /** The demo account's password (seeded by the platform). */
-export const DEMO_PASSWORD = 'Omni2026demo';
+export const DEMO_PASSWORD = 'Girassol-Pesqueiro-93';
 
 /** A running e2e environment. */
 export interface E2eEnv {

@@ -7,7 +7,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { checkPasswordPolicy } from '../../../src-shared/password-policy';
 import { ErrorNotice, Notice } from '../../ui/notice';
-import { PasswordPolicyHints } from '../../ui/password-policy-hints';
+import { PasswordPolicyHints, usePasswordCheck } from '../../ui/password-policy-hints';
 import { useOnline } from '../session/access';
 import { useSessionStore } from '../session/session-store';
 import { LanguageSelect } from '../shell/language-select';
@@ -30,6 +30,9 @@ export function ChangePasswordScreen() {
   useEffect(() => reset, [reset]);
 
   const user = session?.user;
+  // The same context the platform judges the password against (issue 9 class 7).
+  const context = { login: user?.login, name: user?.name, email: user?.email, account: session?.account?.slug, accountName: session?.account?.name };
+  const check = usePasswordCheck(values.newPassword, context);
   if (!user) return null;
 
   function change(field: ChangePasswordField, value: string) {
@@ -43,7 +46,7 @@ export function ChangePasswordScreen() {
     // The same rules the platform applies, checked before anything is sent.
     const found: ChangePasswordFieldErrors = {};
     if (!values.currentPassword) found.currentPassword = ['form.currentPassword'];
-    if (checkPasswordPolicy(values.newPassword, user!.login).length > 0) found.newPassword = ['password_policy'];
+    if ((await checkPasswordPolicy(values.newPassword, context)).length > 0) found.newPassword = ['password_policy'];
     else if (values.newPassword === values.currentPassword) found.newPassword = ['form.sameAsCurrent'];
     if (values.newPassword !== values.newPasswordConfirmation) found.newPasswordConfirmation = ['password_mismatch'];
     setErrors(found);
@@ -72,7 +75,7 @@ export function ChangePasswordScreen() {
         <Field id="change-confirm" label={t('changePassword.confirm')} errors={shown('newPasswordConfirmation')}>
           {input('newPasswordConfirmation', 'new-password')}
         </Field>
-        <PasswordPolicyHints password={values.newPassword} login={user.login} />
+        <PasswordPolicyHints password={values.newPassword} check={check} />
         <ErrorNotice error={error} />
         <button type="submit" className="button button-primary button-block" disabled={disabled}>
           {busy ? t('changePassword.submitting') : t('changePassword.submit')}

@@ -4,7 +4,8 @@ import { useTranslation } from 'react-i18next';
 import type { User } from '../../../src-shared/domain';
 import { checkPasswordPolicy } from '../../../src-shared/password-policy';
 import { ErrorNotice, Notice, Reason } from '../../ui/notice';
-import { PasswordPolicyHints } from '../../ui/password-policy-hints';
+import { PasswordPolicyHints, usePasswordCheck } from '../../ui/password-policy-hints';
+import { useSessionStore } from '../session/session-store';
 import type { Access } from '../session/access';
 import { Field } from '../../ui/field';
 import { useEditorStore } from './editor-store';
@@ -19,12 +20,15 @@ export function PasswordTab({ user, access }: { user: User; access: Access }) {
   const [errors, setErrors] = useState<Record<string, string[]>>({});
   const reason = user.selfManaged ? t('reasons.selfManaged') : access.reason;
   const disabled = !!reason || state.status === 'busy';
-  const problems = checkPasswordPolicy(pw, user.login);
+  const account = useSessionStore((s) => s.session?.account);
+  // The same context the platform judges the password against (issue 9 class 7).
+  const context = { login: user.login, name: user.name, email: user.email, account: account?.slug, accountName: account?.name };
+  const check = usePasswordCheck(pw, context);
 
   async function onSubmit(e: FormEvent) {
     e.preventDefault();
     const next: Record<string, string[]> = {};
-    if (problems.length > 0) next.password = ['password_policy'];
+    if ((await checkPasswordPolicy(pw, context)).length > 0) next.password = ['password_policy'];
     if (pw !== confirm) next.passwordConfirmation = ['password_mismatch'];
     setErrors(next);
     if (Object.keys(next).length > 0) return;
@@ -62,7 +66,7 @@ export function PasswordTab({ user, access }: { user: User; access: Access }) {
                 setErrors(({ passwordConfirmation: _stale, ...rest }) => rest);
               }} />}
         </Field>
-        <PasswordPolicyHints password={pw} login={user.login} />
+        <PasswordPolicyHints password={pw} check={check} />
         {state.status === 'error' ? <ErrorNotice error={state.error ?? null} /> : null}
         {state.status === 'done' ? <Notice tone="success" autoFocus>{t('editor.passwordSetDone')}</Notice> : null}
         <button type="submit" className="button button-primary" disabled={disabled}>

@@ -110,7 +110,7 @@ describe('issue 9 class 1 / R2: support lives in the operator scope and acts in 
     expect((await admin.get(`/api/v1/users/${supportId}`)).status).toBe(404);
     expect((await admin.post(`/api/v1/users/${supportId}/password-reset`)).status).toBe(404);
     expect(((await admin.get(`/api/v1/users?q=suporte`)).body.items as any[]).filter((u) => u.id === supportId || u.profile === 'support')).toEqual([]);
-    const intoOperator = await http(p.url, 'POST', '/api/v1/auth/login', { body: { account: 'operator', login: 'admin', password: 'Omni2026demo' } });
+    const intoOperator = await http(p.url, 'POST', '/api/v1/auth/login', { body: { account: 'operator', login: 'admin', password: 'Girassol-Pesqueiro-93' } });
     expect(intoOperator.status).toBe(401);
     // Support cannot give the operator scope an identity provider either.
     const operator = client(p.url, await signIn(p.url, 'suporte', 'operator'));

@@ -62,7 +62,7 @@ describe('browser host', () => {
       api.onDidChangeSyncStatus((s) => statuses.push(s));
       const before = await api.getSession({});
       const bad = await api.getUser({ id: 'x', extra: 1 } as never);
-      const signedIn = await api.signIn({ account: 'demo', login: 'admin', password: 'Omni2026demo' });
+      const signedIn = await api.signIn({ account: 'demo', login: 'admin', password: 'Girassol-Pesqueiro-93' });
       const sync = await api.syncNow({});
       const search = await api.searchUsers({ query: 'supervisor' });
       return { before, bad, signedIn, sync, search, statuses: statuses.length };

@@ -11,8 +11,8 @@ import { call, composeConsole, OperationFailed, startCuttingProxy, type CuttingP
 import { tempDir } from '../../support/console-fixtures';
 import { client, findUser, http, signIn, startTestPlatform, type TestPlatform } from '../../support/platform';
 
-const TEMPORARY = 'Temporaria2026';
-const FINAL = 'Definitiva2027x';
+const TEMPORARY = 'Temporaria-Jabuticaba-26';
+const FINAL = 'Definitiva-Carambola-27x';
 
 let platform: TestPlatform;
 let proxy: CuttingProxy;

@@ -142,10 +142,10 @@ describe('console operations on a real platform', () => {
     const user = (await call(c, 'searchUsers', { query: 'supervisor' })).items[0]!;
     const reset = await call(c, 'resetPassword', { id: user.id });
     expect(reset.sentTo).toBe(user.email);
-    const set = await call(c, 'setPassword', { id: user.id, password: 'NovaSenha2026x', passwordConfirmation: 'NovaSenha2026x' });
+    const set = await call(c, 'setPassword', { id: user.id, password: 'Nova-Cerejeira-Molhada-26x', passwordConfirmation: 'Nova-Cerejeira-Molhada-26x' });
     expect(set.user.mustChangePassword).toBe(true);
     expect((await call(c, 'getUser', { id: user.id })).user.mustChangePassword).toBe(true);
-    const mismatch = await codeOf(c, 'setPassword', { id: user.id, password: 'NovaSenha2026x', passwordConfirmation: 'Outra2026senha' });
+    const mismatch = await codeOf(c, 'setPassword', { id: user.id, password: 'Nova-Cerejeira-Molhada-26x', passwordConfirmation: 'Outra-Seriema-Veloz-26' });
     expect(mismatch).toBe('password_mismatch');
   });
 });

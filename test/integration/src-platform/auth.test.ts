@@ -11,7 +11,7 @@ describe('platform auth (R2, R9, R11)', () => {
   afterAll(async () => p.stop());
 
   it('R2: login returns a bearer session with expiry; /me answers who and where', async () => {
-    const login = await http(p.url, 'POST', '/api/v1/auth/login', { body: { account: 'demo', login: 'admin', password: 'Omni2026demo' } });
+    const login = await http(p.url, 'POST', '/api/v1/auth/login', { body: { account: 'demo', login: 'admin', password: 'Girassol-Pesqueiro-93' } });
     expect(login.status).toBe(200);
     const session = SessionResponseSchema.parse(login.body);
     expect(new Date(session.expiresAt).getTime()).toBeGreaterThan(Date.now());
@@ -35,7 +35,7 @@ describe('platform auth (R2, R9, R11)', () => {
     const attempts = [
       { account: 'demo', login: 'admin', password: 'wrong-password-1' },
       { account: 'demo', login: 'nobody-here', password: 'wrong-password-1' },
-      { account: 'no-such-account', login: 'admin', password: 'Omni2026demo' },
+      { account: 'no-such-account', login: 'admin', password: 'Girassol-Pesqueiro-93' },
     ];
     const bodies = [];
     for (const body of attempts) {
@@ -76,12 +76,12 @@ describe('platform auth (R2, R9, R11)', () => {
   });
 
   it('R2: support signs into any account; an administrator only into their own', async () => {
-    const support = await http(p.url, 'POST', '/api/v1/auth/login', { body: { account: 'autogerenciada', login: 'suporte', password: 'Omni2026demo' } });
+    const support = await http(p.url, 'POST', '/api/v1/auth/login', { body: { account: 'autogerenciada', login: 'suporte', password: 'Girassol-Pesqueiro-93' } });
     expect(support.status).toBe(200);
     expect(support.body.account.slug).toBe('autogerenciada');
     const users = await client(p.url, support.body.token).get('/api/v1/users');
     expect(users.body.items.map((u: any) => u.login).sort()).toEqual(['helena', 'igor', 'julia']);
-    const admin = await http(p.url, 'POST', '/api/v1/auth/login', { body: { account: 'autogerenciada', login: 'admin', password: 'Omni2026demo' } });
+    const admin = await http(p.url, 'POST', '/api/v1/auth/login', { body: { account: 'autogerenciada', login: 'admin', password: 'Girassol-Pesqueiro-93' } });
     expect(admin.status).not.toBe(200);
   });
 
@@ -110,15 +110,15 @@ describe('platform login limits and session expiry (R2)', () => {
       const r = await http(p.url, 'POST', '/api/v1/auth/login', { body: { account: 'demo', login: 'supervisor', password: `bad-password-${i}` } });
       expect(r.status).toBe(401);
     }
-    const blocked = await http(p.url, 'POST', '/api/v1/auth/login', { body: { account: 'demo', login: 'supervisor', password: 'Omni2026demo' } });
+    const blocked = await http(p.url, 'POST', '/api/v1/auth/login', { body: { account: 'demo', login: 'supervisor', password: 'Girassol-Pesqueiro-93' } });
     expect(blocked.status).toBe(429);
     expect(blocked.body.error.code).toBe('rate_limited');
     expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
     // Another login from the same IP is not blocked by the per-login limit.
-    expect((await http(p.url, 'POST', '/api/v1/auth/login', { body: { account: 'demo', login: 'admin', password: 'Omni2026demo' } })).status).toBe(200);
+    expect((await http(p.url, 'POST', '/api/v1/auth/login', { body: { account: 'demo', login: 'admin', password: 'Girassol-Pesqueiro-93' } })).status).toBe(200);
     // After the window the login works again.
     p.advance(16 * 60_000);
-    expect((await http(p.url, 'POST', '/api/v1/auth/login', { body: { account: 'demo', login: 'supervisor', password: 'Omni2026demo' } })).status).toBe(200);
+    expect((await http(p.url, 'POST', '/api/v1/auth/login', { body: { account: 'demo', login: 'supervisor', password: 'Girassol-Pesqueiro-93' } })).status).toBe(200);
   });
 
   it('R2: many failures from one IP across logins answer 429', async () => {

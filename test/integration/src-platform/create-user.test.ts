@@ -51,11 +51,11 @@ describe('creating users (R6, R7, idempotency)', () => {
     expect(notice.text).toContain(`ramal ${freeBefore[0].number}`);
     const reset = await p.mailbox.waitFor((m) => m.to.includes('omni@example.com') && m.kind === 'password_reset');
     const token = new URL(linkIn(reset.text)).searchParams.get('token') as string;
-    const set = await http(p.url, 'POST', '/api/v1/auth/reset-password', { body: { token, password: 'Primeira2026', passwordConfirmation: 'Primeira2026' } });
+    const set = await http(p.url, 'POST', '/api/v1/auth/reset-password', { body: { token, password: 'Primeira-Lanterna-Azul-26', passwordConfirmation: 'Primeira-Lanterna-Azul-26' } });
     expect(set.status).toBe(200);
     await p.mailbox.waitFor((m) => m.to.includes('omni@example.com') && m.kind === 'password_changed');
     // R7: the user can log in now, and is linked to an extension.
-    const login = await http(p.url, 'POST', '/api/v1/auth/login', { body: { account: 'demo', login: 'omni-sup', password: 'Primeira2026' } });
+    const login = await http(p.url, 'POST', '/api/v1/auth/login', { body: { account: 'demo', login: 'omni-sup', password: 'Primeira-Lanterna-Azul-26' } });
     expect(login.status).toBe(200);
     expect(login.body.user).toMatchObject({ passwordSet: true, extension: body.extension });
   });

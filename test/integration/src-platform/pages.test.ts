@@ -29,13 +29,13 @@ describe('platform pages: mailbox, reset page, OpenAPI (R5)', () => {
     await page.goto(p.mailboxUrl!);
     await page.getByText('Redefinição de senha').first().waitFor();
     await page.locator('article', { hasText: 'navegador@example.com' }).locator('a[href*="/reset-password?token="]').click();
-    await page.getByLabel('Nova senha', { exact: true }).fill('Navegador2026');
-    await page.getByLabel('Confirme a nova senha').fill('Navegador2026');
+    await page.getByLabel('Nova senha', { exact: true }).fill('Navegador-Ipe-Amarelo-26');
+    await page.getByLabel('Confirme a nova senha').fill('Navegador-Ipe-Amarelo-26');
     await page.getByRole('button', { name: 'Salvar nova senha' }).click();
     await page.getByRole('status').waitFor();
     expect(await page.getByRole('status').textContent()).toContain('Sua senha foi definida');
     await p.mailbox.waitFor((m) => m.to.includes('navegador@example.com') && m.kind === 'password_changed');
-    expect((await http(p.url, 'POST', '/api/v1/auth/login', { body: { account: 'demo', login: 'navegador', password: 'Navegador2026' } })).status).toBe(200);
+    expect((await http(p.url, 'POST', '/api/v1/auth/login', { body: { account: 'demo', login: 'navegador', password: 'Navegador-Ipe-Amarelo-26' } })).status).toBe(200);
     // The used link now shows the clear error instead of the form.
     await page.goBack();
     expect(await page.getByRole('alert').textContent()).toBe('Este link de redefinição é inválido, já foi usado ou expirou.');

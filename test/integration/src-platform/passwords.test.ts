@@ -64,17 +64,17 @@ describe('password reset flow over the platform pages (R5, R9)', () => {
     const weak = await submitResetForm(p.url, token, 'short1');
     expect(weak.status).toBe(422);
     expect(weak.body).toContain('A senha não atende à política');
-    const done = await submitResetForm(p.url, token, 'NovaSenha2026');
+    const done = await submitResetForm(p.url, token, 'Nova-Cerejeira-Molhada-26');
     expect(done.status).toBe(200);
     expect(done.body).toContain('Senha alterada');
 
     const changed = await p.mailbox.waitFor((m) => m.to.includes(user.email) && m.kind === 'password_changed');
     expect(changed.subject).toBe('Senha alterada');
-    expect((await http(p.url, 'POST', '/api/v1/auth/login', { body: { account: 'demo', login: 'agente04', password: 'NovaSenha2026' } })).status).toBe(200);
+    expect((await http(p.url, 'POST', '/api/v1/auth/login', { body: { account: 'demo', login: 'agente04', password: 'Nova-Cerejeira-Molhada-26' } })).status).toBe(200);
     expect((await admin.get(`/api/v1/users/${user.id}`)).body.user.passwordSet).toBe(true);
 
     // Single use: the same link no longer works.
-    const again = await submitResetForm(p.url, token, 'OutraSenha2026');
+    const again = await submitResetForm(p.url, token, 'Outra-Seriema-Veloz-26');
     expect(again.status).toBe(422);
     expect(again.body).toContain('Este link de redefinição é inválido, já foi usado ou expirou.');
     expect((await http(p.url, 'GET', `/reset-password?token=${token}`)).status).toBe(400);
@@ -92,11 +92,11 @@ describe('password reset flow over the platform pages (R5, R9)', () => {
     expect(all.length).toBe(2);
     const second = new URL(linkIn(all[1]?.text ?? '')).searchParams.get('token') as string;
     expect(second).not.toBe(first);
-    const old = await http(p.url, 'POST', '/api/v1/auth/reset-password', { body: { token: first, password: 'NovaSenha2026', passwordConfirmation: 'NovaSenha2026' } });
+    const old = await http(p.url, 'POST', '/api/v1/auth/reset-password', { body: { token: first, password: 'Nova-Cerejeira-Molhada-26', passwordConfirmation: 'Nova-Cerejeira-Molhada-26' } });
     expect(old.status).toBe(422);
     expect(old.body.error.code).toBe('reset_token_invalid');
     p.advance(61 * 60_000);
-    const expired = await http(p.url, 'POST', '/api/v1/auth/reset-password', { body: { token: second, password: 'NovaSenha2026', passwordConfirmation: 'NovaSenha2026' } });
+    const expired = await http(p.url, 'POST', '/api/v1/auth/reset-password', { body: { token: second, password: 'Nova-Cerejeira-Molhada-26', passwordConfirmation: 'Nova-Cerejeira-Molhada-26' } });
     expect(expired.status).toBe(422);
     expect(expired.body.error.code).toBe('reset_token_invalid');
     expect((await admin.get(`/api/v1/users/${user.id}`)).body.user.version).toBe(user.version);
@@ -110,7 +110,7 @@ describe('password reset flow over the platform pages (R5, R9)', () => {
     expect(unknown.body).toEqual(known.body);
     const mail = await p.mailbox.waitFor((m) => m.to.includes('agente20@') && m.kind === 'password_reset');
     const token = new URL(linkIn(mail.text)).searchParams.get('token') as string;
-    const set = await http(p.url, 'POST', '/api/v1/auth/reset-password', { body: { token, password: 'Esqueci2026x', passwordConfirmation: 'Esqueci2026x' } });
+    const set = await http(p.url, 'POST', '/api/v1/auth/reset-password', { body: { token, password: 'Esqueci-Caju-Dourado-26', passwordConfirmation: 'Esqueci-Caju-Dourado-26' } });
     expect(set.status).toBe(200);
   });
 
@@ -119,38 +119,38 @@ describe('password reset flow over the platform pages (R5, R9)', () => {
     const weak = await admin.put(`/api/v1/users/${user.id}/password`, { password: 'abc', passwordConfirmation: 'abc' });
     expect(weak.status).toBe(422);
     expect(weak.body.error.code).toBe('password_policy');
-    expect(weak.body.error.fieldErrors.password).toEqual(expect.arrayContaining(['too_short', 'needs_digit']));
+    expect(weak.body.error.fieldErrors.password).toEqual(expect.arrayContaining(['too_short', 'too_common']));
     const same = await admin.put(`/api/v1/users/${user.id}/password`, { password: 'agente24', passwordConfirmation: 'agente24' });
     expect(same.status).toBe(422);
-    const mismatch = await admin.put(`/api/v1/users/${user.id}/password`, { password: 'Temporaria2026', passwordConfirmation: 'Temporaria2027' });
+    const mismatch = await admin.put(`/api/v1/users/${user.id}/password`, { password: 'Temporaria-Jabuticaba-26', passwordConfirmation: 'Temporaria-Jabuticaba-27' });
     expect(mismatch.status).toBe(422);
     expect(mismatch.body.error.code).toBe('password_mismatch');
     expect((await admin.get(`/api/v1/users/${user.id}`)).body.user.version).toBe(user.version);
 
-    const ok = await admin.put(`/api/v1/users/${user.id}/password`, { password: 'Temporaria2026', passwordConfirmation: 'Temporaria2026' });
+    const ok = await admin.put(`/api/v1/users/${user.id}/password`, { password: 'Temporaria-Jabuticaba-26', passwordConfirmation: 'Temporaria-Jabuticaba-26' });
     expect(ok.status).toBe(200);
     expect(ok.body.user).toMatchObject({ passwordSet: true, mustChangePassword: true });
     const [row] = await p.query<{ password_hash: string }>('select password_hash from users where id = ?', user.id);
     expect(row?.password_hash).toMatch(/^\$argon2id\$/);
-    expect(row?.password_hash).not.toContain('Temporaria2026');
+    expect(row?.password_hash).not.toContain('Temporaria-Jabuticaba-26');
     const mail = await p.mailbox.waitFor((m) => m.to.includes(user.email) && m.kind === 'password_changed');
     expect(mail.text).toContain('temporária');
     const audit = (await admin.get(`/api/v1/users/${user.id}/audit`)).body.items;
     const entry = audit.find((a: any) => a.action === 'user.password_set_by_administrator');
     expect(entry).toMatchObject({ actorName: 'Administradora Demo', after: { temporary: true } });
-    expect(JSON.stringify(audit)).not.toContain('Temporaria2026');
+    expect(JSON.stringify(audit)).not.toContain('Temporaria-Jabuticaba-26');
 
     // The user must change it at the next login before doing anything else.
     const supervisorLike = await findUser(p.url, adminToken, 'supervisor');
-    await admin.put(`/api/v1/users/${supervisorLike.id}/password`, { password: 'Temporaria2026', passwordConfirmation: 'Temporaria2026' });
-    const session = await http(p.url, 'POST', '/api/v1/auth/login', { body: { account: 'demo', login: 'supervisor', password: 'Temporaria2026' } });
+    await admin.put(`/api/v1/users/${supervisorLike.id}/password`, { password: 'Temporaria-Jabuticaba-26', passwordConfirmation: 'Temporaria-Jabuticaba-26' });
+    const session = await http(p.url, 'POST', '/api/v1/auth/login', { body: { account: 'demo', login: 'supervisor', password: 'Temporaria-Jabuticaba-26' } });
     expect(session.status).toBe(200);
     expect(session.body.user.mustChangePassword).toBe(true);
     const sup = client(p.url, session.body.token);
     const blocked = await sup.get('/api/v1/users');
     expect(blocked.status).toBe(403);
     expect(blocked.body.error.details).toEqual({ reason: 'password_change_required' });
-    const change = await sup.post('/api/v1/auth/change-password', { currentPassword: 'Temporaria2026', newPassword: 'MinhaSenha2026' });
+    const change = await sup.post('/api/v1/auth/change-password', { currentPassword: 'Temporaria-Jabuticaba-26', newPassword: 'Minha-Pitanga-Serena-26' });
     expect(change.status).toBe(200);
     expect(change.body.user.mustChangePassword).toBe(false);
     expect((await sup.get('/api/v1/users')).status).toBe(200);
@@ -159,8 +159,8 @@ describe('password reset flow over the platform pages (R5, R9)', () => {
   it('R9: change-password checks the current password and the policy', async () => {
     const token = await signIn(p.url, 'agente25');
     const api = client(p.url, token);
-    expect((await api.post('/api/v1/auth/change-password', { currentPassword: 'wrong-one-1', newPassword: 'MinhaSenha2026' })).status).toBe(401);
-    expect((await api.post('/api/v1/auth/change-password', { currentPassword: 'Omni2026demo', newPassword: 'curta' })).status).toBe(422);
+    expect((await api.post('/api/v1/auth/change-password', { currentPassword: 'wrong-one-1', newPassword: 'Minha-Pitanga-Serena-26' })).status).toBe(401);
+    expect((await api.post('/api/v1/auth/change-password', { currentPassword: 'Girassol-Pesqueiro-93', newPassword: 'curta' })).status).toBe(422);
   });
 });
 

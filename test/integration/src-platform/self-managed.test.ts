@@ -42,7 +42,7 @@ describe('self-managed accounts (R11)', () => {
     const target = users.find((u) => u.login === 'igor');
     expectSelfManaged(await http(p.url, 'POST', '/api/v1/auth/forgot-password', { body: { account: 'autogerenciada', login: 'igor' } }));
     expectSelfManaged(await support.post(`/api/v1/users/${target.id}/password-reset`));
-    expectSelfManaged(await support.put(`/api/v1/users/${target.id}/password`, { password: 'Temporaria2026', passwordConfirmation: 'Temporaria2026' }));
+    expectSelfManaged(await support.put(`/api/v1/users/${target.id}/password`, { password: 'Temporaria-Jabuticaba-26', passwordConfirmation: 'Temporaria-Jabuticaba-26' }));
     expectSelfManaged(await http(p.url, 'POST', '/api/v1/auth/login', { body: { account: 'autogerenciada', login: 'igor', password: 'Qualquer2026' } }));
     expect(await snapshot()).toEqual(before);
     expect(p.mailbox.list()).toEqual([]);
@@ -73,10 +73,10 @@ describe('self-managed accounts (R11)', () => {
     const audit = await p.query<{ action: string; actor_name: string }>("select action, actor_name from audit_entries where target_type = 'account'");
     expect(audit).toEqual([{ action: 'account.identity_provider_set', actor_name: 'Administradora Demo' }]);
     // Support may still reach the account by password; its own users may not.
-    expect((await http(p.url, 'POST', '/api/v1/auth/login', { body: { account: 'demo', login: 'supervisor', password: 'Omni2026demo' } })).status).toBe(422);
+    expect((await http(p.url, 'POST', '/api/v1/auth/login', { body: { account: 'demo', login: 'supervisor', password: 'Girassol-Pesqueiro-93' } })).status).toBe(422);
     const off = await admin.put('/api/v1/accounts/current/identity-provider', { enabled: false, ...settings });
     expect(off.status).toBe(200);
-    expect((await http(p.url, 'POST', '/api/v1/auth/login', { body: { account: 'demo', login: 'supervisor', password: 'Omni2026demo' } })).status).toBe(200);
+    expect((await http(p.url, 'POST', '/api/v1/auth/login', { body: { account: 'demo', login: 'supervisor', password: 'Girassol-Pesqueiro-93' } })).status).toBe(200);
   });
 
   it('R11: a supervisor cannot change the identity provider', async () => {

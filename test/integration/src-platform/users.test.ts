@@ -253,7 +253,7 @@ describe('users (R1, R2, R3, R4, C2)', () => {
     expect((await admin.delete(`/api/v1/users/${support.id}`)).status).toBe(404);
     expect((await admin.patch(`/api/v1/users/${support.id}`, { name: 'X Y' }, { 'if-match': userEtag(support) })).status).toBe(404);
     expect((await admin.post(`/api/v1/users/${support.id}/password-reset`)).status).toBe(404);
-    expect((await admin.put(`/api/v1/users/${support.id}/password`, { password: 'Temporaria2026', passwordConfirmation: 'Temporaria2026' })).status).toBe(404);
+    expect((await admin.put(`/api/v1/users/${support.id}/password`, { password: 'Temporaria-Jabuticaba-26', passwordConfirmation: 'Temporaria-Jabuticaba-26' })).status).toBe(404);
     const self = await admin.delete(`/api/v1/users/${me.id}`);
     expect(self.status).toBe(403);
     expect((await client(p.url, supportToken).get(`/api/v1/users/${support.id}`)).body.user).toEqual(support);

@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { computeReadiness, permissions, PROFILES } from '../../../src-shared/domain';
-import { checkPasswordPolicy } from '../../../src-shared/password-policy';
 import { pickLocale, SELF_MANAGED_MESSAGE_PT, ERROR_MESSAGES } from '../../../src-shared/errors';
 
 const base = { profile: 'agent' as const, selfManaged: false, webrtcEnabled: true, omnichannelEnabled: true, passwordSet: true, extension: null, voiceQueueIds: [], chatQueueIds: [] };
@@ -70,16 +69,6 @@ describe('permissions', () => {
     expect(permissions.canCreateOmnichannelUser('administrator')).toBe(false);
     expect(permissions.canEditUsers('supervisor')).toBe(false);
     expect(permissions.canUseConsole('agent')).toBe(false);
-  });
-});
-
-describe('password policy', () => {
-  it('R9: refuses short, letterless, digitless and login-equal passwords', () => {
-    expect(checkPasswordPolicy('short1')).toContain('too_short');
-    expect(checkPasswordPolicy('1234567890')).toContain('needs_letter');
-    expect(checkPasswordPolicy('abcdefghijk')).toContain('needs_digit');
-    expect(checkPasswordPolicy('maria12345', 'Maria12345')).toContain('equals_login');
-    expect(checkPasswordPolicy('Correct horse 42')).toEqual([]);
   });
 });
 

@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { cleanup, screen, within } from '@testing-library/react';
+import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { User } from '../../../../../src-shared/domain';
@@ -8,8 +8,8 @@ import { renderApp } from '../../render-app';
 
 afterEach(cleanup);
 
-const TEMPORARY = 'Temporaria2026';
-const FINAL = 'Definitiva2027x';
+const TEMPORARY = 'Temporaria-Jabuticaba-26';
+const FINAL = 'Definitiva-Carambola-27x';
 
 const supervisor = (over: Partial<User> = {}) => makeUser({ name: 'Sara Supervisora', login: 'supervisor', profile: 'supervisor', mustChangePassword: true, ...over });
 
@@ -43,33 +43,34 @@ describe('Trocar senha (R9)', () => {
     // The policy hints of the Senha tab, ticking as the new password meets them.
     const policy = screen.getByRole('group', { name: 'Política de senha' });
     expect(within(policy).getAllByRole('listitem').map((li) => li.textContent?.trim())).toEqual([
-      '• Mínimo de 10 caracteres',
-      '• Pelo menos uma letra',
-      '• Pelo menos um número',
-      '• Diferente do login',
+      '• Mínimo de 12 caracteres',
+      '• Sem caracteres de controle (como tabulação ou quebra de linha)',
+      '• Não pode ser deduzida do login, nome, e-mail, conta ou do produto',
+      '• Não pode ser uma senha comum ou fácil de adivinhar',
     ]);
 
     const user = userEvent.setup();
     const submit = screen.getByRole('button', { name: 'Trocar senha' });
     await user.click(submit);
-    expect(errorOf('Senha atual')).toBe('Informe a senha atual.');
-    expect(errorOf('Nova senha')).toBe('A senha não atende à política: mínimo de 10 caracteres, com letras e números, diferente do login.');
+    await waitFor(() => expect(errorOf('Senha atual')).toBe('Informe a senha atual.'));
+    expect(errorOf('Nova senha')).toBe('A senha não atende à política: mínimo de 12 caracteres, sem caracteres de controle, nem comum nem deduzível do login, nome, e-mail, conta ou produto.');
     expect(errorOf('Confirme a nova senha')).toBeNull();
 
     await user.type(screen.getByLabelText('Senha atual'), TEMPORARY);
     await user.type(screen.getByLabelText('Nova senha'), FINAL);
-    expect(within(policy).getAllByRole('listitem').every((li) => li.className === 'ok')).toBe(true);
+    // Length ticks at once; "common" and "guessable" once the dictionaries have answered.
+    await waitFor(() => expect(within(policy).getAllByRole('listitem').every((li) => li.className === 'ok')).toBe(true), { timeout: 10_000 });
     await user.type(screen.getByLabelText('Confirme a nova senha'), `${FINAL}?`);
     // Editing a field clears its error.
     expect(errorOf('Senha atual')).toBeNull();
     await user.click(submit);
-    expect(errorOf('Confirme a nova senha')).toBe('As senhas não conferem.');
+    await waitFor(() => expect(errorOf('Confirme a nova senha')).toBe('As senhas não conferem.'));
     await user.clear(screen.getByLabelText('Nova senha'));
     await user.type(screen.getByLabelText('Nova senha'), TEMPORARY);
     await user.clear(screen.getByLabelText('Confirme a nova senha'));
     await user.type(screen.getByLabelText('Confirme a nova senha'), TEMPORARY);
     await user.click(submit);
-    expect(errorOf('Nova senha')).toBe('A nova senha deve ser diferente da atual.');
+    await waitFor(() => expect(errorOf('Nova senha')).toBe('A nova senha deve ser diferente da atual.'));
     expect(callsOf('changePassword')).toHaveLength(0);
 
     await user.clear(screen.getByLabelText('Nova senha'));
@@ -97,7 +98,7 @@ describe('Trocar senha (R9)', () => {
     const me = supervisor();
     renderApp({
       session: sessionFor(me),
-      handlers: { changePassword: () => ({ code: 'password_policy', message: 'x', fieldErrors: { newPassword: ['too_short', 'needs_digit'] } }) },
+      handlers: { changePassword: () => ({ code: 'password_policy', message: 'x', fieldErrors: { newPassword: ['too_short', 'too_common'] } }) },
     });
     const user = userEvent.setup();
     await user.type(await screen.findByLabelText('Senha atual'), TEMPORARY);
@@ -105,7 +106,7 @@ describe('Trocar senha (R9)', () => {
     await user.type(screen.getByLabelText('Confirme a nova senha'), FINAL);
     await user.click(screen.getByRole('button', { name: 'Trocar senha' }));
     await screen.findByText(/não atende à política/);
-    expect(errorOf('Nova senha')).toBe('A senha não atende à política: mínimo de 10 caracteres, com letras e números, diferente do login.');
+    expect(errorOf('Nova senha')).toBe('A senha não atende à política: mínimo de 12 caracteres, sem caracteres de controle, nem comum nem deduzível do login, nome, e-mail, conta ou produto.');
   });
 
   it('R9: offline, the form is disabled with the reason; in English the screen is "Change password"', async () => {

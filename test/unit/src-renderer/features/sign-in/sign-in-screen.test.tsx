@@ -28,10 +28,10 @@ describe('sign-in screen', () => {
     const user = userEvent.setup();
     await user.type(await screen.findByLabelText('Conta'), 'demo');
     await user.type(screen.getByLabelText('Login'), 'admin');
-    await user.type(screen.getByLabelText('Senha'), 'Omni2026demo');
+    await user.type(screen.getByLabelText('Senha'), 'Girassol-Pesqueiro-93');
     await user.click(screen.getByRole('button', { name: 'Entrar' }));
     await screen.findByText('Configurações > Usuários');
-    expect(callsOf('signIn')).toEqual([{ account: 'demo', login: 'admin', password: 'Omni2026demo' }]);
+    expect(callsOf('signIn')).toEqual([{ account: 'demo', login: 'admin', password: 'Girassol-Pesqueiro-93' }]);
   });
 
   it('shows a clear error for wrong credentials and stays on the form', async () => {

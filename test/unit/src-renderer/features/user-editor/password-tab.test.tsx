@@ -22,20 +22,21 @@ describe('Senha tab', () => {
     await user.type(screen.getByLabelText('Nova senha'), 'curta1');
     await user.type(screen.getByLabelText('Confirme a nova senha'), 'outra');
     await user.click(screen.getByRole('button', { name: 'Definir senha' }));
-    expect(screen.getByText(/A senha não atende à política/)).toBeTruthy();
+    // The same policy as the platform (issue 9 class 7), checked before sending.
+    expect(await screen.findByText(/A senha não atende à política/)).toBeTruthy();
     expect(screen.getByText('As senhas não conferem.')).toBeTruthy();
     expect(callsOf('setPassword')).toHaveLength(0);
 
     await user.clear(screen.getByLabelText('Nova senha'));
     await user.clear(screen.getByLabelText('Confirme a nova senha'));
-    await user.type(screen.getByLabelText('Nova senha'), 'Temporaria2026');
-    await user.type(screen.getByLabelText('Confirme a nova senha'), 'Temporaria2026');
+    await user.type(screen.getByLabelText('Nova senha'), 'Temporaria-Jabuticaba-26');
+    await user.type(screen.getByLabelText('Confirme a nova senha'), 'Temporaria-Jabuticaba-26');
     // Editing a field clears its stale error.
     expect(screen.queryByText(/A senha não atende à política/)).toBeNull();
     expect(screen.queryByText('As senhas não conferem.')).toBeNull();
     await user.click(screen.getByRole('button', { name: 'Definir senha' }));
     await screen.findByText('Senha definida. O usuário foi avisado por e-mail e deverá alterá-la no próximo login.');
-    expect(callsOf('setPassword')).toEqual([{ id: agent.id, password: 'Temporaria2026', passwordConfirmation: 'Temporaria2026' }]);
+    expect(callsOf('setPassword')).toEqual([{ id: agent.id, password: 'Temporaria-Jabuticaba-26', passwordConfirmation: 'Temporaria-Jabuticaba-26' }]);
     expect(screen.getByText('O usuário deve trocar a senha no próximo login.')).toBeTruthy();
   });
 
@@ -49,14 +50,14 @@ describe('Senha tab', () => {
       handlers: { setPassword: () => ({ code: 'password_policy', message: 'x', fieldErrors: { password: ['password_policy'] } }) },
     });
     const user = userEvent.setup();
-    await user.type(await screen.findByLabelText('Nova senha'), 'Valida123456');
-    await user.type(screen.getByLabelText('Confirme a nova senha'), 'Valida123456');
+    await user.type(await screen.findByLabelText('Nova senha'), 'Valida-Arara-Tranquila-56');
+    await user.type(screen.getByLabelText('Confirme a nova senha'), 'Valida-Arara-Tranquila-56');
     await user.click(screen.getByRole('button', { name: 'Definir senha' }));
     expect((await screen.findAllByText(/A senha não atende à política/)).length).toBeGreaterThan(0);
     expect(screen.queryByText(/Senha definida\. O usuário/)).toBeNull();
   });
 
-  it('R9: the problems the platform names (too_short, needs_digit) read as the policy message, once, never as codes', async () => {
+  it('R9: the problems the platform names (too_short, too_common) read as the policy message, once, never as codes', async () => {
     const admin = makeUser({ profile: 'administrator' });
     const agent = makeUser({ login: 'dora' });
     renderApp({
@@ -64,14 +65,14 @@ describe('Senha tab', () => {
       users: [admin, agent],
       route: { screen: 'user', id: agent.id, tab: 'password' },
       // The shape the platform really sends (src-platform/domain/passwords.ts).
-      handlers: { setPassword: () => ({ code: 'password_policy', message: 'x', fieldErrors: { password: ['too_short', 'needs_digit'] } }) },
+      handlers: { setPassword: () => ({ code: 'password_policy', message: 'x', fieldErrors: { password: ['too_short', 'too_common'] } }) },
     });
     const user = userEvent.setup();
-    await user.type(await screen.findByLabelText('Nova senha'), 'Valida123456');
-    await user.type(screen.getByLabelText('Confirme a nova senha'), 'Valida123456');
+    await user.type(await screen.findByLabelText('Nova senha'), 'Valida-Arara-Tranquila-56');
+    await user.type(screen.getByLabelText('Confirme a nova senha'), 'Valida-Arara-Tranquila-56');
     await user.click(screen.getByRole('button', { name: 'Definir senha' }));
     const field = (await screen.findByLabelText('Nova senha')).closest('.field')!;
-    await waitFor(() => expect(field.querySelector('.field-error')?.textContent).toBe('A senha não atende à política: mínimo de 10 caracteres, com letras e números, diferente do login.'));
-    expect(screen.queryByText(/too_short|needs_digit/)).toBeNull();
+    await waitFor(() => expect(field.querySelector('.field-error')?.textContent).toBe('A senha não atende à política: mínimo de 12 caracteres, sem caracteres de controle, nem comum nem deduzível do login, nome, e-mail, conta ou produto.'));
+    expect(screen.queryByText(/too_short|too_common/)).toBeNull();
   });
 });
