@@ -31,7 +31,7 @@ describe('issue 9 class 4: the platform answers only for the host names it serve
 
   it('issue 9 class 4: any other Host (a rebound name, a missing or malformed one) gets 421 and changes nothing', async () => {
     const login = JSON.stringify({ account: 'demo', login: 'admin', password: 'not-the-password-0' });
-    const sessionsBefore = p.query<{ n: number }>('select count(*) n from sessions')[0]!.n;
+    const sessionsBefore = (await p.query<{ n: number }>('select count(*) n from sessions'))[0]!.n;
     for (const host of [`rebind.attacker.example:${port}`, 'attacker.example', `127.0.0.1.attacker.example:${port}`, `localhost.:${port}`, '127.0.0.2', `[::1]x:${port}`, '']) {
       const providers = await rawRequest(p.url, 'GET', '/api/v1/auth/providers?account=demo', { host });
       expect(providers.status, host).toBe(421);
@@ -40,7 +40,7 @@ describe('issue 9 class 4: the platform answers only for the host names it serve
       expect(attempt.status, host).toBe(421);
       expect((await rawRequest(p.url, 'GET', '/reset-password?token=x', { host })).status, host).toBe(421);
     }
-    expect(p.query<{ n: number }>('select count(*) n from sessions')[0]!.n).toBe(sessionsBefore);
+    expect((await p.query<{ n: number }>('select count(*) n from sessions'))[0]!.n).toBe(sessionsBefore);
     // The refusal is in the request's language.
     const english = await rawRequest(p.url, 'GET', '/api/v1/me', { host: 'attacker.example', 'accept-language': 'en' });
     expect(JSON.parse(english.text).error.message).toBe('This platform does not answer for this host name.');

@@ -37,15 +37,15 @@ describe('issue 16: a keyed write and its stored answer are one transaction', ()
     const support = client(p.url, await signIn(p.url, 'suporte'));
     const token = await signIn(p.url, 'suporte');
     const agent = await findUser(p.url, token, 'agente08');
-    const count = (sql: string) => p.query<{ n: number }>(sql)[0]!.n;
-    const snapshot = () => ({
-      users: count('select count(*) n from users'),
-      queues: count('select count(*) n from queues'),
-      extensions: count('select count(*) n from extensions'),
-      outbox: count('select count(*) n from outbox'),
-      resetTokens: count('select count(*) n from reset_tokens'),
-      audit: count('select count(*) n from audit_entries'),
-      agentVersion: count(`select version n from users where id = '${agent.id}'`),
+    const count = async (sql: string) => Number((await p.query<{ n: number }>(sql))[0]!.n);
+    const snapshot = async () => ({
+      users: await count('select count(*) n from users'),
+      queues: await count('select count(*) n from queues'),
+      extensions: await count('select count(*) n from extensions'),
+      outbox: await count('select count(*) n from outbox'),
+      resetTokens: await count('select count(*) n from reset_tokens'),
+      audit: await count('select count(*) n from audit_entries'),
+      agentVersion: await count(`select version n from users where id = '${agent.id}'`),
     });
     const routes = [
       { name: 'POST /users', call: (key: string) => support.post('/api/v1/users', { name: 'Falha Injetada', email: 'falha@example.com', login: 'falha-injetada', profile: 'agent', webrtcEnabled: true, omnichannelEnabled: true }, { 'idempotency-key': key }) },
@@ -56,14 +56,14 @@ describe('issue 16: a keyed write and its stored answer are one transaction', ()
     ];
     for (const route of routes) {
       const key = `fault-${route.name}`;
-      const before = snapshot();
+      const before = await snapshot();
       exec(p.dbFile, `create trigger fault before insert on idempotency_keys begin select raise(abort, 'injected fault'); end;`);
       const failed = await route.call(key);
       exec(p.dbFile, 'drop trigger fault;');
       expect(failed.status, route.name).toBe(500);
       await p.retryMail();
       // Nothing of the write is left: no row, no audit entry, no queued email, no reset token.
-      expect(snapshot(), route.name).toEqual(before);
+      expect(await snapshot(), route.name).toEqual(before);
       const first = await route.call(key);
       expect([200, 201, 202], route.name).toContain(first.status);
       const replay = await route.call(key);

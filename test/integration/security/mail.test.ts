@@ -75,12 +75,12 @@ describe('issue 9 class 5: the development mailbox', () => {
       const mail = await p.mailbox.waitFor((m) => m.to.includes(agent.email) && m.kind === 'password_reset');
       const resetToken = new URL(linkIn(mail.text)).searchParams.get('token')!;
       await p.idle();
-      const rows = p.query<{ status: string; body_text: string; body_html: string | null }>(`select status, body_text, body_html from outbox where to_address = ?`, agent.email);
+      const rows = await p.query<{ status: string; body_text: string; body_html: string | null }>(`select status, body_text, body_html from outbox where to_address = ?`, agent.email);
       expect(rows).toHaveLength(1);
       expect(rows[0]!.status).toBe('sent');
       expect(rows[0]!.body_html).toBeNull();
       expect(rows[0]!.body_text).toContain('/reset-password?token=[removido]');
-      const everything = JSON.stringify(p.query('select * from outbox'));
+      const everything = JSON.stringify(await p.query('select * from outbox'));
       expect(everything).not.toContain(resetToken);
       expect(everything).not.toContain(encodeURIComponent(resetToken));
       // The link still works for its owner: only the stored copy is gone.
@@ -166,6 +166,6 @@ describe('issue 9 class 6: mail is sent by the outbox worker, never inside a req
     await smtp.mailbox.waitFor((m) => m.to.includes('parado@example.com') && m.kind === 'extension_associated', 20_000);
     await p.idle();
     expect(smtp.mailbox.list()).toHaveLength(4);
-    expect(p.query<{ status: string }>('select status from outbox').map((r) => r.status)).toEqual(['sent', 'sent', 'sent', 'sent']);
+    expect((await p.query<{ status: string }>('select status from outbox')).map((r) => r.status)).toEqual(['sent', 'sent', 'sent', 'sent']);
   }, 60_000);
 });
