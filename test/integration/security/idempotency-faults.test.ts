@@ -33,7 +33,8 @@ describe('issue 16: a keyed write and its stored answer are one transaction', ()
   });
   afterAll(async () => p?.stop());
 
-  it('issue 16 item 1: when storing the answer fails, no keyed route leaves its write or an email behind, and the retry runs once', async () => {
+  // The faults are injected into the SQLite file (a trigger, a killed process on the same file).
+  it.skipIf(process.env.PLATFORM_TEST_DIALECT === 'postgres')('issue 16 item 1: when storing the answer fails, no keyed route leaves its write or an email behind, and the retry runs once', async () => {
     const support = client(p.url, await signIn(p.url, 'suporte'));
     const token = await signIn(p.url, 'suporte');
     const agent = await findUser(p.url, token, 'agente08');
@@ -103,7 +104,7 @@ describe('issue 16: a platform killed between the commit and the answer', () => 
     return { child, ...(JSON.parse(line) as { url: string; mailboxUrl: string }) };
   }
 
-  it('issue 16 item 1: the retry after a crash replays the original answer and no second email is queued', async () => {
+  it.skipIf(process.env.PLATFORM_TEST_DIALECT === 'postgres')('issue 16 item 1: the retry after a crash replays the original answer and no second email is queued', async () => {
     const first = await startChild(true);
     const token = await signIn(first.url, 'admin');
     const agent = await findUser(first.url, token, 'agente09');
