@@ -139,7 +139,7 @@ describe('malformed input never causes a 5xx (R1, R2)', () => {
     const json = { 'content-type': 'application/json' };
     // JSON escapes carry lone surrogates and control characters through JSON.parse unchanged.
     for (const login of ['ad\\ud800min', 'ad\\u0000min', 'ad\\u001bmin']) {
-      const signIn = await http(p.url, 'POST', '/api/v1/auth/login', { raw: `{"account":"demo","login":"${login}","password":"Omni2026demo"}`, headers: json });
+      const signIn = await http(p.url, 'POST', '/api/v1/auth/login', { raw: `{"account":"demo","login":"${login}","password":"Girassol-Pesqueiro-93"}`, headers: json });
       expect(signIn.status, login).toBe(400);
       expect(signIn.body.error.code).toBe('validation_failed');
       expect(Object.keys(signIn.body.error.fieldErrors)).toEqual(['login']);

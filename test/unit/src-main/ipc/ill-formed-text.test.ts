@@ -17,7 +17,7 @@ type Path = readonly string[];
 /** A valid input of each operation taking text from outside, and where that text sits in it. */
 const TEXT_FIELDS: ReadonlyArray<{ op: OperationName; input: Record<string, unknown>; fields: Path[] }> = [
   { op: 'getProviders', input: { account: 'demo' }, fields: [['account']] },
-  { op: 'signIn', input: { account: 'demo', login: 'admin', password: 'Omni2026demo' }, fields: [['account'], ['login']] },
+  { op: 'signIn', input: { account: 'demo', login: 'admin', password: 'Girassol-Pesqueiro-93' }, fields: [['account'], ['login']] },
   { op: 'signInMicrosoft', input: { account: 'demo' }, fields: [['account']] },
   { op: 'forgotPassword', input: { account: 'demo', login: 'admin' }, fields: [['account'], ['login']] },
   { op: 'searchUsers', input: { query: 'ana', filters: { queueId: 'q1' } }, fields: [['query'], ['filters', 'queueId']] },
