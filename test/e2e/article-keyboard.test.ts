@@ -201,15 +201,15 @@ describe("the platform's own pages (17.5, R5)", () => {
     expect(await enPage.locator('body').textContent()).not.toMatch(/senha|Salvar/);
     await axe(enPage, 'reset page (en)', { all: true });
     // An error is in the page's language too.
-    await enPage.getByLabel('New password', { exact: true }).fill('Teclado2026');
-    await enPage.getByLabel('Confirm the new password').fill('Teclado2027');
+    await enPage.getByLabel('New password', { exact: true }).fill('Teclado-Azul-Marinho-26');
+    await enPage.getByLabel('Confirm the new password').fill('Teclado-Azul-Marinho-27');
     await enPage.getByRole('button', { name: 'Save new password' }).click();
     const problem = await enPage.getByRole('alert').textContent();
     expect(problem).toBeTruthy();
     expect(problem).not.toMatch(/senha/i);
     await axe(enPage, 'reset page error (en)', { all: true });
-    await enPage.getByLabel('New password', { exact: true }).fill('Teclado2026');
-    await enPage.getByLabel('Confirm the new password').fill('Teclado2026');
+    await enPage.getByLabel('New password', { exact: true }).fill('Teclado-Azul-Marinho-26');
+    await enPage.getByLabel('Confirm the new password').fill('Teclado-Azul-Marinho-26');
     await enPage.getByRole('button', { name: 'Save new password' }).click();
     await enPage.getByRole('heading', { level: 1, name: 'Password changed' }).waitFor();
     expect(await enPage.getByRole('link', { name: 'Sign in to the platform' }).getAttribute('href')).toBe('https://app.smartspace.us/login');

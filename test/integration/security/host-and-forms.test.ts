@@ -154,7 +154,8 @@ describe('issue 9 class 9: the JSON API reads application/json only; the reset f
     const before = resetMails('agente07@');
     const browser: Browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
     try {
-      const page = await browser.newPage();
+      // A Portuguese browser: the reset page follows the browser's language.
+      const page = await browser.newPage({ locale: 'pt-BR' });
       const post = async (action: string, fields: Record<string, string>, enctype = 'application/x-www-form-urlencoded') => {
         const inputs = Object.entries(fields)
           .map(([k, v]) => `<input name="${k}" value="${v.replace(/"/g, '&quot;')}">`)

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlatformProcess } from '../../support/platform-process';
 import { client, findUser, http, linkIn, signIn, startTestPlatform, type TestPlatform } from '../../support/platform';
 import { createTestDatabase } from '../../support/test-database';
+import { DEMO_PASSWORD } from '../../../src-platform/server';
 
 describe('operations: health, logs, metrics (issue 12)', () => {
   let p: TestPlatform;
@@ -91,7 +92,7 @@ describe('graceful shutdown (issue 12)', () => {
     const platform = await startPlatformProcess(args);
     try {
       // A login takes a while (argon2id): SIGTERM lands while it is in flight.
-      const inFlight = http(platform.url, 'POST', '/api/v1/auth/login', { body: { account: 'demo', login: 'admin', password: 'Omni2026demo' } });
+      const inFlight = http(platform.url, 'POST', '/api/v1/auth/login', { body: { account: 'demo', login: 'admin', password: DEMO_PASSWORD } });
       const logged = Date.now();
       while (!/"url":"\/api\/v1\/auth\/login"/.test(platform.output()) && Date.now() - logged < 10_000) await new Promise((r) => setTimeout(r, 10));
       const exit = platform.stop('SIGTERM');

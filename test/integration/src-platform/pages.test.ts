@@ -82,7 +82,7 @@ describe('platform pages: mailbox, reset page, OpenAPI (R5)', () => {
     const token = new URL(linkIn(mail.text)).searchParams.get('token')!;
     const form = (password: string, confirmation: string) => new URLSearchParams({ token, password, passwordConfirmation: confirmation }).toString();
     const mismatch = await http(p.url, 'POST', '/reset-password', {
-      raw: form('Teclado2026', 'Teclado2027'),
+      raw: form('Teclado-Azul-Marinho-26', 'Teclado-Azul-Marinho-27'),
       headers: { 'content-type': 'application/x-www-form-urlencoded', 'accept-language': 'en', origin: p.url },
     });
     expect(mismatch.status).toBe(422);
@@ -97,7 +97,7 @@ describe('platform pages: mailbox, reset page, OpenAPI (R5)', () => {
     const mail = await p.mailbox.waitFor((m) => m.kind === 'password_reset' && m.to.includes('agente10'));
     const token = new URL(linkIn(mail.text)).searchParams.get('token')!;
     const done = await http(p.url, 'POST', '/reset-password', {
-      raw: new URLSearchParams({ token, password: 'Teclado2026', passwordConfirmation: 'Teclado2026' }).toString(),
+      raw: new URLSearchParams({ token, password: 'Teclado-Azul-Marinho-26', passwordConfirmation: 'Teclado-Azul-Marinho-26' }).toString(),
       headers: { 'content-type': 'application/x-www-form-urlencoded', origin: p.url },
     });
     expect(done.status).toBe(200);
