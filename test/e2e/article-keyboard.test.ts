@@ -175,7 +175,7 @@ describe('the article by keyboard only, axe on every screen', () => {
 describe("the platform's own pages (17.5, R5)", () => {
   it('the mailbox page has a <main> landmark and no axe violation', async () => {
     const page = await env.context.newPage();
-    await page.goto(`${env.platform.url}/mailbox`);
+    await page.goto(env.platform.mailboxUrl!);
     expect(await page.locator('main h1').textContent()).toBe('Caixa de e-mails da plataforma');
     await axe(page, 'mailbox', { all: true });
     await page.close();
