@@ -7,6 +7,7 @@ import fastifySwagger from '@fastify/swagger';
 import Fastify from 'fastify';
 import { hasZodFastifySchemaValidationErrors, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { FieldErrors } from '../src-shared/errors';
+import { ILL_FORMED_TEXT, INVISIBLE_CHARACTER } from '../src-shared/text';
 import { DomainError } from './domain/errors';
 import { loggerOptions, type PlatformLogOptions } from './logging';
 import { registerOperations, type PlatformMetrics } from './operations';
@@ -64,7 +65,9 @@ export async function buildApp(deps: RouteDeps, options: AppOptions = {}): Promi
           for (const key of params.keys) add(String(key), 'unrecognized_key');
           continue;
         }
-        add(issue.instancePath.replace(/^\//, '').replace(/\//g, '.') || '_', issue.keyword);
+        // Text refusals shared with the console name themselves (issue 17.2, issue 9 class 10).
+        const named = issue.message === ILL_FORMED_TEXT || issue.message === INVISIBLE_CHARACTER;
+        add(issue.instancePath.replace(/^\//, '').replace(/\//g, '.') || '_', named ? issue.message : issue.keyword);
       }
       const fieldErrors: FieldErrors = Object.fromEntries(fields);
       return reply.code(400).send(errorBody(request, 'validation_failed', { fieldErrors, details: { in: error.validationContext } }));

@@ -12,6 +12,7 @@ export const ERROR_CODES = [
   // 400
   'validation_failed',
   'malformed_request',
+  'invisible_character',
   // 401
   'unauthorized',
   'invalid_credentials',
@@ -29,6 +30,7 @@ export const ERROR_CODES = [
   'queue_logout_confirmation_required',
   'conflict',
   'login_taken',
+  'email_taken',
   'extension_taken',
   'no_free_extension',
   // 412 / 428
@@ -92,6 +94,10 @@ export const LOCALES = ['pt-BR', 'en'] as const satisfies readonly Locale[];
 export const ERROR_MESSAGES: Record<ErrorCode, Record<Locale, string>> = {
   validation_failed: { 'pt-BR': 'Dados inválidos. Verifique os campos destacados.', en: 'Invalid data. Check the highlighted fields.' },
   malformed_request: { 'pt-BR': 'Requisição malformada.', en: 'Malformed request.' },
+  invisible_character: {
+    'pt-BR': 'Remova os caracteres invisíveis (espaço de largura zero, controle de direção do texto) deste campo.',
+    en: 'Remove the invisible characters (zero-width spaces, text-direction controls) from this field.',
+  },
   unauthorized: { 'pt-BR': 'Faça login para continuar.', en: 'Sign in to continue.' },
   invalid_credentials: { 'pt-BR': 'Conta, login ou senha inválidos.', en: 'Invalid account, login or password.' },
   session_expired: { 'pt-BR': 'Sua sessão expirou. Faça login novamente.', en: 'Your session expired. Sign in again.' },
@@ -116,6 +122,7 @@ export const ERROR_MESSAGES: Record<ErrorCode, Record<Locale, string>> = {
   },
   conflict: { 'pt-BR': 'Conflito com o estado atual.', en: 'Conflicts with the current state.' },
   login_taken: { 'pt-BR': 'Este login já está em uso nesta conta.', en: 'This login is already used in this account.' },
+  email_taken: { 'pt-BR': 'Este e-mail já está em uso nesta conta.', en: 'This email is already used in this account.' },
   extension_taken: { 'pt-BR': 'Este ramal já está associado a outro usuário.', en: 'This extension is already associated with another user.' },
   no_free_extension: { 'pt-BR': 'Não há ramal livre nesta conta.', en: 'This account has no free extension.' },
   stale_version: {
@@ -218,6 +225,7 @@ export function errorMessage(code: ErrorCode, locale: Locale): string {
 export const ERROR_STATUS: Partial<Record<ErrorCode, number>> = {
   validation_failed: 400,
   malformed_request: 400,
+  invisible_character: 400,
   unauthorized: 401,
   invalid_credentials: 401,
   session_expired: 401,
@@ -230,6 +238,7 @@ export const ERROR_STATUS: Partial<Record<ErrorCode, number>> = {
   queue_logout_confirmation_required: 409,
   conflict: 409,
   login_taken: 409,
+  email_taken: 409,
   extension_taken: 409,
   no_free_extension: 409,
   stale_version: 412,

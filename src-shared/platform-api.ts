@@ -25,7 +25,7 @@ import {
   QueueSessionSchema,
   UserSchema,
 } from './domain';
-import { wellFormedText } from './text';
+import { identityText, wellFormedText } from './text';
 import { ApiErrorSchema } from './errors';
 
 export const API_PREFIX = '/api/v1';
@@ -43,11 +43,10 @@ export function ifMatchAccepts(ifMatch: string, user: { id: string; version: num
     .includes(userEtag(user));
 }
 
-const name = z.string().trim().min(1).max(120);
-const email = z.email().max(254);
-const login = z
-  .string()
-  .trim()
+// Issue 9 class 10: names, logins and emails refuse control, invisible and broken characters.
+const name = identityText(z.string().trim()).min(1).max(120);
+const email = identityText(z.string().trim()).pipe(z.email().max(254));
+const login = identityText(z.string().trim())
   .min(3)
   .max(64)
   .regex(/^[a-zA-Z0-9._@-]+$/);

@@ -6,6 +6,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { Migration } from 'kysely/migration';
+import { fillIdentityKeys } from './migrate-identity-keys';
 import { moveSupportToOperatorScope } from './migrate-operator-scope';
 import { columnTypes } from './dialect';
 
@@ -238,6 +239,22 @@ export const migrations: Record<string, Migration> = {
       await db.schema.createIndex('reset_tokens_expires').on('reset_tokens').column('expires_at').execute();
       await db.schema.createIndex('sessions_expires').on('sessions').column('expires_at').execute();
       await db.schema.createIndex('audit_entries_at').on('audit_entries').column('at').execute();
+    },
+  },
+  '0022_identity_keys': {
+    /**
+     * Issue 9 class 10: logins and emails are unique per account without regard to case or Unicode
+     * form. Each user gets `login_key` and `email_key` (src-shared `identityKey`) with a unique index
+     * per account. Existing rows whose key an older row of the account already holds keep their
+     * values, get no key, and are listed in `identity_collisions` (reason `duplicate_key`), which
+     * the platform reports at start (see migrate-identity-keys.ts).
+     */
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('users').addColumn('login_key', 'text').execute();
+      await db.schema.alterTable('users').addColumn('email_key', 'text').execute();
+      await fillIdentityKeys(db, new Date());
+      await db.schema.createIndex('users_account_login_key').on('users').columns(['account_id', 'login_key']).unique().execute();
+      await db.schema.createIndex('users_account_email_key').on('users').columns(['account_id', 'email_key']).unique().execute();
     },
   },
 };

@@ -25,6 +25,12 @@ export interface UserTable {
   name: string;
   email: string;
   login: string;
+  /**
+   * Issue 9 class 10: `identityKey(login)` and `identityKey(email)`, unique per account. `null` only
+   * for a row migration 0022 found colliding with an older one (listed in `identity_collisions`).
+   */
+  login_key: string | null;
+  email_key: string | null;
   /** Lower-cased, accent-free "name login email" for server-side search. */
   search_text: string;
   profile: string;

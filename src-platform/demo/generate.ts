@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { openDatabase, type Db } from '../db/database';
 import type { UserTable } from '../db/schema';
+import { identityColumns } from '../domain/identity-keys';
 import { searchText } from '../domain/user-changes';
 
 const FIRST = ['Ana', 'Bruno', 'Carla', 'Diego', 'Elisa', 'Fábio', 'Gabriela', 'Heitor', 'Íris', 'João', 'Larissa', 'Márcio', 'Natália', 'Otávio', 'Paula', 'Rafael', 'Sílvia', 'Tiago', 'Úrsula', 'Vinícius'];
@@ -58,6 +59,7 @@ export async function generateUsers(target: Db | string, account: string, n: num
           name,
           email,
           login,
+          ...identityColumns(login, email),
           search_text: searchText(name, login, email),
           profile: 'agent',
           active: i % 17 === 0 ? 0 : 1,

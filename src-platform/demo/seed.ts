@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PlatformContext } from '../domain/context';
 import { nextChangeSeq, type Db } from '../db/database';
+import { identityColumns } from '../domain/identity-keys';
 import { searchText } from '../domain/user-changes';
 import { OPERATOR_ACCOUNT_ID } from '../domain/operator-scope';
 import { demoName } from './generate';
@@ -50,6 +51,7 @@ async function insertUser(db: Db, u: NewUser, at: string): Promise<string> {
       name: u.name,
       email,
       login: u.login,
+      ...identityColumns(u.login, email),
       search_text: searchText(u.name, u.login, email),
       profile: u.profile,
       active: u.active === false ? 0 : 1,

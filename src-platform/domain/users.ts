@@ -18,7 +18,8 @@ import { requireMayChangeUser, requireMayGiveProfile, requirePermission, type Ac
 import { writeAudit } from './audit';
 import type { PlatformContext } from './context';
 import { DomainError } from './errors';
-import { OPERATOR_ACCOUNT_ID, checkProfileFitsScope } from './operator-scope';
+import { checkEmailFree, checkLoginFree, identityColumns, identityConflictOf } from './identity-keys';
+import { checkProfileFitsScope } from './operator-scope';
 import { issueResetToken, queueResetMail } from './reset-tokens';
 import { bumpUser, searchText } from './user-changes';
 
@@ -179,15 +180,9 @@ function checkWebrtc(state: { webrtcEnabled: boolean; omnichannelEnabled: boolea
   if (r3) throw new DomainError(r3, { fieldErrors: { omnichannelEnabled: [r3] } });
 }
 
-/**
- * A login is unique in its account; support logins (operator scope) are reserved in every account,
- * since password sign-in matches them first (issue 9 class 1).
- */
-async function checkLoginFree(db: Db, accountId: string, login: string, exceptUserId?: string): Promise<void> {
-  let query = db.selectFrom('users').select('id').where('login', '=', login);
-  if (accountId !== OPERATOR_ACCOUNT_ID) query = query.where('account_id', 'in', [accountId, OPERATOR_ACCOUNT_ID]);
-  if (exceptUserId) query = query.where('id', '!=', exceptUserId);
-  if (await query.executeTakeFirst()) throw new DomainError('login_taken', { fieldErrors: { login: ['login_taken'] } });
+/** A unique-index violation of a login or email key is the same 409 as the checks (a race). */
+function rethrowIdentityConflict(error: unknown): never {
+  throw identityConflictOf(error) ?? error;
 }
 
 /** Input of `createUser` (already parsed by CreateUserRequestSchema). */
@@ -215,6 +210,7 @@ export async function createUser(ctx: PlatformContext, actor: Actor, input: Crea
   const now = ctx.now();
   const result = await transact(ctx.db, async (trx) => {
     await checkLoginFree(trx, actor.accountId, input.login);
+    await checkEmailFree(trx, actor.accountId, input.email);
     const account = await trx.selectFrom('accounts').selectAll().where('id', '=', actor.accountId).executeTakeFirstOrThrow();
     const id = randomUUID();
     const seq = await nextChangeSeq(trx);
@@ -226,6 +222,7 @@ export async function createUser(ctx: PlatformContext, actor: Actor, input: Crea
         name: input.name,
         email: input.email,
         login: input.login,
+        ...identityColumns(input.login, input.email),
         search_text: searchText(input.name, input.login, input.email),
         profile: input.profile,
         active: input.active ? 1 : 0,
@@ -271,7 +268,7 @@ export async function createUser(ctx: PlatformContext, actor: Actor, input: Crea
       emailsSent.push({ kind: 'extension_associated', to: user.email });
     }
     return { user, extension, emailsSent };
-  });
+  }).catch(rethrowIdentityConflict);
   return { user: result.user, emailsSent: result.emailsSent, extension: result.extension };
 }
 
@@ -320,6 +317,7 @@ export async function updateUser(ctx: PlatformContext, actor: Actor, userId: str
     };
     checkWebrtc(next);
     if (next.login !== before.login) await checkLoginFree(trx, actor.accountId, next.login, userId);
+    if (next.email !== before.email) await checkEmailFree(trx, actor.accountId, next.email, userId);
     const sessions = await listQueueSessions(trx, userId);
     // R4: the platform never logs agents out of queues unconfirmed.
     if (sessions.length > 0 && body.confirmQueueLogout !== true) {
@@ -331,6 +329,7 @@ export async function updateUser(ctx: PlatformContext, actor: Actor, userId: str
         name: next.name,
         email: next.email,
         login: next.login,
+        ...identityColumns(next.login, next.email),
         search_text: searchText(next.name, next.login, next.email),
         profile: next.profile,
         active: next.active ? 1 : 0,
@@ -348,7 +347,7 @@ export async function updateUser(ctx: PlatformContext, actor: Actor, userId: str
       await writeAudit(trx, { accountId: actor.accountId, actor, action: 'user.queue_logout', targetType: 'user', targetId: userId, before: sessions, after: null, at: now });
     }
     return { user, loggedOutQueues };
-  });
+  }).catch(rethrowIdentityConflict);
 }
 
 /** `DELETE /users/:id` (administrator, support): removes the user and leaves a tombstone (C2). */

@@ -5,6 +5,7 @@
 import type { Profile, User } from '../../../src-shared/domain';
 import { webrtcRule } from '../../../src-shared/rules';
 import type { FieldErrors } from '../../../src-shared/errors';
+import { identityTextProblem } from '../../../src-shared/text';
 
 /** Fields the editor's form edits. */
 export const DRAFT_FIELDS = ['name', 'email', 'login', 'profile', 'active', 'webrtcEnabled', 'omnichannelEnabled'] as const;
@@ -52,6 +53,11 @@ export function validateDraft(draft: Draft): FieldErrors {
   if (!draft.name.trim() || draft.name.trim().length > 120) errors.name = ['form.name'];
   if (!EMAIL.test(draft.email.trim()) || draft.email.length > 254) errors.email = ['form.email'];
   if (!LOGIN.test(draft.login.trim())) errors.login = ['form.login'];
+  // Issue 9 class 10: the platform's refusal of control, invisible and broken characters, said first.
+  for (const field of ['name', 'email', 'login'] as const) {
+    const problem = identityTextProblem(draft[field]);
+    if (problem) errors[field] = [problem];
+  }
   // R3: omnichannel requires WebRTC; the platform refuses it too (422 webrtc_required).
   const r3 = webrtcRule(draft);
   if (r3) errors.omnichannelEnabled = [r3];

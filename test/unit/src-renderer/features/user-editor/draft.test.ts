@@ -26,4 +26,13 @@ describe('editor draft rules', () => {
     const theirs = { ...base, email: 'new@x.com', name: 'Theirs' };
     expect(rebase(base, mine, theirs)).toEqual({ ...theirs, name: 'Mine' });
   });
+
+  it('issue 9 class 10: the form refuses what the platform refuses in names, emails and logins, before sending', () => {
+    const base = draftOf(makeUser({ name: 'Ana', email: 'ana@x.com', login: 'ana.silva' }));
+    expect(validateDraft({ ...base, name: 'Ana \u202Eavlis' }).name).toEqual(['invisible_character']);
+    expect(validateDraft({ ...base, name: 'A\u200Bna' }).name).toEqual(['invisible_character']);
+    expect(validateDraft({ ...base, name: 'Ana\u0007' }).name).toEqual(['ill_formed_text']);
+    expect(validateDraft({ ...base, email: 'a\u200Dna@x.com' }).email).toEqual(['invisible_character']);
+    expect(validateDraft(base)).toEqual({});
+  });
 });
