@@ -66,8 +66,9 @@ export async function buildApp(deps: RouteDeps, options: AppOptions = {}): Promi
           continue;
         }
         // Text refusals shared with the console name themselves (issue 17.2, issue 9 class 10).
-        const named = issue.message === ILL_FORMED_TEXT || issue.message === INVISIBLE_CHARACTER;
-        add(issue.instancePath.replace(/^\//, '').replace(/\//g, '.') || '_', named ? issue.message : issue.keyword);
+        const message = issue.message ?? '';
+        const named = message === ILL_FORMED_TEXT || message === INVISIBLE_CHARACTER;
+        add(issue.instancePath.replace(/^\//, '').replace(/\//g, '.') || '_', named ? message : issue.keyword);
       }
       const fieldErrors: FieldErrors = Object.fromEntries(fields);
       return reply.code(400).send(errorBody(request, 'validation_failed', { fieldErrors, details: { in: error.validationContext } }));

@@ -32,6 +32,7 @@ import {
   ChangePasswordRequestSchema,
   CreateQueueRequestSchema,
   CreateUserRequestSchema,
+  IdentityFieldSchemas,
   CreateUserResponseSchema,
   ForgotPasswordRequestSchema,
   LoginRequestSchema,
@@ -104,9 +105,10 @@ export const SearchUsersOutputSchema = z.object({ total: z.number().int().nonneg
 export type SearchUsersOutput = z.infer<typeof SearchUsersOutputSchema>;
 
 export const UserChangesSchema = z.strictObject({
-  name: z.string().trim().min(1).max(120).optional(),
-  email: z.email().max(254).optional(),
-  login: wellFormedText(z.string().trim()).min(3).max(64).optional(),
+  // The platform's own schemas (issue 9 class 10: no control, invisible or broken characters).
+  name: IdentityFieldSchemas.name.optional(),
+  email: IdentityFieldSchemas.email.optional(),
+  login: IdentityFieldSchemas.login.optional(),
   profile: ProfileSchema.optional(),
   active: z.boolean().optional(),
   webrtcEnabled: z.boolean().optional(),

@@ -50,6 +50,8 @@ const login = identityText(z.string().trim())
   .min(3)
   .max(64)
   .regex(/^[a-zA-Z0-9._@-]+$/);
+/** The identity fields' schemas, for the IPC contract to check the same way (issue 9 class 10). */
+export const IdentityFieldSchemas = { name, email, login } as const;
 const accountSlug = z
   .string()
   .trim()
