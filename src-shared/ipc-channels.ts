@@ -10,6 +10,7 @@ export const OPERATION_NAMES = [
   'getProviders',
   'signIn',
   'signInMicrosoft',
+  'listMicrosoftAccounts',
   'cancelMicrosoftSignIn',
   'signOut',
   'forgotPassword',

@@ -162,7 +162,16 @@ export const ipcOperations = {
   getSession: op(none, SessionStateSchema),
   getProviders: op(z.strictObject({ account: accountInput }), ProvidersResponseSchema),
   signIn: op(LoginRequestSchema, SessionStateSchema),
-  signInMicrosoft: op(z.strictObject({ account: accountInput }), SessionStateSchema),
+  /**
+   * `homeAccountId`: the cached Microsoft account the person chose in the picker; `null`: another
+   * account (the browser opens); absent: the only cached account (issue 9 class 13).
+   */
+  signInMicrosoft: op(z.strictObject({ account: accountInput, homeAccountId: wellFormedText().min(1).max(512).nullable().optional() }), SessionStateSchema),
+  /** The Microsoft accounts this computer keeps tokens for, for the account picker (issue 9 class 13). */
+  listMicrosoftAccounts: op(
+    z.strictObject({ account: accountInput }),
+    z.object({ accounts: z.array(z.object({ homeAccountId: z.string(), username: z.string(), name: z.string().nullable() })) }),
+  ),
   /** Stops waiting for a Microsoft sign-in in the system browser and closes its loopback listener. */
   cancelMicrosoftSignIn: op(none, ok),
   /** Ends the session; `removeCachedData` also removes this account's cached data from the computer (C6). */

@@ -13,7 +13,7 @@ import type { ConsoleCache } from '../cache/console-cache';
 import type { EventBus } from '../events/event-bus';
 import type { PlatformClient } from '../platform/platform-client';
 import type { ConnectionMonitor } from '../sync/connection-monitor';
-import type { MicrosoftSignIn } from './microsoft-sign-in';
+import type { CachedMicrosoftAccount, MicrosoftSignIn } from './microsoft-sign-in';
 import type { SecretStore } from './secret-store';
 
 /** Secret-store key of the persisted session. */
@@ -185,8 +185,22 @@ export class AuthService {
     return this.getSession();
   }
 
-  /** Microsoft sign-in through the injected seam (C3). */
-  async signInMicrosoft(account: string): Promise<SessionState> {
+  /**
+   * The Microsoft accounts this computer keeps tokens for, for a console account (issue 9 class 13:
+   * the sign-in screen offers a choice when there are several).
+   */
+  async microsoftAccounts(account: string): Promise<CachedMicrosoftAccount[]> {
+    const ms = this.opts.microsoftSignIn;
+    if (!ms?.listAccounts) return [];
+    const providers = await this.opts.client.providers(account);
+    return providers.microsoft ? ms.listAccounts(account, providers) : [];
+  }
+
+  /**
+   * Microsoft sign-in through the injected seam (C3). `homeAccountId` names the cached Microsoft
+   * account the person chose (`null`: another account, through the browser).
+   */
+  async signInMicrosoft(account: string, homeAccountId?: string | null): Promise<SessionState> {
     const ms = this.opts.microsoftSignIn;
     if (!ms) throw new ServiceError('identity_provider_disabled', 'Microsoft sign-in is not available in this build');
     const providers = await this.opts.client.providers(account);
@@ -196,6 +210,7 @@ export class AuthService {
     const session = await ms.signIn({
       account,
       providers,
+      homeAccountId,
       // Refused inside the exchange, so the Microsoft side also forgets the refused person.
       exchange: async (accessToken) => {
         if (attempt.cancelled) throw new ServiceError('cancelled');

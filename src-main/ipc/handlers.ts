@@ -32,7 +32,8 @@ export function createHandlers({ auth, directory, bulk, sync, client, settings, 
     },
     getProviders: ({ account }) => client.providers(account),
     signIn: (input) => auth.signIn(input),
-    signInMicrosoft: ({ account }) => auth.signInMicrosoft(account),
+    signInMicrosoft: ({ account, homeAccountId }) => auth.signInMicrosoft(account, homeAccountId),
+    listMicrosoftAccounts: async ({ account }) => ({ accounts: await auth.microsoftAccounts(account) }),
     cancelMicrosoftSignIn: async () => {
       auth.cancelMicrosoftSignIn();
       return { ok: true as const };

@@ -10,9 +10,9 @@
 import { createHash } from 'node:crypto';
 import { InteractionRequiredAuthError, PublicClientApplication, type AccountInfo, type AuthenticationResult, type ICachePlugin } from '@azure/msal-node';
 import type { ErrorCode } from '../../../src-shared/errors';
-import type { SessionResponse } from '../../../src-shared/platform-api';
+import type { ProvidersResponse, SessionResponse } from '../../../src-shared/platform-api';
 import { ServiceError, isUnreachable } from '../../errors';
-import type { MicrosoftSignIn, MicrosoftSignInRequest } from '../microsoft-sign-in';
+import type { CachedMicrosoftAccount, MicrosoftSignIn, MicrosoftSignInRequest } from '../microsoft-sign-in';
 import { createMsalNetworkClient } from './msal-network-client';
 
 /** The secret store seam (`get/set/delete`), encrypted at rest by the console. */
@@ -118,7 +118,8 @@ export class MsalMicrosoftSignIn implements MicrosoftSignIn {
     if (!settings) throw new MicrosoftSignInError('invalid_settings', 'Microsoft sign-in is not enabled for this account');
     let silent: MicrosoftTokens | null = null;
     try {
-      silent = await this.acquireTokenSilent(request.account, settings);
+      // `null`: the person asked for another account, so no cached one is used.
+      if (request.homeAccountId !== null) silent = await this.acquireTokenSilent(request.account, settings, { homeAccountId: request.homeAccountId });
     } catch (error) {
       if (!(error instanceof MicrosoftSignInError && error.reason === 'interaction_required')) throw error;
     }
@@ -217,9 +218,13 @@ export class MsalMicrosoftSignIn implements MicrosoftSignIn {
    * expired or close to expiry (MSAL renews 5 minutes ahead). `null` without a cached account;
    * `interaction_required` when the refresh token no longer works.
    */
-  async acquireTokenSilent(account: string, settings: MicrosoftProviderSettings, options: { forceRefresh?: boolean } = {}): Promise<MicrosoftTokens | null> {
+  async acquireTokenSilent(
+    account: string,
+    settings: MicrosoftProviderSettings,
+    options: { forceRefresh?: boolean; homeAccountId?: string | undefined } = {},
+  ): Promise<MicrosoftTokens | null> {
     const app = this.appFor(account, settings);
-    const cached = await this.accountOf(app);
+    const cached = await this.accountOf(app, options.homeAccountId);
     if (!cached) return null;
     try {
       const result = await app.acquireTokenSilent({ account: cached, scopes: settings.scopes, forceRefresh: options.forceRefresh ?? false });
@@ -250,9 +255,22 @@ export class MsalMicrosoftSignIn implements MicrosoftSignIn {
     await this.options.secretStore.delete(this.secretKey(account));
   }
 
-  private async accountOf(app: PublicClientApplication): Promise<AccountInfo | null> {
+  /** The Microsoft accounts cached for a console account, for the sign-in screen's picker. */
+  async listAccounts(account: string, providers: ProvidersResponse): Promise<CachedMicrosoftAccount[]> {
+    const settings = providers.microsoft;
+    if (!settings) return [];
+    const accounts = await this.appFor(account, settings).getTokenCache().getAllAccounts();
+    return accounts.map((a) => ({ homeAccountId: a.homeAccountId, username: a.username, name: a.name ?? null }));
+  }
+
+  /**
+   * The cached account to use: the one asked for by `homeAccountId`, else the only one. With several
+   * cached and none chosen, none (issue 9 class 13: never the first one silently).
+   */
+  private async accountOf(app: PublicClientApplication, homeAccountId?: string): Promise<AccountInfo | null> {
     const accounts = await app.getTokenCache().getAllAccounts();
-    return accounts[0] ?? null;
+    if (homeAccountId !== undefined) return accounts.find((a) => a.homeAccountId === homeAccountId) ?? null;
+    return accounts.length === 1 ? (accounts[0] ?? null) : null;
   }
 
   /** Secret-store keys are `[a-z0-9-]{1,64}`: hash the account slug. */

@@ -21,7 +21,8 @@ type SessionStore = {
   loadError: ConsoleError | null;
   load(): Promise<void>;
   signIn(input: LoginRequest): Promise<void>;
-  signInMicrosoft(account: string): Promise<void>;
+  /** `homeAccountId`: the cached Microsoft account chosen in the picker; `null`: another account. */
+  signInMicrosoft(account: string, homeAccountId?: string | null): Promise<void>;
   /** R9: replaces a temporary password; the answer is the session (its user no longer must change it). */
   changePassword(input: OperationInput<'changePassword'>): Promise<void>;
   /** Signs out; with `removeCachedData`, main also removes this account's cached data from the computer (C6). */
@@ -48,8 +49,8 @@ export const useSessionStore = create<SessionStore>()((set, get) => ({
     const session = await call('signIn', input);
     set({ session, signedOutReason: null });
   },
-  async signInMicrosoft(account) {
-    const session = await call('signInMicrosoft', { account });
+  async signInMicrosoft(account, homeAccountId) {
+    const session = await call('signInMicrosoft', homeAccountId === undefined ? { account } : { account, homeAccountId });
     set({ session, signedOutReason: null });
   },
   async changePassword(input) {

@@ -13,13 +13,14 @@ import { useShallow } from 'zustand/react/shallow';
 /** The sign-in screen. */
 export function SignInScreen({ reason }: { reason?: string | null }) {
   const { t } = useTranslation();
-  const store = useSignInStore(useShallow((s) => ({ loadProviders: s.loadProviders, busy: s.busy, busyMethod: s.busyMethod, error: s.error, providers: s.providers, providersFor: s.providersFor, resetForgot: s.resetForgot, showSelfManaged: s.showSelfManaged, signIn: s.signIn, signInMicrosoft: s.signInMicrosoft, cancelMicrosoft: s.cancelMicrosoft })));
+  const store = useSignInStore(useShallow((s) => ({ loadProviders: s.loadProviders, busy: s.busy, busyMethod: s.busyMethod, error: s.error, providers: s.providers, providersFor: s.providersFor, resetForgot: s.resetForgot, showSelfManaged: s.showSelfManaged, signIn: s.signIn, signInMicrosoft: s.signInMicrosoft, cancelMicrosoft: s.cancelMicrosoft, microsoftChoice: s.microsoftChoice, closeMicrosoftChoice: s.closeMicrosoftChoice })));
   const [account, setAccount] = useState('');
   const [login, setLogin] = useState('');
   const [password, setPassword] = useState('');
   const [missing, setMissing] = useState(false);
   const [forgotOpen, setForgotOpen] = useState(false);
   const errorId = useId();
+  const pickerId = useId();
   const { loadProviders } = store;
 
   // Look up the account's providers while typing (debounced), so the Microsoft button appears.
@@ -43,6 +44,25 @@ export function SignInScreen({ reason }: { reason?: string | null }) {
         </button>
       </div>
     ) : null;
+
+  // Issue 9 class 13: several Microsoft accounts are kept on this computer: the person chooses.
+  const choice = store.microsoftChoice && store.microsoftChoice.account === account.trim() ? store.microsoftChoice : null;
+  const microsoftPicker = choice ? (
+    <div className="account-picker" role="group" aria-labelledby={pickerId}>
+      <p id={pickerId}>{t('signIn.chooseMicrosoftAccount')}</p>
+      {choice.accounts.map((a) => (
+        <button key={a.homeAccountId} type="button" className="button button-block" disabled={store.busy} onClick={() => void store.signInMicrosoft(choice.account, a.homeAccountId)}>
+          {a.name ? t('signIn.continueAs', { name: a.name, username: a.username }) : a.username}
+        </button>
+      ))}
+      <button type="button" className="button button-block" disabled={store.busy} onClick={() => void store.signInMicrosoft(choice.account, null)}>
+        {t('signIn.anotherMicrosoftAccount')}
+      </button>
+      <button type="button" className="link-button" onClick={store.closeMicrosoftChoice}>
+        {t('common.cancel')}
+      </button>
+    </div>
+  ) : null;
 
   async function onSubmit(e: FormEvent) {
     e.preventDefault();
@@ -107,6 +127,7 @@ export function SignInScreen({ reason }: { reason?: string | null }) {
               {t('signIn.microsoft')}
             </button>
             {microsoftWaiting}
+            {microsoftPicker}
           </>
         ) : (
           <button type="submit" className="button button-primary button-block" disabled={store.busy}>
@@ -124,6 +145,7 @@ export function SignInScreen({ reason }: { reason?: string | null }) {
             {t('signIn.microsoft')}
           </button>
           {microsoftWaiting}
+          {microsoftPicker}
         </>
       ) : null}
       <div className="signin-footer">

@@ -5,6 +5,9 @@ import { call, toConsoleError, type ConsoleError } from '../../api';
 import { useSessionStore } from '../session/session-store';
 import { forgetOnSignOut } from '../session/person-state';
 
+/** A Microsoft account whose tokens this computer keeps (the picker's rows). */
+export type CachedMicrosoftAccount = { homeAccountId: string; username: string; name: string | null };
+
 type ForgotState = { status: 'idle' | 'sending' | 'sent' | 'selfManaged'; error: ConsoleError | null };
 
 type SignInStore = {
@@ -17,7 +20,17 @@ type SignInStore = {
   forgot: ForgotState;
   loadProviders(account: string): Promise<void>;
   signIn(input: { account: string; login: string; password: string }): Promise<boolean>;
-  signInMicrosoft(account: string): Promise<void>;
+  /**
+   * Issue 9 class 13: several Microsoft accounts cached for this account: the person picks one (or
+   * another account) before anything is sent; none is used silently.
+   */
+  microsoftChoice: { account: string; accounts: CachedMicrosoftAccount[] } | null;
+  /**
+   * Microsoft sign-in. Without `homeAccountId`, asks main which Microsoft accounts are cached and,
+   * when there are several, opens the picker instead of signing in; `null`: another account.
+   */
+  signInMicrosoft(account: string, homeAccountId?: string | null): Promise<void>;
+  closeMicrosoftChoice(): void;
   /** Stops waiting for the Microsoft sign-in in the browser (issue 9 class 13). */
   cancelMicrosoft(): Promise<void>;
   forgotPassword(input: { account: string; login: string }): Promise<void>;
@@ -26,7 +39,7 @@ type SignInStore = {
   resetForgot(): void;
 };
 
-const initial = { providers: null, providersFor: null, busy: false, busyMethod: null, error: null, forgot: { status: 'idle' as const, error: null } };
+const initial = { providers: null, providersFor: null, busy: false, busyMethod: null, error: null, microsoftChoice: null, forgot: { status: 'idle' as const, error: null } };
 
 /** The sign-in store. */
 export const useSignInStore = create<SignInStore>()((set, get) => ({
@@ -54,16 +67,28 @@ export const useSignInStore = create<SignInStore>()((set, get) => ({
       return false;
     }
   },
-  async signInMicrosoft(account) {
-    set({ busy: true, busyMethod: 'microsoft', error: null });
+  async signInMicrosoft(account, homeAccountId) {
+    if (homeAccountId === undefined) {
+      const accounts = await call('listMicrosoftAccounts', { account })
+        .then((r) => r.accounts)
+        .catch(() => [] as CachedMicrosoftAccount[]);
+      if (accounts.length > 1) {
+        set({ microsoftChoice: { account, accounts }, error: null });
+        return;
+      }
+    }
+    set({ busy: true, busyMethod: 'microsoft', error: null, microsoftChoice: null });
     try {
-      await useSessionStore.getState().signInMicrosoft(account);
+      await useSessionStore.getState().signInMicrosoft(account, homeAccountId);
       set({ busy: false, busyMethod: null });
     } catch (err) {
       const error = toConsoleError(err);
       // A Cancel the person asked for is not an error to show.
       set({ busy: false, busyMethod: null, error: error.code === 'cancelled' ? null : error });
     }
+  },
+  closeMicrosoftChoice() {
+    set({ microsoftChoice: null });
   },
   async cancelMicrosoft() {
     await call('cancelMicrosoftSignIn', {}).catch(() => undefined);

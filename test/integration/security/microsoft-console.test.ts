@@ -89,4 +89,59 @@ describe('issue 9 class 13 / C3: Microsoft sign-in in the console', () => {
     // Cancel with nothing waiting is harmless.
     expect(await call(c, 'cancelMicrosoftSignIn', {})).toEqual({ ok: true });
   });
+
+  it('issue 9 class 13 / C3: with several Microsoft accounts cached, none is used silently; the one chosen signs in, or another account through the browser', { timeout: 90_000 }, async () => {
+    const IGOR = 'igor@autogerenciada.omniconsole.example';
+    const sso = await startSsoFixture([
+      { oid: 'oid-helena', login: HELENA, name: 'Helena' },
+      { oid: 'oid-igor', login: IGOR, name: 'Igor' },
+    ]);
+    cleanups.push(() => sso.close());
+    // Two people of the account who may use the console (Igor is an agent in the demo).
+    sso.sql("UPDATE users SET profile = 'supervisor' WHERE login = 'igor'", [], true);
+    const data = tempDir();
+    cleanups.push(data.cleanup);
+    const opened: string[] = [];
+    let person = HELENA;
+    const c = await composeConsole({
+      dataDir: data.dir,
+      platformUrl: sso.platform.url,
+      microsoftCa: sso.idp.caCert,
+      openBrowser: async (url) => {
+        opened.push(url);
+        void sso.idp.signInWithHttp(url, person).catch(() => undefined);
+      },
+    });
+    cleanups.push(() => c.dispose());
+    const endSession = async () => {
+      // The platform session ends (revoked or expired); the Microsoft tokens stay on this computer.
+      await c.services.client.logout();
+      await c.services.auth.expire();
+      await waitFor(async () => (await call(c, 'getSession', {})).status === 'signedOut', 5_000, 'signed out');
+    };
+
+    expect(await call(c, 'signInMicrosoft', { account: sso.account })).toMatchObject({ user: { login: 'helena' } });
+    await endSession();
+    // Another person at the same desk asks for another account: the browser opens, nothing cached is used.
+    person = IGOR;
+    expect(await call(c, 'signInMicrosoft', { account: sso.account, homeAccountId: null })).toMatchObject({ user: { login: 'igor' } });
+    expect(opened).toHaveLength(2);
+    await endSession();
+
+    const { accounts } = await call(c, 'listMicrosoftAccounts', { account: sso.account });
+    expect(accounts.map((a) => a.username).sort()).toEqual([HELENA, IGOR]);
+    // No choice with several cached: not the first one silently, the browser (whoever signs in there).
+    person = HELENA;
+    expect(await call(c, 'signInMicrosoft', { account: sso.account })).toMatchObject({ user: { login: 'helena' } });
+    expect(opened).toHaveLength(3);
+    await endSession();
+    // The one chosen in the picker signs in silently.
+    const igor = accounts.find((a) => a.username === IGOR)!;
+    expect(await call(c, 'signInMicrosoft', { account: sso.account, homeAccountId: igor.homeAccountId })).toMatchObject({ user: { login: 'igor' } });
+    expect(opened).toHaveLength(3);
+    // A name that is not cached is not a way in: the browser opens.
+    await endSession();
+    expect(await call(c, 'signInMicrosoft', { account: sso.account, homeAccountId: 'not-cached.tenant' })).toMatchObject({ user: { login: 'helena' } });
+    expect(opened).toHaveLength(4);
+  });
 });

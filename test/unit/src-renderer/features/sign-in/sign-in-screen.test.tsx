@@ -112,6 +112,56 @@ describe('sign-in screen', () => {
     expect(screen.queryByRole('alert')).toBeNull();
   });
 
+  it('issue 9 class 13: with several Microsoft accounts on this computer, the person picks one (or another account) before anything is sent', async () => {
+    const microsoft = { authority: 'https://login.example/t/v2.0', tenantId: 't', clientId: 'c', scopes: [] };
+    const cached = [
+      { homeAccountId: 'h-helena', username: 'helena@contoso.example', name: 'Helena' },
+      { homeAccountId: 'h-igor', username: 'igor@contoso.example', name: 'Igor' },
+    ];
+    const { callsOf } = renderApp({
+      session: signedOut,
+      handlers: {
+        getProviders: () => providers({ microsoft, selfManaged: true }),
+        listMicrosoftAccounts: () => ({ accounts: cached }),
+        signInMicrosoft: () => new Promise(() => {}),
+      },
+    });
+    const user = userEvent.setup();
+    await user.type(await screen.findByLabelText('Conta'), 'contoso');
+    await user.click(await screen.findByRole('button', { name: 'Entrar com Microsoft' }, { timeout: 2000 }));
+    const picker = await screen.findByRole('group', { name: 'Mais de uma conta Microsoft está guardada neste computador. Escolha com qual entrar.' });
+    expect(picker).toBeTruthy();
+    // Nothing is sent until the person chooses: no cached account is used silently.
+    expect(callsOf('signInMicrosoft')).toEqual([]);
+    expect(screen.getByRole('button', { name: 'Continuar como Helena (helena@contoso.example)' })).toBeTruthy();
+    await user.click(screen.getByRole('button', { name: 'Continuar como Igor (igor@contoso.example)' }));
+    expect(callsOf('signInMicrosoft')).toEqual([{ account: 'contoso', homeAccountId: 'h-igor' }]);
+    expect(screen.queryByRole('group', { name: /Mais de uma conta Microsoft/ })).toBeNull();
+  });
+
+  it('issue 9 class 13: "Usar outra conta Microsoft" signs in through the browser without any cached account', async () => {
+    const microsoft = { authority: 'https://login.example/t/v2.0', tenantId: 't', clientId: 'c', scopes: [] };
+    const cached = [
+      { homeAccountId: 'h-helena', username: 'helena@contoso.example', name: 'Helena' },
+      { homeAccountId: 'h-igor', username: 'igor@contoso.example', name: null },
+    ];
+    const { callsOf } = renderApp({
+      session: signedOut,
+      handlers: {
+        getProviders: () => providers({ microsoft, selfManaged: true }),
+        listMicrosoftAccounts: () => ({ accounts: cached }),
+        signInMicrosoft: () => new Promise(() => {}),
+      },
+    });
+    const user = userEvent.setup();
+    await user.type(await screen.findByLabelText('Conta'), 'contoso');
+    await user.click(await screen.findByRole('button', { name: 'Entrar com Microsoft' }, { timeout: 2000 }));
+    expect(await screen.findByRole('button', { name: 'igor@contoso.example' })).toBeTruthy();
+    await user.click(screen.getByRole('button', { name: 'Usar outra conta Microsoft' }));
+    expect(callsOf('signInMicrosoft')).toEqual([{ account: 'contoso', homeAccountId: null }]);
+    expect(await screen.findByText('Conclua o login da Microsoft na janela do navegador que foi aberta.')).toBeTruthy();
+  });
+
   it('R5: "Esqueci minha senha" sends the reset link request for a password account', async () => {
     const { callsOf } = renderApp({ session: signedOut, handlers: { getProviders: () => providers(), forgotPassword: () => ({ ok: true as const }) } });
     const user = userEvent.setup();
