@@ -51,8 +51,16 @@ export function SignInScreen({ reason }: { reason?: string | null }) {
     <div className="account-picker" role="group" aria-labelledby={pickerId}>
       <p id={pickerId}>{t('signIn.chooseMicrosoftAccount')}</p>
       {choice.accounts.map((a) => (
-        <button key={a.homeAccountId} type="button" className="button button-block" disabled={store.busy} onClick={() => void store.signInMicrosoft(choice.account, a.homeAccountId)}>
-          {a.name ? t('signIn.continueAs', { name: a.name, username: a.username }) : a.username}
+        <button
+          key={a.homeAccountId}
+          type="button"
+          className="button button-block account-choice"
+          aria-label={a.name ? t('signIn.continueAs', { name: a.name, username: a.username }) : a.username}
+          disabled={store.busy}
+          onClick={() => void store.signInMicrosoft(choice.account, a.homeAccountId)}
+        >
+          {a.name ? <span>{a.name}</span> : null}
+          <span className="meta">{a.username}</span>
         </button>
       ))}
       <button type="button" className="button button-block" disabled={store.busy} onClick={() => void store.signInMicrosoft(choice.account, null)}>
