@@ -74,7 +74,8 @@ export async function startSmtpSink(now: () => Date, listenPort = 0): Promise<Sm
 
   const mailbox: Mailbox = {
     list: () => [...messages],
-    waitFor(predicate, timeoutMs = 5000) {
+    // Mail leaves through the outbox worker after the commit: on a loaded machine that can take seconds.
+    waitFor(predicate, timeoutMs = 15_000) {
       const found = messages.find(predicate);
       if (found) return Promise.resolve(found);
       return new Promise((resolve, reject) => {
