@@ -66,26 +66,15 @@ function isEdit(item: BatchUpdateItem): boolean {
 export async function runBatch(ctx: PlatformContext, actor: Actor, items: BatchItem[], options: { dryRun?: boolean | undefined } = {}): Promise<BatchOutcome[]> {
   requirePermission(actor, 'canReview');
   for (const item of items) for (const permission of permissionsFor(item)) requirePermission(actor, permission);
-  // Mail the reused functions send at once (a mailer with `send`) waits for the commit, and a
-  // refused item's mail is dropped: that mailer writes the outbox outside the batch's transaction,
-  // which holds the database until then. A mailer that queues in the caller's transaction (the
-  // outbox worker's `queue(db)`) needs nothing: a refused item's savepoint takes its mail back.
-  const sending = ctx.mailer as SendingMailer;
-  const send = typeof sending.send === 'function' ? sending.send.bind(sending) : null;
-  const committed: OutgoingMail[] = [];
+  // The reused functions queue their mail in the outbox within each item's savepoint: a refused or
+  // dry-run item's mail is rolled back with it, the others' commit with the batch, and the outbox
+  // worker sends them after the commit (issue 9 class 6).
   const outcomes = await transact(ctx.db, async (trx) => {
     const results: BatchOutcome[] = [];
-    for (const [index, item] of items.entries()) {
-      const pending: OutgoingMail[] = [];
-      const mailer: SendingMailer = send ? { ...ctx.mailer, send: async (mail) => (pending.push(mail), { ok: true }) } : ctx.mailer;
-      const outcome = await runItem({ ...ctx, db: trx, mailer }, actor, index, item, options.dryRun === true);
-      if (outcome.status === 'ok' && !options.dryRun) committed.push(...pending);
-      results.push(outcome);
-    }
+    for (const [index, item] of items.entries()) results.push(await runItem({ ...ctx, db: trx }, actor, index, item, options.dryRun === true));
     return results;
   });
-  if (send) for (const mail of committed) await send(mail);
-  else (ctx.mailer as { wake?: () => void }).wake?.();
+  ctx.mailer.wake();
   return outcomes;
 }
 
@@ -119,9 +108,6 @@ async function runItem(ctx: PlatformContext, actor: Actor, index: number, item: 
 }
 
 type Applied = BatchOutcome & { before: User | null };
-
-/** A mailer that sends at once (`send`), as opposed to one that only queues in a transaction. */
-type SendingMailer = Mailer & { send?: (mail: OutgoingMail) => Promise<{ ok: boolean }> };
 
 
 /** The field changes of `changes` that differ from the user (nothing else is sent on). */
