@@ -76,9 +76,11 @@ const HEADER_DOCS = {
 
 /** The codes every operation of a kind answers, added to those the route names. */
 function commonErrors(options: { secured: boolean; body: boolean; input: boolean; idempotencyKey: boolean; ifMatch: boolean }): ErrorCode[] {
-  const codes: ErrorCode[] = [];
+  // Issue 9 class 4: a Host the platform does not serve gets 421 on every route.
+  const codes: ErrorCode[] = ['misdirected_request'];
   if (options.secured) codes.push('unauthorized', 'session_expired');
-  if (options.body) codes.push('validation_failed', 'malformed_request', 'payload_too_large');
+  // Issue 9 class 9: a body that is not application/json gets 415.
+  if (options.body) codes.push('validation_failed', 'malformed_request', 'payload_too_large', 'unsupported_media_type');
   if (options.input) codes.push('validation_failed');
   if (options.idempotencyKey) codes.push('validation_failed', 'idempotency_key_mismatch');
   if (options.ifMatch) codes.push('stale_version', 'precondition_required');

@@ -85,7 +85,7 @@ export const userRoutes: RouteModule = (app, deps) => {
     return listUsers(ctx, actor, request.query);
   });
 
-  app.post('/api/v1/users', { config: { idempotencyKey: true }, schema: { ...DOCS.create, response: responses(201, CreateUserResponseSchema, ['forbidden', 'support_operator_scope', 'omnichannel_creation_support_only', 'webrtc_required', 'login_taken', 'no_free_extension']), body: CreateUserRequestSchema, tags } }, async (request, reply) => {
+  app.post('/api/v1/users', { config: { idempotencyKey: true }, schema: { ...DOCS.create, response: responses(201, CreateUserResponseSchema, ['forbidden', 'support_operator_scope', 'omnichannel_creation_support_only', 'webrtc_required', 'login_taken', 'email_taken', 'no_free_extension']), body: CreateUserRequestSchema, tags } }, async (request, reply) => {
     const actor = await requireActor(deps, request);
     return withIdempotency(deps, request, reply, actor, async (ctx) => {
       const result = await createUser(ctx, actor, request.body);
@@ -134,7 +134,7 @@ export const userRoutes: RouteModule = (app, deps) => {
     return { user };
   });
 
-  app.patch('/api/v1/users/:id', { config: { idempotencyKey: true, ifMatch: true }, schema: { ...DOCS.update, response: responses(200, UpdateUserResponseSchema, ['forbidden', 'not_found', 'support_operator_scope', 'webrtc_required', 'login_taken', 'queue_logout_confirmation_required']), params: UserParams, body: UpdateUserRequestSchema, tags } }, async (request, reply) => {
+  app.patch('/api/v1/users/:id', { config: { idempotencyKey: true, ifMatch: true }, schema: { ...DOCS.update, response: responses(200, UpdateUserResponseSchema, ['forbidden', 'not_found', 'support_operator_scope', 'webrtc_required', 'login_taken', 'email_taken', 'queue_logout_confirmation_required']), params: UserParams, body: UpdateUserRequestSchema, tags } }, async (request, reply) => {
     const actor = await requireActor(deps, request);
     const ifMatch = ifMatchHeader(request);
     if (ifMatch === undefined) {
