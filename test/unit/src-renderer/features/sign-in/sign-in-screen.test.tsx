@@ -17,6 +17,27 @@ const providers = (over: Partial<ProvidersResponse> = {}): ProvidersResponse => 
   ...over,
 });
 
+/** Issue 9 class 13: two Microsoft accounts cached (Igor's name as given), the Microsoft button clicked. */
+async function openMicrosoftPicker(igorName: string | null) {
+  const microsoft = { authority: 'https://login.example/t/v2.0', tenantId: 't', clientId: 'c', scopes: [] };
+  const cached = [
+    { homeAccountId: 'h-helena', username: 'helena@contoso.example', name: 'Helena' },
+    { homeAccountId: 'h-igor', username: 'igor@contoso.example', name: igorName },
+  ];
+  const { callsOf } = renderApp({
+    session: signedOut,
+    handlers: {
+      getProviders: () => providers({ microsoft, selfManaged: true }),
+      listMicrosoftAccounts: () => ({ accounts: cached }),
+      signInMicrosoft: () => new Promise(() => {}),
+    },
+  });
+  const user = userEvent.setup();
+  await user.type(await screen.findByLabelText('Conta'), 'contoso');
+  await user.click(await screen.findByRole('button', { name: 'Entrar com Microsoft' }, { timeout: 2000 }));
+  return { callsOf, user };
+}
+
 describe('sign-in screen', () => {
   it('signs in with account, login and password and lands on Configurações > Usuários', async () => {
     const admin = makeUser({ name: 'Ana Admin', profile: 'administrator' });
@@ -113,22 +134,7 @@ describe('sign-in screen', () => {
   });
 
   it('issue 9 class 13: with several Microsoft accounts on this computer, the person picks one (or another account) before anything is sent', async () => {
-    const microsoft = { authority: 'https://login.example/t/v2.0', tenantId: 't', clientId: 'c', scopes: [] };
-    const cached = [
-      { homeAccountId: 'h-helena', username: 'helena@contoso.example', name: 'Helena' },
-      { homeAccountId: 'h-igor', username: 'igor@contoso.example', name: 'Igor' },
-    ];
-    const { callsOf } = renderApp({
-      session: signedOut,
-      handlers: {
-        getProviders: () => providers({ microsoft, selfManaged: true }),
-        listMicrosoftAccounts: () => ({ accounts: cached }),
-        signInMicrosoft: () => new Promise(() => {}),
-      },
-    });
-    const user = userEvent.setup();
-    await user.type(await screen.findByLabelText('Conta'), 'contoso');
-    await user.click(await screen.findByRole('button', { name: 'Entrar com Microsoft' }, { timeout: 2000 }));
+    const { callsOf, user } = await openMicrosoftPicker('Igor');
     const picker = await screen.findByRole('group', { name: 'Mais de uma conta Microsoft está guardada neste computador. Escolha com qual entrar.' });
     expect(picker).toBeTruthy();
     // Nothing is sent until the person chooses: no cached account is used silently.
@@ -140,22 +146,7 @@ describe('sign-in screen', () => {
   });
 
   it('issue 9 class 13: "Usar outra conta Microsoft" signs in through the browser without any cached account', async () => {
-    const microsoft = { authority: 'https://login.example/t/v2.0', tenantId: 't', clientId: 'c', scopes: [] };
-    const cached = [
-      { homeAccountId: 'h-helena', username: 'helena@contoso.example', name: 'Helena' },
-      { homeAccountId: 'h-igor', username: 'igor@contoso.example', name: null },
-    ];
-    const { callsOf } = renderApp({
-      session: signedOut,
-      handlers: {
-        getProviders: () => providers({ microsoft, selfManaged: true }),
-        listMicrosoftAccounts: () => ({ accounts: cached }),
-        signInMicrosoft: () => new Promise(() => {}),
-      },
-    });
-    const user = userEvent.setup();
-    await user.type(await screen.findByLabelText('Conta'), 'contoso');
-    await user.click(await screen.findByRole('button', { name: 'Entrar com Microsoft' }, { timeout: 2000 }));
+    const { callsOf, user } = await openMicrosoftPicker(null);
     expect(await screen.findByRole('button', { name: 'igor@contoso.example' })).toBeTruthy();
     await user.click(screen.getByRole('button', { name: 'Usar outra conta Microsoft' }));
     expect(callsOf('signInMicrosoft')).toEqual([{ account: 'contoso', homeAccountId: null }]);
