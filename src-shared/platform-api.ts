@@ -146,6 +146,13 @@ export const CreateUserRequestSchema = z.strictObject({
   active: z.boolean().default(true),
   webrtcEnabled: z.boolean().default(false),
   omnichannelEnabled: z.boolean().default(false),
+  /**
+   * Issue 11: an extension of the account to associate in the same step (R10; 409 `extension_taken`
+   * when someone has it). With omnichannel it is the one R6 associates instead of the first free one.
+   */
+  extensionId: IdSchema.optional(),
+  /** Issue 11: voice and chat queues to join in the same step (R8 per queue: 422 when the user may not join one). */
+  queueIds: z.array(IdSchema).max(100).optional(),
 });
 export type CreateUserRequest = z.input<typeof CreateUserRequestSchema>;
 

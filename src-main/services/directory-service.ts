@@ -114,9 +114,15 @@ export class DirectoryService {
 
   async createUser(input: CreateUserRequest) {
     const accountId = this.opts.accountKey();
-    const result = await this.opts.client.createUser(input, newIdempotencyKey());
+    const result = await this.opts.client.createUser(input, newIdempotencyKey()).catch(async (err: unknown) => {
+      // Issue 11: the chosen extension was taken meanwhile; the form offers what is free now.
+      if (err instanceof PlatformError && err.code === 'extension_taken') await this.refreshExtensions(accountId);
+      throw err;
+    });
     this.cacheUsers(accountId, [result.user]);
     if (result.extension) await this.refreshExtensions(accountId);
+    // Issue 11: queues joined at creation changed those queues' members (and versions).
+    if (input.queueIds?.length) await this.refreshQueues(accountId);
     return result;
   }
 
@@ -192,6 +198,17 @@ export class DirectoryService {
     this.opts.cache.upsertQueue(accountId, queue);
     this.opts.cache.upsertUsers(accountId, [user]);
     this.opts.events.emit('onDidChangeData', { kinds: ['users', 'queues'] });
+  }
+
+  private async refreshQueues(accountId: string): Promise<void> {
+    try {
+      const { items } = await this.opts.client.listQueues();
+      if (!this.isCurrent(accountId)) return;
+      this.opts.cache.replaceQueues(accountId, items);
+      this.opts.events.emit('onDidChangeData', { kinds: ['queues'] });
+    } catch {
+      // The write succeeded; the next sync refreshes queues anyway.
+    }
   }
 
   private async refreshExtensions(accountId: string): Promise<void> {

@@ -5,8 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import type { MailKind, QueueSession, User } from '../../src-shared/domain';
-import { omnichannelCreationRule, webrtcRule } from '../../src-shared/rules';
+import type { MailKind, QueueKind, QueueSession, User } from '../../src-shared/domain';
+import { omnichannelCreationRule, queueEligibilityRule, webrtcRule } from '../../src-shared/rules';
 import { ifMatchAccepts, type CreateUserResponse, type ListUsersResponse, type UpdateUserRequest, type UpdateUserResponse } from '../../src-shared/platform-api';
 import { nextChangeSeq, transact, type Db } from '../db/database';
 import { containsText, isPostgres } from '../db/dialect';
@@ -194,6 +194,10 @@ export interface CreateUserInput {
   active: boolean;
   webrtcEnabled: boolean;
   omnichannelEnabled: boolean;
+  /** Issue 11: an extension to associate in the same step (R10). */
+  extensionId?: string | undefined;
+  /** Issue 11: queues to join in the same step (R8). */
+  queueIds?: string[] | undefined;
 }
 
 /**
@@ -207,6 +211,10 @@ export async function createUser(ctx: PlatformContext, actor: Actor, input: Crea
   const r6 = omnichannelCreationRule(actor.profile, input.omnichannelEnabled);
   if (r6) throw new DomainError(r6, { fieldErrors: { omnichannelEnabled: [r6] } });
   checkWebrtc(input);
+  // Issue 11: the extension and queues chosen in the form need the permissions of their own routes (R2).
+  if (input.extensionId !== undefined) requirePermission(actor, 'canManageExtensions');
+  const queueIds = [...new Set(input.queueIds ?? [])];
+  if (queueIds.length > 0) requirePermission(actor, 'canManageQueues');
   const now = ctx.now();
   const result = await transact(ctx.db, async (trx) => {
     await checkLoginFree(trx, actor.accountId, input.login);
@@ -237,7 +245,14 @@ export async function createUser(ctx: PlatformContext, actor: Actor, input: Crea
       })
       .execute();
     let extension: { id: string; number: string } | null = null;
-    if (input.omnichannelEnabled) {
+    if (input.extensionId !== undefined) {
+      // R10: the extension chosen in the form, if it is the account's and free.
+      const chosen = await trx.selectFrom('extensions').select(['id', 'number', 'user_id']).where('id', '=', input.extensionId).where('account_id', '=', actor.accountId).executeTakeFirst();
+      if (!chosen) throw new DomainError('not_found', { fieldErrors: { extensionId: ['not_found'] } });
+      if (chosen.user_id !== null) throw new DomainError('extension_taken', { fieldErrors: { extensionId: ['extension_taken'] } });
+      await trx.updateTable('extensions').set({ user_id: id }).where('id', '=', chosen.id).execute();
+      extension = { id: chosen.id, number: chosen.number };
+    } else if (input.omnichannelEnabled) {
       // R6: associate a free extension of the account.
       const free = await trx
         .selectFrom('extensions')
@@ -250,10 +265,16 @@ export async function createUser(ctx: PlatformContext, actor: Actor, input: Crea
       await trx.updateTable('extensions').set({ user_id: id }).where('id', '=', free.id).execute();
       extension = free;
     }
+    // R8 per queue, on the user as created (with its extension and omnichannel option); any refusal
+    // rolls the whole creation back, so nothing is left half-created.
+    const joined = await joinQueuesOnCreation(trx, actor.accountId, { omnichannelEnabled: input.omnichannelEnabled, extension }, id, queueIds, now);
     const user = await loadUser(trx, actor.accountId, id);
     await writeAudit(trx, { accountId: actor.accountId, actor, action: 'user.created', targetType: 'user', targetId: id, after: user, at: now });
     if (extension) {
       await writeAudit(trx, { accountId: actor.accountId, actor, action: 'extension.associated', targetType: 'user', targetId: id, after: extension, at: now });
+    }
+    for (const queue of joined) {
+      await writeAudit(trx, { accountId: actor.accountId, actor, action: 'queue.member_added', targetType: 'user', targetId: id, after: { queueId: queue.id, queueName: queue.name }, at: now });
     }
     // R11: a self-managed account's users sign in with Microsoft; they get no password link.
     // The emails are queued with the user (issue 9 class 6): the outbox worker sends them.
@@ -270,6 +291,36 @@ export async function createUser(ctx: PlatformContext, actor: Actor, input: Crea
     return { user, extension, emailsSent };
   }).catch(rethrowIdentityConflict);
   return { user: result.user, emailsSent: result.emailsSent, extension: result.extension };
+}
+
+/**
+ * Links a user being created to `queueIds` (issue 11), checking R8 for each against the state it
+ * is created with: 404 (field `queueIds`) for a queue not of the account, 422 when the user may
+ * not join it. Bumps each queue's version as `addQueueMember` does; the user keeps version 1.
+ */
+async function joinQueuesOnCreation(
+  trx: Db,
+  accountId: string,
+  state: { omnichannelEnabled: boolean; extension: { id: string; number: string } | null },
+  userId: string,
+  queueIds: string[],
+  now: Date,
+): Promise<{ id: string; name: string }[]> {
+  if (queueIds.length === 0) return [];
+  const queues = await trx.selectFrom('queues').select(['id', 'name', 'kind']).where('account_id', '=', accountId).where('id', 'in', queueIds).execute();
+  if (queues.length !== queueIds.length) throw new DomainError('not_found', { fieldErrors: { queueIds: ['not_found'] } });
+  for (const queue of queues) {
+    const r8 = queueEligibilityRule(state, queue.kind as QueueKind);
+    if (r8) throw new DomainError(r8, { fieldErrors: { queueIds: [r8] }, details: { queueId: queue.id, queueName: queue.name } });
+  }
+  const at = now.toISOString();
+  await trx.insertInto('queue_members').values(queues.map((q) => ({ queue_id: q.id, user_id: userId, created_at: at }))).execute();
+  await trx
+    .updateTable('queues')
+    .set((eb) => ({ version: eb('version', '+', 1), updated_at: at }))
+    .where('id', 'in', queues.map((q) => q.id))
+    .execute();
+  return [...queues].sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** The active queue sessions of a user (R4). */

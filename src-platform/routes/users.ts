@@ -46,7 +46,9 @@ const DOCS = {
     summary: 'Create a user',
     description:
       'R3/R6: creates a user of the account and emails the reset link (not in a self-managed account); omnichannel on creation is support-only ' +
-      'and takes a free extension of the account. Answers the user with its ETag and the emails queued.',
+      'and takes a free extension of the account. Issue 11: `extensionId` and `queueIds` associate an extension (R10, 409 `extension_taken`) and ' +
+      'join queues (R8 per queue, 422 when the new user may not join one) in the same transaction: a refusal creates nothing. ' +
+      'Answers the user with its ETag and the emails queued.',
   },
   get: { operationId: 'getUser', summary: 'One user', description: 'The user with its queues, extension and readiness; `ETag` is its version (for If-Match).' },
   update: {
@@ -85,7 +87,7 @@ export const userRoutes: RouteModule = (app, deps) => {
     return listUsers(ctx, actor, request.query);
   });
 
-  app.post('/api/v1/users', { config: { idempotencyKey: true }, schema: { ...DOCS.create, response: responses(201, CreateUserResponseSchema, ['forbidden', 'support_operator_scope', 'omnichannel_creation_support_only', 'webrtc_required', 'login_taken', 'email_taken', 'no_free_extension']), body: CreateUserRequestSchema, tags } }, async (request, reply) => {
+  app.post('/api/v1/users', { config: { idempotencyKey: true }, schema: { ...DOCS.create, response: responses(201, CreateUserResponseSchema, ['forbidden', 'support_operator_scope', 'omnichannel_creation_support_only', 'webrtc_required', 'login_taken', 'email_taken', 'no_free_extension', 'not_found', 'extension_taken', 'chat_queue_requires_omnichannel', 'voice_queue_requires_extension']), body: CreateUserRequestSchema, tags } }, async (request, reply) => {
     const actor = await requireActor(deps, request);
     return withIdempotency(deps, request, reply, actor, async (ctx) => {
       const result = await createUser(ctx, actor, request.body);

@@ -319,6 +319,13 @@ export const en: Messages = {
     extensionNone: 'No extension associated.',
     openUser: 'Open user',
     another: 'Create another',
+    assignments: 'Extension and queues',
+    extension: 'Extension',
+    extensionNoneOption: 'None',
+    extensionAutoOption: 'A free extension (automatic)',
+    extensionAuto: "With omnichannel, a free extension of the account is associated with the user.",
+    queuesJoined: 'Queues: {{names}}',
+    queuesNone: 'No queues.',
   },
   queues: {
     title: 'Queues',

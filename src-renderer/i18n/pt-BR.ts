@@ -320,6 +320,13 @@ export const ptBR = {
     extensionNone: 'Nenhum ramal associado.',
     openUser: 'Abrir cadastro',
     another: 'Criar outro',
+    assignments: 'Ramal e filas',
+    extension: 'Ramal',
+    extensionNoneOption: 'Nenhum',
+    extensionAutoOption: 'Um ramal livre (automático)',
+    extensionAuto: 'Com omnichannel, um ramal livre da conta é associado ao usuário.',
+    queuesJoined: 'Filas: {{names}}',
+    queuesNone: 'Nenhuma fila.',
   },
   queues: {
     title: 'Filas',

@@ -15,6 +15,9 @@ import { useNavigationStore } from '../shell/navigation-store';
 import { UserForm } from '../user-editor/user-form';
 import type { Draft, DraftField } from '../user-editor/draft';
 import { useNewUserStore } from './new-user-store';
+import { useQueuesStore } from '../queues/queues-store';
+import { AssignmentsSection } from './assignments-section';
+import { NO_ASSIGNMENTS, type Assignments } from './assignments';
 import { useShallow } from 'zustand/react/shallow';
 
 const EMPTY: Draft = { name: '', email: '', login: '', profile: 'agent', active: true, webrtcEnabled: false, omnichannelEnabled: false };
@@ -29,11 +32,23 @@ export function NewUserScreen() {
   const access = useAccess('canEditUsers');
   const { busy, error, fieldErrors, result, create, reset } = useNewUserStore(useShallow((s) => ({ busy: s.busy, error: s.error, fieldErrors: s.fieldErrors, result: s.result, create: s.create, reset: s.reset })));
   const [draft, setDraft] = useState<Draft>(EMPTY);
+  const [assignments, setAssignments] = useState<Assignments>(NO_ASSIGNMENTS);
+  const { extensions, loadExtensions } = useNewUserStore(useShallow((s) => ({ extensions: s.extensions, loadExtensions: s.loadExtensions })));
+  const { queues, queuesLoaded, loadQueues } = useQueuesStore(useShallow((s) => ({ queues: s.queues, queuesLoaded: s.loaded, loadQueues: s.load })));
 
   useEffect(() => reset, [reset]);
+  useEffect(() => {
+    void loadExtensions();
+  }, [loadExtensions]);
+  useEffect(() => {
+    if (!queuesLoaded) void loadQueues();
+  }, [queuesLoaded, loadQueues]);
 
   const omnichannelReason = profile && permissions.canCreateOmnichannelUser(profile) ? null : t('reasons.omnichannelSupportOnly');
   const onChange = <F extends DraftField>(field: F, value: Draft[F]) => setDraft((d) => ({ ...d, [field]: value }));
+
+  const joinedIds = result ? [...result.user.voiceQueueIds, ...result.user.chatQueueIds] : [];
+  const joined = joinedIds.map((id) => queues.find((q) => q.id === id)?.name ?? id);
 
   if (result) {
     return (
@@ -57,6 +72,9 @@ export function NewUserScreen() {
             </ul>
           )}
           <p className="strong">{result.extension ? t('newUser.extensionAssigned', { number: result.extension.number }) : t('newUser.extensionNone')}</p>
+          <p className="strong">
+            {joined.length > 0 ? t('newUser.queuesJoined', { names: joined.join(', ') }) : t('newUser.queuesNone')}
+          </p>
           <div className="row gap">
             <button type="button" className="button button-primary" onClick={() => go({ screen: 'user', id: result.user.id, tab: 'data' })}>
               {t('newUser.openUser')}
@@ -67,6 +85,8 @@ export function NewUserScreen() {
               onClick={() => {
                 reset();
                 setDraft(EMPTY);
+                setAssignments(NO_ASSIGNMENTS);
+                void loadExtensions();
               }}
             >
               {t('newUser.another')}
@@ -96,7 +116,7 @@ export function NewUserScreen() {
         noValidate
         onSubmit={(e) => {
           e.preventDefault();
-          void create(draft);
+          void create(draft, assignments, queues);
         }}
       >
         <UserForm
@@ -107,6 +127,16 @@ export function NewUserScreen() {
           omnichannelDisabledReason={omnichannelReason}
           supportProfileAllowed={!!profile && supportRule.mayGiveProfile(profile, 'support') && profileFitsAccount('support', { kind: accountKind })}
           onChange={onChange}
+        />
+        <AssignmentsSection
+          idPrefix="new-user"
+          assignments={assignments}
+          extensions={extensions ?? []}
+          queues={queues}
+          errors={fieldErrors}
+          disabled={!access.allowed || busy}
+          omnichannelEnabled={draft.omnichannelEnabled}
+          onChange={setAssignments}
         />
         <ErrorNotice error={error} />
         {busy ? <Notice tone="info">{t('newUser.creating')}</Notice> : null}

@@ -1,9 +1,11 @@
 /** New user (R6): creation, and what the platform says it did (emails sent, extension associated). */
 import { create } from 'zustand';
+import type { Extension, Queue } from '../../../src-shared/domain';
 import type { FieldErrors } from '../../../src-shared/errors';
 import type { CreateUserResponse } from '../../../src-shared/platform-api';
 import { call, toConsoleError, type ConsoleError } from '../../api';
 import { validateDraft, type Draft } from '../user-editor/draft';
+import { assignmentFields, NO_ASSIGNMENTS, validateAssignments, type Assignments } from './assignments';
 import { forgetOnSignOut } from '../session/person-state';
 
 type NewUserStore = {
@@ -11,18 +13,32 @@ type NewUserStore = {
   error: ConsoleError | null;
   fieldErrors: FieldErrors;
   result: CreateUserResponse | null;
-  /** Validates and creates; resolves true when the platform created the user. */
-  create(draft: Draft): Promise<boolean>;
+  /** The account's extensions (from the cache) for the extension choice; null until loaded. */
+  extensions: Extension[] | null;
+  loadExtensions(): Promise<void>;
+  /**
+   * Validates and creates, with the extension and queues chosen (issue 11) in the same step;
+   * resolves true when the platform created the user.
+   */
+  create(draft: Draft, assignments?: Assignments, queues?: readonly Queue[]): Promise<boolean>;
   reset(): void;
 };
 
-const initial = { busy: false, error: null, fieldErrors: {}, result: null };
+const initial = { busy: false, error: null, fieldErrors: {}, result: null, extensions: null };
 
 /** The new-user store. */
-export const useNewUserStore = create<NewUserStore>()((set) => ({
+export const useNewUserStore = create<NewUserStore>()((set, get) => ({
   ...initial,
-  async create(draft) {
-    const fieldErrors = validateDraft(draft);
+  async loadExtensions() {
+    try {
+      const { items } = await call('listExtensions', {});
+      set({ extensions: items });
+    } catch (err) {
+      set({ error: toConsoleError(err) });
+    }
+  },
+  async create(draft, assignments = NO_ASSIGNMENTS, queues = []) {
+    const fieldErrors = { ...validateDraft(draft), ...validateAssignments(draft, assignments, get().extensions ?? [], queues) };
     if (Object.keys(fieldErrors).length > 0) {
       set({ fieldErrors, error: null });
       return false;
@@ -37,6 +53,7 @@ export const useNewUserStore = create<NewUserStore>()((set) => ({
         active: draft.active,
         webrtcEnabled: draft.webrtcEnabled,
         omnichannelEnabled: draft.omnichannelEnabled,
+        ...assignmentFields(assignments),
       });
       // The users list refreshes from main's onDidChangeData.
       set({ busy: false, result });
@@ -47,6 +64,14 @@ export const useNewUserStore = create<NewUserStore>()((set) => ({
       if (error.code === 'login_taken' && !errors.login) errors.login = ['login_taken'];
       if (error.code === 'webrtc_required' && !errors.omnichannelEnabled) errors.omnichannelEnabled = ['webrtc_required'];
       if (error.code === 'omnichannel_creation_support_only' && !errors.omnichannelEnabled) errors.omnichannelEnabled = ['omnichannel_creation_support_only'];
+      // R8 refusals name the queue in details: show the reason on that queue's checkbox.
+      const queueId = (error.details as { queueId?: unknown } | undefined)?.queueId;
+      if (errors.queueIds && typeof queueId === 'string') errors.queueIds = errors.queueIds.map((code) => `${queueId}:${code}`);
+      if (error.code === 'extension_taken') {
+        errors.extensionId = ['extension_taken'];
+        // Someone took it meanwhile: offer the extensions as they are now.
+        void get().loadExtensions();
+      }
       set({ busy: false, error, fieldErrors: errors });
       return false;
     }

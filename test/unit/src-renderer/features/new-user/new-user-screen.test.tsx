@@ -2,7 +2,7 @@
 import { cleanup, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeUser, sessionFor } from '../../fake-console-api';
+import { makeQueue, makeUser, sessionFor } from '../../fake-console-api';
 import { renderApp } from '../../render-app';
 
 afterEach(cleanup);
@@ -66,5 +66,77 @@ describe('new user', () => {
     await user.click(screen.getByRole('button', { name: 'Criar usuário' }));
     expect((await screen.findAllByText('Este login já está em uso nesta conta.')).length).toBeGreaterThan(0);
     expect(screen.getByLabelText('Login').getAttribute('aria-invalid')).toBe('true');
+  });
+});
+
+describe('new user with an extension and queues in the same step (issue 11, R8, R10)', () => {
+  const voice = makeQueue({ id: 'qv', kind: 'voice', channel: 'voice', name: 'Vendas' });
+  const chat = makeQueue({ id: 'qc', kind: 'chat', channel: 'webchat', name: 'Chat do Site' });
+  const extensions = [
+    { id: 'e1', accountId: 'acc1', number: '2001', userId: null },
+    { id: 'e2', accountId: 'acc1', number: '2002', userId: 'someone' },
+  ];
+
+  it('R8: a chat queue for a user without omnichannel is refused inline, before sending, naming the queue', async () => {
+    const { callsOf } = renderApp({
+      session: sessionFor(makeUser({ profile: 'administrator' })),
+      route: { screen: 'new-user' },
+      queues: [voice, chat],
+      handlers: { listExtensions: () => ({ items: extensions }) },
+    });
+    const user = userEvent.setup();
+    await fill(user);
+    await user.click(await screen.findByLabelText('Chat do Site (WebChat)'));
+    await user.click(screen.getByLabelText('Vendas (Voz)'));
+    await user.click(screen.getByRole('button', { name: 'Criar usuário' }));
+    expect(await screen.findByText('Somente usuários habilitados para uso omnichannel podem entrar em filas de chat.')).toBeTruthy();
+    expect(screen.getByText('Somente usuários com ramal podem entrar em filas de voz.')).toBeTruthy();
+    expect(screen.getByLabelText('Chat do Site (WebChat)').getAttribute('aria-invalid')).toBe('true');
+    expect(callsOf('createUser')).toHaveLength(0);
+  });
+
+  it('R10: only free extensions are offered; with one chosen, a voice queue is sent in the same request', async () => {
+    const created = makeUser({ name: 'Eva Nova', login: 'eva', email: 'eva@example.com', extension: { id: 'e1', number: '2001' }, voiceQueueIds: ['qv'] });
+    const { callsOf } = renderApp({
+      session: sessionFor(makeUser({ profile: 'administrator' })),
+      route: { screen: 'new-user' },
+      queues: [voice, chat],
+      handlers: {
+        listExtensions: () => ({ items: extensions }),
+        createUser: () => ({ user: created, emailsSent: [{ kind: 'password_reset', to: 'eva@example.com' }], extension: { id: 'e1', number: '2001' } }),
+      },
+    });
+    const user = userEvent.setup();
+    await fill(user);
+    const select = (await screen.findByLabelText('Ramal')) as HTMLSelectElement;
+    await screen.findByRole('option', { name: '2001' });
+    expect([...select.options].map((o) => o.textContent)).toEqual(['Nenhum', '2001']);
+    await user.selectOptions(select, '2001');
+    await user.click(screen.getByLabelText('Vendas (Voz)'));
+    await user.click(screen.getByRole('button', { name: 'Criar usuário' }));
+    await screen.findByText('Usuário Eva Nova criado.');
+    expect(screen.getByText('Filas: Vendas')).toBeTruthy();
+    expect(callsOf('createUser')).toEqual([
+      { name: 'Eva Nova', email: 'eva@example.com', login: 'eva', profile: 'agent', active: true, webrtcEnabled: false, omnichannelEnabled: false, extensionId: 'e1', queueIds: ['qv'] },
+    ]);
+  });
+
+  it('R10: an extension taken meanwhile (the platform answers 409) shows the error on the extension field', async () => {
+    renderApp({
+      session: sessionFor(makeUser({ profile: 'administrator' })),
+      route: { screen: 'new-user' },
+      queues: [voice],
+      handlers: {
+        listExtensions: () => ({ items: extensions }),
+        createUser: () => ({ code: 'extension_taken', message: 'x', fieldErrors: { extensionId: ['extension_taken'] } }),
+      },
+    });
+    const user = userEvent.setup();
+    await fill(user);
+    await screen.findByRole('option', { name: '2001' });
+    await user.selectOptions(screen.getByLabelText('Ramal'), '2001');
+    await user.click(screen.getByRole('button', { name: 'Criar usuário' }));
+    expect((await screen.findAllByText('Este ramal já está associado a outro usuário.')).length).toBeGreaterThan(0);
+    expect(screen.getByLabelText('Ramal').getAttribute('aria-invalid')).toBe('true');
   });
 });

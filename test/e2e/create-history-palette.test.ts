@@ -1,0 +1,66 @@
+/**
+ * Issue 11 ("More") in Chromium: a user created with an extension and queues in one step (R8,
+ * R10, with the R8 error inline first). Real platform, browser host and Chromium; axe-core on the
+ * screen (0 serious or critical).
+ */
+import { AxeBuilder } from '@axe-core/playwright';
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Extension, Queue, User } from '../../src-shared/domain';
+import { platformApi, screenshot, screenshotOnFailure, signIn, startE2e, type E2eEnv } from '../support/e2e-harness';
+
+let env: E2eEnv;
+
+beforeAll(async () => {
+  env = await startE2e('create-history-palette');
+});
+afterEach(async (ctx) => screenshotOnFailure(env, ctx));
+afterAll(async () => env?.close());
+
+async function axe(page: Page, screen: string): Promise<void> {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  const counted = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(
+    counted.map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+    `axe on ${screen}`,
+  ).toEqual([]);
+}
+
+describe('issue 11: creation with queues and extension', () => {
+  it('R8/R10: an administrator creates a user with an extension and a voice and a chat queue in one step; R8 is said inline first', async () => {
+    const { page } = env;
+    const api = await platformApi(env.platform.url, 'admin');
+    const free = (await api.request<{ items: Extension[] }>('GET', '/extensions')).items.filter((e) => e.userId === null);
+    const chosen = free[1]!;
+    await signIn(env, 'admin');
+    await page.getByRole('button', { name: /\+Novo/ }).click();
+    await page.getByRole('heading', { level: 1, name: 'Novo usuário' }).waitFor();
+    await page.getByLabel('Nome').fill('Otávio Filas');
+    await page.getByLabel('E-mail').fill('otavio.filas@example.com');
+    await page.getByLabel('Login', { exact: true }).fill('otavio.filas');
+    await page.getByLabel('Habilitar WebRTC').check();
+    const section = page.getByRole('group', { name: 'Ramal e filas' });
+    await section.getByLabel('Vendas (Voz)').check();
+    await section.getByLabel('Chat do Site (WebChat)').check();
+    // R8 before sending: no extension yet, no omnichannel (an administrator cannot enable it on creation, R6).
+    await page.getByRole('button', { name: 'Criar usuário' }).click();
+    await section.getByText('Somente usuários com ramal podem entrar em filas de voz.').waitFor();
+    await section.getByText('Somente usuários habilitados para uso omnichannel podem entrar em filas de chat.').waitFor();
+    await screenshot(page, 'issue11-new-user-r8-inline');
+    await section.getByLabel('Chat do Site (WebChat)').uncheck();
+    await section.getByLabel('Ramal').selectOption({ label: chosen.number });
+    await axe(page, 'new user with queues');
+    await screenshot(page, 'issue11-new-user-form');
+    await page.getByRole('button', { name: 'Criar usuário' }).click();
+    await page.getByText('Usuário Otávio Filas criado.').waitFor();
+    await page.getByText(`Ramal associado: ${chosen.number}`).waitFor();
+    await page.getByText('Filas: Vendas').waitFor();
+    await screenshot(page, 'issue11-new-user-created');
+
+    const { items } = await api.request<{ items: User[] }>('GET', '/users?q=otavio.filas');
+    const created = items.find((u) => u.login === 'otavio.filas')!;
+    expect(created).toMatchObject({ extension: { id: chosen.id, number: chosen.number }, voiceQueueIds: ['q-voice-vendas'], chatQueueIds: [], version: 1 });
+    const queues = (await api.request<{ items: Queue[] }>('GET', '/queues')).items;
+    expect(queues.find((q) => q.id === 'q-voice-vendas')!.memberIds).toContain(created.id);
+  });
+});
