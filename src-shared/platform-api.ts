@@ -253,7 +253,12 @@ export const MailboxMessageSchema = z.object({
   kind: MailKindSchema.nullable(),
   receivedAt: IsoDateSchema,
 });
-export const MailboxResponseSchema = z.object({ items: z.array(MailboxMessageSchema) });
+/** A page of the development mailbox, newest first; `next` is the `before` of the next (older) page. */
+export const MailboxResponseSchema = z.object({ items: z.array(MailboxMessageSchema), next: z.number().int().nullable(), total: z.number().int() });
+export const MailboxQuerySchema = z.object({
+  before: z.coerce.number().int().min(1).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
 export type MailboxMessage = z.infer<typeof MailboxMessageSchema>;
 
 // ---- batch (issue 11, C7) ------------------------------------------------------------------

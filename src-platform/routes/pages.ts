@@ -6,7 +6,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { errorMessage, pickLocale } from '../../src-shared/errors';
-import { MailboxResponseSchema } from '../../src-shared/platform-api';
+import { MailboxQuerySchema, MailboxResponseSchema } from '../../src-shared/platform-api';
 import { passwordProblemMessages } from '../../src-shared/password-policy';
 import { DomainError } from '../domain/errors';
 import { isResetTokenUsable } from '../domain/reset-tokens';
@@ -18,7 +18,9 @@ import type { Mailbox } from '../mail/smtp-sink';
 import { errorBody, responses, type RouteDeps, type RouteModule } from './http';
 
 const TokenQuery = z.object({ token: z.string().max(200).optional() });
-const MailboxQuery = z.object({ key: z.string().max(200).optional() });
+const MailboxQuery = MailboxQuerySchema.extend({ key: z.string().max(200).optional() });
+/** Messages per mailbox page. */
+export const MAILBOX_PAGE = 50;
 const ResetForm = z.object({ token: z.string().max(200), password: z.string().max(256), passwordConfirmation: z.string().max(256) });
 
 /**
@@ -77,22 +79,35 @@ export const pageRoutes: RouteModule = (app, deps) => {
   app.get('/api/v1/dev/mailbox', { schema: { hide: true, querystring: MailboxQuery, response: responses(200, MailboxResponseSchema) } }, async (request, reply) => {
     const mailbox = mailboxFor(deps, request, request.query.key);
     if (!mailbox) return reply.code(404).send(errorBody(request, 'not_found'));
-    return { items: mailbox.list().reverse() };
+    return mailbox.page({ before: request.query.before, limit: request.query.limit });
   });
 
+  // Issue 16 item 3: every message the sink received, MAILBOX_PAGE at a time (it showed the last 1 000).
   app.get('/mailbox', { schema: { hide: true, querystring: MailboxQuery } }, async (request, reply) => {
     const mailbox = mailboxFor(deps, request, request.query.key);
     if (!mailbox) return reply.code(404).send(errorBody(request, 'not_found'));
     reply.headers(PAGE_HEADERS);
-    const items = mailbox.list().reverse();
+    const { items, next, total } = mailbox.page({ before: request.query.before, limit: MAILBOX_PAGE });
     const list = items
       .map(
         (m) =>
           `<article class="msg"><div class="meta">${escapeHtml(m.receivedAt)} · para ${escapeHtml(m.to)}${m.kind ? ` · ${escapeHtml(m.kind)}` : ''}</div><h2>${escapeHtml(m.subject)}</h2><pre>${linkify(m.text)}</pre></article>`,
       )
       .join('\n');
+    // Links keep the other parameters of this request (e.g. the mailbox key) and change `before` only.
+    const link = (before: number | null) => {
+      const params = new URLSearchParams(Object.entries(request.query as Record<string, unknown>).filter(([name, value]) => name !== 'before' && name !== 'limit' && typeof value === 'string') as [string, string][]);
+      if (before !== null) params.set('before', String(before));
+      const query = params.toString();
+      return escapeHtml(`/mailbox${query ? `?${query}` : ''}`);
+    };
+    const nav = [request.query.before !== undefined ? `<a href="${link(null)}">Mais recentes</a>` : '', next !== null ? `<a href="${link(next)}">Mensagens mais antigas</a>` : ''].filter(Boolean).join(' · ');
+    const shown = items.length === 0 ? '' : ` Mostrando ${items.length} de ${total}.`;
     return reply.send(
-      page('Caixa de e-mails da plataforma', `<h1>Caixa de e-mails da plataforma</h1><p class="meta">E-mails enviados pela plataforma embutida (mais recentes primeiro). Recarregue a página para ver novos.</p>${list || '<p>Nenhuma mensagem ainda.</p>'}`),
+      page(
+        'Caixa de e-mails da plataforma',
+        `<h1>Caixa de e-mails da plataforma</h1><p class="meta">E-mails enviados pela plataforma embutida (mais recentes primeiro). Recarregue a página para ver novos.${shown}</p>${list || '<p>Nenhuma mensagem ainda.</p>'}${nav ? `<nav aria-label="Páginas">${nav}</nav>` : ''}`,
+      ),
     );
   });
 };
