@@ -121,6 +121,35 @@ export const QueueSessionSchema = z.object({
 });
 export type QueueSession = z.infer<typeof QueueSessionSchema>;
 
+/**
+ * Every audit event type the platform writes (`AuditEntry.action`). The platform's `writeAudit`
+ * takes only these, and the console has a label for each in both languages (issue 11).
+ */
+export const AUDIT_ACTIONS = [
+  'user.created',
+  'user.updated',
+  'user.deleted',
+  'user.queue_logout',
+  'user.batch_created',
+  'user.batch_updated',
+  'user.password_reset_requested',
+  'user.password_set_by_administrator',
+  'user.password_set_by_reset_link',
+  'user.password_changed',
+  'user.microsoft_identity_linked',
+  'user.moved_to_operator_scope',
+  'extension.created',
+  'extension.associated',
+  'extension.released',
+  'queue.created',
+  'queue.member_added',
+  'queue.member_removed',
+  'queue.session_started',
+  'queue.session_ended',
+  'account.identity_provider_set',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
 export const AuditEntrySchema = z.object({
   id: IdSchema,
   accountId: IdSchema,

@@ -1,7 +1,7 @@
 /** Audit entries: who changed what, when, with the before and after state. */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import type { AuditEntry } from '../../src-shared/domain';
+import type { AuditAction, AuditEntry } from '../../src-shared/domain';
 import type { Db } from '../db/database';
 import type { Actor } from './actor';
 
@@ -9,7 +9,8 @@ import type { Actor } from './actor';
 export interface AuditInput {
   accountId: string;
   actor: Pick<Actor, 'userId' | 'name'> | null;
-  action: string;
+  /** One of the types the console labels (src-shared AUDIT_ACTIONS). */
+  action: AuditAction;
   targetType: 'user' | 'queue' | 'extension' | 'account';
   targetId: string;
   before?: unknown;

@@ -41,12 +41,12 @@ export function useFieldErrorText(): (entry: string) => string {
   };
 }
 
-/** Formats an ISO date as a short local date-time in `locale`. */
-export function formatDateTime(iso: string | null | undefined, locale: Locale): string {
+/** Formats an ISO date as a short date-time in `locale`, in the local time zone (`seconds` for history). */
+export function formatDateTime(iso: string | null | undefined, locale: Locale, opts: { seconds?: boolean } = {}): string {
   if (!iso) return '—';
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'short' }).format(date);
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: opts.seconds ? 'medium' : 'short' }).format(date);
 }
 
 /** Returns a function that says how long ago an ISO date was ("há 5 minutos"). */

@@ -2,8 +2,7 @@
 import { cleanup, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
-import { describeChanges } from '../../../../../src-renderer/features/user-editor/audit-tab';
-import { makeUser, sessionFor } from '../../fake-console-api';
+import { makeQueue, makeUser, sessionFor } from '../../fake-console-api';
 import { renderApp } from '../../render-app';
 
 afterEach(cleanup);
@@ -57,38 +56,49 @@ describe('Ramal tab and audit trail', () => {
     expect(screen.getByText('Nenhum ramal associado.')).toBeTruthy();
   });
 
-  it('the audit trail lists who changed which field', async () => {
+  it('issue 11: the audit trail is readable: event labels, yes/no, queue names, extension numbers, filter by type', async () => {
+    const admin = makeUser({ profile: 'administrator' });
+    const agent = makeUser();
+    const entry = (id: string, at: string, action: string, before: unknown, after: unknown) => ({ id, accountId: 'acc1', at, actorId: admin.id, actorName: 'Ana Admin', action, targetType: 'user', targetId: agent.id, before, after });
+    renderApp({
+      session: sessionFor(admin),
+      users: [admin, agent],
+      queues: [makeQueue({ id: 'q-voice-vendas', name: 'Vendas' })],
+      route: { screen: 'user', id: agent.id, tab: 'audit' },
+      handlers: {
+        getUserAudit: () => ({
+          items: [
+            entry('a1', '2026-01-02T10:00:00.000Z', 'user.updated', { webrtcEnabled: false, version: 1, voiceQueueIds: [] }, { webrtcEnabled: true, version: 2, voiceQueueIds: ['q-voice-vendas'] }),
+            entry('a2', '2026-01-02T11:00:00.000Z', 'extension.associated', null, { id: 'e1', number: '1022' }),
+            entry('a3', '2026-01-02T12:00:00.000Z', 'queue.member_added', null, { queueId: 'q-voice-vendas', queueName: 'Vendas' }),
+          ],
+        }),
+      },
+    });
+    expect((await screen.findAllByText('Ana Admin')).length).toBe(3);
+    expect(screen.getByText('WebRTC: Não → Sim')).toBeTruthy();
+    expect(screen.getByText('Filas de Voz: — → Vendas')).toBeTruthy();
+    expect(screen.getByText('Ramal: 1022')).toBeTruthy();
+    expect(screen.getByText('Fila: Vendas')).toBeTruthy();
+    expect(screen.getByRole('cell', { name: 'Dados alterados' })).toBeTruthy();
+    expect(screen.queryByText(/true|false|user\.updated/)).toBeNull();
+    const user = userEvent.setup();
+    await user.selectOptions(screen.getByLabelText('Tipo de evento'), 'Ramal associado');
+    expect(screen.getByText('Ramal: 1022')).toBeTruthy();
+    expect(screen.queryByText('WebRTC: Não → Sim')).toBeNull();
+    expect(screen.getAllByRole('row')).toHaveLength(2);
+  });
+
+  it('issue 11: a failed load of the history is an error with a retry, never an empty list', async () => {
     const admin = makeUser({ profile: 'administrator' });
     const agent = makeUser();
     renderApp({
       session: sessionFor(admin),
       users: [admin, agent],
       route: { screen: 'user', id: agent.id, tab: 'audit' },
-      handlers: {
-        getUserAudit: () => ({
-          items: [
-            {
-              id: 'a1',
-              accountId: 'acc1',
-              at: '2026-01-02T10:00:00.000Z',
-              actorId: admin.id,
-              actorName: 'Ana Admin',
-              action: 'user.update',
-              targetType: 'user',
-              targetId: agent.id,
-              before: { webrtcEnabled: false, version: 1 },
-              after: { webrtcEnabled: true, version: 2 },
-            },
-          ],
-        }),
-      },
+      handlers: { getUserAudit: () => ({ code: 'forbidden', message: 'x' }) },
     });
-    expect(await screen.findByText('Ana Admin')).toBeTruthy();
-    expect(screen.getByText('Habilitar WebRTC: false → true')).toBeTruthy();
-  });
-
-  it('describeChanges ignores bookkeeping fields and unchanged values', () => {
-    expect(describeChanges({ before: { name: 'A', version: 1, email: 'x' }, after: { name: 'B', version: 2, email: 'x' } })).toEqual(['name: A → B']);
-    expect(describeChanges({ before: null, after: { name: 'B' } })).toEqual(['name: — → B']);
+    expect(await screen.findByRole('button', { name: 'Tentar novamente' })).toBeTruthy();
+    expect(screen.queryByText('Nenhum registro.')).toBeNull();
   });
 });

@@ -1,0 +1,33 @@
+/** The `HistoryWords` of the current language, with queue names from the queues store. */
+import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import { formatDateTime, useLocale } from '../../ui/format';
+import { useQueuesStore } from '../queues/queues-store';
+import { isKnownAction, type HistoryWords } from './history-format';
+
+/** The local time zone's name (e.g. "America/Sao_Paulo"), said once above a history. */
+export function localTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone;
+}
+
+/** Words for describing history entries; loads the queues once so ids become names. */
+export function useHistoryWords(): HistoryWords {
+  const { t, i18n } = useTranslation();
+  const locale = useLocale();
+  const queues = useQueuesStore((s) => s.queues);
+  const loaded = useQueuesStore((s) => s.loaded);
+  const load = useQueuesStore((s) => s.load);
+  useEffect(() => {
+    if (!loaded) void load();
+  }, [loaded, load]);
+  return {
+    field: (key) => (i18n.exists(`history.fields.${key}`) ? t(`history.fields.${key}`) : undefined),
+    yes: t('common.yes'),
+    no: t('common.no'),
+    profile: (p) => (i18n.exists(`profiles.${p}`) ? t(`profiles.${p}`) : p),
+    queueName: (id) => queues.find((q) => q.id === id)?.name ?? id,
+    dateTime: (iso) => formatDateTime(iso, locale, { seconds: true }),
+    action: (action) => (isKnownAction(action) ? t(`history.actions.${action}`) : action),
+    steps: (list) => t('history.steps', { list }),
+  };
+}
