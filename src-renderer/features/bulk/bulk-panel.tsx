@@ -121,7 +121,7 @@ function Changes({ item }: { item: BulkPreviewItem }) {
     <ul className="bulk-changes">
       {item.changes.map((c) => (
         <li key={c.field}>
-          {t(`bulk.fields.${c.field}`)}: {value(c.field, c.before)} → <strong>{value(c.field, c.after)}</strong>
+          {t(`history.fields.${c.field}`)}: {value(c.field, c.before)} → <strong>{value(c.field, c.after)}</strong>
         </li>
       ))}
       {item.emails.map((m) => (
