@@ -17,6 +17,7 @@ import { startEmbeddedPlatform, type EmbeddedPlatform } from './platform/embedde
 import { PlatformClient } from './platform/platform-client';
 import { DirectoryService } from './services/directory-service';
 import { BulkService } from './services/bulk-service';
+import { CsvService } from './services/csv-service';
 import { ConnectionMonitor } from './sync/connection-monitor';
 import { SyncService } from './sync/sync-service';
 
@@ -143,8 +144,9 @@ export async function compose(opts: ComposeOptions): Promise<ComposedConsole> {
   auth.onActiveChange((active) => (active ? sync.start() : sync.stop()));
   const directory = new DirectoryService({ client, cache, events, accountKey: () => auth.requireAccountKey() });
   const bulk = new BulkService({ client, cache, events, accountKey: () => auth.requireAccountKey(), profile: () => auth.currentUser?.profile ?? null });
+  const csv = new CsvService({ client, cache, accountKey: () => auth.requireAccountKey(), locale: settings.get });
   const router = new IpcRouter({
-    handlers: createHandlers({ auth, directory, bulk, sync, client, settings, cache, connection }),
+    handlers: createHandlers({ auth, directory, bulk, csv, sync, client, settings, cache, connection }),
     isOnline: () => connection.online,
     locale: settings.get,
     logError: (err, op) => logError(err, `ipc ${op}`),

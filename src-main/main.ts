@@ -12,7 +12,7 @@ import { compose, type ComposedConsole } from './compose';
 import { bridgeIpcMain } from './electron/ipc-main-bridge';
 import { SafeStorageSecretStore } from './electron/safe-storage-secret-store';
 import { APP_PROTOCOL } from './ipc/router';
-import { APP_ENTRY_URL, CONTENT_SECURITY_POLICY, SECURE_WEB_PREFERENCES, isAppUrl, resolveAppFile } from './shell/app-security';
+import { APP_ENTRY_URL, CONTENT_SECURITY_POLICY, SECURE_WEB_PREFERENCES, downloadDialogOptions, isAppDownload, isAppUrl, resolveAppFile } from './shell/app-security';
 import { QUIT_DEADLINE_MS, disposeWithDeadline } from './shell/quit';
 
 protocol.registerSchemesAsPrivileged([{ scheme: APP_PROTOCOL, privileges: { standard: true, secure: true, supportFetchAPI: false, corsEnabled: false } }]);
@@ -44,6 +44,11 @@ async function start(): Promise<void> {
   await app.whenReady();
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   session.defaultSession.setPermissionCheckHandler(() => false);
+  // Issue 11: the console's own CSV files are saved through the native save dialog; nothing else downloads.
+  session.defaultSession.on('will-download', (event, item) => {
+    if (!isAppDownload(item.getURL())) event.preventDefault();
+    else item.setSaveDialogOptions(downloadDialogOptions(item.getFilename()));
+  });
   protocol.handle(APP_PROTOCOL, async (request) => {
     const target = resolveAppFile(rendererDir, request.url);
     if (!target) return new Response('not found', { status: 404 });

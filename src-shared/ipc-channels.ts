@@ -32,6 +32,8 @@ export const OPERATION_NAMES = [
   'removeQueueMember',
   'previewBulk',
   'applyBulk',
+  'exportUsersCsv',
+  'exportAuditCsv',
   'syncNow',
   'getSyncStatus',
   'getSettings',

@@ -150,6 +150,10 @@ export const BulkApplyOutputSchema = z.object({
 });
 export type BulkApplyOutput = z.infer<typeof BulkApplyOutputSchema>;
 
+/** A CSV file main wrote (issue 11): the renderer saves it (native dialog in Electron, a download in a browser). */
+export const CsvFileSchema = z.object({ fileName: z.string(), content: z.string(), rows: z.number().int().nonnegative() });
+export type CsvFile = z.infer<typeof CsvFileSchema>;
+
 function op<I extends z.ZodType, O extends z.ZodType>(input: I, output: O, opts: { write?: boolean } = {}) {
   return { input, output, write: opts.write ?? false };
 }
@@ -214,6 +218,11 @@ export const ipcOperations = {
     BulkApplyOutputSchema,
     { write: true },
   ),
+
+  /** Issue 11: the users of the table's current search and filters, in its order, as CSV (from the cache; works offline). */
+  exportUsersCsv: op(SearchUsersInputSchema.pick({ query: true, filters: true, sort: true }), CsvFileSchema),
+  /** Issue 11: a user's (`userId`) or the account's audit trail as CSV (from the platform). */
+  exportAuditCsv: op(z.strictObject({ userId: IdSchema.optional() }), CsvFileSchema),
 
   syncNow: op(none, SyncStatusSchema),
   getSyncStatus: op(none, SyncStatusSchema),

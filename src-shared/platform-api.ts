@@ -210,6 +210,22 @@ export const AssignExtensionRequestSchema = z.strictObject({ extensionId: IdSche
 export const QueueSessionsResponseSchema = z.object({ items: z.array(QueueSessionSchema) });
 export const AuditResponseSchema = z.object({ items: z.array(AuditEntrySchema) });
 
+/**
+ * `GET /audit` (issue 11): a page of the account's audit trail, newest first. `cursor` is the
+ * previous page's `nextCursor` (the last entry's instant and id); `nextCursor` is null on the last page.
+ */
+export const AccountAuditQuerySchema = z.strictObject({
+  cursor: z
+    .string()
+    .max(200)
+    .regex(/^[0-9T:.+Z-]{10,40}\|[0-9a-fA-F-]{36}$/)
+    .optional()
+    .describe("The previous page's `nextCursor`: the entries after it."),
+  limit: z.coerce.number().int().min(1).max(1000).default(1000).describe('Most entries in this page (1–1000, default 1000).'),
+});
+export const AccountAuditResponseSchema = z.object({ items: z.array(AuditEntrySchema), nextCursor: z.string().nullable() });
+export type AccountAuditResponse = z.infer<typeof AccountAuditResponseSchema>;
+
 // ---- extensions, queues --------------------------------------------------------------------
 
 export const ListExtensionsResponseSchema = z.object({ items: z.array(ExtensionSchema) });

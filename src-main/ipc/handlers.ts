@@ -4,6 +4,7 @@ import type { AuthService } from '../auth/auth-service';
 import type { ConsoleCache } from '../cache/console-cache';
 import type { PlatformClient } from '../platform/platform-client';
 import type { BulkService } from '../services/bulk-service';
+import type { CsvService } from '../services/csv-service';
 import type { DirectoryService } from '../services/directory-service';
 import type { ConnectionMonitor } from '../sync/connection-monitor';
 import type { SyncService } from '../sync/sync-service';
@@ -13,6 +14,7 @@ export interface HandlerDeps {
   auth: AuthService;
   directory: DirectoryService;
   bulk: BulkService;
+  csv: CsvService;
   sync: SyncService;
   client: PlatformClient;
   settings: { get(): Locale; set(locale: Locale): void };
@@ -22,7 +24,7 @@ export interface HandlerDeps {
 }
 
 /** The operation table. Each handler receives input already parsed by the contract's schema. */
-export function createHandlers({ auth, directory, bulk, sync, client, settings, connection }: HandlerDeps): OperationHandlers {
+export function createHandlers({ auth, directory, bulk, csv, sync, client, settings, connection }: HandlerDeps): OperationHandlers {
   const signedIn = () => auth.requireAccountKey();
   return {
     getSession: async () => {
@@ -64,6 +66,8 @@ export function createHandlers({ auth, directory, bulk, sync, client, settings, 
     removeQueueMember: async ({ queueId, userId }) => (signedIn(), directory.removeQueueMember(queueId, userId)),
     previewBulk: async ({ target, action }) => (signedIn(), bulk.preview(target, action)),
     applyBulk: async ({ action, users, confirmQueueLogout }) => (signedIn(), bulk.apply(action, users, confirmQueueLogout)),
+    exportUsersCsv: async (input) => (signedIn(), csv.exportUsers(input)),
+    exportAuditCsv: async (input) => (signedIn(), csv.exportAudit(input)),
     syncNow: async () => (signedIn(), sync.syncNow()),
     getSyncStatus: async () => sync.status(),
     getSettings: async () => ({ locale: settings.get() }),

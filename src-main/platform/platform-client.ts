@@ -11,6 +11,7 @@ import { ILL_FORMED_TEXT, isWellFormedText } from '../../src-shared/text';
 import {
   API_PREFIX,
   AuditResponseSchema,
+  AccountAuditResponseSchema,
   BatchResponseSchema,
   type BatchRequest,
   CreateUserResponseSchema,
@@ -277,6 +278,10 @@ export class PlatformClient {
   }
   async userAudit(id: string) {
     return this.request({ method: 'GET', path: apiPath`/users/${id}/audit`, schema: AuditResponseSchema });
+  }
+  /** Issue 11: a page of the account's audit trail (newest first); `cursor` is the previous page's `nextCursor`. */
+  accountAudit(cursor?: string) {
+    return this.request({ method: 'GET', path: '/audit', params: { cursor }, schema: AccountAuditResponseSchema });
   }
   async userQueueSessions(id: string) {
     return this.request({ method: 'GET', path: apiPath`/users/${id}/queue-sessions`, schema: QueueSessionsResponseSchema });

@@ -84,6 +84,19 @@ export function resolveAppFile(rendererDir: string, requestUrl: string): { file:
 }
 
 /** Only the app's own pages may be shown; everything else is denied (navigation, window.open). */
+/**
+ * Whether a download is one of the console's own files (issue 11: a CSV the renderer made from an
+ * operation's answer, a `blob:` URL of the app's origin). Every other download is cancelled.
+ */
+export function isAppDownload(url: string): boolean {
+  return url.startsWith('blob:') && isAppUrl(url.slice('blob:'.length));
+}
+
+/** The save dialog of a download (Electron's native dialog): the file name the console chose, CSV only. */
+export function downloadDialogOptions(fileName: string): { defaultPath: string; filters: { name: string; extensions: string[] }[] } {
+  return { defaultPath: fileName, filters: [{ name: 'CSV', extensions: ['csv'] }] };
+}
+
 export function isAppUrl(url: string): boolean {
   try {
     const u = new URL(url);

@@ -58,6 +58,22 @@ export async function writeAudit(db: Db, input: AuditInput): Promise<void> {
     .execute();
 }
 
+/** Most entries one page of the account's audit trail holds. */
+export const ACCOUNT_AUDIT_PAGE = 1000;
+
+/**
+ * The account's audit trail (issue 11: the console exports it as CSV), newest first, a page at a
+ * time: `after` is the last entry of the previous page (`at` and `id`), so pages never skip or
+ * repeat an entry written meanwhile.
+ */
+export async function listAccountAudit(db: Db, accountId: string, opts: { after?: { at: string; id: string } | undefined; limit?: number } = {}): Promise<AuditEntry[]> {
+  let query = db.selectFrom('audit_entries').selectAll().where('account_id', '=', accountId);
+  const after = opts.after;
+  if (after) query = query.where((eb) => eb.or([eb('at', '<', after.at), eb.and([eb('at', '=', after.at), eb('id', '>', after.id)])]));
+  const rows = await query.orderBy('at', 'desc').orderBy('id').limit(Math.min(opts.limit ?? ACCOUNT_AUDIT_PAGE, ACCOUNT_AUDIT_PAGE)).execute();
+  return rows.map(toEntry);
+}
+
 /** The audit trail of one target, newest first. */
 export async function listAudit(db: Db, accountId: string, targetType: string, targetId: string): Promise<AuditEntry[]> {
   const rows = await db
@@ -70,7 +86,11 @@ export async function listAudit(db: Db, accountId: string, targetType: string, t
     .orderBy('id')
     .limit(500)
     .execute();
-  return rows.map((r) => ({
+  return rows.map(toEntry);
+}
+
+function toEntry(r: { id: string; account_id: string; at: string; actor_id: string | null; actor_name: string | null; action: string; target_type: string; target_id: string; before_json: string | null; after_json: string | null }): AuditEntry {
+  return {
     id: r.id,
     accountId: r.account_id,
     at: r.at,
@@ -81,5 +101,5 @@ export async function listAudit(db: Db, accountId: string, targetType: string, t
     targetId: r.target_id,
     before: r.before_json === null ? null : (JSON.parse(r.before_json) as unknown),
     after: r.after_json === null ? null : (JSON.parse(r.after_json) as unknown),
-  }));
+  };
 }

@@ -2,6 +2,8 @@
 import { z } from 'zod';
 import { IdSchema } from '../../src-shared/domain';
 import {
+  AccountAuditQuerySchema,
+  AccountAuditResponseSchema,
   AccountResponseSchema,
   CreateExtensionRequestSchema,
   CreateQueueRequestSchema,
@@ -16,6 +18,7 @@ import {
 import { identityProviderChecks } from '../auth/microsoft/route';
 import { requirePermission } from '../domain/actor';
 import { getAccount, setIdentityProvider, toAccount } from '../domain/accounts';
+import { listAccountAudit } from '../domain/audit';
 import { createExtension, listExtensions } from '../domain/extensions';
 import { addQueueMember, createQueue, endQueueSession, listQueues, removeQueueMember, startQueueSession } from '../domain/queues';
 import { noContent, requireActor, responses, withIdempotency, type RouteModule } from './http';
@@ -36,6 +39,13 @@ const DOCS = {
     operationId: 'startQueueSession',
     summary: 'Log a user in to a queue',
     description: 'R4: the user (or a queue manager for them) logs in to a queue they are a member of (409 `conflict` otherwise).',
+  },
+  accountAudit: {
+    operationId: 'listAccountAudit',
+    summary: "The account's audit trail",
+    description:
+      'Issue 11: who changed what and when anywhere in the account, newest first, up to 1000 entries a page (`limit`); pass `nextCursor` as ' +
+      '`cursor` for the next page (null on the last). Administrators, supervisors and support (the console exports it as CSV).',
   },
   endSession: { operationId: 'endQueueSession', summary: 'Log a user out of a queue', description: 'R4: ends the queue session (the user, or a queue manager for them).' },
   getAccount: { operationId: 'getCurrentAccount', summary: 'The acting account', description: 'R11: the account the session acts in, with its identity-provider settings and whether it is self-managed.' },
@@ -95,6 +105,16 @@ export const catalogRoutes: RouteModule = (app, deps) => {
     const actor = await requireActor(deps, request);
     await endQueueSession(ctx, actor, request.params.id, request.params.userId);
     return reply.code(204).send();
+  });
+
+  app.get('/api/v1/audit', { schema: { ...DOCS.accountAudit, response: responses(200, AccountAuditResponseSchema, ['forbidden']), querystring: AccountAuditQuerySchema, tags: ['account'] } }, async (request) => {
+    const actor = await requireActor(deps, request);
+    requirePermission(actor, 'canReview');
+    const { cursor, limit } = request.query;
+    const [at, id] = cursor ? (cursor.split('|') as [string, string]) : [];
+    const items = await listAccountAudit(ctx.db, actor.accountId, { after: at && id ? { at, id } : undefined, limit });
+    const last = items.at(-1);
+    return { items, nextCursor: last && items.length === limit ? `${last.at}|${last.id}` : null };
   });
 
   app.get('/api/v1/accounts/current', { schema: { ...DOCS.getAccount, response: responses(200, AccountResponseSchema, ['forbidden']), tags: ['account'] } }, async (request) => {

@@ -10,6 +10,8 @@ import { ErrorNotice } from '../../ui/notice';
 import { describeAuditEntry } from '../history/history-format';
 import { localTimeZone, useHistoryWords } from '../history/use-history-words';
 import { useEditorStore } from './editor-store';
+import { ExportNotice } from '../csv/csv-menu';
+import { useExportStore } from '../csv/export-store';
 
 /** The Histórico tab. */
 export function AuditTab() {
@@ -21,6 +23,9 @@ export function AuditTab() {
   const version = useEditorStore((s) => s.user?.version);
   const [type, setType] = useState('');
   const filterId = useId();
+  const userId = useEditorStore((s) => s.user?.id);
+  const exportAudit = useExportStore((s) => s.exportAudit);
+  const exporting = useExportStore((s) => s.busy !== null);
   useEffect(() => {
     void loadAudit();
   }, [loadAudit, version]);
@@ -28,7 +33,13 @@ export function AuditTab() {
   const shown = [...(audit ?? [])].filter((e) => !type || e.action === type).sort((a, b) => b.at.localeCompare(a.at));
   return (
     <section className="tab-section" aria-labelledby="audit-title">
-      <h2 id="audit-title">{t('editor.auditTitle')}</h2>
+      <div className="tab-section-header">
+        <h2 id="audit-title">{t('editor.auditTitle')}</h2>
+        <button type="button" className="button button-small" disabled={!userId || exporting} aria-busy={exporting} onClick={() => void exportAudit(userId)}>
+          {exporting ? t('csv.exporting') : t('csv.exportUserAudit')}
+        </button>
+      </div>
+      <ExportNotice kind="audit" />
       {auditError ? (
         <>
           <ErrorNotice error={auditError} />

@@ -21,6 +21,7 @@ import { BulkBar } from '../bulk/bulk-panel';
 import { useBulkStore } from '../bulk/bulk-store';
 import { permissions } from '../../../src-shared/domain';
 import { useShallow } from 'zustand/react/shallow';
+import { CsvMenu, ExportNotice } from '../csv/csv-menu';
 
 const ROW_HEIGHT = 40;
 const SEARCH_DEBOUNCE_MS = 200;
@@ -52,6 +53,7 @@ export function UsersScreen() {
         </div>
         <div className="header-actions">
           <SyncStatusBar />
+          <CsvMenu />
           <button
             type="button"
             className="button button-primary"
@@ -75,6 +77,7 @@ export function UsersScreen() {
       </div>
       <UserFiltersBar />
       <BulkBar />
+      <ExportNotice kind="users" />
       <ErrorNotice error={error} />
       <UsersTable />
     </section>

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CONTENT_SECURITY_POLICY, SECURE_WEB_PREFERENCES, isAppUrl, resolveAppFile } from '../../../../src-main/shell/app-security';
+import { CONTENT_SECURITY_POLICY, SECURE_WEB_PREFERENCES, downloadDialogOptions, isAppDownload, isAppUrl, resolveAppFile } from '../../../../src-main/shell/app-security';
 
 describe('Electron shell security settings', () => {
   it('windows are isolated and sandboxed, without Node', () => {
@@ -35,5 +35,13 @@ describe('Electron shell security settings', () => {
     expect(isAppUrl('https://example.com/')).toBe(false);
     expect(isAppUrl('file:///etc/passwd')).toBe(false);
     expect(isAppUrl('app://evil/')).toBe(false);
+  });
+
+  it('issue 11: only the app\'s own blob files download (through the native save dialog, CSV only)', () => {
+    expect(isAppDownload('blob:app://console/6f1c2d3e-0000-4000-8000-000000000000')).toBe(true);
+    expect(isAppDownload('https://evil.example/x.csv')).toBe(false);
+    expect(isAppDownload('blob:https://evil.example/6f1c2d3e')).toBe(false);
+    expect(isAppDownload('app://console/index.html')).toBe(false);
+    expect(downloadDialogOptions('usuarios.csv')).toEqual({ defaultPath: 'usuarios.csv', filters: [{ name: 'CSV', extensions: ['csv'] }] });
   });
 });

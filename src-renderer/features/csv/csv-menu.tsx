@@ -1,0 +1,31 @@
+/**
+ * The users screen's CSV menu (issue 11): export the table's current view, export the account's
+ * audit trail, and (for profiles that may edit users, R2) import users from a file.
+ */
+import { useTranslation } from 'react-i18next';
+import { useShallow } from 'zustand/react/shallow';
+import { ErrorNotice, Notice } from '../../ui/notice';
+import { MenuButton, type MenuItem } from '../../ui/menu';
+import { useUsersStore } from '../users/users-store';
+import { useExportStore } from './export-store';
+
+/** "CSV" menu button of the users screen. */
+export function CsvMenu() {
+  const { t } = useTranslation();
+  const view = useUsersStore(useShallow((s) => ({ query: s.query, filters: s.filters, sort: s.sort })));
+  const { busy, exportUsers, exportAudit } = useExportStore(useShallow((s) => ({ busy: s.busy, exportUsers: s.exportUsers, exportAudit: s.exportAudit })));
+  const items: MenuItem[] = [
+    { key: 'export-users', label: t('csv.exportUsers'), onSelect: () => void exportUsers(view) },
+    { key: 'export-audit', label: t('csv.exportAccountAudit'), onSelect: () => void exportAudit() },
+  ];
+  return <MenuButton label={busy ? t('csv.exporting') : t('csv.menu')} items={items} disabled={busy !== null} />;
+}
+
+/** The result of the last export of `kind` (rows and file name) or its error. */
+export function ExportNotice({ kind }: { kind: 'users' | 'audit' }) {
+  const { t } = useTranslation();
+  const { done, error, failed } = useExportStore(useShallow((s) => ({ done: s.done, error: s.error, failed: s.failed })));
+  if (error && failed === kind) return <ErrorNotice error={error} autoFocus />;
+  if (!done || done.kind !== kind) return null;
+  return <Notice tone="success">{t(done.kind === 'users' ? 'csv.exportedUsers' : 'csv.exportedAudit', { count: done.rows, fileName: done.fileName })}</Notice>;
+}
