@@ -22,6 +22,7 @@ export const OPERATION_NAMES = [
   'resetPassword',
   'setPassword',
   'getUserAudit',
+  'getUserLocalHistory',
   'getUserQueueSessions',
   'listExtensions',
   'assignExtension',

@@ -197,6 +197,14 @@ export const ipcOperations = {
   resetPassword: op(z.strictObject({ id: IdSchema }), PasswordResetResponseSchema, { write: true }),
   setPassword: op(SetPasswordRequestSchema.extend({ id: IdSchema }), z.object({ user: UserSchema }), { write: true }),
   getUserAudit: op(z.strictObject({ id: IdSchema }), z.object({ items: z.array(AuditEntrySchema) })),
+  /**
+   * Issue 11: the versions of a user this computer has synced, newest first, from the cache (works
+   * offline): the local history the Histórico tab shows when the platform cannot be reached.
+   */
+  getUserLocalHistory: op(
+    z.strictObject({ id: IdSchema }),
+    z.object({ items: z.array(z.object({ version: z.number().int().nonnegative(), updatedAt: IsoDateSchema, user: UserSchema })) }),
+  ),
   getUserQueueSessions: op(z.strictObject({ id: IdSchema }), z.object({ items: z.array(QueueSessionSchema) })),
 
   listExtensions: op(none, z.object({ items: z.array(ExtensionSchema) })),

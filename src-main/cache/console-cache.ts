@@ -44,6 +44,9 @@ const SMALL_CHANGE = 250;
 /** Up to this many users a write keeps the account's count by lookups (cheaper than a recount). */
 const COUNT_KEPT_UP_TO = 1000;
 
+/** Issue 11: kept versions per account (20 a user at most; about 10 MB of JSON at this bound). */
+export const DEFAULT_HISTORY_LIMIT = 20_000;
+
 /** Bit of each readiness item in the `missing_mask` column. */
 const MISSING_BIT: Record<ReadinessItem, number> = Object.fromEntries(READINESS_ITEMS.map((item, i) => [item, 1 << i])) as Record<
   ReadinessItem,
@@ -61,8 +64,13 @@ export class ConsoleCache {
   private readonly indexes = new Map<string, UserSearchIndex>();
   /** Users per account, counted once after the last write (a count is a scan of 100 000 rows). */
   private readonly counts = new Map<string, number>();
+  /** Issue 11: at most this many kept versions per account (local history). */
+  private readonly historyLimit: number;
+  /** Users written per account since its history was last bounded. */
+  private readonly historyPending = new Map<string, number>();
 
-  constructor(dataDir: string, opts: { now?: () => Date } = {}) {
+  constructor(dataDir: string, opts: { now?: () => Date; historyLimit?: number } = {}) {
+    this.historyLimit = opts.historyLimit ?? DEFAULT_HISTORY_LIMIT;
     mkdirSync(dataDir, { recursive: true, mode: DIR_MODE });
     // C6: the data folder may predate this rule (or be given by the user): owner only.
     chmodSync(dataDir, DIR_MODE);
@@ -148,7 +156,7 @@ export class ConsoleCache {
    */
   removeAccount(accountId: string): void {
     this.db.transaction(() => {
-      for (const table of ['user_queues', 'users', 'queues', 'extensions', 'sync_state', 'accounts']) {
+      for (const table of ['user_queues', 'user_versions', 'users', 'queues', 'extensions', 'sync_state', 'accounts']) {
         this.db.prepare(`DELETE FROM ${table} WHERE ${table === 'accounts' ? 'id' : 'account_id'} = ?`).run(accountId);
       }
     })();
@@ -220,6 +228,7 @@ export class ConsoleCache {
     const known = users.length <= COUNT_KEPT_UP_TO && !this.db.inTransaction ? this.counts.get(accountId) : undefined;
     const exists = this.db.prepare('SELECT 1 FROM users WHERE account_id = ? AND id = ?').pluck();
     let inserted = 0;
+    let written = 0;
     this.db.transaction(() => {
       for (const user of users) {
         if (known !== undefined && !exists.get(accountId, user.id)) inserted++;
@@ -248,6 +257,7 @@ export class ConsoleCache {
         });
         // An older copy (a sync page fetched before our own save landed) never replaces a newer one.
         if (changes === 0) continue;
+        written++;
         clearQueues.run(accountId, user.id);
         for (const queueId of [...user.voiceQueueIds, ...user.chatQueueIds]) addQueue.run(accountId, queueId, user.id);
       }
@@ -259,17 +269,57 @@ export class ConsoleCache {
     if (!patched) this.indexes.delete(accountId);
     if (known !== undefined) this.counts.set(accountId, known + inserted);
     else if (users.length > 0) this.counts.delete(accountId);
+    this.boundHistory(accountId, written);
+  }
+
+  /**
+   * Issue 11: keeps an account's local history within `historyLimit` versions, oldest changes
+   * dropped first. Checked after every `historyLimit / 10` written users (a count of the
+   * account's versions is a range scan), and at once when the limit is small.
+   */
+  private boundHistory(accountId: string, written: number): void {
+    if (written === 0) return;
+    const pending = (this.historyPending.get(accountId) ?? 0) + written;
+    if (pending < Math.max(1, Math.floor(this.historyLimit / 10))) {
+      this.historyPending.set(accountId, pending);
+      return;
+    }
+    this.historyPending.delete(accountId);
+    const count = this.db.prepare('SELECT count(*) FROM user_versions WHERE account_id = ?').pluck().get(accountId) as number;
+    if (count <= this.historyLimit) return;
+    this.db
+      .prepare(
+        `DELETE FROM user_versions WHERE account_id = ? AND (user_id, version) IN (
+           SELECT user_id, version FROM user_versions WHERE account_id = ? ORDER BY updated_at LIMIT ?)`,
+      )
+      .run(accountId, accountId, count - this.historyLimit);
+  }
+
+  /**
+   * Issue 11: the versions of a user this computer has synced, newest first: the cached user and
+   * the versions it replaced (at most 20, see migration 6). Empty for a user not cached.
+   */
+  userHistory(accountId: string, id: string): { version: number; updatedAt: string; user: User }[] {
+    const current = this.getUser(accountId, id);
+    if (!current) return [];
+    const older = this.db
+      .prepare('SELECT version, updated_at, data FROM user_versions WHERE account_id = ? AND user_id = ? AND version < ? ORDER BY version DESC')
+      .all(accountId, id, current.version) as { version: number; updated_at: string; data: string }[];
+    return [{ version: current.version, updatedAt: current.updatedAt, user: current }, ...older.map((r) => ({ version: r.version, updatedAt: r.updated_at, user: JSON.parse(r.data) as User }))];
   }
 
   /** Removes users (sync tombstones). */
   deleteUsers(accountId: string, ids: readonly string[]): void {
     const del = this.db.prepare('DELETE FROM users WHERE account_id = ? AND id = ?');
     const delQueues = this.db.prepare('DELETE FROM user_queues WHERE account_id = ? AND user_id = ?');
+    const delVersions = this.db.prepare('DELETE FROM user_versions WHERE account_id = ? AND user_id = ?');
     let removed = 0;
     this.db.transaction(() => {
       for (const id of ids) {
         removed += del.run(accountId, id).changes;
         delQueues.run(accountId, id);
+        // C2: a deleted user disappears, with its local history.
+        delVersions.run(accountId, id);
       }
     })();
     const index = this.indexes.get(accountId);

@@ -105,6 +105,33 @@ export const MIGRATIONS: ReadonlyArray<(db: Database.Database) => void> = [
       update.run(readiness.ready ? 1 : 0, mask, rid);
     }
   },
+  // 6: issue 11 local history. When a synced user is replaced by a newer version, a trigger keeps
+  // the version it replaces (its JSON and the platform's updatedAt), at most the 20 latest versions
+  // per user; a first sync inserts and keeps nothing, so only real changes cost a write. The
+  // account-wide bound and the removal with the account's data are in console-cache.ts. IF NOT EXISTS:
+  // a file set back to an older user_version (tests of older migrations) runs it again.
+  (db) => {
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS user_versions (
+        account_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        updated_at TEXT NOT NULL,
+        data TEXT NOT NULL,
+        PRIMARY KEY (account_id, user_id, version)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX IF NOT EXISTS user_versions_by_age ON user_versions (account_id, updated_at);
+      CREATE TRIGGER IF NOT EXISTS users_keep_version AFTER UPDATE OF data ON users
+      WHEN old.version < new.version
+      BEGIN
+        INSERT OR IGNORE INTO user_versions (account_id, user_id, version, updated_at, data)
+          VALUES (old.account_id, old.id, old.version, old.updated_at, old.data);
+        DELETE FROM user_versions WHERE account_id = old.account_id AND user_id = old.id AND version IN (
+          SELECT version FROM user_versions WHERE account_id = old.account_id AND user_id = old.id ORDER BY version DESC LIMIT -1 OFFSET 20
+        );
+      END;
+    `);
+  },
 ];
 
 /** The schema version this build writes. A file with a higher one is from a newer console. */

@@ -56,6 +56,7 @@ export function createHandlers({ auth, directory, bulk, csv, sync, client, setti
     resetPassword: async ({ id }) => (signedIn(), directory.resetPassword(id)),
     setPassword: async (input) => (signedIn(), directory.setPassword(input)),
     getUserAudit: async ({ id }) => (signedIn(), directory.getUserAudit(id)),
+    getUserLocalHistory: async ({ id }) => (signedIn(), directory.getUserLocalHistory(id)),
     getUserQueueSessions: async ({ id }) => (signedIn(), directory.getUserQueueSessions(id)),
     listExtensions: async () => (signedIn(), directory.listExtensions()),
     assignExtension: async ({ userId, extensionId }) => (signedIn(), directory.assignExtension(userId, extensionId)),

@@ -141,6 +141,11 @@ export class DirectoryService {
     return this.opts.client.userAudit(id);
   }
 
+  /** Issue 11: the cached versions of a user (C6: the signed-in account's cache only). */
+  getUserLocalHistory(id: string) {
+    return { items: this.opts.cache.userHistory(this.opts.accountKey(), id) };
+  }
+
   getUserQueueSessions(id: string) {
     return this.opts.client.userQueueSessions(id);
   }

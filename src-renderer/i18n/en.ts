@@ -376,8 +376,9 @@ export const en: Messages = {
     localNotice: "No connection to the platform: showing the versions of this user this computer has synced. This local history does not show who made each change.",
     localEmpty: 'No version of this user is kept on this computer.',
     localVersion: 'Version {{version}}',
+    localVersionColumn: 'Version',
     localFirst: 'First synced version',
-    localSyncedAt: 'Synced at',
+    localChangedAt: 'Changed on the platform at',
     localBadge: 'Local',
     fields: {
       name: 'Name',

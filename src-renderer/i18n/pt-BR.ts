@@ -377,8 +377,9 @@ export const ptBR = {
     localNotice: 'Sem conexão com a plataforma: exibindo as versões deste usuário que este computador sincronizou. Este histórico local não mostra quem fez cada alteração.',
     localEmpty: 'Nenhuma versão deste usuário guardada neste computador.',
     localVersion: 'Versão {{version}}',
+    localVersionColumn: 'Versão',
     localFirst: 'Primeira versão sincronizada',
-    localSyncedAt: 'Sincronizada em',
+    localChangedAt: 'Alterada na plataforma em',
     localBadge: 'Local',
     fields: {
       name: 'Nome',

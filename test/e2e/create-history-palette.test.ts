@@ -1,7 +1,8 @@
 /**
  * Issue 11 ("More") in Chromium: a user created with an extension and queues in one step (R8,
- * R10, with the R8 error inline first). Real platform, browser host and Chromium; axe-core on the
- * screen (0 serious or critical).
+ * R10, with the R8 error inline first); readable history; with the platform stopped, Histórico
+ * shows the versions this computer synced, with a diff, marked local. Real platform, browser host
+ * and Chromium; axe-core on each screen (0 serious or critical).
  */
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
@@ -62,5 +63,43 @@ describe('issue 11: creation with queues and extension', () => {
     expect(created).toMatchObject({ extension: { id: chosen.id, number: chosen.number }, voiceQueueIds: ['q-voice-vendas'], chatQueueIds: [], version: 1 });
     const queues = (await api.request<{ items: Queue[] }>('GET', '/queues')).items;
     expect(queues.find((q) => q.id === 'q-voice-vendas')!.memberIds).toContain(created.id);
+  });
+
+  // Last: it stops the platform.
+  it('offline local history: with the platform stopped, Histórico shows the synced versions with a diff, marked local', async () => {
+    const { page } = env;
+    const api = await platformApi(env.platform.url, 'admin');
+    const { items } = await api.request<{ items: User[] }>('GET', '/users?q=agente05');
+    const agent = items.find((u) => u.login === 'agente05')!;
+    await page.getByRole('navigation').getByRole('button', { name: 'Configurações' }).click();
+    await page.getByRole('menuitem', { name: 'Usuários' }).click();
+    // The console has synced this version; another administrator renames the user; the console syncs again.
+    await page.getByRole('button', { name: 'Sincronizar agora' }).click();
+    await api.request('PATCH', `/users/${agent.id}`, { name: 'Agente Renomeada', confirmQueueLogout: true }, { 'if-match': `"u-${agent.id}-${agent.version}"` });
+    await page.getByRole('button', { name: 'Sincronizar agora' }).click();
+    await page.getByLabel('Buscar usuários').fill('Agente Renomeada');
+    await page.getByRole('grid').getByRole('row', { name: /agente05/ }).waitFor();
+    // Online, the Histórico is the platform's, readable.
+    await page.getByRole('row', { name: /agente05/ }).click();
+    await page.getByRole('tab', { name: 'Histórico' }).click();
+    await page.getByRole('table').getByText(`Nome: ${agent.name} → Agente Renomeada`).waitFor();
+    await page.getByRole('cell', { name: 'Dados alterados' }).waitFor();
+    await axe(page, 'history');
+    await screenshot(page, 'issue11-history-readable');
+
+    await env.platform.close();
+    const host = await env.restartHost();
+    await page.goto(host.url);
+    await page.getByText(/Sem conexão com a plataforma desde/).first().waitFor();
+    await page.getByLabel('Buscar usuários').fill('agente05');
+    await page.getByRole('row', { name: /agente05/ }).click();
+    await page.getByRole('tab', { name: 'Histórico' }).click();
+    const local = page.getByRole('region', { name: /Histórico local \(sem conexão\)/ });
+    await local.getByText('Local', { exact: true }).waitFor();
+    await local.getByText(`Nome: ${agent.name} → Agente Renomeada`).waitFor();
+    await local.getByText('Primeira versão sincronizada').waitFor();
+    expect(await page.getByText('Nenhum registro.').count()).toBe(0);
+    await axe(page, 'local history');
+    await screenshot(page, 'issue11-local-history-offline');
   });
 });

@@ -6,10 +6,10 @@
  */
 import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ErrorNotice } from '../../ui/notice';
-import { describeAuditEntry } from '../history/history-format';
+import { ErrorNotice, Notice } from '../../ui/notice';
+import { describeAuditEntry, describeDiff, type HistoryWords } from '../history/history-format';
 import { localTimeZone, useHistoryWords } from '../history/use-history-words';
-import { useEditorStore } from './editor-store';
+import { useEditorStore, type LocalVersion } from './editor-store';
 import { ExportNotice } from '../csv/csv-menu';
 import { useExportStore } from '../csv/export-store';
 
@@ -19,6 +19,7 @@ export function AuditTab() {
   const words = useHistoryWords();
   const audit = useEditorStore((s) => s.audit);
   const auditError = useEditorStore((s) => s.auditError);
+  const localHistory = useEditorStore((s) => s.localHistory);
   const loadAudit = useEditorStore((s) => s.loadAudit);
   const version = useEditorStore((s) => s.user?.version);
   const [type, setType] = useState('');
@@ -29,6 +30,7 @@ export function AuditTab() {
   useEffect(() => {
     void loadAudit();
   }, [loadAudit, version]);
+  if (localHistory) return <LocalHistory versions={localHistory} words={words} onRetry={() => void loadAudit()} />;
   const types = [...new Set((audit ?? []).map((e) => e.action))].sort((a, b) => words.action(a).localeCompare(words.action(b)));
   const shown = [...(audit ?? [])].filter((e) => !type || e.action === type).sort((a, b) => b.at.localeCompare(a.at));
   return (
@@ -85,13 +87,7 @@ export function AuditTab() {
                     <td className="nowrap">{words.dateTime(entry.at)}</td>
                     <td>{entry.actorName ?? t('editor.auditSystem')}</td>
                     <td>{words.action(entry.action)}</td>
-                    <td>
-                      {describeAuditEntry(entry, words).map((line) => (
-                        <div key={line} className="small">
-                          {line}
-                        </div>
-                      ))}
-                    </td>
+                    <ChangeLines lines={describeAuditEntry(entry, words)} />
                   </tr>
                 ))}
               </tbody>
@@ -100,5 +96,65 @@ export function AuditTab() {
         </>
       )}
     </section>
+  );
+}
+
+/**
+ * Issue 11: the platform cannot be reached, so the history is what this computer synced: each
+ * version with what changed from the one before, clearly marked as local (no one's name: the
+ * cache does not know who made a change).
+ */
+function LocalHistory({ versions, words, onRetry }: { versions: LocalVersion[]; words: HistoryWords; onRetry(): void }) {
+  const { t } = useTranslation();
+  return (
+    <section className="tab-section local-history" aria-labelledby="local-history-title">
+      <h2 id="local-history-title">
+        {t('history.localTitle')} <span className="tag tag-warn">{t('history.localBadge')}</span>
+      </h2>
+      <Notice tone="warning">{t('history.localNotice')}</Notice>
+      <p className="muted small">{t('history.timeZone', { zone: localTimeZone() })}</p>
+      {versions.length === 0 ? (
+        <p className="muted">{t('history.localEmpty')}</p>
+      ) : (
+        <table className="data-table" aria-labelledby="local-history-title">
+          <thead>
+            <tr>
+              <th scope="col">{t('history.localVersionColumn')}</th>
+              <th scope="col">{t('history.localChangedAt')}</th>
+              <th scope="col">{t('editor.auditChanges')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {versions.map((v, i) => {
+              const previous = versions[i + 1];
+              const lines = previous ? describeDiff(previous.user, v.user, words) : [t('history.localFirst')];
+              return (
+                <tr key={v.version}>
+                  <td className="nowrap">{t('history.localVersion', { version: v.version })}</td>
+                  <td className="nowrap">{words.dateTime(v.updatedAt)}</td>
+                  <ChangeLines lines={lines} />
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+      <button type="button" className="button" onClick={onRetry}>
+        {t('common.retry')}
+      </button>
+    </section>
+  );
+}
+
+/** The "Alterações" cell: one line per change. */
+function ChangeLines({ lines }: { lines: string[] }) {
+  return (
+    <td>
+      {lines.map((line) => (
+        <div key={line} className="small">
+          {line}
+        </div>
+      ))}
+    </td>
   );
 }

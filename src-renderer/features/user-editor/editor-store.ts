@@ -7,6 +7,7 @@
 import { create } from 'zustand';
 import type { AuditEntry, Extension, QueueSession, User } from '../../../src-shared/domain';
 import type { FieldErrors } from '../../../src-shared/errors';
+import type { OperationOutput } from '../../../src-shared/ipc-contract';
 import { StaleVersionDetailsSchema, QueueLogoutDetailsSchema, type LoggedOutQueueSchema } from '../../../src-shared/platform-api';
 import type { z } from 'zod';
 import { call, toConsoleError, type ConsoleError } from '../../api';
@@ -46,6 +47,11 @@ type EditorStore = {
   audit: AuditEntry[] | null;
   /** Why the audit trail could not be loaded (shown instead of an empty history). */
   auditError: ConsoleError | null;
+  /**
+   * Issue 11: when the platform cannot be reached, the versions of the user this computer synced
+   * (newest first), shown as local history instead of the audit trail; null otherwise.
+   */
+  localHistory: LocalVersion[] | null;
   open(id: string): Promise<void>;
   /** Re-reads the open user after main reports changed data (sync); keeps unsaved edits. */
   refresh(): Promise<void>;
@@ -71,6 +77,12 @@ type EditorStore = {
   loadAudit(): Promise<void>;
 };
 
+/** One synced version of a user (local history, issue 11). */
+export type LocalVersion = OperationOutput<'getUserLocalHistory'>['items'][number];
+
+/** Error codes that mean the platform could not be reached (C1). */
+const UNREACHABLE = new Set(['network_error', 'timeout', 'offline']);
+
 const idle = { status: 'idle', error: null } as const;
 const initial = {
   id: null,
@@ -93,6 +105,7 @@ const initial = {
   extensions: null,
   audit: null,
   auditError: null,
+  localHistory: null,
 };
 
 /** True when the draft differs from the confirmed user. */
@@ -279,10 +292,21 @@ export const useEditorStore = create<EditorStore>()((set, get) => {
       set({ auditError: null });
       try {
         const { items } = await call('getUserAudit', { id: user.id });
-        if (get().user?.id === user.id) set({ audit: items });
+        if (get().user?.id === user.id) set({ audit: items, localHistory: null });
       } catch (err) {
+        const error = toConsoleError(err);
+        // Issue 11: the platform cannot be reached: the versions this computer synced, marked local.
+        if (UNREACHABLE.has(error.code)) {
+          try {
+            const { items } = await call('getUserLocalHistory', { id: user.id });
+            if (get().user?.id === user.id) set({ audit: null, localHistory: items });
+            return;
+          } catch {
+            // Then the platform's error is the one to show.
+          }
+        }
         // A failed load is an error on screen, never an empty history.
-        if (get().user?.id === user.id) set({ audit: null, auditError: toConsoleError(err) });
+        if (get().user?.id === user.id) set({ audit: null, localHistory: null, auditError: error });
       }
     },
   };

@@ -1,6 +1,7 @@
 /**
  * Issue 9 class 12 / C6: the console's cache belongs to a platform, an account and a person.
- * Real platforms on 127.0.0.1, the real `compose()` graph and real SQLite cache files.
+ * Issue 11: its local history of synced users belongs to them too. Real platforms on 127.0.0.1, the
+ * real `compose()` graph and real SQLite cache files.
  */
 import Database from 'better-sqlite3';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -11,7 +12,7 @@ import { accountKey } from '../../../src-main/cache/account-key';
 import { CACHE_FILE_NAME } from '../../../src-main/cache/console-cache';
 import { call, codeOf, composeConsole, DEMO_ADMIN, startHoldingProxy } from '../../support/console-harness';
 import { tempDir } from '../../support/console-fixtures';
-import { startTestPlatform, type TestPlatform } from '../../support/platform';
+import { client, findUser, signIn, startTestPlatform, type TestPlatform } from '../../support/platform';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -41,6 +42,15 @@ function cacheBytes(dir: string): string {
 
 const ids = async (p: TestPlatform) => (await p.query<{ id: string }>("SELECT id FROM users WHERE account_id = 'acc-demo'")).map((r) => r.id);
 const mode = (file: string) => statSync(file).mode & 0o777;
+
+/** Renames a user on the platform (as another administrator would), returning its new version. */
+async function rename(p: TestPlatform, token: string, login: string, name: string): Promise<void> {
+  const api = client(p.url, token);
+  const user = await findUser(p.url, token, login);
+  const result = await api.patch(`/api/v1/users/${user.id}`, { name, confirmQueueLogout: true }, { 'if-match': `"u-${user.id}-${user.version}"` });
+  expect(result.status).toBe(200);
+}
+
 
 describe('issue 9 class 12 / C6: the cache belongs to a platform, an account and a person', () => {
   it('issue 9 class 12 / C6: the same account id on another platform never shows the first platform\'s cached users, even before its first sync ends', async () => {
@@ -158,5 +168,53 @@ describe('issue 9 class 12 / C6: the cache belongs to a platform, an account and
     expect(copies).toHaveLength(1);
     expect(readFileSync(join(dir, copies[0]!), 'utf8')).toContain('round 2');
     expect(mode(join(dir, copies[0]!))).toBe(0o600);
+  });
+
+  it('issue 11 / C6: local history keeps each synced version, answers offline, is per account and leaves with the account\'s data', async () => {
+    const [a, b] = [await platform(), await platform()];
+    const token = await signIn(a.url, 'admin');
+    const agent = await findUser(a.url, token, 'agente01');
+    const dir = dataFolder();
+    const onA = await composeConsole({ dataDir: dir, platformUrl: a.url });
+    await call(onA, 'signIn', DEMO_ADMIN);
+    await call(onA, 'syncNow', {});
+    await rename(a, token, 'agente01', 'Nome Intermediario Zq');
+    await call(onA, 'syncNow', {});
+    await rename(a, token, 'agente01', 'Nome Final Zq');
+    await call(onA, 'syncNow', {});
+
+    const { items } = await call(onA, 'getUserLocalHistory', { id: agent.id });
+    expect(items.map((v) => [v.version, v.user.name])).toEqual([
+      [agent.version + 2, 'Nome Final Zq'],
+      [agent.version + 1, 'Nome Intermediario Zq'],
+      [agent.version, agent.name],
+    ]);
+
+    await call(onA, 'signOut', { removeCachedData: false });
+    expect(await codeOf(onA, 'getUserLocalHistory', { id: agent.id })).toBe('not_signed_in');
+    await onA.dispose();
+
+    // C6: the same account id on another platform sees none of it.
+    const onB = await composeConsole({ dataDir: dir, platformUrl: b.url });
+    await call(onB, 'signIn', DEMO_ADMIN);
+    await call(onB, 'syncNow', {});
+    const other = await call(onB, 'getUserLocalHistory', { id: agent.id });
+    expect(other.items.map((v) => v.user.name)).not.toContain('Nome Intermediario Zq');
+    await call(onB, 'signOut', { removeCachedData: false });
+    await onB.dispose();
+
+    // Back on A: the history was kept on disk; offline, the platform's audit cannot be read and the
+    // local history still answers.
+    const again = await composeConsole({ dataDir: dir, platformUrl: a.url });
+    cleanups.push(() => again.dispose());
+    await call(again, 'signIn', DEMO_ADMIN);
+    await a.stop();
+    expect(['network_error', 'timeout']).toContain(await codeOf(again, 'getUserAudit', { id: agent.id }));
+    expect((await call(again, 'getUserLocalHistory', { id: agent.id })).items.map((v) => v.user.name)).toEqual(['Nome Final Zq', 'Nome Intermediario Zq', agent.name]);
+
+    // Removal with the account's cached data leaves no byte of its history.
+    expect(cacheBytes(dir)).toContain('Nome Intermediario Zq');
+    await call(again, 'signOut', { removeCachedData: true });
+    expect(cacheBytes(dir)).not.toContain('Nome Intermediario Zq');
   });
 });

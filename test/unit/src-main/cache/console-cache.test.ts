@@ -281,3 +281,58 @@ describe('ConsoleCache', () => {
     cache.close();
   });
 });
+
+describe('ConsoleCache local history (issue 11)', () => {
+  it('keeps the versions a synced user replaced, newest first; a first sync and a same-version write keep nothing', () => {
+    const cache = new ConsoleCache(dataDir());
+    const v1 = makeUser({ id: 'u1', name: 'Um', version: 1, updatedAt: '2026-01-01T00:00:00.000Z' });
+    cache.upsertUsers(ACC, [v1]);
+    cache.upsertUsers(ACC, [v1]);
+    expect(cache.userHistory(ACC, 'u1').map((v) => v.version)).toEqual([1]);
+    cache.upsertUsers(ACC, [{ ...v1, name: 'Dois', version: 2, updatedAt: '2026-01-02T00:00:00.000Z' }]);
+    // An older copy arriving late changes nothing (C2) and keeps nothing.
+    cache.upsertUsers(ACC, [v1]);
+    cache.upsertUsers(ACC, [{ ...v1, name: 'Quatro', version: 4, updatedAt: '2026-01-04T00:00:00.000Z' }]);
+    expect(cache.userHistory(ACC, 'u1').map((v) => [v.version, v.user.name, v.updatedAt])).toEqual([
+      [4, 'Quatro', '2026-01-04T00:00:00.000Z'],
+      [2, 'Dois', '2026-01-02T00:00:00.000Z'],
+      [1, 'Um', '2026-01-01T00:00:00.000Z'],
+    ]);
+    expect(cache.userHistory(ACC, 'nobody')).toEqual([]);
+    cache.close();
+  });
+
+  it('C6: history is per account key; deleting a user (C2) or removing the account takes its history with it', () => {
+    const cache = new ConsoleCache(dataDir());
+    const user = makeUser({ id: 'u1', name: 'Primeiro Nome Xy', version: 1 });
+    cache.upsertUsers(ACC, [user]);
+    cache.upsertUsers(ACC, [{ ...user, name: 'Segundo', version: 2 }]);
+    cache.upsertUsers('acc-2', [{ ...user, accountId: 'acc-2', name: 'Outra Conta', version: 1 }]);
+    expect(cache.userHistory('acc-2', 'u1').map((v) => v.user.name)).toEqual(['Outra Conta']);
+    cache.removeAccount(ACC);
+    expect(cache.userHistory(ACC, 'u1')).toEqual([]);
+    expect(peek(cache, (db) => db.prepare('SELECT count(*) FROM user_versions').pluck().get())).toBe(0);
+    expect(readFileSync(cache.file).toString('latin1')).not.toContain('Primeiro Nome Xy');
+    cache.upsertUsers('acc-2', [{ ...user, accountId: 'acc-2', name: 'Outra 2', version: 2 }]);
+    cache.deleteUsers('acc-2', ['u1']);
+    expect(peek(cache, (db) => db.prepare('SELECT count(*) FROM user_versions').pluck().get())).toBe(0);
+    cache.close();
+  });
+
+  it('is bounded: at most 20 versions per user, and the account-wide limit drops the oldest changes first', () => {
+    const cache = new ConsoleCache(dataDir(), { historyLimit: 30 });
+    const user = makeUser({ id: 'u1', version: 1 });
+    for (let v = 1; v <= 26; v++) cache.upsertUsers(ACC, [{ ...user, name: `v${v}`, version: v, updatedAt: `2026-01-01T00:00:${String(v).padStart(2, '0')}.000Z` }]);
+    // The cached version and the 20 latest it replaced.
+    expect(cache.userHistory(ACC, 'u1').map((v) => v.version)).toEqual(Array.from({ length: 21 }, (_, i) => 26 - i));
+    const other = makeUser({ id: 'u2', version: 1 });
+    for (let v = 1; v <= 16; v++) cache.upsertUsers(ACC, [{ ...other, version: v, updatedAt: `2026-02-01T00:00:${String(v).padStart(2, '0')}.000Z` }]);
+    const kept = peek(cache, (db) => db.prepare('SELECT user_id, version FROM user_versions WHERE account_id = ? ORDER BY updated_at').all(ACC) as { user_id: string; version: number }[]);
+    expect(kept.length).toBeLessThanOrEqual(30);
+    // The oldest changes (u1's) went first; u2's recent ones are all there.
+    expect(kept.filter((r) => r.user_id === 'u2')).toHaveLength(15);
+    expect(kept[0]).toMatchObject({ user_id: 'u1' });
+    expect(kept[0]!.version).toBeGreaterThan(6);
+    cache.close();
+  });
+});

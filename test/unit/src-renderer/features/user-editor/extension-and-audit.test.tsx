@@ -102,3 +102,42 @@ describe('Ramal tab and audit trail', () => {
     expect(screen.queryByText('Nenhum registro.')).toBeNull();
   });
 });
+
+describe('local history (issue 11)', () => {
+  it('when the platform cannot be reached, Histórico shows the synced versions with what changed, marked local', async () => {
+    const admin = makeUser({ profile: 'administrator' });
+    const v1 = makeUser({ name: 'Nome Antigo', webrtcEnabled: false, version: 1, updatedAt: '2026-01-01T10:00:00.000Z' });
+    const v2 = { ...v1, name: 'Nome Novo', webrtcEnabled: true, version: 3, updatedAt: '2026-01-02T10:00:00.000Z' };
+    const { callsOf } = renderApp({
+      session: sessionFor(admin, { online: false }),
+      users: [admin, v2],
+      route: { screen: 'user', id: v2.id, tab: 'audit' },
+      handlers: {
+        getUserAudit: () => ({ code: 'network_error', message: 'x' }),
+        getUserLocalHistory: () => ({ items: [{ version: 3, updatedAt: v2.updatedAt, user: v2 }, { version: 1, updatedAt: v1.updatedAt, user: v1 }] }),
+      },
+    });
+    expect(await screen.findByRole('heading', { name: /Histórico local \(sem conexão\)/ })).toBeTruthy();
+    expect(screen.getByText('Local')).toBeTruthy();
+    expect(screen.getByText(/exibindo as versões deste usuário que este computador sincronizou/)).toBeTruthy();
+    expect(screen.getByText('Nome: Nome Antigo → Nome Novo')).toBeTruthy();
+    expect(screen.getByText('WebRTC: Não → Sim')).toBeTruthy();
+    expect(screen.getByText('Versão 3')).toBeTruthy();
+    expect(screen.getByText('Primeira versão sincronizada')).toBeTruthy();
+    expect(screen.queryByText('Nenhum registro.')).toBeNull();
+    expect(callsOf('getUserLocalHistory')).toEqual([{ id: v2.id }]);
+  });
+
+  it('any other failure is the error, not the local history', async () => {
+    const admin = makeUser({ profile: 'administrator' });
+    const agent = makeUser();
+    const { callsOf } = renderApp({
+      session: sessionFor(admin),
+      users: [admin, agent],
+      route: { screen: 'user', id: agent.id, tab: 'audit' },
+      handlers: { getUserAudit: () => ({ code: 'forbidden', message: 'x' }) },
+    });
+    await screen.findByRole('button', { name: 'Tentar novamente' });
+    expect(callsOf('getUserLocalHistory')).toEqual([]);
+  });
+});
