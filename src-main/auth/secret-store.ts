@@ -33,23 +33,30 @@ export class MemorySecretStore implements SecretStore {
   }
 }
 
+/** How a file-backed store turns a secret into bytes at rest and back (`open` throws on bytes it cannot read). */
+export interface SecretSealer {
+  seal(value: string): Buffer;
+  open(blob: Buffer): string;
+}
+
 /**
- * Encrypts each secret with AES-256-GCM into `<dir>/<key>.secret` (iv | tag | ciphertext). The
- * 32-byte key is given by the caller (the browser host keeps one per data folder); a file that does
- * not decrypt reads as absent, so a changed key signs out instead of crashing.
+ * Secrets at rest as one owner-only file each, `<dir>/<key>.<extension>` (folder 0700, files
+ * 0600), sealed by `sealer`. A file that is missing or does not open reads as absent, so a changed
+ * key signs out instead of crashing. The one file handling of every encrypted store (AES here,
+ * Electron's `safeStorage` in `electron/`).
  */
-export class AesFileSecretStore implements SecretStore {
+export class SealedFileSecretStore implements SecretStore {
   constructor(
     private readonly dir: string,
-    private readonly key: Buffer,
+    private readonly extension: string,
+    private readonly sealer: SecretSealer,
   ) {
-    if (key.length !== 32) throw new Error('AesFileSecretStore needs a 32-byte key');
     mkdirSync(dir, { recursive: true, mode: 0o700 });
   }
 
   private file(key: string): string {
     assertSecretKey(key);
-    return join(this.dir, `${key}.secret`);
+    return join(this.dir, `${key}.${this.extension}`);
   }
 
   async get(key: string): Promise<string | null> {
@@ -60,24 +67,41 @@ export class AesFileSecretStore implements SecretStore {
       return null;
     }
     try {
-      const iv = blob.subarray(0, 12);
-      const tag = blob.subarray(12, 28);
-      const decipher = createDecipheriv('aes-256-gcm', this.key, iv);
-      decipher.setAuthTag(tag);
-      return Buffer.concat([decipher.update(blob.subarray(28)), decipher.final()]).toString('utf8');
+      return this.sealer.open(blob);
     } catch {
       return null;
     }
   }
 
   async set(key: string, value: string): Promise<void> {
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
-    const ciphertext = Buffer.concat([cipher.update(value, 'utf8'), cipher.final()]);
-    writeFileSync(this.file(key), Buffer.concat([iv, cipher.getAuthTag(), ciphertext]), { mode: 0o600 });
+    const file = this.file(key);
+    writeFileSync(file, this.sealer.seal(value), { mode: 0o600 });
   }
 
   async delete(key: string): Promise<void> {
     rmSync(this.file(key), { force: true });
+  }
+}
+
+/**
+ * Encrypts each secret with AES-256-GCM into `<dir>/<key>.secret` (iv | tag | ciphertext). The
+ * 32-byte key is given by the caller (the browser host keeps one per data folder).
+ */
+export class AesFileSecretStore extends SealedFileSecretStore {
+  constructor(dir: string, key: Buffer) {
+    if (key.length !== 32) throw new Error('AesFileSecretStore needs a 32-byte key');
+    super(dir, 'secret', {
+      seal(value) {
+        const iv = randomBytes(12);
+        const cipher = createCipheriv('aes-256-gcm', key, iv);
+        const ciphertext = Buffer.concat([cipher.update(value, 'utf8'), cipher.final()]);
+        return Buffer.concat([iv, cipher.getAuthTag(), ciphertext]);
+      },
+      open(blob) {
+        const decipher = createDecipheriv('aes-256-gcm', key, blob.subarray(0, 12));
+        decipher.setAuthTag(blob.subarray(12, 28));
+        return Buffer.concat([decipher.update(blob.subarray(28)), decipher.final()]).toString('utf8');
+      },
+    });
   }
 }

@@ -6,8 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { openDatabase, type Db } from '../db/database';
 import type { UserTable } from '../db/schema';
-import { identityColumns } from '../domain/identity-keys';
-import { searchText } from '../domain/user-changes';
+import { newUserRow } from '../domain/user-changes';
 
 const FIRST = ['Ana', 'Bruno', 'Carla', 'Diego', 'Elisa', 'Fábio', 'Gabriela', 'Heitor', 'Íris', 'João', 'Larissa', 'Márcio', 'Natália', 'Otávio', 'Paula', 'Rafael', 'Sílvia', 'Tiago', 'Úrsula', 'Vinícius'];
 const LAST = ['Silva', 'Souza', 'Oliveira', 'Santos', 'Pereira', 'Lima', 'Carvalho', 'Ferreira', 'Rodrigues', 'Almeida', 'Costa', 'Gomes', 'Ribeiro', 'Martins', 'Araújo', 'Conceição'];
@@ -53,25 +52,21 @@ export async function generateUsers(target: Db | string, account: string, n: num
         const login = `${prefix}.${i}`;
         const email = `${login}@example.com`;
         const webrtc = i % 3 !== 0;
-        rows.push({
-          id: randomUUID(),
-          account_id: accountId,
-          name,
-          email,
-          login,
-          ...identityColumns(login, email),
-          search_text: searchText(name, login, email),
-          profile: 'agent',
-          active: i % 17 === 0 ? 0 : 1,
-          webrtc_enabled: webrtc ? 1 : 0,
-          omnichannel_enabled: webrtc && i % 2 === 0 ? 1 : 0,
-          password_hash: null,
-          must_change_password: 0,
-          version: 1,
-          change_seq: firstSeq + i,
-          created_at: at,
-          updated_at: at,
-        });
+        rows.push(
+          newUserRow({
+            id: randomUUID(),
+            accountId,
+            name,
+            email,
+            login,
+            profile: 'agent',
+            active: i % 17 !== 0,
+            webrtcEnabled: webrtc,
+            omnichannelEnabled: webrtc && i % 2 === 0,
+            changeSeq: firstSeq + i,
+            at,
+          }),
+        );
       }
       await trx.insertInto('users').values(rows).execute();
     }

@@ -7,8 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PlatformContext } from '../domain/context';
 import { nextChangeSeq, type Db } from '../db/database';
-import { identityColumns } from '../domain/identity-keys';
-import { searchText } from '../domain/user-changes';
+import { newUserRow } from '../domain/user-changes';
 import { OPERATOR_ACCOUNT_ID } from '../domain/operator-scope';
 import { demoName } from './generate';
 
@@ -45,25 +44,22 @@ async function insertUser(db: Db, u: NewUser, at: string): Promise<string> {
   const email = `${u.login}@${domain}.omniconsole.example`;
   await db
     .insertInto('users')
-    .values({
-      id,
-      account_id: u.accountId,
-      name: u.name,
-      email,
-      login: u.login,
-      ...identityColumns(u.login, email),
-      search_text: searchText(u.name, u.login, email),
-      profile: u.profile,
-      active: u.active === false ? 0 : 1,
-      webrtc_enabled: u.webrtc ? 1 : 0,
-      omnichannel_enabled: u.omni ? 1 : 0,
-      password_hash: u.passwordHash ?? null,
-      must_change_password: 0,
-      version: 1,
-      change_seq: await nextChangeSeq(db),
-      created_at: at,
-      updated_at: at,
-    })
+    .values(
+      newUserRow({
+        id,
+        accountId: u.accountId,
+        name: u.name,
+        email,
+        login: u.login,
+        profile: u.profile,
+        active: u.active !== false,
+        webrtcEnabled: u.webrtc === true,
+        omnichannelEnabled: u.omni === true,
+        passwordHash: u.passwordHash ?? null,
+        changeSeq: await nextChangeSeq(db),
+        at,
+      }),
+    )
     .execute();
   return id;
 }

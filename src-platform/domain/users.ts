@@ -18,10 +18,10 @@ import { requireMayChangeUser, requireMayGiveProfile, requirePermission, type Ac
 import { writeAudit } from './audit';
 import type { PlatformContext } from './context';
 import { DomainError } from './errors';
-import { checkEmailFree, checkLoginFree, identityColumns, identityConflictOf } from './identity-keys';
+import { checkEmailFree, checkLoginFree, identityConflictOf } from './identity-keys';
 import { checkProfileFitsScope } from './operator-scope';
 import { issueResetToken, queueResetMail } from './reset-tokens';
-import { bumpUser, searchText } from './user-changes';
+import { bumpUser, newUserRow, searchText, userFieldColumns } from './user-changes';
 
 /** Turns user rows into API users, loading their extensions, queue links and account flags. */
 export async function hydrateUsers(db: Db, rows: UserTable[]): Promise<User[]> {
@@ -224,25 +224,7 @@ export async function createUser(ctx: PlatformContext, actor: Actor, input: Crea
     const seq = await nextChangeSeq(trx);
     await trx
       .insertInto('users')
-      .values({
-        id,
-        account_id: actor.accountId,
-        name: input.name,
-        email: input.email,
-        login: input.login,
-        ...identityColumns(input.login, input.email),
-        search_text: searchText(input.name, input.login, input.email),
-        profile: input.profile,
-        active: input.active ? 1 : 0,
-        webrtc_enabled: input.webrtcEnabled ? 1 : 0,
-        omnichannel_enabled: input.omnichannelEnabled ? 1 : 0,
-        password_hash: null,
-        must_change_password: 0,
-        version: 1,
-        change_seq: seq,
-        created_at: now.toISOString(),
-        updated_at: now.toISOString(),
-      })
+      .values(newUserRow({ ...input, id, accountId: actor.accountId, changeSeq: seq, at: now.toISOString() }))
       .execute();
     let extension: { id: string; number: string } | null = null;
     if (input.extensionId !== undefined) {
@@ -376,17 +358,7 @@ export async function updateUser(ctx: PlatformContext, actor: Actor, userId: str
     }
     await trx
       .updateTable('users')
-      .set({
-        name: next.name,
-        email: next.email,
-        login: next.login,
-        ...identityColumns(next.login, next.email),
-        search_text: searchText(next.name, next.login, next.email),
-        profile: next.profile,
-        active: next.active ? 1 : 0,
-        webrtc_enabled: next.webrtcEnabled ? 1 : 0,
-        omnichannel_enabled: next.omnichannelEnabled ? 1 : 0,
-      })
+      .set(userFieldColumns(next))
       .where('id', '=', userId)
       .execute();
     await trx.deleteFrom('queue_sessions').where('user_id', '=', userId).execute();

@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { permissions, profileFitsAccount } from '../../../src-shared/domain';
-import { ScreenTitle } from '../../ui/focus';
+import { ScreenHeader } from '../../ui/screen-header';
 import { supportRule } from '../../../src-shared/rules';
 import { ErrorNotice, Notice, Reason } from '../../ui/notice';
 import { useAccess } from '../session/access';
@@ -53,12 +53,8 @@ export function NewUserScreen() {
   if (result) {
     return (
       <section className="screen" aria-labelledby="new-user-title">
-        <header className="screen-header">
-          <div>
-            <p className="breadcrumb">{t('shell.breadcrumbUsers')}</p>
-            <h1 id="new-user-title">{t('newUser.title')}</h1>
-          </div>
-        </header>
+        {/* The result message takes focus, not the title. */}
+        <ScreenHeader titleId="new-user-title" breadcrumb={t('shell.breadcrumbUsers')} title={t('newUser.title')} focusTitle={false} />
         <div className="panel result-panel">
           <Notice tone="success" autoFocus>{t('newUser.created', { name: result.user.name })}</Notice>
           <h2>{t('newUser.emailsSent')}</h2>
@@ -99,17 +95,18 @@ export function NewUserScreen() {
 
   return (
     <section className="screen" aria-labelledby="new-user-title">
-      <header className="screen-header">
-        <div>
-          <p className="breadcrumb">
+      <ScreenHeader
+        titleId="new-user-title"
+        breadcrumb={
+          <>
             <button type="button" className="link-button" onClick={() => go({ screen: 'users' })}>
               ← {t('common.back')}
             </button>{' '}
             {t('shell.breadcrumbUsers')}
-          </p>
-          <ScreenTitle id="new-user-title">{t('newUser.title')}</ScreenTitle>
-        </div>
-      </header>
+          </>
+        }
+        title={t('newUser.title')}
+      />
       {access.reason && !access.inBanner ? <Reason>{access.reason}</Reason> : null}
       <form
         className="panel form-panel"

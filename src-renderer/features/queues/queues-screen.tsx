@@ -7,7 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { CHAT_CHANNELS, type QueueKind } from '../../../src-shared/domain';
 import { ConsoleError, toConsoleError } from '../../api';
 import { useFieldErrorText } from '../../ui/format';
-import { ScreenTitle } from '../../ui/focus';
+import { ScreenHeader } from '../../ui/screen-header';
 import { queueEligibilityRule } from '../../../src-shared/rules';
 import { ErrorNotice, Notice, Reason } from '../../ui/notice';
 import { useAccess, type Access } from '../session/access';
@@ -31,19 +31,17 @@ export function QueuesScreen({ kind, queueId }: { kind: QueueKind; queueId?: str
 
   return (
     <section className="screen" aria-labelledby="queues-title">
-      <header className="screen-header">
-        <div>
-          <p className="breadcrumb">{kind === 'voice' ? t('shell.breadcrumbVoice') : t('shell.breadcrumbChat')}</p>
-          <ScreenTitle key={kind} id="queues-title">
-            {kind === 'voice' ? t('queues.voice') : t('queues.chat')}
-          </ScreenTitle>
-        </div>
-        <div className="header-actions">
+      <ScreenHeader
+        titleId="queues-title"
+        titleKey={kind}
+        breadcrumb={kind === 'voice' ? t('shell.breadcrumbVoice') : t('shell.breadcrumbChat')}
+        title={kind === 'voice' ? t('queues.voice') : t('queues.chat')}
+        actions={
           <button type="button" className="button button-primary" disabled={!access.allowed} onClick={() => setCreating(true)}>
             {t('queues.new')} <span className="sr-only">{kind === 'voice' ? t('queues.newVoice') : t('queues.newChat')}</span>
           </button>
-        </div>
-      </header>
+        }
+      />
       {access.reason && !access.inBanner ? <Reason>{access.reason}</Reason> : null}
       <ErrorNotice error={error} />
       {/* One screen per menu entry (Metrics > Call Centers, Omnichannel > Filas de chat): no second level of tabs. */}

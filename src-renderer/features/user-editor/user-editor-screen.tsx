@@ -9,8 +9,9 @@ import { profileFitsAccount, type ReadinessItem } from '../../../src-shared/doma
 import { supportRule } from '../../../src-shared/rules';
 import { formatDateTime, useLocale } from '../../ui/format';
 import { Dialog } from '../../ui/dialog';
-import { focusFirstInvalid, ScreenTitle } from '../../ui/focus';
+import { focusFirstInvalid } from '../../ui/focus';
 import { MenuButton } from '../../ui/menu';
+import { ScreenHeader } from '../../ui/screen-header';
 import { ErrorNotice, Notice, Reason } from '../../ui/notice';
 import { Tabs } from '../../ui/tabs';
 import { FRAME_NOTICE_ID, useAccess, useOnline, type Access } from '../session/access';
@@ -107,54 +108,58 @@ export function UserEditorScreen({ id, tab, focus }: { id: string; tab: EditorTa
 
   return (
     <section className="screen editor-screen" aria-labelledby="editor-title">
-      <header className="screen-header">
-        <div>
-          <p className="breadcrumb">
+      <ScreenHeader
+        titleId="editor-title"
+        titleKey={id}
+        breadcrumb={
+          <>
             <BackButton /> {t('shell.breadcrumbUsers')}
-          </p>
-          <ScreenTitle key={id} id="editor-title">
-            {user.name}
-          </ScreenTitle>
+          </>
+        }
+        title={user.name}
+        details={
           <p className="muted">
             {user.login} · {t(`profiles.${user.profile}`)} · {user.email}
             {user.extension ? ` · ${t('editor.extensionCurrent', { number: user.extension.number })}` : ''}
           </p>
-        </div>
-        <div className="header-actions">
-          {dirty ? <span className="tag tag-warn">{t('editor.unsaved')}</span> : null}
-          {dirty ? (
-            <button type="button" className="button button-ghost" onClick={store.discard}>
-              {t('editor.discard')}
+        }
+        actions={
+          <>
+            {dirty ? <span className="tag tag-warn">{t('editor.unsaved')}</span> : null}
+            {dirty ? (
+              <button type="button" className="button button-ghost" onClick={store.discard}>
+                {t('editor.discard')}
+              </button>
+            ) : null}
+            <MenuButton
+              label={t('editor.actions')}
+              items={[
+                {
+                  key: 'reset',
+                  label: t('editor.resetPassword'),
+                  disabled: !!resetReason || store.reset.status === 'busy',
+                  reason: resetReason,
+                  // The article's step 3 sends mail to the user: say where before sending.
+                  onSelect: () => setConfirmReset(true),
+                },
+              ]}
+            />
+            <button
+              type="button"
+              className="button button-primary"
+              disabled={!canEdit.allowed || !dirty || store.phase !== 'idle'}
+              aria-describedby={canEdit.inBanner ? FRAME_NOTICE_ID : canEdit.reason ? saveReasonId : undefined}
+              onClick={() => {
+                if (tab !== 'data') setTab('data');
+                store.requestSave();
+                if (Object.keys(useEditorStore.getState().fieldErrors).length > 0) setInvalidSave((n) => n + 1);
+              }}
+            >
+              {t('common.save')}
             </button>
-          ) : null}
-          <MenuButton
-            label={t('editor.actions')}
-            items={[
-              {
-                key: 'reset',
-                label: t('editor.resetPassword'),
-                disabled: !!resetReason || store.reset.status === 'busy',
-                reason: resetReason,
-                // The article's step 3 sends mail to the user: say where before sending.
-                onSelect: () => setConfirmReset(true),
-              },
-            ]}
-          />
-          <button
-            type="button"
-            className="button button-primary"
-            disabled={!canEdit.allowed || !dirty || store.phase !== 'idle'}
-            aria-describedby={canEdit.inBanner ? FRAME_NOTICE_ID : canEdit.reason ? saveReasonId : undefined}
-            onClick={() => {
-              if (tab !== 'data') setTab('data');
-              store.requestSave();
-              if (Object.keys(useEditorStore.getState().fieldErrors).length > 0) setInvalidSave((n) => n + 1);
-            }}
-          >
-            {t('common.save')}
-          </button>
-        </div>
-      </header>
+          </>
+        }
+      />
       {canEdit.reason && !canEdit.inBanner ? <Reason id={saveReasonId}>{canEdit.reason}</Reason> : null}
       {/* Offline, the frame's notice already says the data comes from the cache. */}
       {store.stale && online ? <Notice tone="warning">{t('editor.staleNote')}</Notice> : null}

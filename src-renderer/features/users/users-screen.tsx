@@ -8,7 +8,7 @@ import { useTranslation } from 'react-i18next';
 import { PROFILES, READINESS_ITEMS, type Profile, type ReadinessItem } from '../../../src-shared/domain';
 import type { UserFilters, UserRow } from '../../../src-shared/ipc-contract';
 import { useLocale } from '../../ui/format';
-import { ScreenTitle } from '../../ui/focus';
+import { ScreenHeader } from '../../ui/screen-header';
 import { ErrorNotice, Reason } from '../../ui/notice';
 import { FRAME_NOTICE_ID, useAccess } from '../session/access';
 import { useSessionStore } from '../session/session-store';
@@ -46,25 +46,26 @@ export function UsersScreen() {
 
   return (
     <section className="screen users-screen" aria-labelledby="users-title">
-      <header className="screen-header">
-        <div>
-          <p className="breadcrumb">{t('shell.breadcrumbUsers')}</p>
-          <ScreenTitle id="users-title">{t('users.title')}</ScreenTitle>
-        </div>
-        <div className="header-actions">
-          <SyncStatusBar />
-          <CsvMenu />
-          <button
-            type="button"
-            className="button button-primary"
-            disabled={!canCreate.allowed}
-            aria-describedby={canCreate.inBanner ? FRAME_NOTICE_ID : canCreate.reason ? newReasonId : undefined}
-            onClick={() => go({ screen: 'new-user' })}
-          >
-            {t('users.new')} <span className="sr-only">{t('users.newUser')}</span>
-          </button>
-        </div>
-      </header>
+      <ScreenHeader
+        titleId="users-title"
+        breadcrumb={t('shell.breadcrumbUsers')}
+        title={t('users.title')}
+        actions={
+          <>
+            <SyncStatusBar />
+            <CsvMenu />
+            <button
+              type="button"
+              className="button button-primary"
+              disabled={!canCreate.allowed}
+              aria-describedby={canCreate.inBanner ? FRAME_NOTICE_ID : canCreate.reason ? newReasonId : undefined}
+              onClick={() => go({ screen: 'new-user' })}
+            >
+              {t('users.new')} <span className="sr-only">{t('users.newUser')}</span>
+            </button>
+          </>
+        }
+      />
       {canCreate.reason && profile && !canCreate.inBanner ? <Reason id={newReasonId}>{canCreate.reason}</Reason> : null}
       <div className="toolbar">
         <div className="field field-inline search-field">

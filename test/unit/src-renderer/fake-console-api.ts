@@ -5,6 +5,7 @@
  */
 import type { Queue, User } from '../../../src-shared/domain';
 import { computeReadiness } from '../../../src-shared/domain';
+import { makeUser as baseUser } from '../../support/console-fixtures';
 import type { ApiError } from '../../../src-shared/errors';
 import {
   EVENT_NAMES,
@@ -65,7 +66,6 @@ export function installFakeConsole(handlers: Handlers): FakeConsole {
 }
 
 let seq = 0;
-/** A user with sensible defaults. */
 /** A queue with sensible defaults (a voice queue unless overridden). */
 export function makeQueue(overrides: Partial<Queue> = {}): Queue {
   return {
@@ -82,29 +82,11 @@ export function makeQueue(overrides: Partial<Queue> = {}): Queue {
   };
 }
 
+/** A user with sensible defaults (numbered ids). */
 export function makeUser(overrides: Partial<User> = {}): User {
   seq += 1;
-  return {
-    id: `u${seq}`,
-    accountId: 'acc1',
-    name: `User ${seq}`,
-    email: `user${seq}@example.com`,
-    login: `user${seq}`,
-    profile: 'agent',
-    active: true,
-    webrtcEnabled: false,
-    omnichannelEnabled: false,
-    passwordSet: true,
-    mustChangePassword: false,
-    selfManaged: false,
-    extension: null,
-    voiceQueueIds: [],
-    chatQueueIds: [],
-    version: 1,
-    createdAt: '2026-01-01T00:00:00.000Z',
-    updatedAt: '2026-01-01T00:00:00.000Z',
-    ...overrides,
-  };
+  // The one user factory (test/support), numbered and with a password for component tests.
+  return baseUser({ id: `u${seq}`, accountId: 'acc1', name: `User ${seq}`, email: `user${seq}@example.com`, login: `user${seq}`, passwordSet: true, ...overrides });
 }
 
 /** A user plus its readiness, as `searchUsers`/`getUser` return it. */
