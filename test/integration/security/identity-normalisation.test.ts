@@ -30,6 +30,18 @@ describe('issue 9 class 10: identities are normalised', () => {
     expect(await total()).toBe(before);
   });
 
+  it('issue 9 class 10: the demo seed writes the keys too: a look-alike of a seeded login or email is taken', async () => {
+    const before = await total();
+    const login = await admin.post('/api/v1/users', newUser({ login: 'AGENTE05', email: 'outra.agente05@outro.example' }));
+    expect(login.status).toBe(409);
+    expect(login.body.error.code).toBe('login_taken');
+    const seeded = await findUser(p.url, await signIn(p.url, 'admin'), 'agente05');
+    const email = await admin.post('/api/v1/users', newUser({ login: 'outra.agente05', email: seeded.email.toUpperCase() }));
+    expect(email.status).toBe(409);
+    expect(email.body.error.code).toBe('email_taken');
+    expect(await total()).toBe(before);
+  });
+
   it('issue 9 class 10: an email that differs only by case or Unicode form is taken (409 email_taken)', async () => {
     const before = await total();
     for (const email of ['carla.souza@example.com', 'CARLA.SOUZA@EXAMPLE.COM']) {

@@ -39,6 +39,10 @@ describe('demo data and the user generator (R7, C2)', () => {
     // A second generation with the same prefix would clash; another prefix adds more.
     await expect(generateUsers(p.dbFile, 'demo', 10)).rejects.toThrow();
     expect(await generateUsers(p.dbFile, 'demo', 10, { prefix: 'more' })).toBe(10);
+    // Generated rows carry the identity keys of the one user-row mapping (issue 9 class 10, issue 14).
+    const lookAlike = await admin.post('/api/v1/users', { name: 'Outra Pessoa', email: 'outra.pessoa@example.org', login: 'MORE.3', profile: 'agent' });
+    expect(lookAlike.status).toBe(409);
+    expect(lookAlike.body.error.code).toBe('login_taken');
     const delta = (await admin.get(`/api/v1/users?since=${cursor}`)).body;
     expect(delta.items.length).toBe(10);
   });
