@@ -80,7 +80,10 @@ export const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
  * emails it queues and the answer stored for the key commit in one transaction (issue 16), so a
  * crash between the write and the response leaves either nothing or the write with its answer. A
  * retry with the same body replays the stored answer without running the handler again (no second
- * email); the same key with another body answers 422. Keys are per acting user.
+ * email); the same key with another body answers 422. Keys are per acting user. The key is taken
+ * first in that transaction, so the same key sent at once to several instances runs the handler
+ * once: the others wait for its commit and replay its answer (issue 12). Answers older than
+ * IDEMPOTENCY_KEY_TTL_MS count as absent (and are replaced); housekeeping deletes them.
  */
 export async function withIdempotency(
   deps: RouteDeps,
@@ -96,6 +99,8 @@ export async function withIdempotency(
   const key = typeof rawKey === 'string' ? rawKey.trim() : undefined;
   if (key === undefined) {
     const result = await handler(deps.ctx);
+    // Its writes are committed: mail it queued goes out now, not at the worker's next round.
+    deps.ctx.mailer.wake();
     return reply.code(result.status).headers(result.headers ?? {}).send(result.body);
   }
   if (key.length < 1 || key.length > 200) throw new DomainError('validation_failed', { fieldErrors: { 'Idempotency-Key': ['invalid'] } });
@@ -107,26 +112,41 @@ export async function withIdempotency(
   const inFlight = deps.idempotencyLocks;
   while (inFlight.has(lockKey)) await inFlight.get(lockKey)?.catch(() => undefined);
   const { ctx } = deps;
-  const run = (async () => {
-    // Keys are kept for a day, long enough for any retry; older ones are dropped so the table
-    // does not grow forever (an index on created_at keeps this cheap).
+  const run = transact(ctx.db, async (trx) => {
+    const at = ctx.now().toISOString();
+    // A key is kept for a day; an older answer is expired and the key free again (housekeeping
+    // removes expired answers on its schedule, housekeeping.ts).
     const cutoff = new Date(ctx.now().getTime() - IDEMPOTENCY_KEY_TTL_MS).toISOString();
-    await ctx.db.deleteFrom('idempotency_keys').where('created_at', '<', cutoff).execute();
-    return transact(ctx.db, async (trx) => {
-      const stored = await trx.selectFrom('idempotency_keys').selectAll().where('actor_id', '=', actor.userId).where('key', '=', key).executeTakeFirst();
-      if (stored) {
-        if (stored.request_hash !== requestHash) throw new DomainError('idempotency_key_mismatch');
-        const saved = JSON.parse(stored.response_json) as { body: unknown; headers: Record<string, string> };
-        return { status: stored.status_code, body: saved.body, headers: saved.headers, replayed: true };
-      }
-      const result = await handler({ ...ctx, db: trx });
-      await trx
-        .insertInto('idempotency_keys')
-        .values({ actor_id: actor.userId, key, request_hash: requestHash, status_code: result.status, response_json: JSON.stringify({ body: result.body, headers: result.headers ?? {} }), created_at: ctx.now().toISOString() })
-        .execute();
-      return { ...result, replayed: false };
-    });
-  })();
+    // Take the key first, in this transaction (issue 12): a request with the same key on another
+    // instance waits here until this one commits, then finds its answer; or, if this one rolls
+    // back (a refusal stores nothing), takes the key and runs itself. An expired answer is replaced.
+    const taken = await trx
+      .insertInto('idempotency_keys')
+      .values({ actor_id: actor.userId, key, request_hash: requestHash, status_code: 0, response_json: '{}', created_at: at })
+      .onConflict((oc) =>
+        oc
+          .columns(['actor_id', 'key'])
+          .doUpdateSet({ request_hash: requestHash, status_code: 0, response_json: '{}', created_at: at })
+          .where('idempotency_keys.created_at', '<', cutoff),
+      )
+      .returning('key')
+      .executeTakeFirst();
+    if (!taken) {
+      // Answered (and committed) before: a new statement sees it (read committed).
+      const stored = await trx.selectFrom('idempotency_keys').selectAll().where('actor_id', '=', actor.userId).where('key', '=', key).executeTakeFirstOrThrow();
+      if (stored.request_hash !== requestHash) throw new DomainError('idempotency_key_mismatch');
+      const saved = JSON.parse(stored.response_json) as { body: unknown; headers: Record<string, string> };
+      return { status: stored.status_code, body: saved.body, headers: saved.headers, replayed: true };
+    }
+    const result = await handler({ ...ctx, db: trx });
+    await trx
+      .updateTable('idempotency_keys')
+      .set({ status_code: result.status, response_json: JSON.stringify({ body: result.body, headers: result.headers ?? {} }) })
+      .where('actor_id', '=', actor.userId)
+      .where('key', '=', key)
+      .execute();
+    return { ...result, replayed: false };
+  });
   inFlight.set(lockKey, run);
   try {
     const result = await run;

@@ -88,6 +88,46 @@ describe('several platform instances on one PostgreSQL database (issue 12)', () 
     expect(await database.query('select id from users where login = ?', 'dupla')).toHaveLength(1);
   });
 
+  it('issue 12: the same Idempotency-Key sent to both instances at once writes once; both answers are the one stored answer, never a 500', async () => {
+    const token = await signIn(a.url, 'admin');
+    const users = (await client(a.url, token).get('/api/v1/users?limit=1000&q=agente2')).body.items.slice(0, 6);
+    expect(users.length).toBe(6);
+    // Several rounds, each a pair sent at the same moment (the same body, If-Match and key).
+    for (const [i, user] of (users as Array<{ id: string; version: number }>).entries()) {
+      const key = `k-race-${i}`;
+      const body = { name: `Corrida ${i}`, confirmQueueLogout: true };
+      const headers = { 'if-match': `"u-${user.id}-${user.version}"`, 'idempotency-key': key };
+      const [onA, onB] = await Promise.all([client(a.url, token).patch(`/api/v1/users/${user.id}`, body, headers), client(b.url, token).patch(`/api/v1/users/${user.id}`, body, headers)]);
+      expect([onA.status, onB.status], JSON.stringify([onA.body, onB.body])).toEqual([200, 200]);
+      expect(onB.body).toEqual(onA.body);
+      expect(onB.headers.get('etag')).toBe(onA.headers.get('etag'));
+      // One ran the edit, the other replayed its stored answer.
+      expect([onA, onB].filter((r) => r.headers.get('idempotent-replayed') === 'true')).toHaveLength(1);
+      const stored = await database.query<{ status_code: number; response_json: string | { body: unknown } }>('select status_code, response_json from idempotency_keys where key = ?', key);
+      expect(stored).toHaveLength(1);
+      const saved = typeof stored[0]!.response_json === 'string' ? (JSON.parse(stored[0]!.response_json) as { body: unknown }) : stored[0]!.response_json;
+      expect(stored[0]!.status_code).toBe(200);
+      expect(saved.body).toEqual(onA.body);
+      // Exactly one write: one version bump, one audit entry.
+      expect(onA.body.user.version).toBe(user.version + 1);
+      const [row] = await database.query<{ version: number; name: string }>('select version, name from users where id = ?', user.id);
+      expect(row).toEqual({ version: user.version + 1, name: `Corrida ${i}` });
+      expect(await database.query(`select id from audit_entries where action = 'user.updated' and target_id = ?`, user.id)).toHaveLength(1);
+    }
+    // A keyed reset sent to both at once: one email queued, the same 202 twice.
+    const agents = (await client(a.url, token).get('/api/v1/users?limit=1000&q=agente3')).body.items.slice(0, 4) as Array<{ id: string; email: string }>;
+    for (const [i, user] of agents.entries()) {
+      const queued = async () => (await database.query(`select id from outbox where kind = 'password_reset' and to_address = ?`, user.email)).length;
+      const before = await queued();
+      const headers = { 'idempotency-key': `k-race-reset-${i}` };
+      const [onA, onB] = await Promise.all([client(a.url, token).post(`/api/v1/users/${user.id}/password-reset`, undefined, headers), client(b.url, token).post(`/api/v1/users/${user.id}/password-reset`, undefined, headers)]);
+      expect([onA.status, onB.status], JSON.stringify([onA.body, onB.body])).toEqual([202, 202]);
+      expect(onB.body).toEqual(onA.body);
+      expect([onA, onB].filter((r) => r.headers.get('idempotent-replayed') === 'true')).toHaveLength(1);
+      expect(await queued()).toBe(before + 1);
+    }
+  });
+
   it('issue 12: an edit on one instance makes the old If-Match stale on the other (412 with the current user)', async () => {
     const token = await signIn(b.url, 'admin');
     const found = (await client(a.url, token).get('/api/v1/users?limit=1000&q=agente07')).body.items[0];
