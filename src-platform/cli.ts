@@ -1,5 +1,5 @@
 /**
- * `npm run platform -- [--demo] [--port N] [--data DIR] [--database-url URL] [--public-url URL] [--allowed-host NAME]… [--dev-mailbox] [--generate N]
+ * `npm run platform -- [--demo] [--port N] [--data DIR] [--database-url URL] [--public-url URL] [--allowed-host NAME]… [--dev-mailbox] [--mail-poll-seconds N] [--mail-lease-seconds N] [--generate N]
  * [--microsoft-test-authority https://127.0.0.1:PORT]`:
  * runs the platform standalone and prints where it listens, the mailbox page and the demo logins.
  * `SMTP_URL` sends mail to a real SMTP server; `--dev-mailbox` (implied by `--demo` without SMTP_URL)
@@ -35,6 +35,10 @@ Options:
                          days sent mail is kept (default $MAIL_RETENTION_DAYS or 30)
   --audit-retention-days N
                          days the audit trail is kept (default $AUDIT_RETENTION_DAYS, or forever)
+  --mail-poll-seconds N  how often the outbox worker looks for due emails besides after each write
+                         (default $MAIL_POLL_SECONDS or 15; 0: only then)
+  --mail-lease-seconds N how long an email being sent is left to this instance before another
+                         instance may send it (a crash mid-send; default $MAIL_LEASE_SECONDS or 300)
   --housekeeping-minutes N
                          how often the housekeeping job runs (default $HOUSEKEEPING_MINUTES or 10; 0: never)
   --dev-mailbox          keep sent mail in the development mailbox page (implied by --demo without
@@ -65,6 +69,8 @@ const values = parseCommandLine(USAGE, {
     'mail-retention-days': { type: 'string', default: process.env.MAIL_RETENTION_DAYS || '30' },
     'audit-retention-days': { type: 'string', default: process.env.AUDIT_RETENTION_DAYS || undefined },
     'housekeeping-minutes': { type: 'string', default: process.env.HOUSEKEEPING_MINUTES || '10' },
+    'mail-poll-seconds': { type: 'string', default: process.env.MAIL_POLL_SECONDS || '15' },
+    'mail-lease-seconds': { type: 'string', default: process.env.MAIL_LEASE_SECONDS || '300' },
     'allowed-host': { type: 'string', multiple: true },
     'dev-mailbox': { type: 'boolean', default: false },
 });
@@ -89,6 +95,9 @@ const retention = {
   auditDays: values['audit-retention-days'] === undefined ? null : wholeNumber('audit-retention-days', values['audit-retention-days'], 1),
   intervalMs: wholeNumber('housekeeping-minutes', values['housekeeping-minutes'], 0) * 60_000,
 };
+// Issue 12: the outbox worker's round and the lease after which another instance takes a claimed email.
+const mailRetryIntervalMs = wholeNumber('mail-poll-seconds', values['mail-poll-seconds'], 0) * 1000;
+const mailLeaseMs = wholeNumber('mail-lease-seconds', values['mail-lease-seconds'], 1) * 1000;
 const databaseUrl = values['database-url'] || undefined;
 if (databaseUrl && !isPostgresUrl(databaseUrl)) {
   console.error('--database-url (DATABASE_URL) must be a postgres:// URL');
@@ -112,6 +121,8 @@ const platform = await startPlatform({
   logger: { level: process.env.LOG_LEVEL || 'info' },
   metrics: values.metrics,
   retention,
+  mailRetryIntervalMs,
+  mailLeaseMs,
   // The development mailbox only when asked for (--demo or --dev-mailbox), never because SMTP_URL is unset.
   devMailbox: values['dev-mailbox'] || (values.demo && !process.env.SMTP_URL),
 });

@@ -80,6 +80,11 @@ export interface PlatformOptions {
   /** How often the outbox worker looks for due emails besides after each write (default 15 s; 0: only then and through `retryMail`). */
   mailRetryIntervalMs?: number;
   /**
+   * How long an email claimed for sending is left to this instance before another may take it over
+   * (a crash mid-send, issue 12); default `SEND_LEASE_MS` (5 minutes). Keep it longer than a send.
+   */
+  mailLeaseMs?: number;
+  /**
    * Issue 16 item 3: what the housekeeping job keeps and how often it runs (housekeeping.ts):
    * sent mail 30 days, the audit trail forever unless `auditDays` is set, every 10 minutes.
    */
@@ -115,7 +120,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
   try {
     const devMailbox = options.devMailbox ?? (options.demo === true && !options.smtpUrl);
     if (devMailbox) sink = await startSmtpSink(now);
-    const mailer = createMailer(db, sink?.url ?? options.smtpUrl ?? null, 'Omniconsole <no-reply@omniconsole.local>', now);
+    const mailer = createMailer(db, sink?.url ?? options.smtpUrl ?? null, 'Omniconsole <no-reply@omniconsole.local>', now, { leaseMs: options.mailLeaseMs });
     const mailboxSecret = options.mailboxSecret ?? randomBytes(24).toString('base64url');
     const ctx: PlatformContext = { db, now, mailer, publicUrl: options.publicUrl ?? '', passwords: createArgon2Hasher(options.argon2) };
     const state = { closing: false };

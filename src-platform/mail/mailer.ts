@@ -44,7 +44,11 @@ export const MAX_ATTEMPTS = 6;
 /** Messages sent at once by the worker (the pooled transport's connections). */
 const SEND_CONCURRENCY = 5;
 
-/** How long a claimed message is left to one attempt before another run may take it (a crash mid-send). */
+/**
+ * How long a claimed message is left to one attempt before another run (or instance) may take it:
+ * the lease that hands a crashed instance's message to another (issue 12). Longer than any attempt
+ * (the transport's timeouts); `createMailer`'s `leaseMs` (standalone `--mail-lease-seconds`) changes it.
+ */
 export const SEND_LEASE_MS = 5 * 60_000;
 
 /** Wait before attempt n + 1 after n failed ones: 30 s, 1 min, 2 min… capped at 30 min. */
@@ -72,7 +76,8 @@ interface OutboxRow {
  * The outbox and its worker. `smtpUrl` null: nothing is sent (no SMTP server and no development
  * mailbox was asked for); messages stay queued until a platform with a server runs on the data.
  */
-export function createMailer(db: Db, smtpUrl: string | null, from: string, now: () => Date): Mailer {
+export function createMailer(db: Db, smtpUrl: string | null, from: string, now: () => Date, options: { leaseMs?: number } = {}): Mailer {
+  const leaseMs = options.leaseMs ?? SEND_LEASE_MS;
   // A pooled transport reuses SMTP connections instead of one handshake per email. Bounded waits:
   // a server that accepts and never answers fails the attempt (retried later), never a request.
   const transport = smtpUrl
@@ -84,7 +89,7 @@ export function createMailer(db: Db, smtpUrl: string | null, from: string, now: 
 
   /** Takes a due message for one attempt (so a concurrent run or instance does not send it too). */
   async function claim(row: OutboxRow): Promise<boolean> {
-    const lease = new Date(now().getTime() + SEND_LEASE_MS).toISOString();
+    const lease = new Date(now().getTime() + leaseMs).toISOString();
     let update = db.updateTable('outbox').set({ next_attempt_at: lease }).where('id', '=', row.id);
     update = row.next_attempt_at === null ? update.where('next_attempt_at', 'is', null) : update.where('next_attempt_at', '=', row.next_attempt_at);
     return Number((await update.executeTakeFirst()).numUpdatedRows) === 1;

@@ -8,7 +8,7 @@ const run = (entry: string, ...args: string[]) => spawnSync(process.execPath, ['
 
 describe.concurrent('command-line entries', () => {
   it.each([
-    ['npm run platform', 'src-platform/cli.ts', ['--demo', '--port', '--agent-login-url', '--mail-retention-days', '--audit-retention-days', '--housekeeping-minutes']],
+    ['npm run platform', 'src-platform/cli.ts', ['--demo', '--port', '--agent-login-url', '--mail-retention-days', '--audit-retention-days', '--housekeeping-minutes', '--mail-poll-seconds', '--mail-lease-seconds']],
     ['the browser host', 'src-main/browser-host/cli.ts', ['--platform-url', '--data-dir', 'autogerenciada', 'Microsoft']],
     ['npm run bench', 'bench/run.ts', ['--users', '--only']],
   ])('%s answers --help with its options and exits 0', (_name, entry, options) => {
@@ -26,8 +26,8 @@ describe.concurrent('command-line entries', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   }, 60_000);
 
-  it('issue 16.3: a retention flag that is not a whole number is refused with the reason, exit 2, before anything starts', () => {
-    for (const [flag, value] of [['--mail-retention-days', '0'], ['--audit-retention-days', 'sete'], ['--housekeeping-minutes', '-1']]) {
+  it('issue 16.3, issue 12: a retention or mail flag that is not a whole number is refused with the reason, exit 2, before anything starts', () => {
+    for (const [flag, value] of [['--mail-retention-days', '0'], ['--audit-retention-days', 'sete'], ['--housekeeping-minutes', '-1'], ['--mail-lease-seconds', '0'], ['--mail-poll-seconds', 'x']]) {
       const result = run('src-platform/cli.ts', `${flag}=${value}`);
       expect(result.status, `${flag}=${value}`).toBe(2);
       expect(result.stderr).toContain(`${flag} must be a whole number`);
