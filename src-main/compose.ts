@@ -18,6 +18,7 @@ import { PlatformClient } from './platform/platform-client';
 import { DirectoryService } from './services/directory-service';
 import { BulkService } from './services/bulk-service';
 import { CsvService } from './services/csv-service';
+import { CsvImportService } from './services/csv-import-service';
 import { ConnectionMonitor } from './sync/connection-monitor';
 import { SyncService } from './sync/sync-service';
 
@@ -145,8 +146,9 @@ export async function compose(opts: ComposeOptions): Promise<ComposedConsole> {
   const directory = new DirectoryService({ client, cache, events, accountKey: () => auth.requireAccountKey() });
   const bulk = new BulkService({ client, cache, events, accountKey: () => auth.requireAccountKey(), profile: () => auth.currentUser?.profile ?? null });
   const csv = new CsvService({ client, cache, accountKey: () => auth.requireAccountKey(), locale: settings.get });
+  const csvImport = new CsvImportService({ client, cache, events, accountKey: () => auth.requireAccountKey(), profile: () => auth.currentUser?.profile ?? null });
   const router = new IpcRouter({
-    handlers: createHandlers({ auth, directory, bulk, csv, sync, client, settings, cache, connection }),
+    handlers: createHandlers({ auth, directory, bulk, csv, csvImport, sync, client, settings, cache, connection }),
     isOnline: () => connection.online,
     locale: settings.get,
     logError: (err, op) => logError(err, `ipc ${op}`),

@@ -73,3 +73,18 @@ export function mapCsvHeaders(headers: readonly string[]): (CsvUserColumn | null
   for (const column of CSV_USER_COLUMNS) known.set(headerKey(column), column);
   return headers.map((h) => known.get(headerKey(h)) ?? null);
 }
+
+/** Largest CSV file the import reads (about 40 000 rows); larger files are refused before reading. */
+export const CSV_IMPORT_MAX_BYTES = 5 * 1024 * 1024;
+/** Most data rows one import takes. */
+export const CSV_IMPORT_MAX_ROWS = 20_000;
+/** Bytes per upload part (base64 over IPC stays under the browser host's 1 MiB frame). */
+export const CSV_UPLOAD_PART_BYTES = 384 * 1024;
+
+/** A yes/no cell in either language (or true/false, 1/0); null when it is neither. */
+export function csvBoolean(cell: string): boolean | null {
+  const key = headerKey(cell);
+  if (['sim', 'yes', 'true', '1', 's', 'y'].includes(key)) return true;
+  if (['nao', 'no', 'false', '0', 'n'].includes(key)) return false;
+  return null;
+}

@@ -42,6 +42,7 @@ import {
   UpdateUserResponseSchema,
 } from './platform-api';
 import { wellFormedText } from './text';
+import { CSV_IMPORT_MAX_BYTES, CSV_UPLOAD_PART_BYTES } from './csv-columns';
 
 const none = z.strictObject({});
 const ok = z.object({ ok: z.literal(true) });
@@ -154,6 +155,42 @@ export type BulkApplyOutput = z.infer<typeof BulkApplyOutputSchema>;
 export const CsvFileSchema = z.object({ fileName: z.string(), content: z.string(), rows: z.number().int().nonnegative() });
 export type CsvFile = z.infer<typeof CsvFileSchema>;
 
+/** Issue 11: one row of a CSV import's dry run against the cache: what applying it would do, or why not. */
+export const CsvImportRowSchema = z.object({
+  /** The row's line in the file (the header is line 1). */
+  line: z.number().int().positive(),
+  login: z.string(),
+  name: z.string(),
+  status: z.enum(['create', 'change', 'unchanged', 'error']),
+  /** create: the values set; change: before → after. */
+  changes: z.array(FieldChangeSchema),
+  /** Why the row cannot apply: the field (a column, or `row`) and an error code or `form.*` key, as the forms say it. */
+  errors: z.array(z.object({ field: z.string(), entry: z.string() })),
+});
+export type CsvImportRow = z.infer<typeof CsvImportRowSchema>;
+
+/** The dry run of a staged CSV file; nothing was sent. */
+export const CsvImportPreviewSchema = z.object({
+  importId: IdSchema,
+  rows: z.array(CsvImportRowSchema),
+  /** Headers that name no column (left out). */
+  ignoredColumns: z.array(z.string()),
+});
+export type CsvImportPreview = z.infer<typeof CsvImportPreviewSchema>;
+
+/** Where an import's apply stands: chunks of at most 500 rows, each with its own Idempotency-Key. */
+export const CsvImportProgressSchema = z.object({
+  importId: IdSchema,
+  done: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative(),
+  /** Chunks not yet answered (a retry resends them with the same keys). */
+  pendingChunks: z.number().int().nonnegative(),
+  results: z.array(
+    z.object({ line: z.number().int().positive(), login: z.string(), status: z.enum(['ok', 'refused', 'conflict', 'pending']), error: ApiErrorSchema.nullable() }),
+  ),
+});
+export type CsvImportProgress = z.infer<typeof CsvImportProgressSchema>;
+
 function op<I extends z.ZodType, O extends z.ZodType>(input: I, output: O, opts: { write?: boolean } = {}) {
   return { input, output, write: opts.write ?? false };
 }
@@ -231,6 +268,30 @@ export const ipcOperations = {
   exportUsersCsv: op(SearchUsersInputSchema.pick({ query: true, filters: true, sort: true }), CsvFileSchema),
   /** Issue 11: a user's (`userId`) or the account's audit trail as CSV (from the platform). */
   exportAuditCsv: op(z.strictObject({ userId: IdSchema.optional() }), CsvFileSchema),
+
+  /**
+   * Issue 11: one part of a CSV file to import (base64 bytes at `offset`; `size` is the whole
+   * file's). Nothing is read until the preview; a new `importId` replaces a staged file.
+   */
+  stageCsvImport: op(
+    z.strictObject({
+      importId: IdSchema,
+      offset: z.number().int().nonnegative().max(CSV_IMPORT_MAX_BYTES),
+      size: z.number().int().positive().max(CSV_IMPORT_MAX_BYTES),
+      data: z.string().max(Math.ceil((CSV_UPLOAD_PART_BYTES * 4) / 3) + 4).regex(/^[A-Za-z0-9+/]*={0,2}$/),
+    }),
+    z.object({ received: z.number().int().nonnegative() }),
+  ),
+  /** Issue 11: the dry run of the staged file against the cache (create / change / unchanged / error per row); sends nothing. */
+  previewCsvImport: op(z.strictObject({ importId: IdSchema }), CsvImportPreviewSchema),
+  /**
+   * Issue 11: applies the previewed import's next chunk (≤ 500 rows) through `POST /users/batch`
+   * with that chunk's stored Idempotency-Key (a retry after a failure replays it). R4:
+   * `confirmQueueLogout` only after the article's confirmation.
+   */
+  applyCsvImport: op(z.strictObject({ importId: IdSchema, confirmQueueLogout: z.boolean() }), CsvImportProgressSchema, { write: true }),
+  /** Issue 11: the dry run again for the rows that failed (against the refreshed cache), ready to apply with new keys. */
+  retryCsvImport: op(z.strictObject({ importId: IdSchema }), CsvImportPreviewSchema),
 
   syncNow: op(none, SyncStatusSchema),
   getSyncStatus: op(none, SyncStatusSchema),

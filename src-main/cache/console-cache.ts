@@ -159,6 +159,8 @@ export class ConsoleCache {
       for (const table of ['user_queues', 'user_versions', 'users', 'queues', 'extensions', 'sync_state', 'accounts']) {
         this.db.prepare(`DELETE FROM ${table} WHERE ${table === 'accounts' ? 'id' : 'account_id'} = ?`).run(accountId);
       }
+      // Issue 11: an unfinished CSV import of the account (its rows and keys) goes with it.
+      this.db.prepare('DELETE FROM meta WHERE key = ?').run(accountMetaKey('csvImport', accountId));
     })();
     this.db.exec('VACUUM');
     this.db.pragma('wal_checkpoint(TRUNCATE)');
@@ -167,6 +169,17 @@ export class ConsoleCache {
   }
 
   // ---- meta and sync state ---------------------------------------------------------------
+
+  /** A stored value of one account (removed with the account's data). */
+  getAccountMeta(name: string, accountId: string): string | null {
+    return this.getMeta(accountMetaKey(name, accountId));
+  }
+
+  /** Stores (or, with null, deletes) a value of one account. */
+  setAccountMeta(name: string, accountId: string, value: string | null): void {
+    if (value === null) this.db.prepare('DELETE FROM meta WHERE key = ?').run(accountMetaKey(name, accountId));
+    else this.setMeta(accountMetaKey(name, accountId), value);
+  }
 
   /** A stored setting (e.g. the locale). */
   getMeta(key: string): string | null {
@@ -418,4 +431,9 @@ class TooNewError extends Error {
   constructor(version: number) {
     super(`cache file version ${version} is newer than ${CACHE_SCHEMA_VERSION}`);
   }
+}
+
+/** The meta key of an account's value. */
+function accountMetaKey(name: string, accountId: string): string {
+  return `${name}:${accountId}`;
 }

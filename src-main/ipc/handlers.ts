@@ -5,6 +5,7 @@ import type { ConsoleCache } from '../cache/console-cache';
 import type { PlatformClient } from '../platform/platform-client';
 import type { BulkService } from '../services/bulk-service';
 import type { CsvService } from '../services/csv-service';
+import type { CsvImportService } from '../services/csv-import-service';
 import type { DirectoryService } from '../services/directory-service';
 import type { ConnectionMonitor } from '../sync/connection-monitor';
 import type { SyncService } from '../sync/sync-service';
@@ -15,6 +16,7 @@ export interface HandlerDeps {
   directory: DirectoryService;
   bulk: BulkService;
   csv: CsvService;
+  csvImport: CsvImportService;
   sync: SyncService;
   client: PlatformClient;
   settings: { get(): Locale; set(locale: Locale): void };
@@ -24,7 +26,7 @@ export interface HandlerDeps {
 }
 
 /** The operation table. Each handler receives input already parsed by the contract's schema. */
-export function createHandlers({ auth, directory, bulk, csv, sync, client, settings, connection }: HandlerDeps): OperationHandlers {
+export function createHandlers({ auth, directory, bulk, csv, csvImport, sync, client, settings, connection }: HandlerDeps): OperationHandlers {
   const signedIn = () => auth.requireAccountKey();
   return {
     getSession: async () => {
@@ -69,6 +71,10 @@ export function createHandlers({ auth, directory, bulk, csv, sync, client, setti
     applyBulk: async ({ action, users, confirmQueueLogout }) => (signedIn(), bulk.apply(action, users, confirmQueueLogout)),
     exportUsersCsv: async (input) => (signedIn(), csv.exportUsers(input)),
     exportAuditCsv: async (input) => (signedIn(), csv.exportAudit(input)),
+    stageCsvImport: async (input) => (signedIn(), csvImport.stage(input)),
+    previewCsvImport: async ({ importId }) => (signedIn(), csvImport.preview(importId)),
+    applyCsvImport: async ({ importId, confirmQueueLogout }) => (signedIn(), csvImport.apply(importId, confirmQueueLogout)),
+    retryCsvImport: async ({ importId }) => (signedIn(), csvImport.retryFailed(importId)),
     syncNow: async () => (signedIn(), sync.syncNow()),
     getSyncStatus: async () => sync.status(),
     getSettings: async () => ({ locale: settings.get() }),

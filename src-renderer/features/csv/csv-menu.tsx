@@ -7,6 +7,9 @@ import { useShallow } from 'zustand/react/shallow';
 import { ErrorNotice, Notice } from '../../ui/notice';
 import { MenuButton, type MenuItem } from '../../ui/menu';
 import { useUsersStore } from '../users/users-store';
+import { permissions } from '../../../src-shared/domain';
+import { useSessionStore } from '../session/session-store';
+import { useNavigationStore } from '../shell/navigation-store';
 import { useExportStore } from './export-store';
 
 /** "CSV" menu button of the users screen. */
@@ -14,10 +17,15 @@ export function CsvMenu() {
   const { t } = useTranslation();
   const view = useUsersStore(useShallow((s) => ({ query: s.query, filters: s.filters, sort: s.sort })));
   const { busy, exportUsers, exportAudit } = useExportStore(useShallow((s) => ({ busy: s.busy, exportUsers: s.exportUsers, exportAudit: s.exportAudit })));
+  const profile = useSessionStore((s) => s.session?.user?.profile ?? null);
+  const go = useNavigationStore((s) => s.go);
   const items: MenuItem[] = [
     { key: 'export-users', label: t('csv.exportUsers'), onSelect: () => void exportUsers(view) },
     { key: 'export-audit', label: t('csv.exportAccountAudit'), onSelect: () => void exportAudit() },
   ];
+  // R2: a profile that may not edit users is not offered the import (the platform refuses it anyway).
+  // Offline it is offered: the dry run reads the cache; only the apply needs the platform.
+  if (profile && permissions.canEditUsers(profile)) items.push({ key: 'import', label: t('csv.importUsers'), onSelect: () => go({ screen: 'csv-import' }) });
   return <MenuButton label={busy ? t('csv.exporting') : t('csv.menu')} items={items} disabled={busy !== null} />;
 }
 

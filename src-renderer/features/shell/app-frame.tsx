@@ -9,6 +9,7 @@ import { focusScreenTitle } from '../../ui/focus';
 import { MenuButton } from '../../ui/menu';
 import { formatDateTime, useAge, useLocale, useNow } from '../../ui/format';
 import { NewUserScreen } from '../new-user/new-user-screen';
+import { CsvImportScreen } from '../csv/csv-import-screen';
 import { QueuesScreen } from '../queues/queues-screen';
 import { FRAME_NOTICE_ID } from '../session/access';
 import { useSessionStore } from '../session/session-store';
@@ -83,6 +84,7 @@ export function AppFrame() {
         {route.screen === 'users' ? <UsersScreen /> : null}
         {route.screen === 'user' ? <UserEditorScreen id={route.id} tab={route.tab} focus={route.focus} /> : null}
         {route.screen === 'new-user' ? <NewUserScreen /> : null}
+        {route.screen === 'csv-import' ? <CsvImportScreen /> : null}
         {route.screen === 'queues' ? <QueuesScreen kind={route.kind} queueId={route.queueId} /> : null}
       </main>
     </div>

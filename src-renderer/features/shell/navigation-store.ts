@@ -12,6 +12,7 @@ export type Route =
   | { screen: 'users' }
   | { screen: 'user'; id: string; tab: EditorTab; focus?: string }
   | { screen: 'new-user' }
+  | { screen: 'csv-import' }
   | { screen: 'queues'; kind: QueueKind; queueId?: string };
 
 /** Returns true when going to `next` would lose something and must be confirmed. */
