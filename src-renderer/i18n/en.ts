@@ -472,6 +472,18 @@ export const en: Messages = {
       account: { identity_provider_set: 'Identity provider set' },
     },
   },
+  palette: {
+    title: 'Go to',
+    open: 'Go to…',
+    inputLabel: 'Search a user, queue, screen or action',
+    placeholder: 'Search a user, queue, screen or action…',
+    results: 'Results',
+    empty: 'Nothing found.',
+    hint: 'Arrows to choose, Enter to open, Esc to close. Shortcut: Ctrl+K (⌘K on a Mac).',
+    groups: { users: 'Users', screens: 'Screens', queues: 'Queues', actions: 'Actions' },
+    screens: { users: 'Settings > Users', newUser: 'New user', voiceQueues: 'Metrics > Call Centers (voice queues)', chatQueues: 'Omnichannel > Chat queues' },
+    actions: { sync: 'Sync now', language: 'Switch language to {{language}}', signOut: 'Sign out' },
+  },
   errors: { crashTitle: 'Something went wrong on this screen.' },
   languages: { 'pt-BR': 'Português (Brasil)', en: 'English' },
 };

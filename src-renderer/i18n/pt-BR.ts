@@ -473,6 +473,18 @@ export const ptBR = {
       account: { identity_provider_set: 'Provedor de identidade configurado' },
     },
   },
+  palette: {
+    title: 'Ir para',
+    open: 'Ir para…',
+    inputLabel: 'Buscar usuário, fila, tela ou ação',
+    placeholder: 'Buscar usuário, fila, tela ou ação…',
+    results: 'Resultados',
+    empty: 'Nada encontrado.',
+    hint: 'Setas para escolher, Enter para abrir, Esc para fechar. Atalho: Ctrl+K (⌘K no Mac).',
+    groups: { users: 'Usuários', screens: 'Telas', queues: 'Filas', actions: 'Ações' },
+    screens: { users: 'Configurações > Usuários', newUser: 'Novo usuário', voiceQueues: 'Metrics > Call Centers (Filas de Voz)', chatQueues: 'Omnichannel > Filas de chat' },
+    actions: { sync: 'Sincronizar agora', language: 'Mudar idioma para {{language}}', signOut: 'Sair' },
+  },
   errors: { crashTitle: 'Algo deu errado nesta tela.' },
   languages: { 'pt-BR': 'Português (Brasil)', en: 'English' },
 };

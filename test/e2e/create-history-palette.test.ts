@@ -2,7 +2,8 @@
  * Issue 11 ("More") in Chromium: a user created with an extension and queues in one step (R8,
  * R10, with the R8 error inline first); readable history; with the platform stopped, Histórico
  * shows the versions this computer synced, with a diff, marked local. Real platform, browser host
- * and Chromium; axe-core on each screen (0 serious or critical).
+ * and Chromium; the command palette by keyboard only (Ctrl+K); axe-core on each screen (0 serious
+ * or critical).
  */
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
@@ -63,6 +64,55 @@ describe('issue 11: creation with queues and extension', () => {
     expect(created).toMatchObject({ extension: { id: chosen.id, number: chosen.number }, voiceQueueIds: ['q-voice-vendas'], chatQueueIds: [], version: 1 });
     const queues = (await api.request<{ items: Queue[] }>('GET', '/queues')).items;
     expect(queues.find((q) => q.id === 'q-voice-vendas')!.memberIds).toContain(created.id);
+  });
+
+  it('command palette by keyboard only: Ctrl+K, a user, a queue, a screen, Escape; axe clean, nothing the CSP refuses', async () => {
+    const { page } = env;
+    await page.getByRole('navigation').getByRole('button', { name: 'Configurações' }).click();
+    await page.getByRole('menuitem', { name: 'Usuários' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Usuários' }).waitFor();
+    const api = await platformApi(env.platform.url, 'admin');
+    const { items } = await api.request<{ items: User[] }>('GET', '/users?q=agente03');
+    const agent = items.find((u) => u.login === 'agente03')!;
+
+    await page.keyboard.press('Control+k');
+    const palette = page.getByRole('dialog', { name: 'Ir para' });
+    await palette.waitFor();
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('role'))).toBe('combobox');
+    await page.keyboard.type('agente03');
+    await palette.getByRole('option', { name: new RegExp(agent.name) }).waitFor();
+    await axe(page, 'command palette');
+    await screenshot(page, 'issue11-palette-user');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: agent.name }).waitFor();
+    expect(await palette.count()).toBe(0);
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(agent.name);
+
+    // A queue: its screen opens on it.
+    await page.keyboard.press('Control+k');
+    await page.keyboard.type('vendas');
+    await palette.getByRole('option', { name: /Vendas/ }).waitFor();
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Filas de Voz' }).waitFor();
+    await page.getByRole('heading', { name: 'Membros de Vendas' }).waitFor();
+
+    // A screen, chosen with the arrows among the matches.
+    await page.keyboard.press('Control+k');
+    await page.keyboard.type('filas');
+    await palette.getByRole('option', { name: /Omnichannel > Filas de chat/ }).waitFor();
+    for (let i = 0; i < 10 && (await palette.getByRole('option', { selected: true }).textContent()) !== 'Omnichannel > Filas de chat'; i++) await page.keyboard.press('ArrowDown');
+    await screenshot(page, 'issue11-palette-screens');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Filas de Chat' }).waitFor();
+
+    // Escape closes and gives focus back where it was.
+    await page.getByRole('button', { name: /Ir para…/ }).focus();
+    await page.keyboard.press('Control+k');
+    await palette.waitFor();
+    await page.keyboard.press('Escape');
+    expect(await palette.count()).toBe(0);
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toContain('Ir para…');
+    expect(env.cspViolations).toEqual([]);
   });
 
   // Last: it stops the platform.

@@ -1,8 +1,7 @@
 /** The `HistoryWords` of the current language, with queue names from the queues store. */
-import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDateTime, useLocale } from '../../ui/format';
-import { useQueuesStore } from '../queues/queues-store';
+import { useQueues } from '../queues/queues-store';
 import { isKnownAction, type HistoryWords } from './history-format';
 
 /** The local time zone's name (e.g. "America/Sao_Paulo"), said once above a history. */
@@ -14,12 +13,7 @@ export function localTimeZone(): string {
 export function useHistoryWords(): HistoryWords {
   const { t, i18n } = useTranslation();
   const locale = useLocale();
-  const queues = useQueuesStore((s) => s.queues);
-  const loaded = useQueuesStore((s) => s.loaded);
-  const load = useQueuesStore((s) => s.load);
-  useEffect(() => {
-    if (!loaded) void load();
-  }, [loaded, load]);
+  const queues = useQueues();
   return {
     field: (key) => (i18n.exists(`history.fields.${key}`) ? t(`history.fields.${key}`) : undefined),
     yes: t('common.yes'),

@@ -2,6 +2,7 @@
  * Queues (R8): the account's voice and chat queues and their creation. Shared by the queues screen,
  * the users filter and the user editor's queue tab; reloaded from main's `onDidChangeData`.
  */
+import { useEffect } from 'react';
 import { create } from 'zustand';
 import type { Queue, QueueKind } from '../../../src-shared/domain';
 import type { CreateQueueRequest } from '../../../src-shared/platform-api';
@@ -43,6 +44,17 @@ export const useQueuesStore = create<QueuesStore>()((set, get) => ({
     return queue;
   },
 }));
+
+/** The account's queues, loaded once by the first component that needs them. */
+export function useQueues(): Queue[] {
+  const queues = useQueuesStore((s) => s.queues);
+  const loaded = useQueuesStore((s) => s.loaded);
+  const load = useQueuesStore((s) => s.load);
+  useEffect(() => {
+    if (!loaded) void load();
+  }, [loaded, load]);
+  return queues;
+}
 
 /** Queues of one kind, sorted by name. */
 export function queuesOfKind(queues: Queue[], kind: QueueKind): Queue[] {

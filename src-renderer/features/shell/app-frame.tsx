@@ -16,6 +16,8 @@ import { useSessionStore } from '../session/session-store';
 import { UserEditorScreen } from '../user-editor/user-editor-screen';
 import { UsersScreen } from '../users/users-screen';
 import { LanguageSelect } from './language-select';
+import { CommandPalette, usePaletteShortcut } from '../palette/command-palette';
+import { usePaletteStore } from '../palette/palette-store';
 import { subscribeToDataChanges } from './data-refresh';
 import { useNavigationStore, type Route } from './navigation-store';
 import { useShallow } from 'zustand/react/shallow';
@@ -29,6 +31,9 @@ export function AppFrame() {
 
   // Data changed in main (a sync, a write): refresh what is on screen, through the one refresh path.
   useEffect(() => subscribeToDataChanges(), []);
+  // Issue 11: Ctrl/Cmd+K opens the command palette from any screen.
+  usePaletteShortcut();
+  const showPalette = usePaletteStore((s) => s.show);
 
   if (!session?.user) return null;
   const user = session.user;
@@ -70,6 +75,10 @@ export function AppFrame() {
           />
         </nav>
         <div className="topbar-right">
+          <button type="button" className="button button-small palette-button" aria-haspopup="dialog" aria-keyshortcuts="Control+K Meta+K" title={t('palette.open')} onClick={showPalette}>
+            <span className="sr-only">{t('palette.open')} </span>
+            <kbd>Ctrl K</kbd>
+          </button>
           <span className="who">{t('shell.signedInAs', { name: user.name, profile: t(`profiles.${user.profile}`) })}</span>
           <LanguageSelect />
           <button type="button" className="button button-small" aria-haspopup="dialog" onClick={() => setSigningOut(true)}>
@@ -80,6 +89,7 @@ export function AppFrame() {
       <Banners />
       <LeaveDialog />
       {signingOut ? <SignOutDialog onCancel={() => setSigningOut(false)} /> : null}
+      <CommandPalette onSignOut={() => setSigningOut(true)} />
       <main className="content">
         {route.screen === 'users' ? <UsersScreen /> : null}
         {route.screen === 'user' ? <UserEditorScreen id={route.id} tab={route.tab} focus={route.focus} /> : null}

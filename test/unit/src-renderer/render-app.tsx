@@ -8,6 +8,7 @@ import { resetEditorStore } from '../../../src-renderer/features/user-editor/edi
 import { resetNewUserStore } from '../../../src-renderer/features/new-user/new-user-store';
 import { resetQueueMembersStore } from '../../../src-renderer/features/queues/queue-members-store';
 import { resetQueuesStore } from '../../../src-renderer/features/queues/queues-store';
+import { resetPaletteStore } from '../../../src-renderer/features/palette/palette-store';
 import { resetSessionStore } from '../../../src-renderer/features/session/session-store';
 import { useNavigationStore, type Route } from '../../../src-renderer/features/shell/navigation-store';
 import { resetSignInStore } from '../../../src-renderer/features/sign-in/sign-in-store';
@@ -26,6 +27,7 @@ export function resetStores(): void {
   resetNewUserStore();
   resetQueuesStore();
   resetQueueMembersStore();
+  resetPaletteStore();
   useNavigationStore.setState({ route: { screen: 'users' }, pending: null, guard: null });
 }
 
