@@ -1,4 +1,4 @@
-/** Status messages: `Notice` (polite live region) and `ErrorNotice` (alert, from a ConsoleError). */
+/** Status messages: `Notice` (polite live region), `ErrorNotice` (alert, from a ConsoleError) and `ActionNotices` (an action's busy/done/error). */
 import { useEffect, useRef, type ReactNode } from 'react';
 import { useErrorText } from './format';
 import type { ConsoleError } from '../api';
@@ -40,5 +40,45 @@ export function Reason({ id, children }: { id?: string; children: ReactNode }) {
     <p className="reason" id={id}>
       {children}
     </p>
+  );
+}
+
+/** Where an action is (the editor's side actions: reset, password, extension, queues). */
+export interface ActionProgress<T> {
+  status: 'idle' | 'busy' | 'done' | 'error';
+  result?: T;
+  error?: ConsoleError | null;
+}
+
+/**
+ * The notices of one action, the same for every action: `busy` while it runs (when given), what
+ * `done` says about its result as a focused success notice (none when it returns null), and its
+ * error in the user's language (`showError` false: another place shows it; `focusError`: the error
+ * takes focus).
+ */
+export function ActionNotices<T>({
+  state,
+  busy,
+  done,
+  showError = true,
+  focusError = false,
+}: {
+  state: ActionProgress<T>;
+  busy?: string;
+  done?: (result: T | undefined) => string | null;
+  showError?: boolean;
+  focusError?: boolean;
+}) {
+  const doneText = state.status === 'done' && done ? done(state.result) : null;
+  return (
+    <>
+      {busy !== undefined && state.status === 'busy' ? <Notice tone="info">{busy}</Notice> : null}
+      {doneText !== null ? (
+        <Notice tone="success" autoFocus>
+          {doneText}
+        </Notice>
+      ) : null}
+      {showError && state.status === 'error' ? <ErrorNotice error={state.error ?? null} autoFocus={focusError} /> : null}
+    </>
   );
 }

@@ -2,7 +2,7 @@
 import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { User } from '../../../src-shared/domain';
-import { ErrorNotice, Notice } from '../../ui/notice';
+import { ActionNotices } from '../../ui/notice';
 import type { Access } from '../session/access';
 import { sortByText } from '../../../src-shared/search';
 import { useEditorStore } from './editor-store';
@@ -59,12 +59,7 @@ export function ExtensionTab({ user, access }: { user: User; access: Access }) {
           )}
         </>
       )}
-      {state.status === 'error' ? <ErrorNotice error={state.error ?? null} /> : null}
-      {state.status === 'done' && state.result ? (
-        <Notice tone="success" autoFocus>
-          {state.result.kind === 'assigned' ? t('editor.extensionAssigned', { number: state.result.number ?? '' }) : t('editor.extensionReleased')}
-        </Notice>
-      ) : null}
+      <ActionNotices state={state} done={(r) => (!r ? null : r.kind === 'assigned' ? t('editor.extensionAssigned', { number: r.number ?? '' }) : t('editor.extensionReleased'))} />
     </section>
   );
 }

@@ -3,7 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { User } from '../../../src-shared/domain';
 import { checkPasswordPolicy } from '../../../src-shared/password-policy';
-import { ErrorNotice, Notice, Reason } from '../../ui/notice';
+import { ActionNotices, Notice, Reason } from '../../ui/notice';
 import { PasswordPolicyHints, usePasswordCheck } from '../../ui/password-policy-hints';
 import { useSessionStore } from '../session/session-store';
 import type { Access } from '../session/access';
@@ -67,8 +67,7 @@ export function PasswordTab({ user, access }: { user: User; access: Access }) {
               }} />}
         </Field>
         <PasswordPolicyHints password={pw} check={check} />
-        {state.status === 'error' ? <ErrorNotice error={state.error ?? null} /> : null}
-        {state.status === 'done' ? <Notice tone="success" autoFocus>{t('editor.passwordSetDone')}</Notice> : null}
+        <ActionNotices state={state} done={() => t('editor.passwordSetDone')} />
         <button type="submit" className="button button-primary" disabled={disabled}>
           {state.status === 'busy' ? t('common.saving') : t('editor.passwordSubmit')}
         </button>

@@ -3,7 +3,7 @@ import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { QueueKind, User } from '../../../src-shared/domain';
 import { queueEligibilityRule } from '../../../src-shared/rules';
-import { ErrorNotice, Notice } from '../../ui/notice';
+import { ActionNotices } from '../../ui/notice';
 import { useFieldErrorText } from '../../ui/format';
 import type { Access } from '../session/access';
 import { queuesOfKind, useQueuesStore } from '../queues/queues-store';
@@ -15,6 +15,8 @@ export function QueuesTab({ user, access, focus }: { user: User; access: Access;
   const { t } = useTranslation();
   const { loaded, load } = useQueuesStore(useShallow((s) => ({ loaded: s.loaded, load: s.load })));
   const state = useEditorStore((s) => s.queueAction);
+  const allQueues = useQueuesStore((s) => s.queues);
+  const queueName = (id: string) => allQueues.find((q) => q.id === id)?.name ?? id;
   useEffect(() => {
     if (!loaded) void load();
   }, [loaded, load]);
@@ -24,15 +26,14 @@ export function QueuesTab({ user, access, focus }: { user: User; access: Access;
         <QueueKindBlock user={user} kind="voice" access={access} autoFocus={focus === 'voice'} />
         <QueueKindBlock user={user} kind="chat" access={access} autoFocus={focus === 'chat'} />
       </div>
-      {state.status === 'done' && state.result ? <QueueDoneNotice kind={state.result.kind} queueId={state.result.queueId} /> : null}
+      {/* Errors show in the block of the kind acted on. */}
+      <ActionNotices
+        state={state}
+        showError={false}
+        done={(r) => (!r ? null : r.kind === 'added' ? t('editor.queueAdded', { name: queueName(r.queueId) }) : t('editor.queueRemoved', { name: queueName(r.queueId) }))}
+      />
     </section>
   );
-}
-
-function QueueDoneNotice({ kind, queueId }: { kind: 'added' | 'removed'; queueId: string }) {
-  const { t } = useTranslation();
-  const name = useQueuesStore((s) => s.queues.find((q) => q.id === queueId)?.name ?? queueId);
-  return <Notice tone="success" autoFocus>{kind === 'added' ? t('editor.queueAdded', { name }) : t('editor.queueRemoved', { name })}</Notice>;
 }
 
 function QueueKindBlock({ user, kind, access, autoFocus }: { user: User; kind: QueueKind; access: Access; autoFocus: boolean }) {
@@ -65,7 +66,6 @@ function QueueKindBlock({ user, kind, access, autoFocus }: { user: User; kind: Q
     void addToQueue(selected);
   }
 
-  const serverError = state.status === 'error' && lastKind === kind ? (state.error ?? null) : null;
   return (
     <div className="panel" aria-label={title} role="group">
       <h2>{title}</h2>
@@ -116,7 +116,7 @@ function QueueKindBlock({ user, kind, access, autoFocus }: { user: User; kind: Q
           {errorText(ruleError)}
         </p>
       ) : null}
-      <ErrorNotice error={serverError} />
+      <ActionNotices state={state} showError={lastKind === kind} />
     </div>
   );
 }

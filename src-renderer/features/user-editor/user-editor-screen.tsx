@@ -12,7 +12,7 @@ import { Dialog } from '../../ui/dialog';
 import { focusFirstInvalid } from '../../ui/focus';
 import { MenuButton } from '../../ui/menu';
 import { ScreenHeader } from '../../ui/screen-header';
-import { ErrorNotice, Notice, Reason } from '../../ui/notice';
+import { ActionNotices, ErrorNotice, Notice, Reason } from '../../ui/notice';
 import { Tabs } from '../../ui/tabs';
 import { FRAME_NOTICE_ID, useAccess, useOnline, type Access } from '../session/access';
 import { useSessionStore } from '../session/session-store';
@@ -173,11 +173,12 @@ export function UserEditorScreen({ id, tab, focus }: { id: string; tab: EditorTa
       ) : null}
       {store.reapplied ? <Notice tone="info">{t('editor.reapplied')}</Notice> : null}
       <ErrorNotice error={store.saveError} autoFocus />
-      {store.reset.status === 'busy' ? <Notice tone="info">{t('editor.resetSending')}</Notice> : null}
-      {store.reset.status === 'done' && store.reset.result ? (
-        <Notice tone="success" autoFocus>{t('editor.resetSent', { to: store.reset.result.sentTo, until: formatDateTime(store.reset.result.expiresAt, locale) })}</Notice>
-      ) : null}
-      {store.reset.status === 'error' ? <ErrorNotice error={store.reset.error ?? null} autoFocus /> : null}
+      <ActionNotices
+        state={store.reset}
+        busy={t('editor.resetSending')}
+        done={(r) => (r ? t('editor.resetSent', { to: r.sentTo, until: formatDateTime(r.expiresAt, locale) }) : null)}
+        focusError
+      />
       <div className="editor-layout">
         <div className="editor-main">
           <Tabs label={t('editor.title')} tabs={tabs} active={tab} onChange={setTab}>
