@@ -75,19 +75,21 @@ export interface CuttingProxy {
   forwarded: string[];
   /** Requests whose response the proxy cut after the platform answered. */
   cut: string[];
+  /** Forwards from now on to another platform at `url` (another instance behind the same address). */
+  switchTo(url: string): void;
   close(): Promise<void>;
 }
 
 /**
- * Forwards HTTP to `target`; for the first `times` requests matching `shouldCut`, lets the platform
- * handle the request, then destroys the client connection instead of relaying the answer (a
- * connection lost mid-flight, after the change happened).
+ * Forwards HTTP to `target` (until `switchTo`); for the first `times` requests matching `shouldCut`,
+ * lets the platform handle the request, then destroys the client connection instead of relaying the
+ * answer (a connection lost mid-flight, after the change happened).
  */
 export async function startCuttingProxy(target: string, shouldCut: (req: IncomingMessage) => boolean, times = 1): Promise<CuttingProxy> {
   const forwarded: string[] = [];
   const cut: string[] = [];
   let remaining = times;
-  const upstream = new URL(target);
+  let upstream = new URL(target);
   const server: Server = createServer((req, res) => {
     const label = `${req.method} ${req.url}`;
     forwarded.push(label);
@@ -116,6 +118,9 @@ export async function startCuttingProxy(target: string, shouldCut: (req: Incomin
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     forwarded,
     cut,
+    switchTo(url) {
+      upstream = new URL(url);
+    },
     close: () =>
       new Promise<void>((ok) => {
         server.closeAllConnections();

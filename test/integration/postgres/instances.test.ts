@@ -4,42 +4,15 @@
  * Idempotency-Key answer, a version and a session earned on one instance hold on the other, and an
  * email is sent once whichever instance sends it.
  */
-import { createServer, request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSmtpSink, type SmtpSink } from '../../../src-platform/mail/smtp-sink';
-import { call, composeConsole, DEMO_ADMIN, waitFor } from '../../support/console-harness';
+import { call, composeConsole, DEMO_ADMIN, startCuttingProxy, waitFor } from '../../support/console-harness';
 import { startPlatformProcess, type PlatformProcess } from '../../support/platform-process';
 import { client, http, signIn } from '../../support/platform';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database';
-
-/** An HTTP proxy whose upstream can be switched: the one address clients know. */
-async function startSwitchProxy(target: string): Promise<{ url: string; switchTo(url: string): void; close(): Promise<void> }> {
-  let upstream = new URL(target);
-  const server: Server = createServer((req, res) => {
-    const proxied = httpRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
-    proxied.on('error', () => res.destroy());
-    req.pipe(proxied);
-  });
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    switchTo(url) {
-      upstream = new URL(url);
-    },
-    close: () =>
-      new Promise<void>((ok) => {
-        server.closeAllConnections();
-        server.close(() => ok());
-      }),
-  };
-}
 
 describe('several platform instances on one PostgreSQL database (issue 12)', () => {
   let database: TestDatabase;
@@ -156,7 +129,8 @@ describe('several platform instances on one PostgreSQL database (issue 12)', () 
   });
 
   it('issue 12: the console keeps working when its instance stops and another answers at the same address', async () => {
-    const proxy = await startSwitchProxy(a.url);
+    // The one address the console knows: a proxy whose upstream is switched.
+    const proxy = await startCuttingProxy(a.url, () => false);
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'omni-instances-'));
     const c = await composeConsole({ dataDir, platformUrl: proxy.url });
     try {
