@@ -24,6 +24,9 @@ export interface BenchConfig {
   pgAccounts: number;
   pgUsersPerAccount: number;
   pgRounds: number;
+  /** #10: rows of the CSV file the dry run reads, and rows applied. */
+  csvRows: number;
+  csvApplyRows: number;
   /** Progress lines (stderr). */
   log: (message: string) => void;
 }
@@ -42,6 +45,8 @@ export const FULL_CONFIG: Omit<BenchConfig, 'log'> = {
   pgAccounts: 1_000,
   pgUsersPerAccount: 1_000,
   pgRounds: 40,
+  csvRows: 10_000,
+  csvApplyRows: 1_000,
 };
 
 /** The state benchmarks share: the platform and, after the initial sync, a console with a full cache. */

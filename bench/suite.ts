@@ -16,6 +16,7 @@ import { benchMemory } from './memory';
 import { benchSearch } from './search';
 import { benchThroughput } from './throughput';
 import { benchPostgres } from './postgres';
+import { benchCsvImport } from './csv-import';
 
 /** The whole run: rows, failures, and where it ran. */
 export interface SuiteReport {
@@ -38,6 +39,7 @@ const STEPS: Array<{ id: number; name: string; run: (ctx: BenchContext) => Promi
   { id: 7, name: 'Platform throughput', run: benchThroughput },
   { id: 8, name: 'Platform throughput on PostgreSQL vs SQLite', run: (ctx) => benchPostgres(ctx, { throughput: true, scale: false }) },
   { id: 9, name: 'PostgreSQL with many accounts: per-account list and search', run: (ctx) => benchPostgres(ctx, { throughput: false, scale: true }) },
+  { id: 10, name: 'CSV import: dry run and apply', run: benchCsvImport },
 ];
 
 /** Runs the selected benchmarks (all by default). */

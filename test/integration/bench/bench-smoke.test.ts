@@ -8,7 +8,7 @@ import { runSuite } from '../../../bench/suite';
 import { renderTable } from '../../../bench/report';
 
 describe('benchmark suite smoke run', () => {
-  it('C2, C1, issue 12: all nine benchmarks run on small data (#8 and #9 on a PostgreSQL cluster of their own) and each yields a finite measurement against its floor or peer', { timeout: 300_000 }, async () => {
+  it('C2, C1, issue 12: all ten benchmarks run (#10: the CSV import, issue 11) on small data (#8 and #9 on a PostgreSQL cluster of their own) and each yields a finite measurement against its floor or peer', { timeout: 300_000 }, async () => {
     const report = await runSuite({
       users: 300,
       syncRuns: 1,
@@ -22,10 +22,12 @@ describe('benchmark suite smoke run', () => {
       pgAccounts: 3,
       pgUsersPerAccount: 100,
       pgRounds: 2,
+      csvRows: 200,
+      csvApplyRows: 20,
       log: () => undefined,
     });
     expect(report.failures).toEqual([]);
-    expect(new Set(report.results.map((r) => r.id))).toEqual(new Set([1, 2, 3, 4, 5, 6, 7, 8, 9]));
+    expect(new Set(report.results.map((r) => r.id))).toEqual(new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]));
     for (const r of report.results) {
       expect(Number.isFinite(r.ours), `${r.id} ${r.name}`).toBe(true);
       expect(r.ours, `${r.id} ${r.name}`).toBeGreaterThan(0);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Extension, Queue, User } from '../../../../src-shared/domain';
 import { CSV_IMPORT_MAX_BYTES } from '../../../../src-shared/csv-columns';
-import { CsvFileError, parseUsersCsv, planImport, type ImportContext } from '../../../../src-main/services/csv-import';
+import type { CsvFileError} from '../../../../src-main/services/csv-import';
+import { parseUsersCsv, planImport, type ImportContext } from '../../../../src-main/services/csv-import';
 import { makeUser } from '../../../support/console-fixtures';
 
 const enc = (text: string) => new TextEncoder().encode(text);
