@@ -13,7 +13,12 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       externalizeDeps: true,
-      rollupOptions: { input: { main: resolve(import.meta.dirname, 'src-main/main.ts') }, output: { format: 'es' } },
+      // The fill worker (cache/fill-worker.ts) is its own entry: cache-filler.ts starts it from
+      // `fill-worker.js` next to the bundle.
+      rollupOptions: {
+        input: { main: resolve(import.meta.dirname, 'src-main/main.ts'), 'fill-worker': resolve(import.meta.dirname, 'src-main/cache/fill-worker.ts') },
+        output: { format: 'es' },
+      },
     },
   },
   preload: {

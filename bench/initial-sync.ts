@@ -9,9 +9,10 @@ import type { BenchResult } from './report';
 import { fetchAllPages } from './fixture';
 import { openConsole, signInAndSync } from './console';
 import { median, since } from './stats';
+import { DEFAULT_PAGE_SIZE } from '../src-main/sync/sync-service';
 
 /** The console's page size (compose's default), used by the floor too. */
-export const SYNC_PAGE_SIZE = 500;
+export const SYNC_PAGE_SIZE = DEFAULT_PAGE_SIZE;
 
 /** Runs #1 and leaves the last console signed in on its full cache in `ctx.synced`. */
 export async function benchInitialSync(ctx: BenchContext): Promise<BenchResult> {

@@ -19,7 +19,9 @@ import { ROOT, firstJsonLine } from './fixture';
 async function bundleChild(outDir: string): Promise<string> {
   const { build } = await import('esbuild');
   await build({
-    entryPoints: { 'memory-child': join(ROOT, 'bench', 'memory-child.ts') },
+    // The fill worker is an entry of its own, as in electron-vite's build (cache-filler.ts loads
+    // `fill-worker.js` from the bundle's folder).
+    entryPoints: { 'memory-child': join(ROOT, 'bench', 'memory-child.ts'), 'fill-worker': join(ROOT, 'src-main', 'cache', 'fill-worker.ts') },
     outdir: outDir,
     outExtension: { '.js': '.mjs' },
     bundle: true,

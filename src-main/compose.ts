@@ -9,6 +9,7 @@ import { AuthService } from './auth/auth-service';
 import type { MicrosoftSignIn } from './auth/microsoft-sign-in';
 import { MsalMicrosoftSignIn } from './auth/microsoft/msal-sign-in';
 import type { SecretStore } from './auth/secret-store';
+import type { WorkerEntry } from './cache/cache-filler';
 import { ConsoleCache } from './cache/console-cache';
 import { EventBus } from './events/event-bus';
 import { createHandlers } from './ipc/handlers';
@@ -31,8 +32,10 @@ export interface ComposeOptions {
   now?: () => Date;
   /** Background sync period (default 60 s; 0 disables the timer). */
   syncIntervalMs?: number;
-  /** Users per sync page (default 500). */
+  /** Users per sync page (default 1 000, the platform's maximum). */
   syncPageSize?: number;
+  /** Users per committed batch of a first fill (default 5 000; an interrupted fill resumes from the last one). */
+  syncFillBatch?: number;
   /** Probe period while offline (default 2 s). */
   probeIntervalMs?: number;
   /** Probe period while online (default 2 s; 0 disables): C1, a platform that went away is noticed within 5 s. */
@@ -46,6 +49,8 @@ export interface ComposeOptions {
   openBrowser?: ((url: string) => Promise<void>) | undefined;
   /** Extra CA (PEM) trusted for the Microsoft authority: a local test provider or a TLS proxy. */
   microsoftCa?: string | string[] | undefined;
+  /** The cache's fill worker entry (default: next to the cache module; see cache/cache-filler.ts). */
+  fillWorker?: WorkerEntry | undefined;
   /** Where unexpected errors go (default: console.error). */
   logError?: (err: unknown, context: string) => void;
 }
@@ -140,6 +145,8 @@ export async function compose(opts: ComposeOptions): Promise<ComposedConsole> {
     logError,
     ...(opts.syncIntervalMs !== undefined ? { intervalMs: opts.syncIntervalMs } : {}),
     ...(opts.syncPageSize ? { pageSize: opts.syncPageSize } : {}),
+    fillWorker: opts.fillWorker,
+    ...(opts.syncFillBatch ? { fillBatch: opts.syncFillBatch } : {}),
   });
   // Syncing runs while the session may work (signed in, password final).
   auth.onActiveChange((active) => (active ? sync.start() : sync.stop()));

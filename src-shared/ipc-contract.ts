@@ -75,6 +75,12 @@ export const SyncStatusSchema = z.object({
   userCount: z.number().int().nonnegative(),
   progress: z.object({ phase: z.enum(['full', 'delta']), done: z.number().int(), total: z.number().int().nullable() }).nullable(),
   lastError: ApiErrorSchema.nullable(),
+  /**
+   * Set while the account's first full sync has not completed (running, or interrupted by a crash
+   * or a lost network): the cache is partial. `since`: when that sync started; `cached`: users in
+   * the cache; `total`: users the platform listed (null until its first page said).
+   */
+  incomplete: z.object({ since: IsoDateSchema, cached: z.number().int().nonnegative(), total: z.number().int().nonnegative().nullable() }).nullable(),
 });
 export type SyncStatus = z.infer<typeof SyncStatusSchema>;
 

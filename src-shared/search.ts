@@ -5,8 +5,12 @@
  * and sorts beside it (pt-BR data).
  */
 
+/** Printable ASCII: nothing to decompose, so its key is just lower case (most keys; a sync derives 300 000). */
+const PLAIN = /^[\x20-\x7e]*$/;
+
 /** Removes diacritics, lower-cases and trims; the same function builds keys and queries. */
 export function searchKey(text: string): string {
+  if (PLAIN.test(text)) return text.toLowerCase().trim();
   return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().trim();
 }
 

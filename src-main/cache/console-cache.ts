@@ -17,8 +17,10 @@ import { READINESS_ITEMS, computeReadiness, type Account, type Extension, type Q
 import type { SearchUsersInput, SearchUsersOutput, UserRow } from '../../src-shared/ipc-contract';
 import { SearchUsersInputSchema } from '../../src-shared/ipc-contract';
 import { CACHE_SCHEMA_VERSION, migrate } from './migrations';
-import { searchKey, userSearchText, userSortKey } from '../../src-shared/search';
-import { UserSearchIndex } from './user-search-index';
+import { fillStateKey, type FillState } from './fill-protocol';
+import { searchKey } from '../../src-shared/search';
+import { USER_COLUMNS, USER_VALUES, userRow } from './user-row';
+import { UserSearchIndex, type IndexRows } from './user-search-index';
 
 /** The cache file's name inside the data folder. */
 export const CACHE_FILE_NAME = 'cache.sqlite';
@@ -46,12 +48,6 @@ const COUNT_KEPT_UP_TO = 1000;
 
 /** Issue 11: kept versions per account (20 a user at most; about 10 MB of JSON at this bound). */
 export const DEFAULT_HISTORY_LIMIT = 20_000;
-
-/** Bit of each readiness item in the `missing_mask` column. */
-const MISSING_BIT: Record<ReadinessItem, number> = Object.fromEntries(READINESS_ITEMS.map((item, i) => [item, 1 << i])) as Record<
-  ReadinessItem,
-  number
->;
 
 /** Opens (or rebuilds) the cache file and runs its migrations. */
 export class ConsoleCache {
@@ -150,7 +146,7 @@ export class ConsoleCache {
 
   /**
    * C6: removes everything cached for an account key (users, queue links, queues, extensions,
-   * sync state, account), then rebuilds the file (`VACUUM`: no freed page or old row version keeps
+   * sync state, an interrupted fill's state, account), then rebuilds the file (`VACUUM`: no freed page or old row version keeps
    * a readable copy) and empties the WAL. Costs a rewrite of the other accounts' rows; it runs only
    * when someone asks to remove their data at sign-out.
    */
@@ -161,6 +157,8 @@ export class ConsoleCache {
       }
       // Issue 11: an unfinished CSV import of the account (its rows and keys) goes with it.
       this.db.prepare('DELETE FROM meta WHERE key = ?').run(accountMetaKey('csvImport', accountId));
+      // An interrupted first fill's cursor and counts are this account's too.
+      this.clearFillState(accountId);
     })();
     this.db.exec('VACUUM');
     this.db.pragma('wal_checkpoint(TRUNCATE)');
@@ -223,10 +221,7 @@ export class ConsoleCache {
   /** Inserts or replaces users in one transaction (a sync page is one batch). */
   upsertUsers(accountId: string, users: readonly User[]): void {
     const upsert = this.db.prepare(
-      `INSERT INTO users (account_id, id, data, name_key, login_key, email_key, search_text, profile, active, webrtc, omnichannel,
-         password_set, has_extension, ready, missing_mask, updated_at, version)
-       VALUES (@accountId, @id, @data, @nameKey, @loginKey, @emailKey, @searchText, @profile, @active, @webrtc, @omnichannel,
-         @passwordSet, @hasExtension, @ready, @missingMask, @updatedAt, @version)
+      `INSERT INTO users (${USER_COLUMNS}) VALUES (${USER_VALUES})
        ON CONFLICT (account_id, id) DO UPDATE SET data = excluded.data, name_key = excluded.name_key, login_key = excluded.login_key,
          email_key = excluded.email_key, search_text = excluded.search_text, profile = excluded.profile, active = excluded.active,
          webrtc = excluded.webrtc, omnichannel = excluded.omnichannel, password_set = excluded.password_set,
@@ -245,29 +240,7 @@ export class ConsoleCache {
     this.db.transaction(() => {
       for (const user of users) {
         if (known !== undefined && !exists.get(accountId, user.id)) inserted++;
-        const readiness = computeReadiness(user);
-        const nameKey = userSortKey(user, 'name');
-        const loginKey = userSortKey(user, 'login');
-        const emailKey = userSortKey(user, 'email');
-        const { changes } = upsert.run({
-          accountId,
-          id: user.id,
-          data: JSON.stringify(user),
-          nameKey,
-          loginKey,
-          emailKey,
-          searchText: userSearchText(user),
-          profile: user.profile,
-          active: user.active ? 1 : 0,
-          webrtc: user.webrtcEnabled ? 1 : 0,
-          omnichannel: user.omnichannelEnabled ? 1 : 0,
-          passwordSet: user.passwordSet ? 1 : 0,
-          hasExtension: user.extension ? 1 : 0,
-          ready: readiness.ready ? 1 : 0,
-          missingMask: readiness.missing.reduce((mask, item) => mask | MISSING_BIT[item], 0),
-          updatedAt: user.updatedAt,
-          version: user.version,
-        });
+        const { changes } = upsert.run(...userRow(accountId, user));
         // An older copy (a sync page fetched before our own save landed) never replaces a newer one.
         if (changes === 0) continue;
         written++;
@@ -275,10 +248,12 @@ export class ConsoleCache {
         for (const queueId of [...user.voiceQueueIds, ...user.chatQueueIds]) addQueue.run(accountId, queueId, user.id);
       }
     })();
-    // A single edit patches the search index; a batch (or a write inside a larger transaction
-    // that could still roll back) drops it, to be rebuilt by the next search.
+    // A small batch patches the search index (changed users in place, new ones appended); a large
+    // one (or a write inside a larger transaction that could still roll back) drops it, to be
+    // rebuilt by the next search.
     const index = this.indexes.get(accountId);
-    const patched = index && !this.db.inTransaction && users.length <= SMALL_CHANGE && index.applyUpserts(users.map((u) => u.id));
+    const patched =
+      index && !this.db.inTransaction && users.length <= SMALL_CHANGE && index.apply(UserSearchIndex.rowsByIds(this.db, accountId, users.map((u) => u.id)));
     if (!patched) this.indexes.delete(accountId);
     if (known !== undefined) this.counts.set(accountId, known + inserted);
     else if (users.length > 0) this.counts.delete(accountId);
@@ -371,7 +346,7 @@ export class ConsoleCache {
     const input = SearchUsersInputSchema.parse(rawInput);
     let index = this.indexes.get(accountId);
     if (!index) {
-      index = new UserSearchIndex(this.db, accountId);
+      index = UserSearchIndex.fromDb(this.db, accountId);
       this.indexes.set(accountId, index);
     }
     const { total, rids } = index.search(searchKey(input.query), input.filters, input.sort, input.offset, input.limit);
@@ -388,6 +363,50 @@ export class ConsoleCache {
       items.push({ ...user, readiness: computeReadiness(user) });
     }
     return { total, items };
+  }
+
+  // ---- the first fill of an account (see fill-worker.ts) ----------------------------------
+
+  /** The account's fill, while one runs or after one was interrupted (null once it completed). */
+  getFillState(accountId: string): FillState | null {
+    const raw = this.getMeta(fillStateKey(accountId));
+    if (!raw) return null;
+    try {
+      return JSON.parse(raw) as FillState;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Forgets the account's fill (it completed). */
+  clearFillState(accountId: string): void {
+    this.db.prepare('DELETE FROM meta WHERE key = ?').run(fillStateKey(accountId));
+  }
+
+  /**
+   * A fill is about to write the account's users from another connection. A fresh fill starts
+   * the search index empty (the worker clears the account), a resumed one keeps it; each
+   * committed batch then goes through `applyFillBatch`, so the index is ready when the fill ends.
+   */
+  beginFill(accountId: string, fresh: boolean): void {
+    if (fresh) {
+      this.indexes.set(accountId, new UserSearchIndex(this.db, accountId));
+      this.counts.set(accountId, 0);
+    }
+  }
+
+  /** A batch the fill worker committed: the index and the count follow it. */
+  applyFillBatch(accountId: string, batch: { count: number; rows: IndexRows; deletedIds: string[] }): void {
+    const index = this.indexes.get(accountId);
+    if (index && !index.apply(batch.rows)) this.indexes.delete(accountId);
+    else if (index && batch.deletedIds.length) index.applyDeletes(batch.deletedIds);
+    this.counts.set(accountId, batch.count);
+  }
+
+  /** Drops what the main thread derived from an account's rows (after another connection wrote them). */
+  forget(accountId: string): void {
+    this.indexes.delete(accountId);
+    this.counts.delete(accountId);
   }
 
   // ---- queues and extensions -------------------------------------------------------------

@@ -1,14 +1,19 @@
 /**
- * The in-memory search index over one account's cached users, built from the cache file on the
- * first search after a change. Substring search runs `indexOf` over one string of every user's
- * accent-free name/login/email (V8's string search is far faster than a LIKE scan or an FTS
- * trigram query with sorting), filters test one bit field per user, and sorting walks an order
- * taken from the file's indexes. A search at 100 000 users is one linear pass over typed arrays.
+ * The in-memory search index over one account's cached users. Substring search runs `indexOf`
+ * over one string that joins every user's accent-free name/login/email (V8's string search is far
+ * faster than a LIKE scan or an FTS trigram query with sorting), filters test one bit field per
+ * user, and sorting walks orders sorted in memory. A search at 100 000 users is one linear pass
+ * over typed arrays.
+ *
+ * Memory: each user's text exists once, inside the joined string (sort keys are cut from it when
+ * an order is sorted, then dropped); everything else is typed arrays. The index grows by appends:
+ * the fill worker hands over each batch it committed (`append`), so the index is ready when the
+ * first sync ends; a cold start builds it from the file in a few bulk queries.
  */
 import type Database from 'better-sqlite3';
 import { PROFILES, READINESS_ITEMS, type Profile, type ReadinessItem } from '../../src-shared/domain';
 import type { UserFilters } from '../../src-shared/ipc-contract';
-import { compareSortKeys, type UserSortField } from '../../src-shared/search';
+import type { UserSortField } from '../../src-shared/search';
 
 /** Bit flags of a user in the index. */
 export const FLAG = { active: 1, webrtc: 2, omnichannel: 4, passwordSet: 8, extension: 16, ready: 32 } as const;
@@ -18,7 +23,7 @@ export const MISSING_FLAG: Record<ReadinessItem, number> = Object.fromEntries(RE
   number
 >;
 
-/** What the users table can be sorted by (the index holds each user's key for each, from src-shared `userSortKey`). */
+/** What the users table can be sorted by. */
 export type SortKey = UserSortField;
 
 /** Separates users in the joined search text; never part of a search key. */
@@ -31,126 +36,287 @@ const CHAR_BIT = new Map([...BIT_CHARS].map((c, i) => [c, i] as const));
 /** Marks a slot whose user was deleted after the index was built. */
 const DELETED = 1 << 30;
 
-/** Columns the index reads per user. */
-const ROW_COLUMNS = `rid, id, search_text, profile, active, webrtc, omnichannel, password_set, has_extension, ready, missing_mask,
-  name_key, login_key, email_key, updated_at`;
-type IndexRow = [number, string, string, Profile, number, number, number, number, number, number, number, string, string, string, string];
+/**
+ * Users handed to the index, as parallel arrays (what the fill worker posts after a commit):
+ * `texts` are the `search_text` column (name, login, email keys joined by '\n'), `flags` the
+ * FLAG/MISSING_FLAG bits, `profiles` indexes into PROFILES, `updated` epoch milliseconds.
+ */
+export interface IndexRows {
+  rids: number[];
+  ids: string[];
+  texts: string[];
+  flags: number[];
+  profiles: number[];
+  updated: number[];
+}
+
+/** An empty `IndexRows`. */
+export const emptyIndexRows = (): IndexRows => ({ rids: [], ids: [], texts: [], flags: [], profiles: [], updated: [] });
+
+/** The flags of a user from the cache's columns. */
+export function indexFlags(c: { active: number; webrtc: number; omnichannel: number; passwordSet: number; hasExtension: number; ready: number; missingMask: number }): number {
+  return (
+    (c.active ? FLAG.active : 0) |
+    (c.webrtc ? FLAG.webrtc : 0) |
+    (c.omnichannel ? FLAG.omnichannel : 0) |
+    (c.passwordSet ? FLAG.passwordSet : 0) |
+    (c.hasExtension ? FLAG.extension : 0) |
+    (c.ready ? FLAG.ready : 0) |
+    (c.missingMask << 6)
+  );
+}
+
+/** Columns the index reads per user (text and ids come in bulk, see `fromDb`). */
+const NUMERIC_COLUMNS = `rid, profile, active, webrtc, omnichannel, password_set, has_extension, ready, missing_mask, updated_at`;
+type NumericRow = [number, Profile, number, number, number, number, number, number, number, string];
+const ROW_COLUMNS = `rid, id, search_text, ${NUMERIC_COLUMNS.slice('rid, '.length)}`;
+type FullRow = [number, string, string, Profile, number, number, number, number, number, number, number, string];
+
+/** Rows read from the file, in the index's format. */
+export function indexRowsFromDb(rows: FullRow[]): IndexRows {
+  const out = emptyIndexRows();
+  for (const [rid, id, text, profile, active, webrtc, omnichannel, passwordSet, hasExtension, ready, missingMask, updatedAt] of rows) {
+    out.rids.push(rid);
+    out.ids.push(id);
+    out.texts.push(text);
+    out.flags.push(indexFlags({ active, webrtc, omnichannel, passwordSet, hasExtension, ready, missingMask }));
+    out.profiles.push(PROFILES.indexOf(profile));
+    out.updated.push(Date.parse(updatedAt));
+  }
+  return out;
+}
+
+/** Which part of a user's text each sort key is (-1: the timestamp). */
+const PART: Record<SortKey, number> = { name: 0, login: 1, email: 2, updatedAt: -1 };
+
+/** Slots in sort order, and each slot's position in it. */
+interface SortOrder {
+  order: Int32Array;
+  rank: Int32Array;
+}
+
+const grow = <T extends Float64Array | Int32Array | Uint8Array>(a: T, size: number): T => {
+  if (a.length >= size) return a;
+  const next = new (a.constructor as new (n: number) => T)(Math.max(size, a.length * 2, 1024));
+  next.set(a);
+  return next;
+};
 
 /**
- * One account's search index. Small changes (an edit, a few tombstones) are applied in place;
- * new users or large batches make the cache drop it and build a new one on the next search.
+ * One account's search index. Changes to known users are applied in place, new users are
+ * appended; the cache drops the index (and the next search builds a new one) only when a change
+ * cannot be applied (e.g. a user new to the index with a row id older than the last one).
  */
 export class UserSearchIndex {
-  private readonly rids: Float64Array;
-  private readonly ids: string[];
-  private readonly flags: Int32Array;
-  private readonly profiles: Uint8Array;
+  private n = 0;
+  private rids = new Float64Array(0);
+  private flags = new Int32Array(0);
+  private profiles = new Uint8Array(0);
   /** Presence bits of BIT_CHARS per user: two words (32 + 9 bits). */
-  private readonly charsLo: Int32Array;
-  private readonly charsHi: Int32Array;
-  /** Each user's search text and sort keys, by slot. */
-  private readonly parts: string[];
-  private readonly keys: Record<SortKey, string[]>;
-  private starts: Int32Array = new Int32Array(1);
+  private charsLo = new Int32Array(0);
+  private charsHi = new Int32Array(0);
+  private updated = new Float64Array(0);
+  private readonly ids: string[] = [];
+  /** User i's text is text[starts[i], starts[i + 1] - 1); starts[n] is the text's length. */
+  private starts = new Int32Array(1);
   private text = '';
-  private textStale = true;
-  private readonly slot = new Map<number, number>();
-  private readonly orders = new Map<SortKey, { order: Int32Array; rank: Int32Array }>();
+  /** Texts appended since the last search (joined on the next one). */
+  private tail: string[] = [];
+  /** Sorted orders; slots appended since an order was sorted are merged into it on its next use. */
+  private readonly orders = new Map<SortKey, SortOrder>();
   private readonly queues = new Map<string, Uint8Array>();
 
   constructor(
     private readonly db: Database.Database,
     private readonly accountId: string,
-  ) {
-    const rows = db.prepare(`SELECT ${ROW_COLUMNS} FROM users WHERE account_id = ? ORDER BY rid`).raw().all(accountId) as IndexRow[];
-    const n = rows.length;
-    this.rids = new Float64Array(n);
-    this.ids = new Array<string>(n);
-    this.flags = new Int32Array(n);
-    this.profiles = new Uint8Array(n);
-    this.charsLo = new Int32Array(n);
-    this.charsHi = new Int32Array(n);
-    this.parts = new Array<string>(n);
-    this.keys = { name: new Array<string>(n), login: new Array<string>(n), email: new Array<string>(n), updatedAt: new Array<string>(n) };
-    for (let i = 0; i < n; i++) {
-      this.rids[i] = rows[i]![0];
-      this.slot.set(rows[i]![0], i);
-      this.fill(i, rows[i]!);
+  ) {}
+
+  /** Builds an account's index from the file: text and ids in one query each, then the numbers. */
+  static fromDb(db: Database.Database, accountId: string): UserSearchIndex {
+    const index = new UserSearchIndex(db, accountId);
+    const [text, ids] = db
+      .prepare(
+        `SELECT group_concat(search_text, char(1)), group_concat(id, char(1))
+         FROM (SELECT search_text, id FROM users WHERE account_id = ? ORDER BY rid)`,
+      )
+      .raw()
+      .get(accountId) as [string | null, string | null];
+    if (text === null || ids === null) return index;
+    const idList = ids.split(SEP);
+    const n = idList.length;
+    index.reserve(n);
+    let k = 0;
+    for (const [rid, profile, active, webrtc, omnichannel, passwordSet, hasExtension, ready, missingMask, updatedAt] of db
+      .prepare(`SELECT ${NUMERIC_COLUMNS} FROM users WHERE account_id = ? ORDER BY rid`)
+      .raw()
+      .iterate(accountId) as IterableIterator<NumericRow>) {
+      index.rids[k] = rid;
+      index.flags[k] = indexFlags({ active, webrtc, omnichannel, passwordSet, hasExtension, ready, missingMask });
+      index.profiles[k] = PROFILES.indexOf(profile);
+      index.updated[k] = Date.parse(updatedAt);
+      k++;
     }
+    if (k !== n) throw new Error(`search index: ${k} rows but ${n} ids`);
+    for (let i = 0; i < n; i++) index.ids.push(idList[i]!);
+    // One pass over the joined text finds each user's start and sets its character bits.
+    index.text = text + SEP;
+    let from = 0;
+    for (let i = 0; i < n; i++) {
+      index.starts[i] = from;
+      const end = index.text.indexOf(SEP, from);
+      index.setChars(i, from, end);
+      from = end + 1;
+    }
+    index.starts[n] = from;
+    index.n = n;
+    return index;
   }
 
-  /** Writes one user's row into slot `i`. */
-  private fill(i: number, row: IndexRow): void {
-    const [, id, text, profile, active, webrtc, omni, password, ext, ready, missing, nameKey, loginKey, emailKey, updatedAt] = row;
-    this.ids[i] = id;
-    this.profiles[i] = PROFILES.indexOf(profile);
-    this.flags[i] =
-      (active ? FLAG.active : 0) |
-      (webrtc ? FLAG.webrtc : 0) |
-      (omni ? FLAG.omnichannel : 0) |
-      (password ? FLAG.passwordSet : 0) |
-      (ext ? FLAG.extension : 0) |
-      (ready ? FLAG.ready : 0) |
-      (missing << 6);
-    const clean = text.replaceAll(SEP, ' ');
-    this.parts[i] = clean;
+  private reserve(size: number): void {
+    this.rids = grow(this.rids, size);
+    this.flags = grow(this.flags, size);
+    this.profiles = grow(this.profiles, size);
+    this.charsLo = grow(this.charsLo, size);
+    this.charsHi = grow(this.charsHi, size);
+    this.updated = grow(this.updated, size);
+    this.starts = grow(this.starts, size + 1);
+  }
+
+  /** Character bits of slot i from its text at [from, end) of `source`. */
+  private setChars(i: number, from: number, end: number, source = this.text): void {
     let lo = 0;
     let hi = 0;
-    for (let c = 0; c < clean.length; c++) {
-      const bit = CHAR_BIT.get(clean[c]!);
+    for (let c = from; c < end; c++) {
+      const bit = CHAR_BIT.get(source[c]!);
       if (bit === undefined) continue;
       if (bit < 32) lo |= 1 << bit;
       else hi |= 1 << (bit - 32);
     }
     this.charsLo[i] = lo;
     this.charsHi[i] = hi;
-    this.keys.name[i] = nameKey;
-    this.keys.login[i] = loginKey;
-    this.keys.email[i] = emailKey;
-    this.keys.updatedAt[i] = updatedAt;
-    this.textStale = true;
   }
 
-  /** Joins every user's text once after changes (one string, record starts). */
+  /** Joins the texts appended since the last search onto the text. */
   private ensureText(): void {
-    if (!this.textStale) return;
-    const n = this.parts.length;
-    this.starts = new Int32Array(n + 1);
-    let offset = 0;
-    for (let i = 0; i < n; i++) {
-      this.starts[i] = offset;
-      offset += this.parts[i]!.length + 1;
+    if (this.tail.length === 0) return;
+    this.text += this.tail.join('');
+    this.tail = [];
+  }
+
+  get size(): number {
+    return this.n;
+  }
+
+  /** Row id of the last slot (appends must come after it). */
+  private get lastRid(): number {
+    return this.n === 0 ? -Infinity : this.rids[this.n - 1]!;
+  }
+
+  /** Slot of a row id (rids ascend with slots), or -1. */
+  private slotOf(rid: number): number {
+    let lo = 0;
+    let hi = this.n - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const r = this.rids[mid]!;
+      if (r === rid) return mid;
+      if (r < rid) lo = mid + 1;
+      else hi = mid - 1;
     }
-    this.starts[n] = offset;
-    this.text = this.parts.join(SEP) + SEP;
-    this.textStale = false;
+    return -1;
   }
 
   /**
-   * Applies changed users (already written to the file) in place. Returns false when one of them
-   * is new to this index: the caller then drops the index and the next search builds a new one.
+   * Applies users written to the file: known row ids are updated in place, new ones appended.
+   * Returns false when a new row id is older than the last one (the caller then rebuilds).
    */
-  applyUpserts(userIds: readonly string[]): boolean {
-    if (userIds.length === 0) return true;
-    const rows = this.db
-      .prepare(`SELECT ${ROW_COLUMNS} FROM users WHERE account_id = ? AND id IN (${userIds.map(() => '?').join(',')})`)
-      .raw()
-      .all(this.accountId, ...userIds) as IndexRow[];
-    if (rows.length !== userIds.length || rows.some((r) => !this.slot.has(r[0]))) return false;
-    for (const row of rows) {
-      const i = this.slot.get(row[0])!;
-      this.fill(i, row);
-      for (const [by, entry] of this.orders) this.reposition(entry, i, by);
+  apply(rows: IndexRows): boolean {
+    const updates: number[] = [];
+    const appends: number[] = [];
+    let last = this.lastRid;
+    for (let r = 0; r < rows.rids.length; r++) {
+      const rid = rows.rids[r]!;
+      const slot = this.slotOf(rid);
+      if (slot >= 0) updates.push(r);
+      else if (rid > last) {
+        appends.push(r);
+        last = rid;
+      } else return false;
     }
+    if (updates.length) this.update(rows, updates);
+    if (appends.length) this.append(rows, appends);
+    return true;
+  }
+
+  /** Appends new users (row ids above every indexed one, ascending). */
+  private append(rows: IndexRows, which: number[]): void {
+    const first = this.n;
+    this.reserve(first + which.length);
+    let offset = this.starts[first]!;
+    const texts: string[] = [];
+    for (const r of which) {
+      const i = this.n++;
+      const clean = rows.texts[r]!.replaceAll(SEP, ' ');
+      this.rids[i] = rows.rids[r]!;
+      this.ids.push(rows.ids[r]!);
+      this.flags[i] = rows.flags[r]!;
+      this.profiles[i] = rows.profiles[r]!;
+      this.updated[i] = rows.updated[r]!;
+      this.setChars(i, 0, clean.length, clean);
+      this.starts[i] = offset;
+      offset += clean.length + 1;
+      texts.push(clean, SEP);
+    }
+    this.starts[this.n] = offset;
+    this.tail.push(texts.join(''));
+    this.queues.clear();
+  }
+
+  /** Replaces known users' data and text (one pass over the text for the whole batch). */
+  private update(rows: IndexRows, which: number[]): void {
+    this.ensureText();
+    // Orders first take in any appended slots, while every key still matches its place.
+    for (const [by, entry] of this.orders) this.orders.set(by, this.merged(entry, by));
+    const changed = new Map<number, string>();
+    for (const r of which) {
+      const i = this.slotOf(rows.rids[r]!);
+      this.ids[i] = rows.ids[r]!;
+      this.flags[i] = rows.flags[r]!;
+      this.profiles[i] = rows.profiles[r]!;
+      this.updated[i] = rows.updated[r]!;
+      const clean = rows.texts[r]!.replaceAll(SEP, ' ');
+      this.setChars(i, 0, clean.length, clean);
+      changed.set(i, clean);
+    }
+    const slots = [...changed.keys()].sort((a, b) => a - b);
+    const pieces: string[] = [];
+    let copied = 0;
+    let shift = 0;
+    let s = 0;
+    for (let i = 0; i < this.n; i++) {
+      const start = this.starts[i]!;
+      const end = this.starts[i + 1]!;
+      this.starts[i] = start + shift;
+      if (s < slots.length && slots[s] === i) {
+        const clean = changed.get(i)!;
+        pieces.push(this.text.slice(copied, start), clean, SEP);
+        copied = end;
+        shift += clean.length + 1 - (end - start);
+        s++;
+      }
+    }
+    pieces.push(this.text.slice(copied));
+    this.starts[this.n] = this.starts[this.n]! + shift;
+    this.text = pieces.join('');
+    for (const [by, entry] of this.orders) for (const i of slots) this.reposition(entry, i, by);
     // Queue links may have changed: membership masks are rebuilt on demand.
     this.queues.clear();
-    return true;
   }
 
   /** Hides deleted users (their slots stay, marked deleted). */
   applyDeletes(userIds: readonly string[]): void {
     const wanted = new Set(userIds);
-    for (let i = 0; i < this.ids.length; i++) {
+    for (let i = 0; i < this.n; i++) {
       if (!wanted.has(this.ids[i]!)) continue;
       this.flags[i] = DELETED;
       this.charsLo[i] = 0;
@@ -158,32 +324,118 @@ export class UserSearchIndex {
     }
   }
 
-  /** Moves slot `i` to its place in one sort order after its key changed (same order as SQLite's BINARY). */
-  private reposition(entry: { order: Int32Array; rank: Int32Array }, i: number, by: SortKey): void {
+  /** Start and end of part `part` (0 name, 1 login, 2 email) of slot i's text. */
+  private segment(i: number, part: number): [number, number] {
+    const text = this.text;
+    let from = this.starts[i]!;
+    const end = this.starts[i + 1]! - 1;
+    for (let p = 0; p < part; p++) {
+      const nl = text.indexOf('\n', from);
+      from = nl < 0 || nl > end ? end : nl + 1;
+    }
+    const nl = text.indexOf('\n', from);
+    return [from, nl < 0 || nl > end ? end : nl];
+  }
+
+  /** Sort keys of slots, cut from the text (name/login/email) or the timestamps; dropped after use. */
+  private keysOf(by: SortKey, slots: ArrayLike<number>): Array<string | number> {
+    this.ensureText();
+    const out = new Array<string | number>(slots.length);
+    const part = PART[by];
+    for (let k = 0; k < slots.length; k++) {
+      const i = slots[k]!;
+      if (part < 0) out[k] = this.updated[i]!;
+      else {
+        const [from, end] = this.segment(i, part);
+        out[k] = this.text.slice(from, end);
+      }
+    }
+    return out;
+  }
+
+  /** Ties between equal keys go by id. */
+  private compareIds(a: number, b: number): number {
+    const x = this.ids[a]!;
+    const y = this.ids[b]!;
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+
+  /**
+   * Compares slots a and b by (key, id) without cutting strings: code unit by code unit, which is
+   * the order of JavaScript's `<` on strings and of SQLite's BINARY collation.
+   */
+  private compareSlots(by: SortKey, a: number, b: number): number {
+    const part = PART[by];
+    if (part < 0) {
+      const x = this.updated[a]!;
+      const y = this.updated[b]!;
+      return x !== y ? (x < y ? -1 : 1) : this.compareIds(a, b);
+    }
+    const text = this.text;
+    const [af, ae] = this.segment(a, part);
+    const [bf, be] = this.segment(b, part);
+    const la = ae - af;
+    const lb = be - bf;
+    const len = la < lb ? la : lb;
+    for (let k = 0; k < len; k++) {
+      const d = text.charCodeAt(af + k) - text.charCodeAt(bf + k);
+      if (d !== 0) return d;
+    }
+    return la !== lb ? la - lb : this.compareIds(a, b);
+  }
+
+  /** Sorts slots [from, to) by (key, id). */
+  private sortedSlots(by: SortKey, from: number, to: number): Int32Array {
+    const slots = new Int32Array(to - from);
+    for (let k = 0; k < slots.length; k++) slots[k] = from + k;
+    const keys = this.keysOf(by, slots);
+    // keys[] is indexed by position in `slots`, which starts as slot - from.
+    slots.sort((a, b) => {
+      const ka = keys[a - from]!;
+      const kb = keys[b - from]!;
+      return ka !== kb ? (ka < kb ? -1 : 1) : this.compareIds(a, b);
+    });
+    return slots;
+  }
+
+  /** An order extended with the slots from `first` on (sorted, then merged in one pass). */
+  private merged(entry: SortOrder, by: SortKey): SortOrder {
+    const first = entry.order.length;
+    if (first === this.n) return entry;
+    this.ensureText();
+    const added = this.sortedSlots(by, first, this.n);
+    const old = entry.order;
+    const order = new Int32Array(this.n);
+    let a = 0;
+    let b = 0;
+    let k = 0;
+    while (a < old.length && b < added.length) {
+      if (this.compareSlots(by, old[a]!, added[b]!) <= 0) order[k++] = old[a++]!;
+      else order[k++] = added[b++]!;
+    }
+    while (a < old.length) order[k++] = old[a++]!;
+    while (b < added.length) order[k++] = added[b++]!;
+    const rank = new Int32Array(this.n);
+    for (let r = 0; r < this.n; r++) rank[order[r]!] = r;
+    return { order, rank };
+  }
+
+  /** Moves slot `i` to its place in one sort order after its key changed. */
+  private reposition(entry: SortOrder, i: number, by: SortKey): void {
     const { order, rank } = entry;
-    const keys = this.keys[by];
     const n = order.length;
     const from = rank[i]!;
     order.copyWithin(from, from + 1, n);
-    const key = keys[i]!;
-    const id = this.ids[i]!;
     let lo = 0;
     let hi = n - 1; // n - 1 slots remain in order[0 .. n-2]
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      const other = order[mid]!;
-      const k = keys[other]!;
-      const before = compareSortKeys(k, key, this.ids[other]!, id) < 0;
-      if (before) lo = mid + 1;
+      if (this.compareSlots(by, order[mid]!, i) < 0) lo = mid + 1;
       else hi = mid;
     }
     order.copyWithin(lo + 1, lo, n - 1);
     order[lo] = i;
     for (let k = Math.min(lo, from), end = Math.max(lo, from); k <= end; k++) rank[order[k]!] = k;
-  }
-
-  get size(): number {
-    return this.rids.length;
   }
 
   /** Slots of users whose text contains `key`, ascending (one pass of indexOf over the text). */
@@ -195,7 +447,7 @@ export class UserSearchIndex {
       const words = bit < 32 ? this.charsLo : this.charsHi;
       const m = 1 << (bit < 32 ? bit : bit - 32);
       const out: number[] = [];
-      for (let i = 0; i < words.length; i++) if ((words[i]! & m) !== 0) out.push(i);
+      for (let i = 0; i < this.n; i++) if ((words[i]! & m) !== 0) out.push(i);
       return Int32Array.from(out);
     }
     const out: number[] = [];
@@ -212,22 +464,17 @@ export class UserSearchIndex {
     return Int32Array.from(out);
   }
 
-  /**
-   * Slots in sort order (key, then id), and each slot's position in it. Sorted here from the keys
-   * the index already holds, with the same comparison `reposition` uses, so the cache needs no
-   * sort indexes (they made every sync write slower, cache migration 3).
-   */
-  private order(by: SortKey): { order: Int32Array; rank: Int32Array } {
+  /** Slots in sort order (key, then id), and each slot's position in it; sorted once, then kept. */
+  private order(by: SortKey): SortOrder {
     let entry = this.orders.get(by);
+    if (entry && entry.order.length < this.n) {
+      entry = this.merged(entry, by);
+      this.orders.set(by, entry);
+    }
     if (!entry) {
-      const keys = this.keys[by];
-      const ids = this.ids;
-      const n = keys.length;
-      const order = new Int32Array(n);
-      for (let i = 0; i < n; i++) order[i] = i;
-      order.sort((a, b) => compareSortKeys(keys[a]!, keys[b]!, ids[a]!, ids[b]!));
-      const rank = new Int32Array(n);
-      for (let k = 0; k < n; k++) rank[order[k]!] = k;
+      const order = this.sortedSlots(by, 0, this.n);
+      const rank = new Int32Array(this.n);
+      for (let k = 0; k < this.n; k++) rank[order[k]!] = k;
       entry = { order, rank };
       this.orders.set(by, entry);
     }
@@ -237,7 +484,7 @@ export class UserSearchIndex {
   private queueMembers(queueId: string): Uint8Array {
     let members = this.queues.get(queueId);
     if (!members) {
-      members = new Uint8Array(this.rids.length);
+      members = new Uint8Array(this.n);
       const rids = this.db
         .prepare(
           `SELECT u.rid FROM user_queues q JOIN users u ON u.account_id = q.account_id AND u.id = q.user_id
@@ -246,8 +493,8 @@ export class UserSearchIndex {
         .pluck()
         .all(this.accountId, queueId) as number[];
       for (const rid of rids) {
-        const i = this.slot.get(rid);
-        if (i !== undefined) members[i] = 1;
+        const i = this.slotOf(rid);
+        if (i >= 0) members[i] = 1;
       }
       this.queues.set(queueId, members);
     }
@@ -294,7 +541,7 @@ export class UserSearchIndex {
       // Many matches (or none asked): walk the whole order once.
       let marked: Uint8Array | null = null;
       if (hit) {
-        marked = new Uint8Array(order.length);
+        marked = new Uint8Array(this.n);
         for (const i of hit) marked[i] = 1;
       }
       const n = order.length;
@@ -308,5 +555,15 @@ export class UserSearchIndex {
       }
     }
     return { total, rids: page };
+  }
+
+  /** Reads users by id from the file in the index's format (for small writes on the main thread). */
+  static rowsByIds(db: Database.Database, accountId: string, userIds: readonly string[]): IndexRows {
+    if (userIds.length === 0) return emptyIndexRows();
+    const rows = db
+      .prepare(`SELECT ${ROW_COLUMNS} FROM users WHERE account_id = ? AND id IN (${userIds.map(() => '?').join(',')}) ORDER BY rid`)
+      .raw()
+      .all(accountId, ...userIds) as FullRow[];
+    return indexRowsFromDb(rows);
   }
 }

@@ -61,6 +61,8 @@ interface RequestSpec<S extends z.ZodType> {
   auth?: boolean;
   /** Send this bearer token instead of the client's own (a session not adopted by the console). */
   bearer?: string;
+  /** Answer the body's bytes, unparsed (the fill worker parses and validates them). */
+  raw?: boolean;
   /** Called before each retry, after a transient failure (the first attempt may have landed). */
   onRetry?: (error: PlatformError) => void;
   /** A longer timeout than the client's (a batch of 500 users). */
@@ -185,7 +187,15 @@ export class PlatformClient {
     if (spec.ifMatch) headers['If-Match'] = spec.ifMatch;
     let response;
     try {
-      response = await this.http.request({ method: spec.method, url: spec.path, params: spec.params, data: spec.data, headers, ...(spec.timeoutMs ? { timeout: spec.timeoutMs } : {}) });
+      response = await this.http.request({
+        method: spec.method,
+        url: spec.path,
+        params: spec.params,
+        data: spec.data,
+        headers,
+        ...(spec.timeoutMs ? { timeout: spec.timeoutMs } : {}),
+        ...(spec.raw ? { responseType: 'arraybuffer' as const } : {}),
+      });
     } catch (err) {
       this.reportReachability(false);
       const timedOut = err instanceof AxiosError && (err.code === 'ECONNABORTED' || err.code === 'ETIMEDOUT');
@@ -193,12 +203,13 @@ export class PlatformClient {
     }
     this.reportReachability(true);
     if (response.status >= 400) {
-      const error = errorFromResponse(response.status, response.data);
+      const error = errorFromResponse(response.status, spec.raw ? parseJson(response.data as Uint8Array) : response.data);
       if (response.status === 401 && withAuth && this.token && !spec.bearer && error.code !== 'invalid_credentials') {
         for (const listener of this.unauthorizedListeners) listener(error);
       }
       throw error;
     }
+    if (spec.raw) return new Uint8Array(response.data as ArrayBuffer) as z.output<S>;
     if (!spec.schema) return undefined as z.output<S>;
     const parsed = spec.schema.safeParse(response.data);
     if (!parsed.success) throw new PlatformError('internal_error', response.status, `unexpected answer from ${spec.method} ${spec.path}`);
@@ -245,6 +256,13 @@ export class PlatformClient {
   }
   listUsers(params: { since?: string; limit?: number; withTotal?: 'true' }) {
     return this.request({ method: 'GET', path: '/users', params, schema: ListUsersResponseSchema });
+  }
+  /**
+   * The same listing as raw bytes, for a full sync: the fill worker parses and validates each page
+   * (`ListUsersResponseSchema`) off the main thread.
+   */
+  listUsersRaw(params: { since?: string; limit?: number; withTotal?: 'true' }): Promise<Uint8Array> {
+    return this.request({ method: 'GET', path: '/users', params, schema: null, raw: true }) as Promise<Uint8Array>;
   }
   async getUser(id: string) {
     return this.request({ method: 'GET', path: apiPath`/users/${id}`, schema: UserResponseSchema });
@@ -310,6 +328,15 @@ export class PlatformClient {
 function subscribe<L>(set: Set<L>, listener: L): () => void {
   set.add(listener);
   return () => set.delete(listener);
+}
+
+/** An error body answered as bytes. */
+function parseJson(bytes: Uint8Array): unknown {
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    return undefined;
+  }
 }
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -1,15 +1,16 @@
 /**
  * C2: keeps the cache in step with the platform. The first sync of an account is a full sync
- * (`fullSync`: every user); later ones are delta syncs (`deltaSync`: only the changes `since` the
- * stored cursor, tombstones delete). Runs on a timer and on demand, refreshes queues and
- * extensions, and reports progress through `onDidChangeSyncStatus`.
+ * (`fullSync`: every user, written by the fill worker); later ones are delta syncs (`deltaSync`:
+ * only the changes `since` the stored cursor, tombstones delete). Runs on a timer and on demand,
+ * refreshes queues and extensions, and reports progress through `onDidChangeSyncStatus`.
  */
-import type { User } from '../../src-shared/domain';
 import type { ApiError, Locale } from '../../src-shared/errors';
 import type { SyncStatus } from '../../src-shared/ipc-contract';
-import type { ListUsersResponse } from '../../src-shared/platform-api';
 import { ServiceError, isUnreachable, toApiError } from '../errors';
-import type { ConsoleCache, SyncState } from '../cache/console-cache';
+import { CacheFiller, FillError, type WorkerEntry } from '../cache/cache-filler';
+import type { ConsoleCache } from '../cache/console-cache';
+import type { FillState } from '../cache/fill-protocol';
+import { PlatformError } from '../platform/platform-error';
 import type { EventBus } from '../events/event-bus';
 import type { PlatformClient } from '../platform/platform-client';
 import type { ConnectionMonitor } from './connection-monitor';
@@ -29,22 +30,31 @@ export interface SyncServiceOptions {
   now: () => Date;
   /** Delay between background syncs (default 60 s; 0 disables the timer). */
   intervalMs?: number;
-  /** Users per page (default 500). */
+  /** Users per page (default 1 000, the platform's maximum). */
   pageSize?: number;
   /** The console's locale, for the status's error message (C5). */
   locale: () => Locale;
   /** Where an unexpected sync failure is reported. */
   logError?: (err: unknown, context: string) => void;
+  /** Users (and deletions) per committed batch of a fill (default 5 000). */
+  fillBatch?: number;
+  /** The fill worker's entry (default: next to this module; the bench passes a prebuilt bundle). */
+  fillWorker?: WorkerEntry | undefined;
 }
 
-/** Users written per transaction during a full sync. */
-const FULL_SYNC_BATCH = 5_000;
+/** Users per page by default (the platform's maximum). */
+export const DEFAULT_PAGE_SIZE = 1_000;
+/** Users written per transaction during a fill (an interrupted fill resumes from the last one). */
+const FILL_BATCH = 5_000;
+/** At most one "users changed" event per this many ms while a fill runs (the table refreshes). */
+const DATA_EVENT_MS = 250;
+/** Answers to a resumed fill's cursor that mean "start over" (the platform no longer accepts it). */
+const CURSOR_REFUSED = new Set([400, 409, 410, 422]);
 
-type UsersPage = ListUsersResponse;
-/** What a full or delta sync leaves for `run` to commit: the last cursor, and whether users changed. */
-interface SyncResult {
-  cursor: string;
-  changed: boolean;
+/** A request whose failure is handled where it is awaited (never an unhandled rejection meanwhile). */
+function quiet<T>(request: Promise<T>): Promise<T> {
+  request.catch(() => undefined);
+  return request;
 }
 
 /** Pulls users, queues and extensions into the cache. */
@@ -55,8 +65,11 @@ export class SyncService {
   private running: Promise<SyncStatus> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private disposed = false;
-  /** While a sync runs, the user count taken when it started (a count scans the account's rows). */
+  /** While a delta sync runs, the user count taken when it started (a count scans the account's rows). */
   private countAtStart: number | null = null;
+  /** While a fill runs: the platform's total, and when the fill started. */
+  private fillTotal: number | null = null;
+  private fillStartedAt: string | null = null;
 
   constructor(private readonly opts: SyncServiceOptions) {}
 
@@ -64,14 +77,19 @@ export class SyncService {
   status(): SyncStatus {
     const accountId = this.opts.accountKey();
     const { connection, cache } = this.opts;
+    const delta = this.state === 'syncing' && this.progress?.phase === 'delta' && this.countAtStart !== null;
+    const userCount = !accountId ? 0 : delta ? this.countAtStart! : cache.countUsers(accountId);
+    // A first fill that has not completed (running, or interrupted by a crash or a lost network).
+    const fill = accountId ? cache.getFillState(accountId) : null;
     return {
       state: this.state,
       online: connection.online,
       lastSyncAt: accountId ? cache.getSyncState(accountId).lastSyncAt : null,
       offlineSince: connection.offlineSince,
-      userCount: !accountId ? 0 : this.state === 'syncing' && this.countAtStart !== null ? this.countAtStart : cache.countUsers(accountId),
+      userCount,
       progress: this.progress,
       lastError: this.lastError,
+      incomplete: fill ? { since: fill.startedAt, cached: userCount, total: this.fillTotal ?? fill.total } : null,
     };
   }
 
@@ -124,7 +142,8 @@ export class SyncService {
     const catalog = Promise.all([client.listQueues(), client.listExtensions()]);
     catalog.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
     try {
-      const { cursor, changed } = start.cursor === null ? await this.fullSync(accountId) : await this.deltaSync(accountId, { cursor: start.cursor, lastSyncAt: start.lastSyncAt });
+      const { cursor, changed } =
+        start.cursor === null ? await this.fullSync(accountId) : await this.deltaSync(accountId, start.cursor, start.lastSyncAt);
       const [queues, extensions] = await catalog;
       // Signed out meanwhile (maybe removing this account's data, C6): write nothing more.
       this.checkSameSession(accountId);
@@ -132,6 +151,8 @@ export class SyncService {
         cache.replaceQueues(accountId, queues.items);
         cache.replaceExtensions(accountId, extensions.items);
         cache.setSyncState(accountId, { cursor, lastSyncAt: this.opts.now().toISOString() });
+        // The first fill is complete: the cache no longer says it is partial.
+        cache.clearFillState(accountId);
       });
       this.state = 'idle';
       this.progress = null;
@@ -148,79 +169,116 @@ export class SyncService {
     return status;
   }
 
-  /**
-   * The first sync of an account: every user, page after page. Several pages go in one transaction
-   * (each commit rewrites the index pages its random-keyed rows touched, so one commit per 500 users
-   * made writing 8x slower than fetching); the cursor is committed only at the end, by `run` (an
-   * interrupted full sync starts over). Users cached earlier but absent from the listing are gone.
-   */
-  private async fullSync(accountId: string): Promise<SyncResult> {
-    const { cache } = this.opts;
-    const seen = new Set<string>();
-    const batch: User[] = [];
-    // A tombstone on a later page (a user deleted meanwhile) drops the user from `seen`.
-    const flush = () => {
-      cache.upsertUsers(accountId, batch.filter((u) => seen.has(u.id)));
-      batch.length = 0;
-    };
-    let changed = false;
-    const cursor = await this.pages(accountId, null, (page) => {
-      for (const u of page.items) seen.add(u.id);
-      for (const id of page.deletedIds) seen.delete(id);
-      batch.push(...page.items);
-      if (batch.length >= FULL_SYNC_BATCH || !page.hasMore) cache.transaction(flush);
-      changed ||= page.items.length > 0 || page.deletedIds.length > 0;
-    });
-    const gone = cache.userIds(accountId).filter((id) => !seen.has(id));
-    cache.deleteUsers(accountId, gone);
-    return { cursor, changed: changed || gone.length > 0 };
+  /** Progress after a page: changes made while the sync runs can make it go past the first page's total. */
+  private advance(phase: 'full' | 'delta', items: number, pageTotal: number | undefined): void {
+    const done = (this.progress?.done ?? 0) + items;
+    const total = pageTotal ?? this.progress?.total ?? null;
+    this.progress = { phase, done, total: total === null ? null : Math.max(total, done) };
+    this.emitStatus();
+  }
+
+  private fetchPage(since: string | null, withTotal: boolean) {
+    const limit = this.opts.pageSize ?? DEFAULT_PAGE_SIZE;
+    return this.opts.client.listUsers({ ...(since ? { since } : {}), limit, ...(withTotal ? { withTotal: 'true' as const } : {}) });
+  }
+
+  private fetchRawPage(since: string | null, withTotal: boolean) {
+    const limit = this.opts.pageSize ?? DEFAULT_PAGE_SIZE;
+    return this.opts.client.listUsersRaw({ ...(since ? { since } : {}), limit, ...(withTotal ? { withTotal: 'true' as const } : {}) });
   }
 
   /**
-   * A later sync: only the changes `since` the stored cursor. Each page commits on its own and its
-   * cursor last: a sync interrupted in between replays the same changes (upserts and tombstones are
-   * idempotent). Outside one big transaction, a few changed users patch the cache's search index
-   * in place instead of dropping it (a rebuild costs the next search about 0.5 s at 100 000 users).
+   * A delta sync: each page commits on its own and the cursor last, so a sync interrupted in
+   * between replays the same changes (upserts and tombstones are idempotent). A few changed users
+   * patch the cache's search index in place (a rebuild costs the next search about 0.5 s at
+   * 100 000 users).
    */
-  private async deltaSync(accountId: string, start: { cursor: string; lastSyncAt: SyncState['lastSyncAt'] }): Promise<SyncResult> {
+  private async deltaSync(accountId: string, since: string, lastSyncAt: string | null): Promise<{ cursor: string; changed: boolean }> {
     const { cache } = this.opts;
+    let cursor = since;
     let changed = false;
-    const cursor = await this.pages(accountId, start.cursor, (page) => {
-      cache.upsertUsers(accountId, page.items);
-      cache.deleteUsers(accountId, page.deletedIds);
-      cache.setSyncState(accountId, { cursor: page.cursor, lastSyncAt: start.lastSyncAt });
-      changed ||= page.items.length > 0 || page.deletedIds.length > 0;
-    });
-    return { cursor, changed };
-  }
-
-  /**
-   * Pages through the users changed `since` the cursor (all of them from null), handing each page
-   * to `write` and reporting progress; resolves with the last page's cursor. The next page is asked
-   * for before this one is written (the platform prepares it meanwhile); the first one also says
-   * how many changes there are, for the progress.
-   */
-  private async pages(accountId: string, since: string | null, write: (page: UsersPage) => void): Promise<string> {
-    const { client } = this.opts;
-    const limit = this.opts.pageSize ?? 500;
-    const fetchPage = (cursor: string | null, withTotal = false) => {
-      const request = client.listUsers({ ...(cursor ? { since: cursor } : {}), limit, ...(withTotal ? { withTotal: 'true' as const } : {}) });
-      request.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
-      return request;
-    };
-    let total: number | null = null;
-    let next = fetchPage(since, true);
+    let next = quiet(this.fetchPage(cursor, true));
     for (;;) {
       const page = await next;
       this.checkSameSession(accountId);
-      if (page.total !== undefined) total = page.total;
-      if (page.hasMore) next = fetchPage(page.cursor);
-      write(page);
-      const done: number = (this.progress?.done ?? 0) + page.items.length + page.deletedIds.length;
-      // Changes made while the sync runs can make it go past the first page's total.
-      this.progress = { phase: since === null ? 'full' : 'delta', done, total: total === null ? null : Math.max(total, done) };
-      this.emitStatus();
-      if (!page.hasMore) return page.cursor;
+      cursor = page.cursor;
+      // Ask for the next page before writing this one: the platform prepares it meanwhile.
+      if (page.hasMore) next = quiet(this.fetchPage(cursor, false));
+      cache.upsertUsers(accountId, page.items);
+      cache.deleteUsers(accountId, page.deletedIds);
+      cache.setSyncState(accountId, { cursor, lastSyncAt });
+      changed ||= page.items.length > 0 || page.deletedIds.length > 0;
+      this.advance('delta', page.items.length + page.deletedIds.length, page.total);
+      if (!page.hasMore) return { cursor, changed };
+    }
+  }
+
+  /**
+   * The first sync of an account (its key names the platform too, C6): the fill worker writes the
+   * cache while this thread only fetches. It resumes an interrupted fill from its last committed
+   * page; when nothing was committed (or the platform refuses the old cursor) it starts from zero.
+   * The live count and the search index follow each committed batch.
+   */
+  private async fullSync(accountId: string): Promise<{ cursor: string; changed: boolean }> {
+    const { cache, events } = this.opts;
+    const previous = cache.getFillState(accountId);
+    const resumable = previous !== null && previous.cursor !== null && cache.countUsers(accountId) > 0;
+    try {
+      return { cursor: await this.fillFrom(accountId, resumable ? previous : null), changed: true };
+    } catch (err) {
+      // A cursor the platform no longer accepts: start over from zero, once.
+      if (resumable && err instanceof PlatformError && CURSOR_REFUSED.has(err.status)) return { cursor: await this.fillFrom(accountId, null), changed: true };
+      throw err;
+    } finally {
+      events.emit('onDidChangeData', { kinds: ['users'] });
+    }
+  }
+
+  private async fillFrom(accountId: string, resume: FillState | null): Promise<string> {
+    const { cache, events } = this.opts;
+    const fill: FillState = resume ?? { startedAt: this.opts.now().toISOString(), cursor: null, total: null };
+    // The resumed part is fetched first, so a refused cursor fails before anything is written.
+    let next = quiet(this.fetchRawPage(fill.cursor, true));
+    if (resume) await next;
+    cache.beginFill(accountId, resume === null);
+    this.fillTotal = fill.total;
+    this.fillStartedAt = fill.startedAt;
+    let lastData = 0;
+    const filler = new CacheFiller(
+      { file: cache.file, accountId, fresh: resume === null, relaxed: true, batch: this.opts.fillBatch ?? FILL_BATCH, fill },
+      (batch) => {
+        cache.applyFillBatch(accountId, batch);
+        this.emitStatus();
+        // The table refreshes as pages land (at most a few times a second).
+        const now = Date.now();
+        if (now - lastData >= DATA_EVENT_MS) {
+          lastData = now;
+          events.emit('onDidChangeData', { kinds: ['users'] });
+        }
+      },
+      this.opts.fillWorker,
+    );
+    try {
+      for (;;) {
+        const body = await next;
+        this.checkSameSession(accountId);
+        const page = await filler.page(body);
+        // The next page is asked for while the worker writes this one.
+        if (page.hasMore) next = quiet(this.fetchRawPage(page.cursor, false));
+        if (page.total !== undefined && this.fillTotal === null) this.fillTotal = page.total;
+        this.advance('full', page.items + page.deleted, page.total);
+        if (!page.hasMore) {
+          await filler.finish();
+          return page.cursor;
+        }
+      }
+    } catch (err) {
+      if (err instanceof FillError && err.invalidAnswer) throw new PlatformError('internal_error', 200, err.message);
+      throw err;
+    } finally {
+      await filler.close();
+      this.fillTotal = null;
+      this.fillStartedAt = null;
     }
   }
 

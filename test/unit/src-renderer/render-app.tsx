@@ -39,6 +39,7 @@ const idleSync = (online: boolean): SyncStatus => ({
   userCount: 0,
   progress: null,
   lastError: null,
+  incomplete: null,
 });
 
 /**

@@ -90,7 +90,9 @@ describe('user search index', () => {
         fc.array(fc.nat(), { maxLength: 3 }),
         // Edits one write each, or all in one write (a delta sync page patched in place).
         fc.boolean(),
-        (initial, query, filters, by, dir, offset, limit, edits, deletions, batched) => {
+        // New users after the index was built (appended to it, merged into its sorted orders).
+        fc.array(fc.tuple(userArb('new'), fc.boolean()), { maxLength: 4 }),
+        (initial, query, filters, by, dir, offset, limit, edits, deletions, batched, added) => {
           const cache = new ConsoleCache(`${t.dir}/${run++}`);
           try {
             let users = initial;
@@ -110,6 +112,18 @@ describe('user search index', () => {
               cache.deleteUsers('acc-1', [...gone]);
               users = users.filter((u) => !gone.has(u.id));
             }
+            const fresh = added.map(([u, _], i) =>
+              makeUser({ ...u, id: `n${i}`, extension: u.extension && { id: `e-n${i}`, number: '100' } }),
+            );
+            // Some appended one write each (a search in between sorts the orders again), some together.
+            for (const [i, u] of fresh.entries()) {
+              if (added[i]![1]) {
+                cache.upsertUsers('acc-1', [u]);
+                cache.searchUsers('acc-1', { query, filters, sort: { by, dir } });
+              }
+            }
+            cache.upsertUsers('acc-1', fresh.filter((_, i) => !added[i]![1]));
+            users = [...users, ...fresh];
             // A second account's users must never show up.
             cache.upsertUsers('acc-2', [makeUser({ id: 'other', accountId: 'acc-2', name: query || 'x' })]);
             const expected = reference(users, query, filters, by, dir);
@@ -123,7 +137,7 @@ describe('user search index', () => {
       ),
       { numRuns: 200 },
     );
-  });
+  }, 120_000);
 
   it('C2: the index follows upserts and deletes', () => {
     const cache = new ConsoleCache(`${t.dir}/follow`);

@@ -32,7 +32,7 @@ describe('frame: session, connection and sync events', () => {
     const { emit, callsOf } = renderApp({
       session: sessionFor(makeUser({ profile: 'administrator' })),
       handlers: {
-        syncNow: () => ({ state: 'idle', online: true, lastSyncAt: new Date().toISOString(), offlineSince: null, userCount: 7, progress: null, lastError: null }),
+        syncNow: () => ({ state: 'idle', online: true, lastSyncAt: new Date().toISOString(), offlineSince: null, userCount: 7, progress: null, lastError: null, incomplete: null }),
       },
     });
     await screen.findByRole('heading', { level: 1, name: 'Usuários' });
@@ -45,13 +45,14 @@ describe('frame: session, connection and sync events', () => {
         userCount: 0,
         progress: { phase: 'full', done: 500, total: 2000 },
         lastError: null,
+        incomplete: null,
       }),
     );
     expect(await screen.findByText('Sincronizando… 500 de 2000')).toBeTruthy();
     expect(screen.getByRole('progressbar')).toBeTruthy();
     expect((screen.getByRole('button', { name: 'Sincronizar agora' }) as HTMLButtonElement).disabled).toBe(true);
     act(() =>
-      emit('onDidChangeSyncStatus', { state: 'idle', online: true, lastSyncAt: new Date().toISOString(), offlineSince: null, userCount: 5, progress: null, lastError: null }),
+      emit('onDidChangeSyncStatus', { state: 'idle', online: true, lastSyncAt: new Date().toISOString(), offlineSince: null, userCount: 5, progress: null, lastError: null, incomplete: null }),
     );
     await userEvent.setup().click(await screen.findByRole('button', { name: 'Sincronizar agora' }));
     expect(await screen.findByText(/7 usuários no cache/)).toBeTruthy();
@@ -72,6 +73,7 @@ describe('sync failures', () => {
         userCount: 3,
         progress: null,
         lastError: { code: 'timeout', message: 'timeout' },
+        incomplete: null,
       }),
     );
     expect((await screen.findByText(/Falha na sincronização/)).textContent).toBe('Falha na sincronização: A plataforma demorou demais para responder.');

@@ -1,0 +1,120 @@
+/**
+ * The main thread's side of the fill worker: starts `fill-worker` for one full sync, posts it the
+ * raw pages, and hands each committed batch to the cache (search index, count) as it lands.
+ *
+ * The worker's entry is `fill-worker.ts` next to this file when running from source (tsx, vitest:
+ * the worker gets tsx's loader) and `fill-worker.js` (or `.mjs`) next to the bundle when built
+ * (electron-vite and the bench's esbuild bundle emit it as an entry of its own).
+ */
+import { Worker } from 'node:worker_threads';
+import type { FillInit, FillToMain, MainToFill } from './fill-protocol';
+import type { IndexRows } from './user-search-index';
+
+/** What a page said, once the worker parsed and validated it. */
+export interface FillPage {
+  cursor: string;
+  hasMore: boolean;
+  items: number;
+  deleted: number;
+  total?: number;
+}
+
+/** A worker's entry file and the Node options it starts with. */
+export interface WorkerEntry {
+  url: URL;
+  execArgv: string[];
+}
+
+/** Where the worker's entry is, from source or from a bundle. */
+export function fillWorkerEntry(): WorkerEntry {
+  const ext = /\.(ts|mjs|js)$/.exec(new URL(import.meta.url).pathname)?.[1] ?? 'js';
+  return ext === 'ts'
+    ? { url: new URL('./fill-worker.ts', import.meta.url), execArgv: ['--import', 'tsx'] }
+    : { url: new URL(`./fill-worker.${ext}`, import.meta.url), execArgv: [] };
+}
+
+/** Thrown when the worker found a page that is not a valid `GET /users` answer, or failed writing. */
+export class FillError extends Error {
+  constructor(
+    message: string,
+    readonly invalidAnswer: boolean,
+  ) {
+    super(message);
+  }
+}
+
+/** One running fill. */
+export class CacheFiller {
+  private readonly worker: Worker;
+  private readonly waiting: Array<{ resolve: (page: FillPage) => void; reject: (err: Error) => void }> = [];
+  private finished: { resolve: (count: number) => void; reject: (err: Error) => void } | null = null;
+  private failure: Error | null = null;
+  private exited = false;
+
+  constructor(
+    init: FillInit,
+    private readonly onCommitted: (batch: { count: number; cursor: string | null; rows: IndexRows; deletedIds: string[] }) => void,
+    entry: WorkerEntry = fillWorkerEntry(),
+  ) {
+    this.worker = new Worker(entry.url, { workerData: init, execArgv: entry.execArgv });
+    this.worker.on('message', (message: FillToMain) => this.onMessage(message));
+    this.worker.on('error', (err) => this.fail(err));
+    this.worker.on('exit', (code) => {
+      this.exited = true;
+      if (!this.finished && this.waiting.length === 0 && this.failure) return;
+      this.fail(new Error(`fill worker exited (${code})`));
+    });
+  }
+
+  private onMessage(message: FillToMain): void {
+    switch (message.kind) {
+      case 'page':
+        this.waiting.shift()?.resolve(message);
+        break;
+      case 'committed':
+        this.onCommitted(message);
+        break;
+      case 'finished':
+        this.finished?.resolve(message.count);
+        this.finished = null;
+        break;
+      case 'failed':
+        this.fail(new FillError(message.message, message.invalidAnswer));
+        break;
+    }
+  }
+
+  private fail(err: Error): void {
+    this.failure ??= err;
+    for (const w of this.waiting.splice(0)) w.reject(this.failure);
+    this.finished?.reject(this.failure);
+    this.finished = null;
+  }
+
+  /** Posts one raw page; resolves with what it said once the worker parsed it (before it is written). */
+  page(body: Uint8Array): Promise<FillPage> {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ resolve, reject });
+      // A buffer of its own is moved to the worker; a slice of a shared pool is copied.
+      const own = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength && body.buffer instanceof ArrayBuffer;
+      const message: MainToFill = { kind: 'page', body };
+      this.worker.postMessage(message, own ? [body.buffer as ArrayBuffer] : []);
+    });
+  }
+
+  /** Commits what is left, checkpoints, and resolves with the account's user count. */
+  finish(): Promise<number> {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => {
+      this.finished = { resolve, reject };
+      const message: MainToFill = { kind: 'finish' };
+      this.worker.postMessage(message);
+    });
+  }
+
+  /** Stops the worker (after finish, or to abandon the fill; what it committed stays). */
+  async close(): Promise<void> {
+    if (!this.exited) await this.worker.terminate();
+  }
+}

@@ -1,0 +1,173 @@
+/**
+ * The fill worker (a worker thread): writes a full sync into the cache off the main thread. The
+ * main thread only fetches pages and posts their raw bytes here; this thread parses and validates
+ * them, computes the derived columns and writes SQLite through its own connection (WAL lets the
+ * main thread's connection keep reading meanwhile). Each commit also stores the fill's position
+ * (`FillState.cursor`), so an interrupted fill resumes from its last committed page.
+ *
+ * While an account's cache is first filled the connection runs with relaxed durability
+ * (`synchronous=OFF`, no auto-checkpoint, one checkpoint at the end): the cache can always be
+ * rebuilt from the platform and a corrupt file is set aside at open. A process kill loses nothing
+ * committed (the OS still has it); only a power loss could, and then the file is rebuilt.
+ *
+ * Messages in: `{ kind: 'page', body }` (a `GET /users` answer as bytes), `{ kind: 'finish' }`.
+ * Messages out: `page` (cursor, hasMore, total: posted before writing, so the main thread can ask
+ * for the next page meanwhile), `committed` (the users committed, for the search index),
+ * `finished`, `failed`.
+ */
+import Database from 'better-sqlite3';
+import { parentPort, workerData } from 'node:worker_threads';
+import { ListUsersResponseSchema } from '../../src-shared/platform-api';
+import { emptyIndexRows, type IndexRows } from './user-search-index';
+import { COL, USER_COLUMNS, USER_VALUES, rowFlags, rowProfile, userRow, type UserRowValues } from './user-row';
+import { fillStateKey, type FillInit, type FillState, type FillToMain, type MainToFill } from './fill-protocol';
+
+const init = workerData as FillInit;
+const port = parentPort!;
+const post = (message: FillToMain) => port.postMessage(message);
+
+const db = new Database(init.file);
+db.pragma('busy_timeout = 10000');
+db.pragma('foreign_keys = ON');
+if (init.relaxed) {
+  db.pragma('synchronous = OFF');
+  db.pragma('wal_autocheckpoint = 0');
+} else db.pragma('synchronous = NORMAL');
+
+const { accountId } = init;
+const insert = db.prepare(`INSERT INTO users (${USER_COLUMNS}) VALUES (${USER_VALUES})`);
+const upsert = db.prepare(
+  `INSERT INTO users (${USER_COLUMNS}) VALUES (${USER_VALUES})
+   ON CONFLICT (account_id, id) DO UPDATE SET data = excluded.data, name_key = excluded.name_key, login_key = excluded.login_key,
+     email_key = excluded.email_key, search_text = excluded.search_text, profile = excluded.profile, active = excluded.active,
+     webrtc = excluded.webrtc, omnichannel = excluded.omnichannel, password_set = excluded.password_set,
+     has_extension = excluded.has_extension, ready = excluded.ready, missing_mask = excluded.missing_mask,
+     updated_at = excluded.updated_at, version = excluded.version
+   WHERE excluded.version >= users.version
+   RETURNING rid`,
+);
+const addQueue = db.prepare('INSERT OR IGNORE INTO user_queues (account_id, queue_id, user_id) VALUES (?, ?, ?)');
+const clearQueues = db.prepare('DELETE FROM user_queues WHERE account_id = ? AND user_id = ?');
+const delUser = db.prepare('DELETE FROM users WHERE account_id = ? AND id = ?');
+const saveFill = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
+
+/** Ids in the cache for this account: a user seen again (changed during the listing) is an update. */
+const seen = new Set<string>();
+let count = 0;
+const fill: FillState = { ...init.fill };
+
+if (init.fresh) {
+  // A fresh fill starts from an empty account (a half-filled or foreign one is cleared first).
+  db.transaction(() => {
+    db.prepare('DELETE FROM user_queues WHERE account_id = ?').run(accountId);
+    db.prepare('DELETE FROM users WHERE account_id = ?').run(accountId);
+    saveFill.run(fillStateKey(accountId), JSON.stringify(fill));
+  })();
+} else {
+  for (const id of db.prepare('SELECT id FROM users WHERE account_id = ?').pluck().iterate(accountId) as IterableIterator<string>) seen.add(id);
+  count = seen.size;
+}
+
+/** What the open transaction wrote, handed to the main thread after its commit. */
+let rows: IndexRows = emptyIndexRows();
+let slotOfRid = new Map<number, number>();
+let deletedIds: string[] = [];
+let pending = 0;
+
+function addRow(rid: number, row: UserRowValues): void {
+  const at = slotOfRid.get(rid);
+  const i = at ?? rows.rids.length;
+  if (at === undefined) slotOfRid.set(rid, i);
+  rows.rids[i] = rid;
+  rows.ids[i] = row[COL.id];
+  rows.texts[i] = row[COL.searchText];
+  rows.flags[i] = rowFlags(row);
+  rows.profiles[i] = rowProfile(row);
+  rows.updated[i] = Date.parse(row[COL.updatedAt]);
+}
+
+function commit(): void {
+  saveFill.run(fillStateKey(accountId), JSON.stringify(fill));
+  db.exec('COMMIT');
+  post({ kind: 'committed', count, cursor: fill.cursor, rows, deletedIds });
+  rows = emptyIndexRows();
+  slotOfRid = new Map();
+  deletedIds = [];
+  pending = 0;
+}
+
+const decoder = new TextDecoder();
+
+function onPage(body: Uint8Array): void {
+  let json: unknown;
+  try {
+    json = JSON.parse(decoder.decode(body));
+  } catch {
+    json = undefined;
+  }
+  const parsed = ListUsersResponseSchema.safeParse(json);
+  if (!parsed.success) {
+    post({ kind: 'failed', message: 'unexpected answer from GET /users', invalidAnswer: true });
+    return;
+  }
+  const page = parsed.data;
+  post({
+    kind: 'page',
+    cursor: page.cursor,
+    hasMore: page.hasMore,
+    items: page.items.length,
+    deleted: page.deletedIds.length,
+    ...(page.total !== undefined ? { total: page.total } : {}),
+  });
+  if (!db.inTransaction) db.exec('BEGIN');
+  for (const user of page.items) {
+    const row = userRow(accountId, user);
+    if (!seen.has(user.id)) {
+      // The lean path: a user new to the account is a plain insert.
+      const rid = Number(insert.run(...row).lastInsertRowid);
+      for (const queueId of user.voiceQueueIds) addQueue.run(accountId, queueId, user.id);
+      for (const queueId of user.chatQueueIds) addQueue.run(accountId, queueId, user.id);
+      seen.add(user.id);
+      count++;
+      addRow(rid, row);
+    } else {
+      // Seen again: it changed while the listing ran (or after the interrupted part of a fill).
+      const hit = upsert.get(...row) as { rid: number } | undefined;
+      if (!hit) continue; // an older copy never replaces a newer one
+      clearQueues.run(accountId, user.id);
+      for (const queueId of [...user.voiceQueueIds, ...user.chatQueueIds]) addQueue.run(accountId, queueId, user.id);
+      addRow(hit.rid, row);
+    }
+  }
+  for (const id of page.deletedIds) {
+    if (delUser.run(accountId, id).changes > 0) count--;
+    clearQueues.run(accountId, id);
+    seen.delete(id);
+    deletedIds.push(id);
+  }
+  fill.cursor = page.cursor;
+  if (fill.total === null && page.total !== undefined) fill.total = page.total;
+  pending += page.items.length + page.deletedIds.length;
+  if (pending >= init.batch || !page.hasMore) commit();
+}
+
+function onFinish(): void {
+  if (db.inTransaction) commit();
+  if (init.relaxed) {
+    // One checkpoint for the whole fill, then the normal settings (this connection closes anyway).
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    db.pragma('synchronous = NORMAL');
+  }
+  db.close();
+  post({ kind: 'finished', count });
+}
+
+port.on('message', (message: MainToFill) => {
+  try {
+    if (message.kind === 'page') onPage(message.body);
+    else onFinish();
+  } catch (err) {
+    if (db.open && db.inTransaction) db.exec('ROLLBACK');
+    post({ kind: 'failed', message: err instanceof Error ? err.message : String(err), invalidAnswer: false });
+  }
+});
