@@ -76,9 +76,9 @@ export async function benchDeltaSync(ctx: BenchContext): Promise<BenchResult> {
     if (cached?.name !== probe.name || fetched.users !== changed.length) {
       throw new Error(`delta sync missed a change (${cached?.name} ≠ ${probe.name}; ${fetched.users} listed)`);
     }
-    // The renderer refreshes its page when the sync reports new data: what that first search costs.
+    // The next text search (for a changed user), as someone looking for the change would type it.
     t = performance.now();
-    await call(c, 'searchUsers', { limit: 100 });
+    await call(c, 'searchUsers', { query: probe.name.slice(0, 8), limit: 100 });
     firstSearch.push(since(t));
     config.log(`  delta sync run ${run + 1}: ours ${ours.at(-1)!.toFixed(1)} ms, floor ${floor.at(-1)!.toFixed(1)} ms, then the table's first search ${firstSearch.at(-1)!.toFixed(1)} ms`);
   }
@@ -90,18 +90,20 @@ export async function benchDeltaSync(ctx: BenchContext): Promise<BenchResult> {
   await call(c, 'searchUsers', { query: few[0]!.name, limit: 100 });
   const fewSearch = since(t);
   config.log(`  delta sync of ${few.length} users, then the table's first search ${fewSearch.toFixed(1)} ms`);
-  const o = median(ours);
+  // The target holds for every delta, the first one after the index exists included: the worst.
+  const o = Math.max(...ours);
   const f = median(floor);
+  const nextSearch = Math.max(...firstSearch);
   return {
     id: 2,
     name: `Delta sync (${config.deltaChanges} changed of ${platform.userCount.toLocaleString('en')})`,
-    unit: 'ms',
+    unit: 'ms max',
     ours: o,
     baseline: f,
     baselineName: 'fetch+JSON.parse',
     ratio: o / f,
-    target: '≤ 50 ms and ratio ≤ 2',
-    met: o <= 50 && o / f <= 2,
-    notes: `median of ${config.deltaRuns}; includes refreshing queues and extensions; the table's next search then takes ${median(firstSearch).toFixed(0)} ms (median), ${fewSearch.toFixed(1)} ms after a sync of ${few.length} changes`,
+    target: '≤ 20 ms; next search ≤ 10 ms',
+    met: o <= 20 && nextSearch <= 10,
+    notes: `worst of ${config.deltaRuns} (first ${ours[0]!.toFixed(1)} ms, median ${median(ours).toFixed(1)} ms); includes refreshing queues and extensions; the next text search then takes at most ${nextSearch.toFixed(1)} ms (median ${median(firstSearch).toFixed(1)}), ${fewSearch.toFixed(1)} ms after a sync of ${few.length} changes`,
   };
 }

@@ -118,6 +118,15 @@ export const en: Messages = {
     users_zero: 'No cached users',
     users_one: '{{n}} cached user',
     users_other: '{{n}} cached users',
+    usersOf_one: '{{n}} of {{total}} user cached',
+    usersOf_other: '{{n}} of {{total}} users cached',
+    interrupted: 'First sync not completed',
+    incomplete: {
+      running: 'Incomplete cache: {{cached}} of {{total}} users so far. The first sync started {{age}}; lists and counts show only the users already received.',
+      runningUnknown: 'Incomplete cache: {{cached}} users so far. The first sync started {{age}}; lists and counts show only the users already received.',
+      stopped: 'Incomplete cache: {{cached}} of {{total}} users. The first sync started {{age}} and did not finish; lists and counts show only these users until it resumes.',
+      stoppedUnknown: 'Incomplete cache: {{cached}} users. The first sync started {{age}} and did not finish; lists and counts show only these users until it resumes.',
+    },
   },
   users: {
     title: 'Users',

@@ -119,6 +119,15 @@ export const ptBR = {
     users_zero: 'Nenhum usuário no cache',
     users_one: '{{n}} usuário no cache',
     users_other: '{{n}} usuários no cache',
+    usersOf_one: '{{n}} de {{total}} usuário no cache',
+    usersOf_other: '{{n}} de {{total}} usuários no cache',
+    interrupted: 'Primeira sincronização não concluída',
+    incomplete: {
+      running: 'Cache incompleto: {{cached}} de {{total}} usuários até agora. A primeira sincronização começou {{age}}; listas e contagens mostram só os usuários já recebidos.',
+      runningUnknown: 'Cache incompleto: {{cached}} usuários até agora. A primeira sincronização começou {{age}}; listas e contagens mostram só os usuários já recebidos.',
+      stopped: 'Cache incompleto: {{cached}} de {{total}} usuários. A primeira sincronização começou {{age}} e não terminou; listas e contagens mostram só esses usuários até ela ser retomada.',
+      stoppedUnknown: 'Cache incompleto: {{cached}} usuários. A primeira sincronização começou {{age}} e não terminou; listas e contagens mostram só esses usuários até ela ser retomada.',
+    },
   },
   users: {
     title: 'Usuários',

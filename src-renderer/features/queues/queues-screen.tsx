@@ -12,6 +12,7 @@ import { queueEligibilityRule } from '../../../src-shared/rules';
 import { ErrorNotice, Notice, Reason } from '../../ui/notice';
 import { useAccess, type Access } from '../session/access';
 import { useNavigationStore } from '../shell/navigation-store';
+import { IncompleteCacheNotice } from '../sync-status/sync-status';
 import { useQueueMembersStore } from './queue-members-store';
 import { queuesOfKind, useQueuesStore } from './queues-store';
 import { useShallow } from 'zustand/react/shallow';
@@ -182,6 +183,7 @@ function QueueMembers({ queueId, name, kind, access }: { queueId: string; name: 
   return (
     <section aria-labelledby="members-title">
       <h2 id="members-title">{t('queues.membersTitle', { name })}</h2>
+      <IncompleteCacheNotice />
       {store.done ? (
         <Notice tone="success" autoFocus>{store.done.kind === 'added' ? t('queues.memberAdded', { user: store.done.name }) : t('queues.memberRemoved', { user: store.done.name })}</Notice>
       ) : null}

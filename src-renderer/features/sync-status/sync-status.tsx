@@ -27,6 +27,7 @@ export function SyncStatusBar() {
   let text: string;
   if (syncing && progress) text = progress.total ? t('sync.progress', { done: progress.done, total: progress.total }) : t('sync.progressUnknown', { done: progress.done });
   else if (syncing) text = t('sync.syncing');
+  else if (status?.incomplete) text = t('sync.interrupted');
   else if (status?.lastSyncAt) text = t('sync.lastSync', { age: age(status.lastSyncAt, now) });
   else text = t('sync.never');
   const failure = error ?? (status?.state === 'error' && status.lastError ? status.lastError : null);
@@ -35,7 +36,14 @@ export function SyncStatusBar() {
     <div className="sync-status" aria-label={t('sync.label')} role="group">
       <span role="status" className="sync-text">
         {text}
-        {status ? <span className="muted"> · {t('sync.users', { count: status.userCount, n: status.userCount.toLocaleString(locale) })}</span> : null}
+        {status ? (
+          <span className="muted">
+            {' · '}
+            {status.incomplete?.total != null
+              ? t('sync.usersOf', { count: status.incomplete.total, n: status.userCount.toLocaleString(locale), total: status.incomplete.total.toLocaleString(locale) })
+              : t('sync.users', { count: status.userCount, n: status.userCount.toLocaleString(locale) })}
+          </span>
+        ) : null}
       </span>
       {syncing && progress?.total ? <progress max={progress.total} value={progress.done} aria-label={t('sync.syncing')} /> : null}
       {failure ? (
@@ -46,6 +54,35 @@ export function SyncStatusBar() {
       <button type="button" className="button button-small" disabled={!online || syncing} title={!online ? t('reasons.offline') : undefined} aria-describedby={!online ? FRAME_NOTICE_ID : undefined} onClick={() => void syncNow()}>
         {t('sync.now')}
       </button>
+    </div>
+  );
+}
+
+/**
+ * Issue 16: while the account's first full sync has not completed (running, or interrupted by a
+ * crash or a lost network, offline included), every list and count shows only part of the users.
+ * Says so, how much, and since when.
+ */
+export function IncompleteCacheNotice() {
+  const { t } = useTranslation();
+  const age = useAge();
+  const now = useNow();
+  const locale = useLocale();
+  const status = useSyncStore((s) => s.status);
+  const load = useSyncStore((s) => s.load);
+  const subscribe = useSyncStore((s) => s.subscribe);
+  useEffect(() => {
+    const off = subscribe();
+    if (!useSyncStore.getState().status) void load();
+    return off;
+  }, [load, subscribe]);
+  const incomplete = status?.incomplete;
+  if (!incomplete) return null;
+  const values = { cached: incomplete.cached.toLocaleString(locale), total: incomplete.total?.toLocaleString(locale), age: age(incomplete.since, now) };
+  const key = status.state === 'syncing' ? 'running' : 'stopped';
+  return (
+    <div className="notice notice-warning incomplete-cache" role="note">
+      {incomplete.total !== null ? t(`sync.incomplete.${key}`, values) : t(`sync.incomplete.${key}Unknown`, values)}
     </div>
   );
 }

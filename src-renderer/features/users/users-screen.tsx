@@ -15,7 +15,7 @@ import { useSessionStore } from '../session/session-store';
 import { useNavigationStore } from '../shell/navigation-store';
 import { QueueOptions } from '../queues/queue-options';
 import { useQueuesStore } from '../queues/queues-store';
-import { SyncStatusBar } from '../sync-status/sync-status';
+import { IncompleteCacheNotice, SyncStatusBar } from '../sync-status/sync-status';
 import { useUsersStore, type SortBy } from './users-store';
 import { BulkBar } from '../bulk/bulk-panel';
 import { useBulkStore } from '../bulk/bulk-store';
@@ -24,7 +24,6 @@ import { useShallow } from 'zustand/react/shallow';
 import { CsvMenu, ExportNotice } from '../csv/csv-menu';
 
 const ROW_HEIGHT = 40;
-const SEARCH_DEBOUNCE_MS = 200;
 
 /** The users screen. */
 export function UsersScreen() {
@@ -37,11 +36,11 @@ export function UsersScreen() {
   const searchId = useId();
   const newReasonId = useId();
 
-  // Search as you type (debounced); filters apply at once.
+  // Search at every keystroke, filters at once: the search is local (a few ms in main), so no
+  // debounce sits in front of it; the store drops the answers of older queries (latest wins).
   const filtersKey = JSON.stringify(filters) + JSON.stringify(sort);
   useEffect(() => {
-    const timer = setTimeout(() => void search(), SEARCH_DEBOUNCE_MS);
-    return () => clearTimeout(timer);
+    void search();
   }, [query, filtersKey, search]);
 
   return (
@@ -76,6 +75,7 @@ export function UsersScreen() {
           {total === null ? t('app.loading') : t('users.count', { count: total, n: total.toLocaleString(locale) })}
         </span>
       </div>
+      <IncompleteCacheNotice />
       <UserFiltersBar />
       <BulkBar />
       <ExportNotice kind="users" />
@@ -194,6 +194,7 @@ export function UsersTable() {
   const loadedTotal = useUsersStore((s) => s.total);
   const total = loadedTotal ?? 0;
   const pages = useUsersStore((s) => s.pages);
+  const shownQuery = useUsersStore((s) => s.shownQuery);
   const ensureRange = useUsersStore((s) => s.ensureRange);
   const rowAt = useUsersStore((s) => s.rowAt);
   const sort = useUsersStore((s) => s.sort);
@@ -320,6 +321,7 @@ export function UsersTable() {
         aria-colcount={columns.length}
         aria-describedby={`${gridId}-hint`}
         aria-activedescendant={activeIndex !== null ? `${gridId}-row-${activeIndex}` : undefined}
+        data-query={shownQuery ?? undefined}
         tabIndex={0}
         onKeyDown={onKeyDown}
         onFocus={(e) => {

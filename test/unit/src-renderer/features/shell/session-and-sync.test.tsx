@@ -100,4 +100,28 @@ describe('editor follows synced changes', () => {
     await waitFor(() => expect(panel.querySelector('[aria-label="Resolver: Senha definida"]')).toBeNull());
     expect((screen.getByLabelText('Nome') as HTMLInputElement).value).toBe('Ivo Editado');
   });
+
+  it('issue 16: an incomplete first sync is said wherever users are counted or listed, offline included (how much, since when)', async () => {
+    const since = new Date(Date.now() - 5 * 60_000).toISOString();
+    renderApp({
+      session: { ...sessionFor(makeUser({ profile: 'administrator' })), online: false },
+      handlers: {
+        getSyncStatus: () => ({
+          state: 'error',
+          online: false,
+          lastSyncAt: null,
+          offlineSince: since,
+          userCount: 400,
+          progress: null,
+          lastError: { code: 'offline', message: 'offline' },
+          incomplete: { since, cached: 400, total: 653 },
+        }),
+      },
+    });
+    expect(
+      await screen.findByText('Cache incompleto: 400 de 653 usuários. A primeira sincronização começou há 5 minutos e não terminou; listas e contagens mostram só esses usuários até ela ser retomada.'),
+    ).toBeTruthy();
+    expect(screen.getByText('Primeira sincronização não concluída')).toBeTruthy();
+    expect(screen.getByText(/400 de 653 usuários no cache/)).toBeTruthy();
+  });
 });
