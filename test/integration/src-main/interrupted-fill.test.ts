@@ -152,10 +152,9 @@ afterEach(async () => {
 });
 
 /** Every user id of the demo account on the platform. */
-function platformIds(): string[] {
-  return platform
-    .query<{ id: string }>(`SELECT u.id FROM users u JOIN accounts a ON a.id = u.account_id WHERE a.slug = 'demo' ORDER BY u.id`)
-    .map((r) => r.id);
+async function platformIds(): Promise<string[]> {
+  const rows = await platform.query<{ id: string }>(`SELECT u.id FROM users u JOIN accounts a ON a.id = u.account_id WHERE a.slug = 'demo' ORDER BY u.id`);
+  return rows.map((r) => r.id);
 }
 
 /** What the cache file holds for the account, read with a connection of our own. */
@@ -183,7 +182,7 @@ async function setup(): Promise<Setup> {
   cleanups.push(() => gate.close());
   const data = tempDir();
   cleanups.push(data.cleanup);
-  return { gate, dataDir: data.dir, keyHex: randomBytes(32).toString('hex'), total: platformIds().length };
+  return { gate, dataDir: data.dir, keyHex: randomBytes(32).toString('hex'), total: (await platformIds()).length };
 }
 
 /** A console in this process over the same files (restored session), through the gate. */
@@ -255,11 +254,11 @@ describe('issue 16.2: an interrupted first sync says so and resumes', { timeout:
     expect(done!.incomplete).toBeNull();
     const after = inFile(s.dataDir);
     expect(after.fill).toBeNull();
-    expect(after.ids).toEqual(platformIds());
+    expect(after.ids).toEqual(await platformIds());
     expect(after.ids).not.toContain(gone);
     expect((await call(online, 'searchUsers', { query: 'renomeado depois' })).items.map((u) => u.id)).toEqual([renamed]);
     expect((await call(online, 'searchUsers', { query: 'criado depois' })).total).toBe(1);
-    expect(done!.userCount).toBe(platformIds().length);
+    expect(done!.userCount).toBe((await platformIds()).length);
   });
 
   it('C2: killed before its first commit, it says incomplete with nothing cached and starts from zero', async () => {
@@ -284,7 +283,7 @@ describe('issue 16.2: an interrupted first sync says so and resumes', { timeout:
     const online = await restart(s);
     await waitFor(async () => (await call(online, 'getSyncStatus', {})).lastSyncAt, 60_000, 'the sync');
     expect(usersRequests(s.gate)[0]).not.toContain('since=');
-    expect(inFile(s.dataDir).ids).toEqual(platformIds());
+    expect(inFile(s.dataDir).ids).toEqual(await platformIds());
   });
 
   it('C2: killed after its last commit but before the sync completed, it resumes at the end and completes', async () => {
@@ -296,7 +295,7 @@ describe('issue 16.2: an interrupted first sync says so and resumes', { timeout:
     await waitFor(() => statuses.some((st) => st.userCount === s.total && (st.progress?.done ?? 0) >= s.total), 60_000, 'every user committed');
     await kill(child);
     const killed = inFile(s.dataDir);
-    expect(killed.ids).toEqual(platformIds());
+    expect(killed.ids).toEqual(await platformIds());
     expect(killed.fill?.cursor).toEqual(expect.any(String));
 
     s.gate.holdCatalog = false;
@@ -333,6 +332,6 @@ describe('issue 16.2: an interrupted first sync says so and resumes', { timeout:
     expect(requests[0]).toMatch(/since=.*-> 410$/);
     expect(requests[1]).not.toContain('since=');
     expect(done).toMatchObject({ incomplete: null, userCount: s.total, lastError: null });
-    expect(inFile(s.dataDir).ids).toEqual(platformIds());
+    expect(inFile(s.dataDir).ids).toEqual(await platformIds());
   });
 });
