@@ -41,12 +41,14 @@ for (const [k, query] of queries.entries()) {
   await call(c, 'searchUsers', { query, filters: FILTERS[k % FILTERS.length]!, sort: { by: SORTS[k % SORTS.length]!, dir: k % 2 ? 'desc' : 'asc' }, limit: 100 });
 }
 const token = await signInToken(platformUrl);
-const pool = await platformAgents(platformUrl, token, 400);
+// 100 users per delta (fewer on the smoke test's tiny platform).
+const per = Math.max(1, Math.min(100, Math.floor(status.userCount / 8)));
+const pool = await platformAgents(platformUrl, token, 4 * per);
 for (let d = 0; d < 4; d++) {
-  await renameUsers(platformUrl, token, pool.slice(d * 100, (d + 1) * 100), `m${d}`);
+  await renameUsers(platformUrl, token, pool.slice(d * per, (d + 1) * per), `m${d}`);
   const s = await call(c, 'syncNow', {});
   if (s.lastError) throw new Error(`delta sync: ${JSON.stringify(s.lastError)}`);
-  await call(c, 'searchUsers', { query: pool[d * 100]!.name.slice(0, 6), limit: 100 });
+  await call(c, 'searchUsers', { query: pool[d * per]!.name.slice(0, 6), limit: 100 });
 }
 const afterSession = rss();
 const peak = process.resourceUsage().maxRSS / 1024;

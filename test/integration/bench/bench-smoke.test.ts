@@ -28,6 +28,8 @@ describe('benchmark suite smoke run', () => {
     });
     expect(report.failures).toEqual([]);
     expect(new Set(report.results.map((r) => r.id))).toEqual(new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]));
+    // #1 also reports searches during the sync, #6 also the RSS after a working session.
+    expect(report.results.map((r) => r.name)).toEqual(expect.arrayContaining([expect.stringMatching(/^Search during the initial sync/), expect.stringMatching(/after a working session/)]));
     for (const r of report.results) {
       expect(Number.isFinite(r.ours), `${r.id} ${r.name}`).toBe(true);
       expect(r.ours, `${r.id} ${r.name}`).toBeGreaterThan(0);
