@@ -8,7 +8,7 @@ import globals from 'globals';
 const electronGlue = ['src-main/main.ts', 'src-main/preload.ts', 'src-main/electron/**'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'out/**', 'dist/**', 'coverage/**', 'test/e2e/screenshots/**', '.data/**', '.tsbuild/**'] },
+  { ignores: ['node_modules/**', 'out/**', 'dist/**', 'coverage/**', 'test/e2e/screenshots/**', '.data/**', '.tsbuild/**', 'bench/.out/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
