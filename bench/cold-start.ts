@@ -21,7 +21,7 @@ import { BENCH_LOGIN, ROOT } from './fixture';
 import { median } from './stats';
 
 /** A first data row of the users grid. */
-const FIRST_ROW = '[role="grid"] [role="row"] [role="gridcell"]';
+export const FIRST_ROW = '[role="grid"] [role="row"] [role="gridcell"]';
 
 /** Builds the renderer into a private folder (never over `out/renderer`, which e2e runs may be reading). */
 export function buildRenderer(outDir: string): void {
@@ -33,7 +33,7 @@ export function buildRenderer(outDir: string): void {
   if (result.status !== 0 || !existsSync(join(outDir, 'index.html'))) throw new Error(`renderer build failed (${result.status})`);
 }
 
-function hostOptions(dataDir: string, platformUrl: string, rendererDir: string) {
+export function hostOptions(dataDir: string, platformUrl: string, rendererDir: string) {
   return {
     dataDir,
     platformUrl,
@@ -86,6 +86,33 @@ async function staticTableServer(): Promise<{ url: string; close(): Promise<void
   };
 }
 
+/**
+ * A data folder with a copy of the full cache left by #1 and a session stored the way the host
+ * stores it (signed in once, then closed), so a host started on it opens straight on the users.
+ */
+export async function prepareColdCache(ctx: BenchContext, name: string): Promise<string> {
+  const { platform, config } = ctx;
+  if (!ctx.synced) throw new Error(`${name} needs the initial sync first`);
+  const dataDir = platform.tempDir(name);
+  const cacheFile = ctx.synced.console.services.cache.file;
+  // Fold the WAL into the file before copying it (a second connection may checkpoint it).
+  const checkpoint = new Database(cacheFile);
+  checkpoint.pragma('wal_checkpoint(TRUNCATE)');
+  checkpoint.close();
+  copyFileSync(cacheFile, join(dataDir, CACHE_FILE_NAME));
+  const prep = await startBrowserHost(hostOptions(dataDir, platform.url, platform.tempDir(`${name}-renderer-unused`)));
+  try {
+    const signedIn = await prep.console.router.handle({ kind: 'browser-host', authenticated: true }, 'signIn', BENCH_LOGIN);
+    if (!signedIn.ok) throw new Error(`${name} sign-in: ${signedIn.error.code}`);
+    await prep.services.sync.syncNow();
+    const accountId = prep.services.auth.accountKey()!; // C6: the cache is keyed by platform and account
+    config.log(`  ${name}: cache of ${prep.services.cache.countUsers(accountId)} users prepared`);
+  } finally {
+    await prep.close();
+  }
+  return dataDir;
+}
+
 /** Runs #5. Needs the console left by #1 (its cache file is copied, then a session is stored beside it). */
 export async function benchColdStart(ctx: BenchContext): Promise<BenchResult> {
   const { platform, config } = ctx;
@@ -94,24 +121,7 @@ export async function benchColdStart(ctx: BenchContext): Promise<BenchResult> {
   config.log('  cold start: building the renderer');
   buildRenderer(rendererDir);
 
-  // The prepared console: the full cache, and a session stored the way the host stores it.
-  const dataDir = platform.tempDir('cold-start');
-  const cacheFile = ctx.synced.console.services.cache.file;
-  // Fold the WAL into the file before copying it (a second connection may checkpoint it).
-  const checkpoint = new Database(cacheFile);
-  checkpoint.pragma('wal_checkpoint(TRUNCATE)');
-  checkpoint.close();
-  copyFileSync(cacheFile, join(dataDir, CACHE_FILE_NAME));
-  const prep = await startBrowserHost(hostOptions(dataDir, platform.url, rendererDir));
-  try {
-    const signedIn = await prep.console.router.handle({ kind: 'browser-host', authenticated: true }, 'signIn', BENCH_LOGIN);
-    if (!signedIn.ok) throw new Error(`cold start sign-in: ${signedIn.error.code}`);
-    await prep.services.sync.syncNow();
-    const accountId = prep.services.auth.accountKey()!; // C6: the cache is keyed by platform and account
-    config.log(`  cold start: cache of ${prep.services.cache.countUsers(accountId)} users prepared`);
-  } finally {
-    await prep.close();
-  }
+  const dataDir = await prepareColdCache(ctx, 'cold-start');
 
   const browser: Browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   const floorServer = await staticTableServer();
