@@ -308,7 +308,7 @@ export class UserSearchIndex {
     pieces.push(this.text.slice(copied));
     this.starts[this.n] = this.starts[this.n]! + shift;
     this.text = pieces.join('');
-    for (const [by, entry] of this.orders) for (const i of slots) this.reposition(entry, i, by);
+    for (const [by, entry] of this.orders) this.reposition(entry, slots, by);
     // Queue links may have changed: membership masks are rebuilt on demand.
     this.queues.clear();
   }
@@ -420,22 +420,34 @@ export class UserSearchIndex {
     return { order, rank };
   }
 
-  /** Moves slot `i` to its place in one sort order after its key changed. */
-  private reposition(entry: SortOrder, i: number, by: SortKey): void {
+  /**
+   * Moves changed slots to their places in one sort order after their keys changed. They all leave
+   * the order first, so the rest is sorted while each goes back in by binary search (repositioning
+   * one while another still sat at its old place with a new key misplaced both).
+   */
+  private reposition(entry: SortOrder, slots: readonly number[], by: SortKey): void {
     const { order, rank } = entry;
     const n = order.length;
-    const from = rank[i]!;
-    order.copyWithin(from, from + 1, n);
-    let lo = 0;
-    let hi = n - 1; // n - 1 slots remain in order[0 .. n-2]
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.compareSlots(by, order[mid]!, i) < 0) lo = mid + 1;
-      else hi = mid;
+    const moving = new Uint8Array(this.n);
+    for (const i of slots) moving[i] = 1;
+    let m = 0;
+    for (let k = 0; k < n; k++) {
+      const i = order[k]!;
+      if (moving[i] === 0) order[m++] = i;
     }
-    order.copyWithin(lo + 1, lo, n - 1);
-    order[lo] = i;
-    for (let k = Math.min(lo, from), end = Math.max(lo, from); k <= end; k++) rank[order[k]!] = k;
+    for (const i of slots) {
+      let lo = 0;
+      let hi = m;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (this.compareSlots(by, order[mid]!, i) < 0) lo = mid + 1;
+        else hi = mid;
+      }
+      order.copyWithin(lo + 1, lo, m);
+      order[lo] = i;
+      m++;
+    }
+    for (let k = 0; k < n; k++) rank[order[k]!] = k;
   }
 
   /** Slots of users whose text contains `key`, ascending (one pass of indexOf over the text). */

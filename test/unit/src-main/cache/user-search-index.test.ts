@@ -150,4 +150,15 @@ describe('user search index', () => {
     expect(cache.searchUsers('acc-1', {}).items.map((u) => u.id)).toEqual(['b']);
     cache.close();
   });
+
+  it('C2: several users whose sort keys change in one write (a delta page) all move to their places', () => {
+    const cache = new ConsoleCache(`${t.dir}/batch-reorder`);
+    cache.upsertUsers('acc-1', ['a', 'b', 'c'].map((id) => makeUser({ id, email: `${id}@acme.com` })));
+    const byEmail = () => cache.searchUsers('acc-1', { sort: { by: 'email', dir: 'asc' } }).items.map((u) => u.id);
+    expect(byEmail()).toEqual(['a', 'b', 'c']);
+    // While a is put back in place, c must not still sit at its old place with its new key.
+    cache.upsertUsers('acc-1', [makeUser({ id: 'a', email: 'b5@acme.com', version: 2 }), makeUser({ id: 'c', email: 'a0@acme.com', version: 2 })]);
+    expect(byEmail()).toEqual(['c', 'a', 'b']); // '5' sorts before '@'
+    cache.close();
+  });
 });
