@@ -13,7 +13,7 @@
 import Database from 'better-sqlite3';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { READINESS_ITEMS, computeReadiness, type Account, type Extension, type Queue, type ReadinessItem, type User } from '../../src-shared/domain';
+import { computeReadiness, type Account, type Extension, type Queue, type User } from '../../src-shared/domain';
 import type { SearchUsersInput, SearchUsersOutput, UserRow } from '../../src-shared/ipc-contract';
 import { SearchUsersInputSchema } from '../../src-shared/ipc-contract';
 import { CACHE_SCHEMA_VERSION, migrate } from './migrations';
