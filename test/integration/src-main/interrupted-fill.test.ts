@@ -306,7 +306,7 @@ describe('issue 16.2: an interrupted first sync says so and resumes', { timeout:
       const st = await call(online, 'getSyncStatus', {});
       return st.lastSyncAt ? st : null;
     }, 60_000, 'the resumed sync');
-        expect(usersRequests(s.gate)).toEqual([expect.stringContaining(`since=${killed.fill!.cursor}`)]);
+    expect(usersRequests(s.gate)).toEqual([expect.stringContaining(`since=${killed.fill!.cursor}`)]);
     expect(done).toMatchObject({ incomplete: null, userCount: s.total });
   });
 
@@ -328,7 +328,7 @@ describe('issue 16.2: an interrupted first sync says so and resumes', { timeout:
       const st = await call(online, 'getSyncStatus', {});
       return st.lastSyncAt ? st : null;
     }, 60_000, 'the restarted sync');
-        const requests = usersRequests(s.gate);
+    const requests = usersRequests(s.gate);
     expect(requests[0]).toMatch(/since=.*-> 410$/);
     expect(requests[1]).not.toContain('since=');
     expect(done).toMatchObject({ incomplete: null, userCount: s.total, lastError: null });
