@@ -6,6 +6,7 @@
  * A gate in front of the platform hands out `GET /users` pages one permit at a time, so each kill
  * lands at a known point (no timing: the child waits on the gate while the test kills it).
  */
+import Database from 'better-sqlite3';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer, request as httpRequest, type Server } from 'node:http';
@@ -14,7 +15,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AesFileSecretStore } from '../../../src-main/auth/secret-store';
-import { ConsoleCache } from '../../../src-main/cache/console-cache';
+import { CACHE_FILE_NAME, ConsoleCache } from '../../../src-main/cache/console-cache';
 import type { ComposedConsole } from '../../../src-main/compose';
 import { generateUsers } from '../../../src-platform';
 import type { SyncStatus } from '../../../src-shared/ipc-contract';
@@ -160,12 +161,14 @@ async function platformIds(): Promise<string[]> {
 /** What the cache file holds for the account, read with a connection of our own. */
 function inFile(dataDir: string) {
   const cache = new ConsoleCache(dataDir);
+  const db = new Database(join(dataDir, CACHE_FILE_NAME), { readonly: true });
   try {
     // The signed-in account (stored at sign-in, before any sync).
-    const accountId = cache.db.prepare('SELECT id FROM accounts').pluck().get() as string;
-    const ids = cache.db.prepare('SELECT id FROM users WHERE account_id = ? ORDER BY id').pluck().all(accountId) as string[];
-    return { accountId, ids, fill: cache.getFillState(accountId), check: cache.db.pragma('integrity_check', { simple: true }) };
+    const accountId = db.prepare('SELECT id FROM accounts').pluck().get() as string;
+    const ids = db.prepare('SELECT id FROM users WHERE account_id = ? ORDER BY id').pluck().all(accountId) as string[];
+    return { accountId, ids, fill: cache.getFillState(accountId), check: db.pragma('integrity_check', { simple: true }) };
   } finally {
+    db.close();
     cache.close();
   }
 }
