@@ -34,6 +34,8 @@ export async function benchKeystroke(ctx: BenchContext): Promise<BenchResult> {
     await page.goto(host.url);
     await page.locator(FIRST_ROW).first().waitFor();
     const box = page.locator('input[type="search"]');
+    // tsx (esbuild keepNames) wraps the functions below in `__name(...)`, which the page lacks.
+    await page.evaluate('globalThis.__name = (f) => f');
     await page.evaluate(() => {
       const w = window as unknown as { __keys: number[]; __frames: number[] };
       w.__keys = [];
