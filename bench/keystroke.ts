@@ -17,7 +17,7 @@ import { percentile, median } from './stats';
 const WORDS = ['silva', 'joão', 'bench.12', 'oliveira', 'ana souza', 'example.com', 'ícius', 'zzz'];
 const KEY_DELAY_MS = 120;
 
-/** Runs #8 on the console left by #1. */
+/** Runs #10 on the console left by #1. */
 export async function benchKeystroke(ctx: BenchContext): Promise<BenchResult> {
   const { platform, config } = ctx;
   const rendererDir = platform.tempDir('renderer-keys');
