@@ -54,7 +54,7 @@ export class AuthService {
   private session: StoredSession | null = null;
   /** The Microsoft sign-in in progress (a Cancel marks it). */
   private microsoftAttempt: { cancelled: boolean } | null = null;
-  private readonly activeListeners = new Set<(active: boolean) => void>();
+  private readonly activeListeners = new Set<(active: boolean) => void | Promise<void>>();
 
   constructor(private readonly opts: AuthServiceOptions) {
     opts.client.onUnauthorized(() => void this.expire().catch((err: unknown) => opts.logError?.(err, 'expire session')));
@@ -68,13 +68,15 @@ export class AuthService {
    * restored online once its password is final (start syncing); `false` when it ends, changes
    * account, or starts with a temporary password (R9: stop syncing). Returns the unsubscribe.
    */
-  onActiveChange(listener: (active: boolean) => void): () => void {
+  onActiveChange(listener: (active: boolean) => void | Promise<void>): () => void {
     this.activeListeners.add(listener);
     return () => this.activeListeners.delete(listener);
   }
 
-  private announce(active: boolean): void {
-    for (const listener of this.activeListeners) listener(active);
+  /** Resolves once every listener has settled (a stopping sync has let go of the cache file). */
+  private async announce(active: boolean): Promise<void> {
+    const settled = await Promise.allSettled([...this.activeListeners].map(async (listener) => listener(active)));
+    for (const r of settled) if (r.status === 'rejected') this.opts.logError?.(r.reason, 'session activity listener');
   }
 
   /**
@@ -254,7 +256,7 @@ export class AuthService {
     // Support is the vendor's staff (operator scope), never one of the account's users.
     if (session.user.accountId === session.account.id) this.opts.cache.upsertUsers(this.keyOf(next), [session.user]);
     await this.persist();
-    if (previous && previous.account.id !== session.account.id) this.announce(false);
+    if (previous && previous.account.id !== session.account.id) await this.announce(false);
     this.startWork();
   }
 
@@ -308,14 +310,16 @@ export class AuthService {
    * platform route but me/logout/change-password answers 403, so nothing starts until it changes.
    */
   private startWork(): void {
-    this.announce(this.session !== null && !this.session.user.mustChangePassword);
+    void this.announce(this.session !== null && !this.session.user.mustChangePassword);
   }
 
   private async clear(): Promise<void> {
     this.session = null;
     this.opts.client.setToken(null);
     await this.opts.secretStore.delete(SESSION_SECRET_KEY);
-    this.announce(false);
+    // The sync lets go of the cache first (a first fill's writer stops), so removing the
+    // account's data right after cannot meet its open transaction.
+    await this.announce(false);
   }
 
   private async persist(): Promise<void> {

@@ -70,6 +70,9 @@ export class SyncService {
   /** While a fill runs: the platform's total, and when the fill started. */
   private fillTotal: number | null = null;
   private fillStartedAt: string | null = null;
+  /** The running first fill's writer, and whether `stop()` ended it. */
+  private filler: CacheFiller | null = null;
+  private stopping = false;
 
   constructor(private readonly opts: SyncServiceOptions) {}
 
@@ -107,9 +110,19 @@ export class SyncService {
     void this.syncNow().catch(() => undefined);
   }
 
-  /** Stops the timer (sign-out). A running sync finishes its current page. */
-  stop(): void {
+  /**
+   * Stops the timer (sign-out). A running first fill stops writing now: its worker is ended (the
+   * batch it had open rolls back; committed batches stay) and resolves once the cache file is
+   * free, so the account's data can be removed right after. A delta sync writes nothing once the
+   * session has changed (C6).
+   */
+  async stop(): Promise<void> {
     this.stopTimer();
+    const filler = this.filler;
+    if (filler) {
+      this.stopping = true;
+      await filler.close();
+    }
   }
 
   /** Runs a sync now, or joins the one already running. Resolves with the final status. */
@@ -247,6 +260,7 @@ export class SyncService {
     const filler = new CacheFiller(
       { file: cache.file, accountId, fresh: resume === null, relaxed: true, batch: this.opts.fillBatch ?? FILL_BATCH, fill },
       (batch) => {
+        if (this.stopping || this.opts.accountKey() !== accountId) return;
         cache.applyFillBatch(accountId, batch);
         this.emitStatus();
         // The table refreshes as pages land (at most a few times a second).
@@ -258,6 +272,8 @@ export class SyncService {
       },
       this.opts.fillWorker,
     );
+    this.filler = filler;
+    this.stopping = false;
     try {
       for (;;) {
         const body = await next;
@@ -273,9 +289,11 @@ export class SyncService {
         }
       }
     } catch (err) {
+      if (this.stopping) throw new ServiceError('cancelled', 'sync stopped');
       if (err instanceof FillError && err.invalidAnswer) throw new PlatformError('internal_error', 200, err.message);
       throw err;
     } finally {
+      this.filler = null;
       await filler.close();
       this.fillTotal = null;
       this.fillStartedAt = null;
@@ -299,7 +317,7 @@ export class SyncService {
   /** Stops for good and waits for a running sync. */
   async dispose(): Promise<void> {
     this.disposed = true;
-    this.stopTimer();
+    await this.stop();
     await this.running?.catch(() => undefined);
   }
 }

@@ -313,6 +313,28 @@ describe('issue 16.2: an interrupted first sync says so and resumes', { timeout:
     expect(done).toMatchObject({ incomplete: null, userCount: s.total });
   });
 
+  it('C6: signing out with "remove this account\'s data" during the first fill stops its writer first, so the removal succeeds and nothing of the account is left', async () => {
+    const s = await setup();
+    s.gate.permits = BATCH / PAGE + 1; // one batch committed, the next one open in the writer's transaction
+    const c = await composeConsole({ dataDir: s.dataDir, platformUrl: s.gate.url, syncPageSize: PAGE, syncFillBatch: BATCH });
+    cleanups.push(() => c.dispose());
+    await call(c, 'signIn', DEMO_ADMIN);
+    await waitFor(async () => (await call(c, 'getSyncStatus', {})).userCount === BATCH, 60_000, 'one committed batch');
+    await waitFor(() => usersRequests(s.gate).length === BATCH / PAGE + 1, 60_000, 'the next page written into the open batch');
+    await call(c, 'signOut', { removeCachedData: true });
+    // Pages arriving after the sign-out write nothing.
+    s.gate.permits = Infinity;
+    s.gate.release();
+    const db = new Database(join(s.dataDir, CACHE_FILE_NAME), { readonly: true });
+    try {
+      expect(db.prepare('SELECT count(*) FROM accounts').pluck().get()).toBe(0);
+      expect(db.prepare('SELECT count(*) FROM users').pluck().get()).toBe(0);
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    } finally {
+      db.close();
+    }
+  });
+
   it('C2: when the platform no longer accepts the committed cursor, the sync starts over from zero and ends complete', async () => {
     const s = await setup();
     s.gate.permits = 5; // one batch committed
