@@ -3,7 +3,7 @@
  * platform, calls through the real router (as the trusted browser-host sender), an HTTP proxy that
  * can cut a response after the platform handled the request, and polling.
  */
-import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
+import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MemorySecretStore, type SecretStore } from '../../src-main/auth/secret-store';
 import { compose, type ComposedConsole, type ComposeOptions } from '../../src-main/compose';
@@ -85,6 +85,13 @@ export interface CuttingProxy {
  * lets the platform handle the request, then destroys the client connection instead of relaying the
  * answer (a connection lost mid-flight, after the change happened).
  */
+/** Headers that describe one connection, not the message (RFC 9110 §7.6.1): a proxy never forwards them. */
+function withoutHopByHop(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+  const rest = { ...headers };
+  for (const name of ['connection', 'keep-alive', 'transfer-encoding']) delete rest[name];
+  return rest;
+}
+
 export async function startCuttingProxy(target: string, shouldCut: (req: IncomingMessage) => boolean, times = 1): Promise<CuttingProxy> {
   const forwarded: string[] = [];
   const cut: string[] = [];
@@ -96,7 +103,7 @@ export async function startCuttingProxy(target: string, shouldCut: (req: Incomin
     const cutThis = remaining > 0 && shouldCut(req);
     if (cutThis) remaining--;
     const proxied = httpRequest(
-      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } },
+      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...withoutHopByHop(req.headers), host: upstream.host } },
       (answer) => {
         if (cutThis) {
           answer.resume();
@@ -106,7 +113,10 @@ export async function startCuttingProxy(target: string, shouldCut: (req: Incomin
           });
           return;
         }
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        // Like any proxy, its own connection headers: passing on the platform's `Keep-Alive: timeout=72`
+        // made the console keep an idle socket this server closes after 5 s, so a request sent on it as
+        // the server closed it failed (ECONNRESET) and the console went offline (seen under load).
+        res.writeHead(answer.statusCode ?? 502, withoutHopByHop(answer.headers));
         answer.pipe(res);
       },
     );
