@@ -6,6 +6,7 @@
  */
 import type { EventPayload } from '../../../src-shared/ipc-contract';
 import { on } from '../../api';
+import { useNewUserStore } from '../new-user/new-user-store';
 import { useQueueMembersStore } from '../queues/queue-members-store';
 import { useQueuesStore } from '../queues/queues-store';
 import { useEditorStore } from '../user-editor/editor-store';
@@ -19,7 +20,11 @@ export function refreshChanged({ kinds }: EventPayload<'onDidChangeData'>): void
     void useQueueMembersStore.getState().refresh();
   }
   if (kinds.includes('queues')) void useQueuesStore.getState().load();
-  if (kinds.includes('extensions')) void useEditorStore.getState().refreshExtensions();
+  if (kinds.includes('extensions')) {
+    void useEditorStore.getState().refreshExtensions();
+    // The new-user form opened before the first sync brought the extensions offers them once it has.
+    if (useNewUserStore.getState().extensions !== null) void useNewUserStore.getState().loadExtensions();
+  }
 }
 
 /** Subscribes the stores to main's change events; returns the unsubscribe function. */

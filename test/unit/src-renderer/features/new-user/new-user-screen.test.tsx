@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { cleanup, screen } from '@testing-library/react';
+import { cleanup, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeQueue, makeUser, sessionFor } from '../../fake-console-api';
@@ -76,6 +76,21 @@ describe('new user with an extension and queues in the same step (issue 11, R8, 
     { id: 'e1', accountId: 'acc1', number: '2001', userId: null },
     { id: 'e2', accountId: 'acc1', number: '2002', userId: 'someone' },
   ];
+
+  it('R10: a form opened before the first sync brought the extensions offers them once main says they changed', async () => {
+    let cached: typeof extensions = [];
+    const { emit } = renderApp({
+      session: sessionFor(makeUser({ profile: 'administrator' })),
+      route: { screen: 'new-user' },
+      queues: [voice, chat],
+      handlers: { listExtensions: () => ({ items: cached }) },
+    });
+    const select = (await screen.findByLabelText('Ramal')) as HTMLSelectElement;
+    expect([...select.options].map((o) => o.textContent)).not.toContain('2001');
+    cached = extensions;
+    emit('onDidChangeData', { kinds: ['extensions'] });
+    await waitFor(() => expect([...select.options].map((o) => o.textContent)).toContain('2001'));
+  });
 
   it('R8: a chat queue for a user without omnichannel is refused inline, before sending, naming the queue', async () => {
     const { callsOf } = renderApp({
