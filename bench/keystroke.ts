@@ -1,5 +1,5 @@
 /**
- * #10 Keystroke → rows in Chromium: the real renderer through the browser host, over the full
+ * #11 Keystroke → rows in Chromium: the real renderer through the browser host, over the full
  * cache, a person typing into the users search box (one key every 120 ms). Each keystroke is timed
  * in the page from its `keydown` to the frame after the grid shows the rows of the box's new text
  * (the grid says which query its rows answer in `data-query`). The floor: the same page answering
@@ -17,7 +17,7 @@ import { percentile, median } from './stats';
 const WORDS = ['silva', 'joão', 'bench.12', 'oliveira', 'ana souza', 'example.com', 'ícius', 'zzz'];
 const KEY_DELAY_MS = 120;
 
-/** Runs #10 on the console left by #1. */
+/** Runs #11 on the console left by #1. */
 export async function benchKeystroke(ctx: BenchContext): Promise<BenchResult> {
   const { platform, config } = ctx;
   const rendererDir = platform.tempDir('renderer-keys');
@@ -84,7 +84,7 @@ export async function benchKeystroke(ctx: BenchContext): Promise<BenchResult> {
   const f = percentile(floor, 95);
   config.log(`  keystroke → rows: p95 ${o.toFixed(1)} ms (median ${median(ours).toFixed(1)}) over ${ours.length} of ${keys} keys; next frame p95 ${f.toFixed(1)} ms`);
   return {
-    id: 10,
+    id: 11,
     name: `Keystroke → rows in Chromium (${platform.userCount.toLocaleString('en')} users)`,
     unit: 'ms p95',
     ours: o,
