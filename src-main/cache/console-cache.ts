@@ -64,6 +64,8 @@ export class ConsoleCache {
   private readonly historyLimit: number;
   /** Users written per account since its history was last bounded. */
   private readonly historyPending = new Map<string, number>();
+  /** Statements asked for on every status event or sync page, prepared once (see `stmt`). */
+  private readonly statements = new Map<string, Database.Statement>();
 
   constructor(dataDir: string, opts: { now?: () => Date; historyLimit?: number } = {}) {
     this.historyLimit = opts.historyLimit ?? DEFAULT_HISTORY_LIMIT;
@@ -179,18 +181,32 @@ export class ConsoleCache {
     else this.setMeta(accountMetaKey(name, accountId), value);
   }
 
+  /**
+   * A statement prepared once and kept: for the few asked for many times a second (the sync's
+   * status reads its fill state and cursor on every event). Only for statements used in one mode
+   * (no `pluck`/`raw` toggles), which share the cached object.
+   */
+  private stmt(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
   /** A stored setting (e.g. the locale). */
   getMeta(key: string): string | null {
-    const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+    const row = this.stmt('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
     return row?.value ?? null;
   }
 
   setMeta(key: string, value: string): void {
-    this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+    this.stmt('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
   }
 
   getSyncState(accountId: string): SyncState {
-    const row = this.db.prepare('SELECT cursor, last_sync_at FROM sync_state WHERE account_id = ?').get(accountId) as
+    const row = this.stmt('SELECT cursor, last_sync_at FROM sync_state WHERE account_id = ?').get(accountId) as
       | { cursor: string | null; last_sync_at: string | null }
       | undefined;
     return { cursor: row?.cursor ?? null, lastSyncAt: row?.last_sync_at ?? null };
