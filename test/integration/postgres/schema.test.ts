@@ -61,4 +61,43 @@ describe('PostgreSQL schema (issue 12)', () => {
     const { n } = await db.selectFrom('accounts').select((eb) => eb.fn.countAll<number>().as('n')).where('id', '=', 'a1').executeTakeFirstOrThrow();
     expect(n).toBe(1);
   });
+
+  it('opens while other schemas on the server come and go (other tests, other tenants): the migration check looks only at its own schema', async () => {
+    // Kysely's introspector lists every schema's tables and calls pg_get_serial_sequence on each;
+    // a schema dropped meanwhile failed the open with 'schema "t_…" does not exist' (seen in CI,
+    // three test files at a time).
+    const churn = await createTestDatabase();
+    let stop = false;
+    const churning = (async () => {
+      let n = 0;
+      while (!stop) {
+        const name = `churn_${process.pid}_${n++}`;
+        await churn.query(`create schema ${name}`);
+        await churn.query(`create table ${name}.t (id serial primary key, a text, b text, c text)`);
+        await churn.query(`drop schema ${name} cascade`);
+      }
+    })();
+    try {
+      for (let i = 0; i < 40; i++) {
+        const again = await openDatabase(database.target);
+        await again.destroy();
+      }
+    } finally {
+      stop = true;
+      await churning;
+      await churn.drop();
+    }
+    // What it reports is this schema's tables, columns included.
+    const opened = await openDatabase(database.target);
+    try {
+      const tables = await opened.introspection.getTables();
+      expect(new Set(tables.map((t) => t.schema))).toEqual(new Set([new URL(database.target).searchParams.get('options')!.split('=')[1]]));
+      const users = tables.find((t) => t.name === 'users');
+      expect(users?.columns.map((c) => c.name)).toContain('login');
+      expect(tables.map((t) => t.name)).not.toContain('kysely_migration');
+      expect((await opened.introspection.getTables({ withInternalKyselyTables: true })).map((t) => t.name)).toContain('kysely_migration');
+    } finally {
+      await opened.destroy();
+    }
+  }, 60_000);
 });
