@@ -62,13 +62,16 @@ export class ConsoleCache {
   private readonly counts = new Map<string, number>();
   /** Issue 11: at most this many kept versions per account (local history). */
   private readonly historyLimit: number;
+  /** See UserSearchIndex's `foldAt` (tests only). */
+  private readonly searchIndexFoldAt: number | undefined;
   /** Users written per account since its history was last bounded. */
   private readonly historyPending = new Map<string, number>();
   /** Statements asked for on every status event or sync page, prepared once (see `stmt`). */
   private readonly statements = new Map<string, Database.Statement>();
 
-  constructor(dataDir: string, opts: { now?: () => Date; historyLimit?: number } = {}) {
+  constructor(dataDir: string, opts: { now?: () => Date; historyLimit?: number; searchIndexFoldAt?: number } = {}) {
     this.historyLimit = opts.historyLimit ?? DEFAULT_HISTORY_LIMIT;
+    this.searchIndexFoldAt = opts.searchIndexFoldAt;
     mkdirSync(dataDir, { recursive: true, mode: DIR_MODE });
     // C6: the data folder may predate this rule (or be given by the user): owner only.
     chmodSync(dataDir, DIR_MODE);
@@ -236,7 +239,7 @@ export class ConsoleCache {
 
   /** Inserts or replaces users in one transaction (a sync page is one batch). */
   upsertUsers(accountId: string, users: readonly User[]): void {
-    const upsert = this.db.prepare(
+    const upsert = this.stmt(
       `INSERT INTO users (${USER_COLUMNS}) VALUES (${USER_VALUES})
        ON CONFLICT (account_id, id) DO UPDATE SET data = excluded.data, name_key = excluded.name_key, login_key = excluded.login_key,
          email_key = excluded.email_key, search_text = excluded.search_text, profile = excluded.profile, active = excluded.active,
@@ -245,12 +248,12 @@ export class ConsoleCache {
          updated_at = excluded.updated_at, version = excluded.version
        WHERE excluded.version >= users.version`,
     );
-    const clearQueues = this.db.prepare('DELETE FROM user_queues WHERE account_id = ? AND user_id = ?');
-    const addQueue = this.db.prepare('INSERT OR IGNORE INTO user_queues (account_id, queue_id, user_id) VALUES (?, ?, ?)');
+    const clearQueues = this.stmt('DELETE FROM user_queues WHERE account_id = ? AND user_id = ?');
+    const addQueue = this.stmt('INSERT OR IGNORE INTO user_queues (account_id, queue_id, user_id) VALUES (?, ?, ?)');
     // A small batch outside an enclosing transaction keeps a known count exact (one indexed lookup
     // a user); anything else drops it, to be counted again when asked.
     const known = users.length <= COUNT_KEPT_UP_TO && !this.db.inTransaction ? this.counts.get(accountId) : undefined;
-    const exists = this.db.prepare('SELECT 1 FROM users WHERE account_id = ? AND id = ?').pluck();
+    const exists = this.stmt('SELECT 1 FROM users WHERE account_id = ? AND id = ?').pluck();
     let inserted = 0;
     let written = 0;
     this.db.transaction(() => {
@@ -362,7 +365,7 @@ export class ConsoleCache {
     const input = SearchUsersInputSchema.parse(rawInput);
     let index = this.indexes.get(accountId);
     if (!index) {
-      index = UserSearchIndex.fromDb(this.db, accountId);
+      index = UserSearchIndex.fromDb(this.db, accountId, this.searchIndexFoldAt);
       this.indexes.set(accountId, index);
     }
     const { total, rids } = index.search(searchKey(input.query), input.filters, input.sort, input.offset, input.limit);
@@ -406,7 +409,7 @@ export class ConsoleCache {
    */
   beginFill(accountId: string, fresh: boolean): void {
     if (fresh) {
-      this.indexes.set(accountId, new UserSearchIndex(this.db, accountId));
+      this.indexes.set(accountId, new UserSearchIndex(this.db, accountId, this.searchIndexFoldAt));
       this.counts.set(accountId, 0);
     }
   }

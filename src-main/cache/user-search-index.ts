@@ -6,7 +6,10 @@
  * over typed arrays.
  *
  * Memory: each user's text exists once, inside the joined string (sort keys are cut from it when
- * an order is sorted, then dropped); everything else is typed arrays. The index grows by appends:
+ * an order is sorted, then dropped); everything else is typed arrays. A user changed by a sync
+ * gets its new text in a small side map (its old text stays in the joined string, skipped), so a
+ * delta costs nothing in proportion to the account; the map is folded into the string once it
+ * holds a few thousand users. The index grows by appends:
  * the fill worker hands over each batch it committed (`append`), so the index is ready when the
  * first sync ends; a cold start builds it from the file in a few bulk queries.
  */
@@ -32,6 +35,9 @@ const SEP = '\u0001';
 /** Characters with a presence bit per user, so a one-character search needs no text scan. */
 const BIT_CHARS = 'abcdefghijklmnopqrstuvwxyz0123456789@._- ';
 const CHAR_BIT = new Map([...BIT_CHARS].map((c, i) => [c, i] as const));
+
+/** Changed users kept in the side map before it is folded into the text (or n/32 if more). */
+const PATCHED_MAX = 2048;
 
 /** Marks a slot whose user was deleted after the index was built. */
 const DELETED = 1 << 30;
@@ -122,18 +128,25 @@ export class UserSearchIndex {
   private text = '';
   /** Texts appended since the last search (joined on the next one). */
   private tail: string[] = [];
+  /** Slots whose text changed since the text was joined: their current text (the joined one is stale). */
+  private patched = new Map<number, string>();
   /** Sorted orders; slots appended since an order was sorted are merged into it on its next use. */
   private readonly orders = new Map<SortKey, SortOrder>();
   private readonly queues = new Map<string, Uint8Array>();
 
+  /**
+   * `foldAt`: how many changed users the side map holds before it is folded into the text (default
+   * 2 048 or n/32, whichever is more; tests set it low to exercise the fold).
+   */
   constructor(
     private readonly db: Database.Database,
     private readonly accountId: string,
+    private readonly foldAt?: number,
   ) {}
 
   /** Builds an account's index from the file: text and ids in one query each, then the numbers. */
-  static fromDb(db: Database.Database, accountId: string): UserSearchIndex {
-    const index = new UserSearchIndex(db, accountId);
+  static fromDb(db: Database.Database, accountId: string, foldAt?: number): UserSearchIndex {
+    const index = new UserSearchIndex(db, accountId, foldAt);
     const [text, ids] = db
       .prepare(
         `SELECT group_concat(search_text, char(1)), group_concat(id, char(1))
@@ -272,12 +285,12 @@ export class UserSearchIndex {
     this.queues.clear();
   }
 
-  /** Replaces known users' data and text (one pass over the text for the whole batch). */
+  /** Replaces known users' data and text (the text goes to the side map; see the file comment). */
   private update(rows: IndexRows, which: number[]): void {
     this.ensureText();
     // Orders first take in any appended slots, while every key still matches its place.
     for (const [by, entry] of this.orders) this.orders.set(by, this.merged(entry, by));
-    const changed = new Map<number, string>();
+    const changed = new Set<number>();
     for (const r of which) {
       const i = this.slotOf(rows.rids[r]!);
       this.ids[i] = rows.ids[r]!;
@@ -286,9 +299,20 @@ export class UserSearchIndex {
       this.updated[i] = rows.updated[r]!;
       const clean = rows.texts[r]!.replaceAll(SEP, ' ');
       this.setChars(i, 0, clean.length, clean);
-      changed.set(i, clean);
+      this.patched.set(i, clean);
+      changed.add(i);
     }
-    const slots = [...changed.keys()].sort((a, b) => a - b);
+    const slots = [...changed];
+    for (const [by, entry] of this.orders) this.reposition(entry, slots, by);
+    if (this.patched.size > (this.foldAt ?? Math.max(PATCHED_MAX, this.n >> 5))) this.foldPatched();
+    // Queue links may have changed: membership masks are rebuilt on demand.
+    this.queues.clear();
+  }
+
+  /** Writes the side map's texts into the joined string (one pass over it). */
+  private foldPatched(): void {
+    this.ensureText();
+    const slots = [...this.patched.keys()].sort((a, b) => a - b);
     const pieces: string[] = [];
     let copied = 0;
     let shift = 0;
@@ -298,7 +322,7 @@ export class UserSearchIndex {
       const end = this.starts[i + 1]!;
       this.starts[i] = start + shift;
       if (s < slots.length && slots[s] === i) {
-        const clean = changed.get(i)!;
+        const clean = this.patched.get(i)!;
         pieces.push(this.text.slice(copied, start), clean, SEP);
         copied = end;
         shift += clean.length + 1 - (end - start);
@@ -308,9 +332,7 @@ export class UserSearchIndex {
     pieces.push(this.text.slice(copied));
     this.starts[this.n] = this.starts[this.n]! + shift;
     this.text = pieces.join('');
-    for (const [by, entry] of this.orders) this.reposition(entry, slots, by);
-    // Queue links may have changed: membership masks are rebuilt on demand.
-    this.queues.clear();
+    this.patched.clear();
   }
 
   /** Hides deleted users (their slots stay, marked deleted). */
@@ -324,17 +346,21 @@ export class UserSearchIndex {
     }
   }
 
-  /** Start and end of part `part` (0 name, 1 login, 2 email) of slot i's text. */
-  private segment(i: number, part: number): [number, number] {
-    const text = this.text;
-    let from = this.starts[i]!;
-    const end = this.starts[i + 1]! - 1;
+  /**
+   * Where part `part` (0 name, 1 login, 2 email) of slot i's text is: the string holding it (the
+   * joined text, or the side map's for a changed user), its start and its end.
+   */
+  private segment(i: number, part: number): [string, number, number] {
+    const own = this.patched.size === 0 ? undefined : this.patched.get(i);
+    const text = own ?? this.text;
+    let from = own === undefined ? this.starts[i]! : 0;
+    const end = own === undefined ? this.starts[i + 1]! - 1 : own.length;
     for (let p = 0; p < part; p++) {
       const nl = text.indexOf('\n', from);
       from = nl < 0 || nl > end ? end : nl + 1;
     }
     const nl = text.indexOf('\n', from);
-    return [from, nl < 0 || nl > end ? end : nl];
+    return [text, from, nl < 0 || nl > end ? end : nl];
   }
 
   /** Sort keys of slots, cut from the text (name/login/email) or the timestamps; dropped after use. */
@@ -346,8 +372,8 @@ export class UserSearchIndex {
       const i = slots[k]!;
       if (part < 0) out[k] = this.updated[i]!;
       else {
-        const [from, end] = this.segment(i, part);
-        out[k] = this.text.slice(from, end);
+        const [text, from, end] = this.segment(i, part);
+        out[k] = text.slice(from, end);
       }
     }
     return out;
@@ -371,14 +397,13 @@ export class UserSearchIndex {
       const y = this.updated[b]!;
       return x !== y ? (x < y ? -1 : 1) : this.compareIds(a, b);
     }
-    const text = this.text;
-    const [af, ae] = this.segment(a, part);
-    const [bf, be] = this.segment(b, part);
+    const [at, af, ae] = this.segment(a, part);
+    const [bt, bf, be] = this.segment(b, part);
     const la = ae - af;
     const lb = be - bf;
     const len = la < lb ? la : lb;
     for (let k = 0; k < len; k++) {
-      const d = text.charCodeAt(af + k) - text.charCodeAt(bf + k);
+      const d = at.charCodeAt(af + k) - bt.charCodeAt(bf + k);
       if (d !== 0) return d;
     }
     return la !== lb ? la - lb : this.compareIds(a, b);
@@ -422,8 +447,9 @@ export class UserSearchIndex {
 
   /**
    * Moves changed slots to their places in one sort order after their keys changed. They all leave
-   * the order first, so the rest is sorted while each goes back in by binary search (repositioning
-   * one while another still sat at its old place with a new key misplaced both).
+   * the order first (one placed while another still sat at its old place with a new key would
+   * misplace both); then, sorted among themselves, each finds its place in the rest by binary
+   * search and one pass from the end moves the blocks between those places.
    */
   private reposition(entry: SortOrder, slots: readonly number[], by: SortKey): void {
     const { order, rank } = entry;
@@ -435,17 +461,26 @@ export class UserSearchIndex {
       const i = order[k]!;
       if (moving[i] === 0) order[m++] = i;
     }
-    for (const i of slots) {
-      let lo = 0;
+    const incoming = [...slots].sort((a, b) => this.compareSlots(by, a, b));
+    const places = new Int32Array(incoming.length);
+    let lo = 0;
+    for (let j = 0; j < incoming.length; j++) {
       let hi = m;
       while (lo < hi) {
         const mid = (lo + hi) >> 1;
-        if (this.compareSlots(by, order[mid]!, i) < 0) lo = mid + 1;
+        if (this.compareSlots(by, order[mid]!, incoming[j]!) < 0) lo = mid + 1;
         else hi = mid;
       }
-      order.copyWithin(lo + 1, lo, m);
-      order[lo] = i;
-      m++;
+      places[j] = lo;
+    }
+    let write = n;
+    let rest = m;
+    for (let j = incoming.length - 1; j >= 0; j--) {
+      const place = places[j]!;
+      order.copyWithin(write - (rest - place), place, rest);
+      write -= rest - place;
+      rest = place;
+      order[--write] = incoming[j]!;
     }
     for (let k = 0; k < n; k++) rank[order[k]!] = k;
   }
@@ -463,6 +498,7 @@ export class UserSearchIndex {
       return Int32Array.from(out);
     }
     const out: number[] = [];
+    const patched = this.patched;
     let slot = 0;
     let from = 0;
     for (;;) {
@@ -470,10 +506,13 @@ export class UserSearchIndex {
       if (at < 0) break;
       // Hits come in text order, so the owning user is found by walking forward from the last one.
       while (starts[slot + 1]! <= at) slot++;
-      out.push(slot);
+      // A changed user's joined text is stale: the side map answers for it below.
+      if (patched.size === 0 || !patched.has(slot)) out.push(slot);
       from = starts[slot + 1]!; // next user: one hit per user is enough
     }
-    return Int32Array.from(out);
+    if (patched.size === 0) return Int32Array.from(out);
+    for (const [i, own] of patched) if (own.includes(key)) out.push(i);
+    return Int32Array.from(out).sort();
   }
 
   /** Slots in sort order (key, then id), and each slot's position in it; sorted once, then kept. */

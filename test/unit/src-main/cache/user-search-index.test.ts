@@ -92,8 +92,10 @@ describe('user search index', () => {
         fc.boolean(),
         // New users after the index was built (appended to it, merged into its sorted orders).
         fc.array(fc.tuple(userArb('new'), fc.boolean()), { maxLength: 4 }),
-        (initial, query, filters, by, dir, offset, limit, edits, deletions, batched, added) => {
-          const cache = new ConsoleCache(`${t.dir}/${run++}`);
+        // Changed users' texts kept aside, folded into the joined text after each write, or after a few.
+        fc.constantFrom(undefined, 0, 1, 3),
+        (initial, query, filters, by, dir, offset, limit, edits, deletions, batched, added, foldAt) => {
+          const cache = new ConsoleCache(`${t.dir}/${run++}`, foldAt === undefined ? {} : { searchIndexFoldAt: foldAt });
           try {
             let users = initial;
             cache.upsertUsers('acc-1', users);
