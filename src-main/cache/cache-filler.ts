@@ -19,6 +19,12 @@ export interface FillPage {
   total?: number;
 }
 
+/** What a finished fill says: the account's user count, and its name order when the worker knows it. */
+export interface FillDone {
+  count: number;
+  nameOrder: Float64Array | null;
+}
+
 /** A worker's entry file and the Node options it starts with. */
 export interface WorkerEntry {
   url: URL;
@@ -47,7 +53,7 @@ export class FillError extends Error {
 export class CacheFiller {
   private readonly worker: Worker;
   private readonly waiting: Array<{ resolve: (page: FillPage) => void; reject: (err: Error) => void }> = [];
-  private finished: { resolve: (count: number) => void; reject: (err: Error) => void } | null = null;
+  private finished: { resolve: (done: FillDone) => void; reject: (err: Error) => void } | null = null;
   private failure: Error | null = null;
   private exited = false;
 
@@ -75,7 +81,7 @@ export class CacheFiller {
         this.onCommitted(message);
         break;
       case 'finished':
-        this.finished?.resolve(message.count);
+        this.finished?.resolve({ count: message.count, nameOrder: message.nameOrder });
         this.finished = null;
         break;
       case 'failed':
@@ -103,8 +109,8 @@ export class CacheFiller {
     });
   }
 
-  /** Commits what is left, checkpoints, and resolves with the account's user count. */
-  finish(): Promise<number> {
+  /** Commits what is left, checkpoints, and resolves with the account's user count (and name order). */
+  finish(): Promise<FillDone> {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
       this.finished = { resolve, reject };

@@ -58,6 +58,8 @@ export class ConsoleCache {
   readonly recovery: CacheRecovery | null;
   /** Search indexes per account, dropped whenever that account's users change. */
   private readonly indexes = new Map<string, UserSearchIndex>();
+  /** Indexes a fresh fill started that only the fill has written to since (see `endFill`). */
+  private readonly filling = new Map<string, UserSearchIndex>();
   /** Users per account, counted once after the last write (a count is a scan of 100 000 rows). */
   private readonly counts = new Map<string, number>();
   /** Issue 11: at most this many kept versions per account (local history). */
@@ -239,6 +241,7 @@ export class ConsoleCache {
 
   /** Inserts or replaces users in one transaction (a sync page is one batch). */
   upsertUsers(accountId: string, users: readonly User[]): void {
+    this.filling.delete(accountId);
     const upsert = this.stmt(
       `INSERT INTO users (${USER_COLUMNS}) VALUES (${USER_VALUES})
        ON CONFLICT (account_id, id) DO UPDATE SET data = excluded.data, name_key = excluded.name_key, login_key = excluded.login_key,
@@ -321,6 +324,7 @@ export class ConsoleCache {
     const delQueues = this.db.prepare('DELETE FROM user_queues WHERE account_id = ? AND user_id = ?');
     const delVersions = this.db.prepare('DELETE FROM user_versions WHERE account_id = ? AND user_id = ?');
     let removed = 0;
+    this.filling.delete(accountId);
     this.db.transaction(() => {
       for (const id of ids) {
         removed += del.run(accountId, id).changes;
@@ -409,9 +413,23 @@ export class ConsoleCache {
    */
   beginFill(accountId: string, fresh: boolean): void {
     if (fresh) {
-      this.indexes.set(accountId, new UserSearchIndex(this.db, accountId, this.searchIndexFoldAt));
+      const index = new UserSearchIndex(this.db, accountId, this.searchIndexFoldAt);
+      this.indexes.set(accountId, index);
+      this.filling.set(accountId, index);
       this.counts.set(accountId, 0);
-    }
+    } else this.filling.delete(accountId);
+  }
+
+  /**
+   * The fill finished. `nameOrder` (the worker's sort of the account by name, see fill-protocol.ts)
+   * becomes the index's name order, so the table's first search sorts nothing; only when nothing
+   * but the fill wrote the account's users meanwhile (a save during the fill would be missing from
+   * it), and only if it names exactly the index's users.
+   */
+  endFill(accountId: string, nameOrder: Float64Array | null): void {
+    const index = this.filling.get(accountId);
+    this.filling.delete(accountId);
+    if (nameOrder && index && this.indexes.get(accountId) === index) index.adoptOrder('name', nameOrder);
   }
 
   /** A batch the fill worker committed: the index and the count follow it. */
@@ -425,6 +443,7 @@ export class ConsoleCache {
   /** Drops what the main thread derived from an account's rows (after another connection wrote them). */
   forget(accountId: string): void {
     this.indexes.delete(accountId);
+    this.filling.delete(accountId);
     this.counts.delete(accountId);
   }
 

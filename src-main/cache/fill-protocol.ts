@@ -35,5 +35,10 @@ export type MainToFill = { kind: 'page'; body: Uint8Array } | { kind: 'finish' }
 export type FillToMain =
   | { kind: 'page'; cursor: string; hasMore: boolean; items: number; deleted: number; total?: number }
   | { kind: 'committed'; count: number; cursor: string | null; rows: IndexRows; deletedIds: string[] }
-  | { kind: 'finished'; count: number }
+  /**
+   * `nameOrder`: the row ids of the account's users sorted by name (then id), as the search
+   * index orders them, so the first search after the fill sorts nothing; null when the worker
+   * could not know the whole account (a resumed fill, a user changed or deleted during it).
+   */
+  | { kind: 'finished'; count: number; nameOrder: Float64Array | null }
   | { kind: 'failed'; message: string; invalidAnswer: boolean };

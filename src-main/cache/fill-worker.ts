@@ -18,13 +18,14 @@
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 import { ListUsersResponseSchema } from '../../src-shared/platform-api';
+import { compareSortKeys } from '../../src-shared/search';
 import { emptyIndexRows, type IndexRows } from './user-search-index';
 import { COL, USER_COLUMNS, USER_VALUES, rowFlags, rowProfile, userRow, type UserRowValues } from './user-row';
 import { fillStateKey, type FillInit, type FillState, type FillToMain, type MainToFill } from './fill-protocol';
 
 const init = workerData as FillInit;
 const port = parentPort!;
-const post = (message: FillToMain) => port.postMessage(message);
+const post = (message: FillToMain, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
 
 const db = new Database(init.file);
 db.pragma('busy_timeout = 10000');
@@ -68,6 +69,68 @@ if (init.fresh) {
   count = seen.size;
 }
 
+/**
+ * The name order of the account for the search index (see `nameOrder` in fill-protocol.ts): each
+ * committed batch of new users is sorted by (name key, id) into a run while the main thread
+ * fetches; the runs are merged when the fill finishes. Only a fresh fill where every user was a
+ * plain insert knows the whole account.
+ */
+let orderKnown = init.fresh;
+const runs: Array<{ keys: string[]; ids: string[]; rids: number[] }> = [];
+let runRows: Array<[string, string, number]> = [];
+
+/** The name part of a user's search text, as the index cuts it (see `segment` there). */
+function nameKey(searchText: string): string {
+  const nl = searchText.indexOf('\n');
+  return (nl < 0 ? searchText : searchText.slice(0, nl)).replaceAll('\u0001', ' ');
+}
+
+/** (key, id) in code-unit order, the order of the index's `compareSlots`. */
+const byKeyThenId = (a: [string, string, number], b: [string, string, number]) => compareSortKeys(a[0], b[0], a[1], b[1]);
+
+function closeRun(): void {
+  if (!orderKnown || runRows.length === 0) {
+    runRows = [];
+    return;
+  }
+  runRows.sort(byKeyThenId);
+  runs.push({ keys: runRows.map((r) => r[0]), ids: runRows.map((r) => r[1]), rids: runRows.map((r) => r[2]) });
+  runRows = [];
+}
+
+/** Merges the runs pairwise into the account's rids in name order. */
+function nameOrder(): Float64Array | null {
+  if (!orderKnown) return null;
+  let level = runs.splice(0);
+  while (level.length > 1) {
+    const next: typeof level = [];
+    for (let r = 0; r < level.length; r += 2) {
+      const x = level[r]!;
+      const y = level[r + 1];
+      if (!y) {
+        next.push(x);
+        continue;
+      }
+      const out = { keys: [] as string[], ids: [] as string[], rids: [] as number[] };
+      let i = 0;
+      let j = 0;
+      while (i < x.rids.length || j < y.rids.length) {
+        const takeX =
+          j >= y.rids.length ||
+          (i < x.rids.length && compareSortKeys(x.keys[i]!, y.keys[j]!, x.ids[i]!, y.ids[j]!) <= 0);
+        const from = takeX ? x : y;
+        const k = takeX ? i++ : j++;
+        out.keys.push(from.keys[k]!);
+        out.ids.push(from.ids[k]!);
+        out.rids.push(from.rids[k]!);
+      }
+      next.push(out);
+    }
+    level = next;
+  }
+  return Float64Array.from(level[0]?.rids ?? []);
+}
+
 /** What the open transaction wrote, handed to the main thread after its commit. */
 let rows: IndexRows = emptyIndexRows();
 let slotOfRid = new Map<number, number>();
@@ -90,6 +153,7 @@ function commit(): void {
   saveFill.run(fillStateKey(accountId), JSON.stringify(fill));
   db.exec('COMMIT');
   post({ kind: 'committed', count, cursor: fill.cursor, rows, deletedIds });
+  closeRun();
   rows = emptyIndexRows();
   slotOfRid = new Map();
   deletedIds = [];
@@ -130,17 +194,22 @@ function onPage(body: Uint8Array): void {
       seen.add(user.id);
       count++;
       addRow(rid, row);
+      if (orderKnown) runRows.push([nameKey(row[COL.searchText]), user.id, rid]);
     } else {
       // Seen again: it changed while the listing ran (or after the interrupted part of a fill).
       const hit = upsert.get(...row) as { rid: number } | undefined;
       if (!hit) continue; // an older copy never replaces a newer one
+      orderKnown = false;
       clearQueues.run(accountId, user.id);
       for (const queueId of [...user.voiceQueueIds, ...user.chatQueueIds]) addQueue.run(accountId, queueId, user.id);
       addRow(hit.rid, row);
     }
   }
   for (const id of page.deletedIds) {
-    if (delUser.run(accountId, id).changes > 0) count--;
+    if (delUser.run(accountId, id).changes > 0) {
+      count--;
+      orderKnown = false;
+    }
     clearQueues.run(accountId, id);
     seen.delete(id);
     deletedIds.push(id);
@@ -159,7 +228,8 @@ function onFinish(): void {
     db.pragma('synchronous = NORMAL');
   }
   db.close();
-  post({ kind: 'finished', count });
+  const order = nameOrder();
+  post({ kind: 'finished', count, nameOrder: order }, order ? [order.buffer as ArrayBuffer] : []);
 }
 
 port.on('message', (message: MainToFill) => {

@@ -335,6 +335,26 @@ export class UserSearchIndex {
     this.patched.clear();
   }
 
+  /**
+   * Takes a sort order computed elsewhere (the fill worker's, by row id): kept only if it names
+   * every slot exactly once and agrees with this index's comparison wherever two neighbours are
+   * checked; otherwise the order is sorted here when first needed. Returns whether it was kept.
+   */
+  adoptOrder(by: SortKey, rids: Float64Array): boolean {
+    if (rids.length !== this.n) return false;
+    const order = new Int32Array(this.n);
+    const rank = new Int32Array(this.n).fill(-1);
+    for (let k = 0; k < rids.length; k++) {
+      const i = this.slotOf(rids[k]!);
+      if (i < 0 || rank[i] !== -1) return false;
+      order[k] = i;
+      rank[i] = k;
+    }
+    for (let k = 1; k < order.length; k++) if (this.compareSlots(by, order[k - 1]!, order[k]!) > 0) return false;
+    this.orders.set(by, { order, rank });
+    return true;
+  }
+
   /** Hides deleted users (their slots stay, marked deleted). */
   applyDeletes(userIds: readonly string[]): void {
     const wanted = new Set(userIds);

@@ -284,7 +284,8 @@ export class SyncService {
         if (page.total !== undefined && this.fillTotal === null) this.fillTotal = page.total;
         this.advance('full', page.items + page.deleted, page.total);
         if (!page.hasMore) {
-          await filler.finish();
+          const done = await filler.finish();
+          if (!this.stopping && this.opts.accountKey() === accountId) cache.endFill(accountId, done.nameOrder);
           return page.cursor;
         }
       }

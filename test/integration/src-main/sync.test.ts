@@ -1,5 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- platform JSON read by assertions */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { UserSearchIndex } from '../../../src-main/cache/user-search-index';
+import { compareSortKeys, userSortKey } from '../../../src-shared/search';
 import type { ComposedConsole } from '../../../src-main/compose';
 import { call, composeConsole, record, DEMO_ADMIN } from '../../support/console-harness';
 import { tempDir } from '../../support/console-fixtures';
@@ -58,6 +60,25 @@ describe('console sign-in and sync', () => {
     expect((await call(c, 'getSession', {})).lastSyncAt).toBe(status.lastSyncAt);
     expect((await call(c, 'listQueues', {})).items.length).toBeGreaterThan(0);
     expect((await call(c, 'listExtensions', {})).items.length).toBeGreaterThan(0);
+  });
+
+  it('issue 10: the first fill hands the search index its name order, so the first search after it sorts nothing', async () => {
+    const sorts = vi.spyOn(UserSearchIndex.prototype as unknown as { sortedSlots: () => Int32Array }, 'sortedSlots');
+    try {
+      const c = await open({ syncFillBatch: 10 });
+      await call(c, 'signIn', DEMO);
+      await call(c, 'syncNow', {});
+      const byName = await call(c, 'searchUsers', { limit: 500, sort: { by: 'name', dir: 'asc' } });
+      expect(sorts).not.toHaveBeenCalled();
+      const users = await allPlatformUsers(await signIn(platform.url, 'admin'));
+      const expected = [...users].sort((a, b) => compareSortKeys(userSortKey(a, 'name'), userSortKey(b, 'name'), a.id, b.id)).map((u) => u.id);
+      expect(byName.items.map((u) => u.id)).toEqual(expected);
+      // Another order is still sorted when first asked for.
+      await call(c, 'searchUsers', { limit: 5, sort: { by: 'email', dir: 'asc' } });
+      expect(sorts).toHaveBeenCalledTimes(1);
+    } finally {
+      sorts.mockRestore();
+    }
   });
 
   it('C2: later syncs pull only changes since the cursor, and deleted users disappear from the cache', async () => {

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import BetterSqlite3 from 'better-sqlite3';
 import { ConsoleCache } from '../../../../src-main/cache/console-cache';
+import { UserSearchIndex } from '../../../../src-main/cache/user-search-index';
 import { searchKey } from '../../../../src-shared/search';
 import { PROFILES, READINESS_ITEMS, computeReadiness, type User } from '../../../../src-shared/domain';
 import type { UserFilters } from '../../../../src-shared/ipc-contract';
@@ -163,4 +165,28 @@ describe('user search index', () => {
     expect(byEmail()).toEqual(['c', 'a', 'b']); // '5' sorts before '@'
     cache.close();
   });
+
+  it('issue 10: an order computed elsewhere (the fill worker) is kept only if it names every user once, in the index\'s order', () => {
+    const cache = new ConsoleCache(`${t.dir}/adopt`);
+    cache.upsertUsers('acc-1', ['Carla', 'ana', 'Bruno', 'ana'].map((name, i) => makeUser({ id: `u${i}`, name })));
+    const file = cache.file;
+    cache.close();
+    const db = new BetterSqlite3(file, { readonly: true });
+    try {
+      const rids = db.prepare("SELECT rid FROM users WHERE account_id = 'acc-1' ORDER BY rid").pluck().all() as number[];
+      const [c, a1, b, a3] = rids as [number, number, number, number];
+      const fresh = () => UserSearchIndex.fromDb(db, 'acc-1');
+      const names = (index: UserSearchIndex) => index.search('', {}, { by: 'name', dir: 'asc' }, 0, 10).rids;
+      expect(fresh().adoptOrder('name', Float64Array.from([a1, a3, b]))).toBe(false); // one missing
+      expect(fresh().adoptOrder('name', Float64Array.from([a1, a1, b, c]))).toBe(false); // one twice
+      expect(fresh().adoptOrder('name', Float64Array.from([a1, a3, b, 999]))).toBe(false); // unknown
+      expect(fresh().adoptOrder('name', Float64Array.from([a3, a1, b, c]))).toBe(false); // ties go by id
+      const index = fresh();
+      expect(index.adoptOrder('name', Float64Array.from([a1, a3, b, c]))).toBe(true);
+      expect(names(index)).toEqual([a1, a3, b, c]);
+    } finally {
+      db.close();
+    }
+  });
 });
+
