@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import BetterSqlite3 from 'better-sqlite3';
 import { ConsoleCache } from '../../../../src-main/cache/console-cache';
 import { UserSearchIndex } from '../../../../src-main/cache/user-search-index';
@@ -186,6 +186,39 @@ describe('user search index', () => {
       expect(names(index)).toEqual([a1, a3, b, c]);
     } finally {
       db.close();
+    }
+  });
+
+  it('issue 10: a first sort over many users comes from SQLite, checked; where SQLite orders differently the index sorts itself', { timeout: 60_000 }, () => {
+    const names = ['Ana', 'ana', 'Álvaro', 'Bruno', 'Zé', 'joão', 'José', 'Maria Silva', 'maria silva'];
+    const users = Array.from({ length: 5200 }, (_, i) =>
+      makeUser({ id: `u${String((i * 7919) % 5200).padStart(5, '0')}`, name: `${names[i % names.length]} ${i % 13}`, login: `l${(i * 31) % 977}`, email: `e${i % 101}@acme.com`, updatedAt: new Date(Date.UTC(2026, 0, 1, 0, i % 50)).toISOString() }),
+    );
+    const check = (cache: ConsoleCache, all: User[], around = 2000) => {
+      for (const by of ['name', 'login', 'email', 'updatedAt'] as const) {
+        const offset = by === 'name' ? around : 2000;
+        const got = cache.searchUsers('acc-1', { sort: { by, dir: 'asc' }, limit: 500, offset });
+        expect(got.items.map((u) => u.id), by).toEqual(reference(all, '', {}, by, 'asc').slice(offset, offset + 500));
+      }
+    };
+    const sorts = vi.spyOn(UserSearchIndex.prototype as unknown as { sortedSlots: () => Int32Array }, 'sortedSlots');
+    try {
+      const cache = new ConsoleCache(`${t.dir}/sql-order`);
+      cache.upsertUsers('acc-1', users);
+      check(cache, users);
+      expect(sorts).not.toHaveBeenCalled();
+      cache.close();
+      // UTF-16 puts U+1F600 (a surrogate pair) before U+FFFD; SQLite's UTF-8 bytes put it after.
+      const odd = [...users, makeUser({ id: 'x1', name: 'ana \u{1F600}' }), makeUser({ id: 'x2', name: 'ana \uFFFD' })];
+      const other = new ConsoleCache(`${t.dir}/sql-order-odd`);
+      other.upsertUsers('acc-1', odd);
+      const at = reference(odd, '', {}, 'name', 'asc').indexOf('x1');
+      expect(reference(odd, '', {}, 'name', 'asc')[at + 1]).toBe('x2');
+      check(other, odd, at - 100);
+      expect(sorts).toHaveBeenCalled();
+      other.close();
+    } finally {
+      sorts.mockRestore();
     }
   });
 });
