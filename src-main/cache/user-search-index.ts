@@ -588,15 +588,19 @@ export class UserSearchIndex {
       entry = this.merged(entry, by);
       this.orders.set(by, entry);
     }
-    if (!entry) entry = this.orderFromDb(by) ?? undefined;
     if (!entry) {
-      const order = this.sortedSlots(by, 0, this.n);
-      const rank = new Int32Array(this.n);
-      for (let k = 0; k < this.n; k++) rank[order[k]!] = k;
-      entry = { order, rank };
+      entry = this.orderFromDb(by) ?? this.sortedOrder(by);
       this.orders.set(by, entry);
     }
     return entry;
+  }
+
+  /** Every slot sorted here. */
+  private sortedOrder(by: SortKey): SortOrder {
+    const order = this.sortedSlots(by, 0, this.n);
+    const rank = new Int32Array(this.n);
+    for (let k = 0; k < this.n; k++) rank[order[k]!] = k;
+    return { order, rank };
   }
 
   private queueMembers(queueId: string): Uint8Array {

@@ -203,10 +203,15 @@ describe('user search index', () => {
     };
     const sorts = vi.spyOn(UserSearchIndex.prototype as unknown as { sortedSlots: () => Int32Array }, 'sortedSlots');
     try {
+      const fromSql = vi.spyOn(UserSearchIndex.prototype as unknown as { orderFromDb: () => unknown }, 'orderFromDb');
       const cache = new ConsoleCache(`${t.dir}/sql-order`);
       cache.upsertUsers('acc-1', users);
       check(cache, users);
+      check(cache, users);
       expect(sorts).not.toHaveBeenCalled();
+      // Once per order, then kept.
+      expect(fromSql).toHaveBeenCalledTimes(4);
+      fromSql.mockRestore();
       cache.close();
       // UTF-16 puts U+1F600 (a surrogate pair) before U+FFFD; SQLite's UTF-8 bytes put it after.
       const odd = [...users, makeUser({ id: 'x1', name: 'ana \u{1F600}' }), makeUser({ id: 'x2', name: 'ana \uFFFD' })];
