@@ -16,7 +16,12 @@ export function searchKey(text: string): string {
 
 /** The one text a user is found by: name, login and email, each normalised, one per line. */
 export function userSearchText(user: { name: string; login: string; email: string }): string {
-  return `${searchKey(user.name)}\n${searchKey(user.login)}\n${searchKey(user.email)}`;
+  return joinSearchKeys(searchKey(user.name), searchKey(user.login), searchKey(user.email));
+}
+
+/** The search text from the three keys already normalised (the cache has them as sort keys). */
+export function joinSearchKeys(nameKey: string, loginKey: string, emailKey: string): string {
+  return `${nameKey}\n${loginKey}\n${emailKey}`;
 }
 
 /** What the users list can be sorted by. */

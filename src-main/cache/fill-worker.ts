@@ -79,11 +79,6 @@ let orderKnown = init.fresh;
 const runs: Array<{ keys: string[]; ids: string[]; rids: number[] }> = [];
 let runRows: Array<[string, string, number]> = [];
 
-/** The name part of a user's search text, as the index cuts it (see `segment` there). */
-function nameKey(searchText: string): string {
-  const nl = searchText.indexOf('\n');
-  return (nl < 0 ? searchText : searchText.slice(0, nl)).replaceAll('\u0001', ' ');
-}
 
 /** (key, id) in code-unit order, the order of the index's `compareSlots`. */
 const byKeyThenId = (a: [string, string, number], b: [string, string, number]) => compareSortKeys(a[0], b[0], a[1], b[1]);
@@ -194,7 +189,8 @@ function onPage(body: Uint8Array): void {
       seen.add(user.id);
       count++;
       addRow(rid, row);
-      if (orderKnown) runRows.push([nameKey(row[COL.searchText]), user.id, rid]);
+      // The name key is the name part of the search text (`userRow`); the index checks the order it gets.
+      if (orderKnown) runRows.push([row[COL.nameKey], user.id, rid]);
     } else {
       // Seen again: it changed while the listing ran (or after the interrupted part of a fill).
       const hit = upsert.get(...row) as { rid: number } | undefined;
