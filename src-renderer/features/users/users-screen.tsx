@@ -3,7 +3,7 @@
  * of the cached users (arrows move, Enter opens the editor).
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useId, useRef, useState } from 'react';
+import { memo, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { PROFILES, READINESS_ITEMS, type Profile, type ReadinessItem } from '../../../src-shared/domain';
 import type { UserFilters, UserRow } from '../../../src-shared/ipc-contract';
@@ -178,19 +178,10 @@ function ReadinessSelect() {
   );
 }
 
-/** A yes/no mark: the same glyphs, weight and colours in every column (non-text contrast ≥ 3:1, also on the selected row). */
-function Flag({ on, label }: { on: boolean; label: string }) {
-  const { t } = useTranslation();
-  return (
-    <span className={on ? 'flag flag-on' : 'flag flag-off'} role="img" aria-label={`${label}: ${on ? t('common.on') : t('common.off')}`}>
-      {on ? '✓' : '✕'}
-    </span>
-  );
-}
-
 /** The virtualized users grid. */
 export function UsersTable() {
   const { t } = useTranslation();
+  const labels = useCellLabels();
   const loadedTotal = useUsersStore((s) => s.total);
   const total = loadedTotal ?? 0;
   const pages = useUsersStore((s) => s.pages);
@@ -395,7 +386,7 @@ export function UsersTable() {
                       />
                     ) : null}
                   </div>
-                  {row ? <UserCells row={row} /> : <div role="gridcell" className="grid-cell muted">{t('users.loadingRow')}</div>}
+                  {row ? <UserCells row={row} labels={labels} /> : <div role="gridcell" className="grid-cell muted">{t('users.loadingRow')}</div>}
                 </div>
               );
             })}
@@ -409,13 +400,43 @@ export function UsersTable() {
   );
 }
 
-function UserCells({ row }: { row: UserRow }) {
+/** The texts every row repeats, translated once per table render (not ten times a row). */
+function useCellLabels() {
   const { t } = useTranslation();
+  return useMemo(
+    () => ({
+      inactive: t('users.inactive'),
+      profiles: Object.fromEntries(PROFILES.map((p) => [p, t(`profiles.${p}`)])) as Record<Profile, string>,
+      webrtc: `${t('users.colWebrtc')}: `,
+      omnichannel: `${t('users.colOmnichannel')}: `,
+      extension: `${t('users.colExtension')}: `,
+      on: t('common.on'),
+      off: t('common.off'),
+      ready: t('users.ready'),
+      notReady: t('users.notReady'),
+      notApplicable: t('users.notApplicable'),
+    }),
+    [t],
+  );
+}
+type CellLabels = ReturnType<typeof useCellLabels>;
+
+/** A yes/no mark: the same glyphs, weight and colours in every column (non-text contrast ≥ 3:1, also on the selected row). */
+function RowFlag({ on, label, labels }: { on: boolean; label: string; labels: CellLabels }) {
+  return (
+    <span className={on ? 'flag flag-on' : 'flag flag-off'} role="img" aria-label={label + (on ? labels.on : labels.off)}>
+      {on ? '✓' : '✕'}
+    </span>
+  );
+}
+
+/** One row's cells; rendered again only when its row or the language changes. */
+const UserCells = memo(function UserCells({ row, labels }: { row: UserRow; labels: CellLabels }) {
   return (
     <>
       <div role="gridcell" className="grid-cell strong">
         {row.name}
-        {!row.active ? <span className="tag">{t('users.inactive')}</span> : null}
+        {!row.active ? <span className="tag">{labels.inactive}</span> : null}
       </div>
       <div role="gridcell" className="grid-cell">
         {row.login}
@@ -424,28 +445,28 @@ function UserCells({ row }: { row: UserRow }) {
         {row.email}
       </div>
       <div role="gridcell" className="grid-cell">
-        {t(`profiles.${row.profile}`)}
+        {labels.profiles[row.profile]}
       </div>
       <div role="gridcell" className="grid-cell center">
-        <Flag on={row.webrtcEnabled} label={t('users.colWebrtc')} />
+        <RowFlag on={row.webrtcEnabled} label={labels.webrtc} labels={labels} />
       </div>
       <div role="gridcell" className="grid-cell center">
-        <Flag on={row.omnichannelEnabled} label={t('users.colOmnichannel')} />
+        <RowFlag on={row.omnichannelEnabled} label={labels.omnichannel} labels={labels} />
       </div>
       <div role="gridcell" className="grid-cell">
-        {row.extension ? row.extension.number : <Flag on={false} label={t('users.colExtension')} />}
+        {row.extension ? row.extension.number : <RowFlag on={false} label={labels.extension} labels={labels} />}
       </div>
       <div role="gridcell" className="grid-cell">
         {row.readiness.applies ? (
-          <span className={row.readiness.ready ? 'pill pill-ok' : 'pill pill-warn'}>{row.readiness.ready ? t('users.ready') : t('users.notReady')}</span>
+          <span className={row.readiness.ready ? 'pill pill-ok' : 'pill pill-warn'}>{row.readiness.ready ? labels.ready : labels.notReady}</span>
         ) : (
           // R7: readiness is about agents; other profiles are not "pending".
-          <span className="muted" title={t('users.notApplicable')}>
+          <span className="muted" title={labels.notApplicable}>
             <span aria-hidden="true">—</span>
-            <span className="sr-only">{t('users.notApplicable')}</span>
+            <span className="sr-only">{labels.notApplicable}</span>
           </span>
         )}
       </div>
     </>
   );
-}
+});

@@ -10,8 +10,8 @@ import type { UserSortField } from '../../../src-shared/search';
 import { call, toConsoleError, type ConsoleError } from '../../api';
 import { forgetOnSignOut } from '../session/person-state';
 
-/** Rows per `searchUsers` request. */
-export const PAGE_SIZE = 100;
+/** Rows per `searchUsers` request: about two screens of the grid (its height and overscan); smaller pages answer a keystroke sooner. */
+export const PAGE_SIZE = 50;
 
 /** Sortable columns of `searchUsers`. */
 export type SortBy = UserSortField;
@@ -26,6 +26,8 @@ type UsersStore = {
   /** The query the shown rows answer (the grid says it in `data-query`, for the keystroke bench). */
   shownQuery: string | null;
   pages: Record<number, UserRow[]>;
+  /** The search `pages` answer: until a new search's first page arrives, the previous rows stay. */
+  pagesGeneration: number;
   /** Bumps on every new search so late answers of an older search are dropped. */
   generation: number;
   loading: boolean;
@@ -45,7 +47,7 @@ type UsersStore = {
 };
 
 const inflight = new Set<string>();
-const initial = { query: '', sort: { by: 'name', dir: 'asc' } as Sort, filters: {}, total: null, shownQuery: null, pages: {}, generation: 0, loading: false, error: null };
+const initial = { query: '', sort: { by: 'name', dir: 'asc' } as Sort, filters: {}, total: null, shownQuery: null, pages: {}, pagesGeneration: 0, generation: 0, loading: false, error: null };
 
 /** The users store. */
 export const useUsersStore = create<UsersStore>()((set, get) => {
@@ -57,7 +59,16 @@ export const useUsersStore = create<UsersStore>()((set, get) => {
     try {
       const result = await call('searchUsers', { query: toSearchText(query), filters, sort, offset: page * PAGE_SIZE, limit: PAGE_SIZE });
       if (get().generation !== generation) return;
-      set((s) => ({ total: result.total, shownQuery: query, pages: { ...s.pages, [page]: result.items }, error: null, loading: false }));
+      // The first page of a new search replaces the previous search's rows (kept on screen meanwhile,
+      // so typing never flashes empty rows); later pages join it.
+      set((s) => ({
+        total: result.total,
+        shownQuery: query,
+        pages: s.pagesGeneration === generation ? { ...s.pages, [page]: result.items } : { [page]: result.items },
+        pagesGeneration: generation,
+        error: null,
+        loading: false,
+      }));
     } catch (err) {
       if (get().generation === generation) set({ error: toConsoleError(err), loading: false });
     } finally {
@@ -85,12 +96,13 @@ export const useUsersStore = create<UsersStore>()((set, get) => {
     },
     async search() {
       const generation = get().generation + 1;
-      set({ generation, pages: {}, loading: true });
+      set({ generation, loading: true });
       await loadPage(0, generation);
     },
     ensureRange(start, end) {
-      const { pages, generation, total } = get();
-      if (total === null) return;
+      const { pages, pagesGeneration, generation, total } = get();
+      // Rows of a previous search on screen: the new search's first page comes first.
+      if (total === null || pagesGeneration !== generation) return;
       const last = Math.min(end, total - 1);
       for (let page = Math.floor(start / PAGE_SIZE); page <= Math.floor(last / PAGE_SIZE); page++) {
         if (!pages[page]) void loadPage(page, generation);
@@ -100,8 +112,9 @@ export const useUsersStore = create<UsersStore>()((set, get) => {
       const { pages } = get();
       const loaded = Object.keys(pages).map(Number);
       const generation = get().generation + 1;
-      // Keep showing the old rows until the new ones arrive (no flash of empty rows).
-      set({ generation });
+      // Keep showing the old rows until the new ones arrive (no flash of empty rows): each answer
+      // replaces its own page.
+      set({ generation, pagesGeneration: generation });
       await Promise.all((loaded.length ? loaded : [0]).map((p) => loadPage(p, generation)));
     },
     rowAt(index) {

@@ -42,6 +42,33 @@ describe('users screen', () => {
     expect(await screen.findByText('Pessoa 099999')).toBeTruthy();
   });
 
+  it('issue 10: while a keystroke\'s search runs, the previous rows stay (no flash of empty rows); its answer replaces them', async () => {
+    const users = many(30);
+    let release: (() => void) | null = null;
+    renderApp({
+      session: sessionFor(makeUser({ profile: 'administrator' })),
+      users,
+      handlers: {
+        searchUsers: async ({ query = '', offset = 0, limit = 100 }) => {
+          if (query) await new Promise<void>((resolve) => (release = resolve));
+          const hits = query ? users.filter((u) => u.name.includes(query)) : users;
+          return { total: hits.length, items: hits.slice(offset, offset + limit).map(rowOf) };
+        },
+      },
+    });
+    await screen.findByText('Pessoa 000000');
+    const user = userEvent.setup();
+    await user.type(screen.getByLabelText('Buscar usuários'), '7');
+    await waitFor(() => expect(release).not.toBeNull());
+    // The answer is not in yet: the rows of the empty search are still there, none "Carregando…".
+    expect(screen.getByText('Pessoa 000000')).toBeTruthy();
+    expect(screen.queryByText('Carregando…')).toBeNull();
+    release!();
+    expect(await screen.findByText('3 usuários')).toBeTruthy();
+    await waitFor(() => expect(screen.queryByText('Pessoa 000000')).toBeNull());
+    expect(screen.getByText('Pessoa 000017')).toBeTruthy();
+  });
+
   it('issue 17.2: search text pasted with a tab or line break is searched as spaces, never sent ill-formed to main', async () => {
     const users = many(3);
     const { callsOf } = renderApp({
