@@ -56,7 +56,7 @@ interface MemoryReport {
  * host's npm script): a young generation capped at 16 MB, so RSS after an allocation-heavy sync
  * stays near the live data. The measured child starts with them, as the app does.
  */
-export const LAUNCH_V8_FLAGS = ['--max-semi-space-size=16'];
+export const LAUNCH_V8_FLAGS = ['--max-semi-space-size=4'];
 
 /** Runs the bundled child once with extra Node flags and returns its report. */
 async function measureChild(script: string, platformUrl: string, dataDir: string, nodeFlags: string[]): Promise<MemoryReport> {

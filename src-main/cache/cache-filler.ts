@@ -10,6 +10,9 @@ import { Worker } from 'node:worker_threads';
 import type { FillInit, FillToMain, MainToFill } from './fill-protocol';
 import type { IndexRows } from './user-search-index';
 
+/** The fill worker's young generation (three 16 MB semi-spaces, V8's default maximum). */
+const FILL_YOUNG_GENERATION_MB = 48;
+
 /** What a page said, once the worker parsed and validated it. */
 export interface FillPage {
   cursor: string;
@@ -62,7 +65,9 @@ export class CacheFiller {
     private readonly onCommitted: (batch: { count: number; cursor: string | null; rows: IndexRows; deletedIds: string[] }) => void,
     entry: WorkerEntry = fillWorkerEntry(),
   ) {
-    this.worker = new Worker(entry.url, { workerData: init, execArgv: entry.execArgv });
+    // The worker parses every page: its own young generation stays at V8's usual size (the main
+    // process launches with small semi-spaces, scripts/start.mjs); it is freed when the fill ends.
+    this.worker = new Worker(entry.url, { workerData: init, execArgv: entry.execArgv, resourceLimits: { maxYoungGenerationSizeMb: FILL_YOUNG_GENERATION_MB } });
     this.worker.on('message', (message: FillToMain) => this.onMessage(message));
     this.worker.on('error', (err) => this.fail(err));
     this.worker.on('exit', (code) => {

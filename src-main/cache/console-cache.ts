@@ -108,7 +108,9 @@ export class ConsoleCache {
       db.pragma('foreign_keys = ON');
       db.pragma('busy_timeout = 5000');
       db.pragma('temp_store = MEMORY');
-      db.pragma('cache_size = -32000');
+      // 8 MB of pages: the full-table scans (index build, a first sort) read 160 MB at 100 000 users
+      // and gain nothing from a larger cache, which would only stay resident (32 MB did).
+      db.pragma('cache_size = -8000');
       const version = db.pragma('user_version', { simple: true }) as number;
       if (version > CACHE_SCHEMA_VERSION) throw new TooNewError(version);
       const check = db.pragma('quick_check(1)', { simple: true });
