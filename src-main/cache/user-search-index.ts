@@ -103,6 +103,11 @@ const SORT_COLUMN: Record<SortKey, string> = { name: 'name_key', login: 'login_k
 /** From this many users on, a first sort asks SQLite (below, sorting here is as quick). */
 const SQL_SORT_FROM = 5000;
 
+/** Sorted runs kept next to an order before they are joined into it (see `runs`). */
+const MAX_RUNS = 64;
+/** A page ending past this position joins the runs first (merging them that far costs more). */
+const DEEP_PAGE = 2000;
+
 /** Slots in sort order, and each slot's position in it. */
 interface SortOrder {
   order: Int32Array;
@@ -140,6 +145,13 @@ export class UserSearchIndex {
   private patched = new Map<number, string>();
   /** Sorted orders; slots appended since an order was sorted are merged into it on its next use. */
   private readonly orders = new Map<SortKey, SortOrder>();
+  /**
+   * Slots appended after an order was sorted (a first sync's batches), kept as sorted runs next to
+   * it: each batch is sorted once, and a search merges the runs only as far as its page. The runs
+   * join the order when they outgrow it (so that costs O(n) only each time the index doubles), on
+   * any change to known users, or when a page lies deep in the list.
+   */
+  private readonly runs = new Map<SortKey, Int32Array[]>();
   private readonly queues = new Map<string, Uint8Array>();
 
   /**
@@ -303,6 +315,7 @@ export class UserSearchIndex {
     this.ensureText();
     // Orders first take in any appended slots, while every key still matches its place.
     for (const [by, entry] of this.orders) this.orders.set(by, this.merged(entry, by));
+    this.runs.clear();
     const changed = new Set<number>();
     for (const r of which) {
       const i = this.slotOf(rows.rids[r]!);
@@ -355,7 +368,10 @@ export class UserSearchIndex {
    */
   adoptOrder(by: SortKey, rids: ArrayLike<number>): boolean {
     const entry = this.checkedOrder(by, rids);
-    if (entry) this.orders.set(by, entry);
+    if (entry) {
+      this.orders.set(by, entry);
+      this.runs.delete(by);
+    }
     return entry !== null;
   }
 
@@ -587,12 +603,33 @@ export class UserSearchIndex {
     if (entry && entry.order.length < this.n) {
       entry = this.merged(entry, by);
       this.orders.set(by, entry);
+      this.runs.delete(by);
     }
     if (!entry) {
       entry = this.orderFromDb(by) ?? this.sortedOrder(by);
       this.orders.set(by, entry);
+      this.runs.delete(by);
     }
     return entry;
+  }
+
+  /**
+   * The order and the sorted runs of the slots appended since (see `runs`), for a search whose page
+   * ends at `end`: each new batch becomes a run; the runs join the order once they hold more slots
+   * than it, or when the page is deep in the list (merging runs that far costs more than joining).
+   */
+  private orderWithRuns(by: SortKey, end: number): { entry: SortOrder; runs: Int32Array[] } {
+    const entry = this.orders.get(by);
+    if (!entry) return { entry: this.order(by), runs: [] };
+    const runs = this.runs.get(by) ?? [];
+    let covered = entry.order.length;
+    for (const run of runs) covered += run.length;
+    if (covered < this.n) runs.push(this.sortedSlots(by, covered, this.n));
+    const pending = this.n - entry.order.length;
+    if (pending === 0) return { entry, runs: [] };
+    if (pending > entry.order.length || runs.length > MAX_RUNS || end > DEEP_PAGE) return { entry: this.order(by), runs: [] };
+    this.runs.set(by, runs);
+    return { entry, runs };
   }
 
   /** Every slot sorted here. */
@@ -646,13 +683,42 @@ export class UserSearchIndex {
     if (readinessAsked && filters.profile && filters.profile !== 'agent') return { total: 0, rids: [] };
     const profile = filters.profile ? PROFILES.indexOf(filters.profile) : readinessAsked ? PROFILES.indexOf('agent') : -1;
     const queue = filters.queueId ? this.queueMembers(filters.queueId) : null;
-    const { order, rank } = this.order(sort.by);
+    const { entry, runs } = this.orderWithRuns(sort.by, offset + limit);
+    const { order, rank } = entry;
     const { flags, profiles, rids } = this;
     const keep = (i: number) =>
       (flags[i]! & mask) === want && (profile < 0 || profiles[i] === profile) && (queue === null || queue[i] === 1);
     const page: number[] = [];
     let total = 0;
-    if (hit && hit.length * 8 < order.length) {
+    if (runs.length > 0) {
+      // During a first sync: the order and each run filtered on their own, then merged up to the page.
+      let marked: Uint8Array | null = null;
+      if (hit) {
+        marked = new Uint8Array(this.n);
+        for (const i of hit) marked[i] = 1;
+      }
+      const lists = [order, ...runs].map((sequence) => {
+        const kept: number[] = [];
+        for (let k = 0; k < sequence.length; k++) {
+          const i = sequence[k]!;
+          if ((marked === null || marked[i] === 1) && keep(i)) kept.push(i);
+        }
+        total += kept.length;
+        return sort.dir === 'asc' ? kept : kept.reverse();
+      });
+      const heads = lists.map(() => 0);
+      const end = Math.min(offset + limit, total);
+      const sign = sort.dir === 'asc' ? 1 : -1;
+      for (let taken = 0; taken < end; taken++) {
+        let best = -1;
+        for (let l = 0; l < lists.length; l++) {
+          if (heads[l]! >= lists[l]!.length) continue;
+          if (best < 0 || sign * this.compareSlots(sort.by, lists[l]![heads[l]!]!, lists[best]![heads[best]!]!) < 0) best = l;
+        }
+        const i = lists[best]![heads[best]!++]!;
+        if (taken >= offset) page.push(rids[i]!);
+      }
+    } else if (hit && hit.length * 8 < order.length) {
       // Few text matches: filter them, then order only those by their rank.
       const kept: number[] = [];
       for (const i of hit) if (keep(i)) kept.push(i);
