@@ -11,6 +11,7 @@ import { BULK_ACTION_KINDS, bulkActionEdits, type BulkAction, type BulkActionKin
 import { errorMessage } from '../../../src-shared/errors';
 import type { BulkPreviewItem } from '../../../src-shared/ipc-contract';
 import type { DiffValue, FieldChange } from '../../../src-shared/user-diff';
+import { ConfirmFooter } from '../../ui/confirm-footer';
 import { Dialog } from '../../ui/dialog';
 import { useLocale } from '../../ui/format';
 import { ErrorNotice } from '../../ui/notice';
@@ -160,14 +161,7 @@ function BulkDialog() {
             {t('common.close')}
           </button>
         ) : (
-          <>
-            <button type="button" className="button" onClick={cancel} data-autofocus>
-              {t('common.no')}
-            </button>
-            <button type="button" className="button button-primary" onClick={() => void confirm()}>
-              {t('common.yes')}
-            </button>
-          </>
+          <ConfirmFooter onNo={cancel} onYes={confirm} />
         )
       }
     >

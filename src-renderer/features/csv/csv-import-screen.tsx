@@ -10,6 +10,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { CSV_USER_HEADERS, type CsvUserColumn } from '../../../src-shared/csv-columns';
 import { permissions } from '../../../src-shared/domain';
 import type { CsvImportRow } from '../../../src-shared/ipc-contract';
+import { ConfirmFooter } from '../../ui/confirm-footer';
 import { Dialog } from '../../ui/dialog';
 import { ScreenTitle } from '../../ui/focus';
 import { useFieldErrorText, useLocale } from '../../ui/format';
@@ -193,16 +194,7 @@ function ConfirmDialog() {
       role="alertdialog"
       title={t('csvImport.confirmTitle')}
       onClose={cancelConfirm}
-      footer={
-        <>
-          <button type="button" className="button" onClick={cancelConfirm} data-autofocus>
-            {t('common.no')}
-          </button>
-          <button type="button" className="button button-primary" onClick={() => void apply(true)}>
-            {t('common.yes')}
-          </button>
-        </>
-      }
+      footer={<ConfirmFooter onNo={cancelConfirm} onYes={() => apply(true)} />}
     >
       <p className="strong">{t('editor.confirmText')}</p>
     </Dialog>

@@ -1,5 +1,6 @@
 /** R4: "Você editou o usuário. Ao confirmar esta edição, …" with Sim / Não. */
 import { useTranslation } from 'react-i18next';
+import { ConfirmFooter } from '../../ui/confirm-footer';
 import { Dialog } from '../../ui/dialog';
 import { useEditorStore } from './editor-store';
 import { useShallow } from 'zustand/react/shallow';
@@ -16,16 +17,7 @@ export function SaveConfirmDialog() {
       title={t('editor.confirmTitle')}
       busy={saving}
       onClose={cancelSave}
-      footer={
-        <>
-          <button type="button" className="button" onClick={cancelSave} disabled={saving} data-autofocus>
-            {t('common.no')}
-          </button>
-          <button type="button" className="button button-primary" onClick={() => void confirmSave()} disabled={saving} aria-busy={saving}>
-            {saving ? t('common.saving') : t('common.yes')}
-          </button>
-        </>
-      }
+      footer={<ConfirmFooter onNo={cancelSave} onYes={confirmSave} busy={saving} />}
     >
       <p>{t('editor.confirmText')}</p>
       {sessions === null ? null : sessions.length > 0 ? (
