@@ -87,6 +87,7 @@ describe('CSV (issue 11)', () => {
     await page.getByRole('button', { name: 'Aplicar 2 linhas' }).click();
     const confirm = page.getByRole('alertdialog', { name: 'Confirmar importação' });
     await confirm.getByText('Você editou o usuário. Ao confirmar esta edição, o sistema realizará o logout do usuário na(s) fila(s). Deseja confirmar?').waitFor();
+    await screenshot(page, 'csv-import-confirm');
     await confirm.getByRole('button', { name: 'Sim' }).click();
     const report = page.getByRole('dialog', { name: 'Resultado da importação' });
     await report.getByText('2 concluídos, 0 com falha.').waitFor();
