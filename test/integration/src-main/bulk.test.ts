@@ -1,15 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ComposedConsole } from '../../../src-main/compose';
-import { TRUSTED_SENDER, call, codeOf, composeConsole, record, startCuttingProxy, DEMO_ADMIN, type CuttingProxy } from '../../support/console-harness';
+import { TRUSTED_SENDER, call, codeOf, composeConsole, record, type CuttingProxy } from '../../support/console-harness';
+import { startSignedInConsole, type SignedInConsole } from '../../support/signed-in-console';
 import { tempDir } from '../../support/console-fixtures';
-import { client, signIn, startTestPlatform, type TestPlatform } from '../../support/platform';
+import { client, signIn, type TestPlatform } from '../../support/platform';
 import { DEMO_ACCOUNT_SLUG, DEMO_PASSWORD } from '../../../src-platform';
 
 /** Issue 11 (C7): bulk actions through main: the platform's dry run as the preview, then one confirmed batch. */
 describe('bulk actions through main (issue 11, C7: R2, R3, R4, R8)', () => {
   let platform: TestPlatform;
   let proxy: CuttingProxy;
-  let data: ReturnType<typeof tempDir>;
+  let setup: SignedInConsole;
   let c: ComposedConsole;
   const idsOf = async (...logins: string[]) => {
     const ids: Record<string, { id: string; version: number }> = {};
@@ -21,19 +22,10 @@ describe('bulk actions through main (issue 11, C7: R2, R3, R4, R8)', () => {
   };
 
   beforeAll(async () => {
-    platform = await startTestPlatform();
-    proxy = await startCuttingProxy(platform.url, () => false);
-    data = tempDir();
-    c = await composeConsole({ dataDir: data.dir, platformUrl: proxy.url });
-    await call(c, 'signIn', DEMO_ADMIN);
-    await call(c, 'syncNow', {});
+    setup = await startSignedInConsole();
+    ({ platform, proxy, c } = setup);
   });
-  afterAll(async () => {
-    await c.dispose();
-    await proxy.close();
-    await platform.stop();
-    data.cleanup();
-  });
+  afterAll(() => setup.close());
 
   it('C7/R4/R8: the preview is the platform\'s dry run: who changes, who is refused and why, who is logged out of which queues; nothing changes', async () => {
     const queues = (await call(c, 'listQueues', {})).items;

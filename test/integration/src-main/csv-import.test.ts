@@ -1,15 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ComposedConsole } from '../../../src-main/compose';
-import { call, codeOf, composeConsole, startCuttingProxy, DEMO_ADMIN, type CuttingProxy } from '../../support/console-harness';
+import { call, codeOf, composeConsole, type CuttingProxy } from '../../support/console-harness';
+import { startSignedInConsole, type SignedInConsole } from '../../support/signed-in-console';
 import { tempDir } from '../../support/console-fixtures';
-import { startTestPlatform, type TestPlatform } from '../../support/platform';
+import type { TestPlatform } from '../../support/platform';
 import { DEMO_ACCOUNT_SLUG, DEMO_PASSWORD } from '../../../src-platform';
 
 /** Issue 11 (CSV import) through main against a real platform: dry run sends nothing, apply resumes without double effects, R2. */
 describe('CSV import through main (issue 11)', () => {
   let platform: TestPlatform;
   let proxy: CuttingProxy;
-  let data: ReturnType<typeof tempDir>;
+  let setup: SignedInConsole;
   let c: ComposedConsole;
   let cutting = false;
 
@@ -21,19 +22,10 @@ describe('CSV import through main (issue 11)', () => {
   };
 
   beforeAll(async () => {
-    platform = await startTestPlatform();
-    proxy = await startCuttingProxy(platform.url, (req) => cutting && req.url === '/api/v1/users/batch', 100);
-    data = tempDir();
-    c = await composeConsole({ dataDir: data.dir, platformUrl: proxy.url });
-    await call(c, 'signIn', DEMO_ADMIN);
-    await call(c, 'syncNow', {});
+    setup = await startSignedInConsole((req) => cutting && req.url === '/api/v1/users/batch', 100);
+    ({ platform, proxy, c } = setup);
   });
-  afterAll(async () => {
-    await c.dispose();
-    await proxy.close();
-    await platform.stop();
-    data.cleanup();
-  });
+  afterAll(() => setup.close());
 
   it('the dry run reads the cache only: nothing reaches the platform', async () => {
     const before = proxy.forwarded.length;
