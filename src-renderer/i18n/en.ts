@@ -171,6 +171,8 @@ export const en: Messages = {
     backToUsers: 'Back to Users',
     intro: 'Creates or updates users from a CSV file (UTF-8, separated by ";" or ","; Portuguese or English headers, in any order). The login identifies the user. First a dry run against the data on this computer: nothing is sent until you apply.',
     file: 'CSV file',
+    chooseFile: 'Choose file',
+    noFileChosen: 'No file chosen',
     reading: 'Reading the file and running the dry run…',
     previewTitle: 'Dry run of {{fileName}}',
     summary: '{{n}} rows: {{create}} to create, {{change}} to change, {{unchanged}} unchanged, {{error}} with errors.',

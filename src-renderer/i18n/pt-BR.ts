@@ -172,6 +172,8 @@ export const ptBR = {
     backToUsers: 'Voltar para Usuários',
     intro: 'Cria ou atualiza usuários a partir de um arquivo CSV (UTF-8, separado por ";" ou ","; cabeçalhos em português ou inglês, em qualquer ordem). O login identifica o usuário. Primeiro uma simulação com os dados deste computador: nada é enviado até você aplicar.',
     file: 'Arquivo CSV',
+    chooseFile: 'Escolher arquivo',
+    noFileChosen: 'Nenhum arquivo escolhido',
     reading: 'Lendo o arquivo e simulando…',
     previewTitle: 'Simulação de {{fileName}}',
     summary: '{{n}} linhas: {{create}} serão criados, {{change}} alterados, {{unchanged}} sem alteração, {{error}} com erro.',

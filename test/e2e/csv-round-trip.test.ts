@@ -75,8 +75,12 @@ describe('CSV (issue 11)', () => {
     await page.getByRole('button', { name: 'CSV' }).click();
     await page.getByRole('menuitem', { name: 'Importar usuários (CSV)' }).click();
     await page.getByRole('heading', { level: 1, name: 'Importar usuários (CSV)' }).waitFor();
+    // The file field speaks the console's language, not Chromium's ("Choose File").
+    await page.locator('.file-picker').getByText('Escolher arquivo', { exact: true }).waitFor();
+    await page.locator('.file-picker').getByText('Nenhum arquivo escolhido', { exact: true }).waitFor();
     await screenshot(page, 'csv-import-empty');
     await page.getByLabel('Arquivo CSV').setInputFiles({ name: 'usuarios.csv', mimeType: 'text/csv', buffer: Buffer.from(edited, 'utf8') });
+    await page.locator('.file-picker').getByText('usuarios.csv', { exact: true }).waitFor();
     await page.getByText('10 linhas: 1 serão criados, 1 alterados, 7 sem alteração, 1 com erro.').waitFor();
     const table = page.getByRole('table', { name: 'Resultado da simulação, linha a linha' });
     await table.getByRole('row', { name: /agente02/ }).getByText('Nome: Larissa Silva → Larissa Importada').waitFor();

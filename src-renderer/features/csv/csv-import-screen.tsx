@@ -74,19 +74,31 @@ export function CsvImportScreen() {
       <p className="muted">{t('csvImport.intro')}</p>
       <div className="field">
         <label htmlFor={fileId}>{t('csvImport.file')}</label>
-        <input
-          id={fileId}
-          type="file"
-          accept=".csv,text/csv"
-          aria-invalid={fileError ? true : undefined}
-          aria-describedby={fileError ? fileErrorId : undefined}
-          disabled={phase === 'reading' || phase === 'applying'}
-          onChange={(e) => {
-            const file = e.target.files?.[0];
-            if (file) void choose(file);
-            e.target.value = '';
-          }}
-        />
+        {/* The native input stays the control (keyboard, screen readers, the file dialog) but is
+            drawn over a button in the console's language: Chromium labels its own in the
+            system's language ("Choose File" on a Portuguese screen). */}
+        <div className="file-picker">
+          <input
+            id={fileId}
+            type="file"
+            className="file-input"
+            accept=".csv,text/csv"
+            aria-invalid={fileError ? true : undefined}
+            aria-describedby={fileError ? fileErrorId : undefined}
+            disabled={phase === 'reading' || phase === 'applying'}
+            onChange={(e) => {
+              const file = e.target.files?.[0];
+              if (file) void choose(file);
+              e.target.value = '';
+            }}
+          />
+          <span className="button" aria-hidden="true">
+            {t('csvImport.chooseFile')}
+          </span>
+          <span className="muted" aria-hidden="true">
+            {fileName ?? t('csvImport.noFileChosen')}
+          </span>
+        </div>
         {fileError ? (
           <p id={fileErrorId} className="field-error" role="alert">
             {fileName ? `${fileName}: ` : ''}

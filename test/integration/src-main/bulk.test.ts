@@ -71,7 +71,8 @@ describe('bulk actions through main (issue 11, C7: R2, R3, R4, R8)', () => {
   });
 
   it('R2: a supervisor\'s bulk preview and apply are refused in main (forbidden) before anything is sent; bad input is refused by the contract', async () => {
-    const sup = await composeConsole({ dataDir: tempDir().dir, platformUrl: platform.url });
+    const supData = tempDir();
+    const sup = await composeConsole({ dataDir: supData.dir, platformUrl: platform.url });
     try {
       await call(sup, 'signIn', { account: DEMO_ACCOUNT_SLUG, login: 'supervisor', password: DEMO_PASSWORD });
       await call(sup, 'syncNow', {});
@@ -80,6 +81,7 @@ describe('bulk actions through main (issue 11, C7: R2, R3, R4, R8)', () => {
       expect(await codeOf(sup, 'applyBulk', { action: { kind: 'sendPasswordReset' }, users: [{ id: row.id, version: row.version }], confirmQueueLogout: false })).toBe('forbidden');
     } finally {
       await sup.dispose();
+      supData.cleanup();
     }
     const bad = await c.router.handle(TRUSTED_SENDER, 'applyBulk', { action: { kind: 'deleteEveryone' }, users: [], confirmQueueLogout: true });
     expect(bad.ok ? 'ok' : bad.error.code).toBe('validation_failed');
