@@ -36,6 +36,8 @@ export interface ComposeOptions {
   syncPageSize?: number;
   /** Users per committed batch of a first fill (default 5 000; an interrupted fill resumes from the last one). */
   syncFillBatch?: number;
+  /** The WAL size from which a sync's end asks the checkpointer (tests set 0; see SyncService). */
+  syncCheckpointFromBytes?: number;
   /** Probe period while offline (default 2 s). */
   probeIntervalMs?: number;
   /** Probe period while online (default 2 s; 0 disables): C1, a platform that went away is noticed within 5 s. */
@@ -147,6 +149,7 @@ export async function compose(opts: ComposeOptions): Promise<ComposedConsole> {
     ...(opts.syncPageSize ? { pageSize: opts.syncPageSize } : {}),
     fillWorker: opts.fillWorker,
     ...(opts.syncFillBatch ? { fillBatch: opts.syncFillBatch } : {}),
+    ...(opts.syncCheckpointFromBytes !== undefined ? { checkpointFromBytes: opts.syncCheckpointFromBytes } : {}),
   });
   // Syncing runs while the session may work (signed in, password final).
   auth.onActiveChange((active) => (active ? sync.start() : sync.stop()));

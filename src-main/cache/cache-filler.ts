@@ -7,7 +7,7 @@
  * (electron-vite and the bench's esbuild bundle emit it as an entry of its own).
  */
 import { Worker } from 'node:worker_threads';
-import type { FillInit, FillToMain, MainToFill } from './fill-protocol';
+import type { CheckpointInit, CheckpointToMain, FillInit, FillToMain, MainToFill } from './fill-protocol';
 import type { IndexRows } from './user-search-index';
 
 /** The fill worker's young generation (three 16 MB semi-spaces, V8's default maximum). */
@@ -129,3 +129,74 @@ export class CacheFiller {
     if (!this.exited) await this.worker.terminate();
   }
 }
+
+/** What one checkpoint did: frames in the WAL, and how many of them are now in the database. */
+export interface CheckpointResult {
+  log: number;
+  checkpointed: number;
+}
+
+/**
+ * The checkpointer: the fill worker's file started in its checkpoint mode, with a connection of
+ * its own that copies the cache's WAL into the database when asked (after a sync that wrote), so
+ * the main thread's commits rarely reach SQLite's automatic checkpoint (left on as the safety
+ * net). A thread for each checkpoint, ended after it: an idle one would keep about 15 MB resident
+ * between syncs. It never keeps the process alive; one checkpoint at a time.
+ */
+export class Checkpointer {
+  private worker: Worker | null = null;
+  private running: Promise<CheckpointResult> | null = null;
+
+  constructor(
+    private readonly file: string,
+    private readonly entry: WorkerEntry = fillWorkerEntry(),
+  ) {}
+
+  /** Runs a checkpoint (or joins the one running) and resolves with what it did. */
+  request(): Promise<CheckpointResult> {
+    this.running ??= this.run().finally(() => (this.running = null));
+    return this.running;
+  }
+
+  private run(): Promise<CheckpointResult> {
+    if (!this.worker) {
+      const init: CheckpointInit = { checkpoint: true, file: this.file };
+      const worker = new Worker(this.entry.url, { workerData: init, execArgv: this.entry.execArgv });
+      worker.unref();
+      worker.on('error', () => undefined);
+      worker.on('exit', () => {
+        if (this.worker === worker) this.worker = null;
+      });
+      this.worker = worker;
+    }
+    const worker = this.worker;
+    return new Promise((resolve, reject) => {
+      const onMessage = (message: CheckpointToMain) => {
+        done();
+        if (message.kind === 'checkpointed') resolve({ log: message.log, checkpointed: message.checkpointed });
+        else reject(new Error(`checkpoint: ${message.message}`));
+      };
+      const onExit = (code: number) => {
+        done();
+        reject(new Error(`checkpoint worker exited (${code})`));
+      };
+      const done = () => {
+        worker.off('message', onMessage);
+        worker.off('exit', onExit);
+        if (this.worker === worker) this.worker = null;
+        void worker.terminate();
+      };
+      worker.on('message', onMessage);
+      worker.on('exit', onExit);
+      worker.postMessage('checkpoint');
+    });
+  }
+
+  /** Stops the worker (a checkpoint it was running ends with it; SQLite keeps the file consistent). */
+  async close(): Promise<void> {
+    const worker = this.worker;
+    this.worker = null;
+    if (worker) await worker.terminate();
+  }
+}
+

@@ -42,3 +42,12 @@ export type FillToMain =
    */
   | { kind: 'finished'; count: number; nameOrder: Float64Array | null }
   | { kind: 'failed'; message: string; invalidAnswer: boolean };
+
+/** `workerData` of the same worker file started as the checkpointer (see `Checkpointer`). */
+export interface CheckpointInit {
+  checkpoint: true;
+  file: string;
+}
+
+/** The checkpointer's answer to each request: WAL frames, and how many are now in the database. */
+export type CheckpointToMain = { kind: 'checkpointed'; log: number; checkpointed: number } | { kind: 'failed'; message: string };

@@ -21,219 +21,246 @@ import { ListUsersResponseSchema } from '../../src-shared/platform-api';
 import { compareSortKeys } from '../../src-shared/search';
 import { emptyIndexRows, type IndexRows } from './user-search-index';
 import { COL, USER_COLUMNS, USER_VALUES, rowFlags, rowProfile, userRow, type UserRowValues } from './user-row';
-import { fillStateKey, type FillInit, type FillState, type FillToMain, type MainToFill } from './fill-protocol';
+import { fillStateKey, type CheckpointInit, type CheckpointToMain, type FillInit, type FillState, type FillToMain, type MainToFill } from './fill-protocol';
 
-const init = workerData as FillInit;
 const port = parentPort!;
-const post = (message: FillToMain, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
-
-const db = new Database(init.file);
-db.pragma('busy_timeout = 10000');
-db.pragma('foreign_keys = ON');
-if (init.relaxed) {
-  db.pragma('synchronous = OFF');
-  db.pragma('wal_autocheckpoint = 0');
-} else db.pragma('synchronous = NORMAL');
-
-const { accountId } = init;
-const insert = db.prepare(`INSERT INTO users (${USER_COLUMNS}) VALUES (${USER_VALUES})`);
-const upsert = db.prepare(
-  `INSERT INTO users (${USER_COLUMNS}) VALUES (${USER_VALUES})
-   ON CONFLICT (account_id, id) DO UPDATE SET data = excluded.data, name_key = excluded.name_key, login_key = excluded.login_key,
-     email_key = excluded.email_key, search_text = excluded.search_text, profile = excluded.profile, active = excluded.active,
-     webrtc = excluded.webrtc, omnichannel = excluded.omnichannel, password_set = excluded.password_set,
-     has_extension = excluded.has_extension, ready = excluded.ready, missing_mask = excluded.missing_mask,
-     updated_at = excluded.updated_at, version = excluded.version
-   WHERE excluded.version >= users.version
-   RETURNING rid`,
-);
-const addQueue = db.prepare('INSERT OR IGNORE INTO user_queues (account_id, queue_id, user_id) VALUES (?, ?, ?)');
-const clearQueues = db.prepare('DELETE FROM user_queues WHERE account_id = ? AND user_id = ?');
-const delUser = db.prepare('DELETE FROM users WHERE account_id = ? AND id = ?');
-const saveFill = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
-
-/** Ids in the cache for this account: a user seen again (changed during the listing) is an update. */
-const seen = new Set<string>();
-let count = 0;
-const fill: FillState = { ...init.fill };
-
-if (init.fresh) {
-  // A fresh fill starts from an empty account (a half-filled or foreign one is cleared first).
-  db.transaction(() => {
-    db.prepare('DELETE FROM user_queues WHERE account_id = ?').run(accountId);
-    db.prepare('DELETE FROM users WHERE account_id = ?').run(accountId);
-    saveFill.run(fillStateKey(accountId), JSON.stringify(fill));
-  })();
-} else {
-  for (const id of db.prepare('SELECT id FROM users WHERE account_id = ?').pluck().iterate(accountId) as IterableIterator<string>) seen.add(id);
-  count = seen.size;
-}
+const data = workerData as FillInit | CheckpointInit;
+if ('checkpoint' in data) runCheckpointer(data);
+else runFill(data);
 
 /**
- * The name order of the account for the search index (see `nameOrder` in fill-protocol.ts): each
- * committed batch of new users is sorted by (name key, id) into a run while the main thread
- * fetches; the runs are merged when the fill finishes. Only a fresh fill where every user was a
- * plain insert knows the whole account.
+ * The checkpointer (the same worker file, started with `CheckpointInit`): the main connection's
+ * WAL is copied into the database here, after each sync, so the main thread's commits do not
+ * stop for it (an automatic checkpoint inside a delta sync's commit took 50-250 ms).
  */
-let orderKnown = init.fresh;
-const runs: Array<{ keys: string[]; ids: string[]; rids: number[] }> = [];
-let runRows: Array<[string, string, number]> = [];
-
-
-/** (key, id) in code-unit order, the order of the index's `compareSlots`. */
-const byKeyThenId = (a: [string, string, number], b: [string, string, number]) => compareSortKeys(a[0], b[0], a[1], b[1]);
-
-function closeRun(): void {
-  if (!orderKnown || runRows.length === 0) {
-    runRows = [];
-    return;
-  }
-  runRows.sort(byKeyThenId);
-  runs.push({ keys: runRows.map((r) => r[0]), ids: runRows.map((r) => r[1]), rids: runRows.map((r) => r[2]) });
-  runRows = [];
-}
-
-/** Merges the runs pairwise into the account's rids in name order. */
-function nameOrder(): Float64Array | null {
-  if (!orderKnown) return null;
-  let level = runs.splice(0);
-  while (level.length > 1) {
-    const next: typeof level = [];
-    for (let r = 0; r < level.length; r += 2) {
-      const x = level[r]!;
-      const y = level[r + 1];
-      if (!y) {
-        next.push(x);
-        continue;
-      }
-      const out = { keys: [] as string[], ids: [] as string[], rids: [] as number[] };
-      let i = 0;
-      let j = 0;
-      while (i < x.rids.length || j < y.rids.length) {
-        const takeX =
-          j >= y.rids.length ||
-          (i < x.rids.length && compareSortKeys(x.keys[i]!, y.keys[j]!, x.ids[i]!, y.ids[j]!) <= 0);
-        const from = takeX ? x : y;
-        const k = takeX ? i++ : j++;
-        out.keys.push(from.keys[k]!);
-        out.ids.push(from.ids[k]!);
-        out.rids.push(from.rids[k]!);
-      }
-      next.push(out);
+function runCheckpointer(init: CheckpointInit): void {
+  const db = new Database(init.file);
+  db.pragma('busy_timeout = 1000');
+  port.on('message', () => {
+    let message: CheckpointToMain;
+    try {
+      // PASSIVE: copies what it can without waiting for, or blocking, the main connection.
+      const [result] = db.pragma('wal_checkpoint(PASSIVE)') as Array<{ busy: number; log: number; checkpointed: number }>;
+      message = { kind: 'checkpointed', log: result?.log ?? 0, checkpointed: result?.checkpointed ?? 0 };
+    } catch (err) {
+      message = { kind: 'failed', message: err instanceof Error ? err.message : String(err) };
     }
-    level = next;
-  }
-  return Float64Array.from(level[0]?.rids ?? []);
-}
-
-/** What the open transaction wrote, handed to the main thread after its commit. */
-let rows: IndexRows = emptyIndexRows();
-let slotOfRid = new Map<number, number>();
-let deletedIds: string[] = [];
-let pending = 0;
-
-function addRow(rid: number, row: UserRowValues): void {
-  const at = slotOfRid.get(rid);
-  const i = at ?? rows.rids.length;
-  if (at === undefined) slotOfRid.set(rid, i);
-  rows.rids[i] = rid;
-  rows.ids[i] = row[COL.id];
-  rows.texts[i] = row[COL.searchText];
-  rows.flags[i] = rowFlags(row);
-  rows.profiles[i] = rowProfile(row);
-  rows.updated[i] = Date.parse(row[COL.updatedAt]);
-}
-
-function commit(): void {
-  saveFill.run(fillStateKey(accountId), JSON.stringify(fill));
-  db.exec('COMMIT');
-  post({ kind: 'committed', count, cursor: fill.cursor, rows, deletedIds });
-  closeRun();
-  rows = emptyIndexRows();
-  slotOfRid = new Map();
-  deletedIds = [];
-  pending = 0;
-}
-
-const decoder = new TextDecoder();
-
-function onPage(body: Uint8Array): void {
-  let json: unknown;
-  try {
-    json = JSON.parse(decoder.decode(body));
-  } catch {
-    json = undefined;
-  }
-  const parsed = ListUsersResponseSchema.safeParse(json);
-  if (!parsed.success) {
-    post({ kind: 'failed', message: 'unexpected answer from GET /users', invalidAnswer: true });
-    return;
-  }
-  const page = parsed.data;
-  post({
-    kind: 'page',
-    cursor: page.cursor,
-    hasMore: page.hasMore,
-    items: page.items.length,
-    deleted: page.deletedIds.length,
-    ...(page.total !== undefined ? { total: page.total } : {}),
+    port.postMessage(message);
   });
-  if (!db.inTransaction) db.exec('BEGIN');
-  for (const user of page.items) {
-    const row = userRow(accountId, user);
-    if (!seen.has(user.id)) {
-      // The lean path: a user new to the account is a plain insert.
-      const rid = Number(insert.run(...row).lastInsertRowid);
-      for (const queueId of user.voiceQueueIds) addQueue.run(accountId, queueId, user.id);
-      for (const queueId of user.chatQueueIds) addQueue.run(accountId, queueId, user.id);
-      seen.add(user.id);
-      count++;
-      addRow(rid, row);
-      // The name key is the name part of the search text (`userRow`); the index checks the order it gets.
-      if (orderKnown) runRows.push([row[COL.nameKey], user.id, rid]);
-    } else {
-      // Seen again: it changed while the listing ran (or after the interrupted part of a fill).
-      const hit = upsert.get(...row) as { rid: number } | undefined;
-      if (!hit) continue; // an older copy never replaces a newer one
-      orderKnown = false;
-      clearQueues.run(accountId, user.id);
-      for (const queueId of [...user.voiceQueueIds, ...user.chatQueueIds]) addQueue.run(accountId, queueId, user.id);
-      addRow(hit.rid, row);
-    }
-  }
-  for (const id of page.deletedIds) {
-    if (delUser.run(accountId, id).changes > 0) {
-      count--;
-      orderKnown = false;
-    }
-    clearQueues.run(accountId, id);
-    seen.delete(id);
-    deletedIds.push(id);
-  }
-  fill.cursor = page.cursor;
-  if (fill.total === null && page.total !== undefined) fill.total = page.total;
-  pending += page.items.length + page.deletedIds.length;
-  if (pending >= init.batch || !page.hasMore) commit();
 }
 
-function onFinish(): void {
-  if (db.inTransaction) commit();
+function runFill(init: FillInit): void {
+  const post = (message: FillToMain, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
+
+
+  const db = new Database(init.file);
+  db.pragma('busy_timeout = 10000');
+  db.pragma('foreign_keys = ON');
   if (init.relaxed) {
-    // One checkpoint for the whole fill, then the normal settings (this connection closes anyway).
-    db.pragma('wal_checkpoint(TRUNCATE)');
-    db.pragma('synchronous = NORMAL');
-  }
-  db.close();
-  const order = nameOrder();
-  post({ kind: 'finished', count, nameOrder: order }, order ? [order.buffer as ArrayBuffer] : []);
-}
+    db.pragma('synchronous = OFF');
+    db.pragma('wal_autocheckpoint = 0');
+  } else db.pragma('synchronous = NORMAL');
 
-port.on('message', (message: MainToFill) => {
-  try {
-    if (message.kind === 'page') onPage(message.body);
-    else onFinish();
-  } catch (err) {
-    if (db.open && db.inTransaction) db.exec('ROLLBACK');
-    post({ kind: 'failed', message: err instanceof Error ? err.message : String(err), invalidAnswer: false });
+  const { accountId } = init;
+  const insert = db.prepare(`INSERT INTO users (${USER_COLUMNS}) VALUES (${USER_VALUES})`);
+  const upsert = db.prepare(
+    `INSERT INTO users (${USER_COLUMNS}) VALUES (${USER_VALUES})
+     ON CONFLICT (account_id, id) DO UPDATE SET data = excluded.data, name_key = excluded.name_key, login_key = excluded.login_key,
+       email_key = excluded.email_key, search_text = excluded.search_text, profile = excluded.profile, active = excluded.active,
+       webrtc = excluded.webrtc, omnichannel = excluded.omnichannel, password_set = excluded.password_set,
+       has_extension = excluded.has_extension, ready = excluded.ready, missing_mask = excluded.missing_mask,
+       updated_at = excluded.updated_at, version = excluded.version
+     WHERE excluded.version >= users.version
+     RETURNING rid`,
+  );
+  const addQueue = db.prepare('INSERT OR IGNORE INTO user_queues (account_id, queue_id, user_id) VALUES (?, ?, ?)');
+  const clearQueues = db.prepare('DELETE FROM user_queues WHERE account_id = ? AND user_id = ?');
+  const delUser = db.prepare('DELETE FROM users WHERE account_id = ? AND id = ?');
+  const saveFill = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
+
+  /** Ids in the cache for this account: a user seen again (changed during the listing) is an update. */
+  const seen = new Set<string>();
+  let count = 0;
+  const fill: FillState = { ...init.fill };
+
+  if (init.fresh) {
+    // A fresh fill starts from an empty account (a half-filled or foreign one is cleared first).
+    db.transaction(() => {
+      db.prepare('DELETE FROM user_queues WHERE account_id = ?').run(accountId);
+      db.prepare('DELETE FROM users WHERE account_id = ?').run(accountId);
+      saveFill.run(fillStateKey(accountId), JSON.stringify(fill));
+    })();
+  } else {
+    for (const id of db.prepare('SELECT id FROM users WHERE account_id = ?').pluck().iterate(accountId) as IterableIterator<string>) seen.add(id);
+    count = seen.size;
   }
-});
+
+  /**
+   * The name order of the account for the search index (see `nameOrder` in fill-protocol.ts): each
+   * committed batch of new users is sorted by (name key, id) into a run while the main thread
+   * fetches; the runs are merged when the fill finishes. Only a fresh fill where every user was a
+   * plain insert knows the whole account.
+   */
+  let orderKnown = init.fresh;
+  const runs: Array<{ keys: string[]; ids: string[]; rids: number[] }> = [];
+  let runRows: Array<[string, string, number]> = [];
+
+
+  /** (key, id) in code-unit order, the order of the index's `compareSlots`. */
+  const byKeyThenId = (a: [string, string, number], b: [string, string, number]) => compareSortKeys(a[0], b[0], a[1], b[1]);
+
+  function closeRun(): void {
+    if (!orderKnown || runRows.length === 0) {
+      runRows = [];
+      return;
+    }
+    runRows.sort(byKeyThenId);
+    runs.push({ keys: runRows.map((r) => r[0]), ids: runRows.map((r) => r[1]), rids: runRows.map((r) => r[2]) });
+    runRows = [];
+  }
+
+  /** Merges the runs pairwise into the account's rids in name order. */
+  function nameOrder(): Float64Array | null {
+    if (!orderKnown) return null;
+    let level = runs.splice(0);
+    while (level.length > 1) {
+      const next: typeof level = [];
+      for (let r = 0; r < level.length; r += 2) {
+        const x = level[r]!;
+        const y = level[r + 1];
+        if (!y) {
+          next.push(x);
+          continue;
+        }
+        const out = { keys: [] as string[], ids: [] as string[], rids: [] as number[] };
+        let i = 0;
+        let j = 0;
+        while (i < x.rids.length || j < y.rids.length) {
+          const takeX =
+            j >= y.rids.length ||
+            (i < x.rids.length && compareSortKeys(x.keys[i]!, y.keys[j]!, x.ids[i]!, y.ids[j]!) <= 0);
+          const from = takeX ? x : y;
+          const k = takeX ? i++ : j++;
+          out.keys.push(from.keys[k]!);
+          out.ids.push(from.ids[k]!);
+          out.rids.push(from.rids[k]!);
+        }
+        next.push(out);
+      }
+      level = next;
+    }
+    return Float64Array.from(level[0]?.rids ?? []);
+  }
+
+  /** What the open transaction wrote, handed to the main thread after its commit. */
+  let rows: IndexRows = emptyIndexRows();
+  let slotOfRid = new Map<number, number>();
+  let deletedIds: string[] = [];
+  let pending = 0;
+
+  function addRow(rid: number, row: UserRowValues): void {
+    const at = slotOfRid.get(rid);
+    const i = at ?? rows.rids.length;
+    if (at === undefined) slotOfRid.set(rid, i);
+    rows.rids[i] = rid;
+    rows.ids[i] = row[COL.id];
+    rows.texts[i] = row[COL.searchText];
+    rows.flags[i] = rowFlags(row);
+    rows.profiles[i] = rowProfile(row);
+    rows.updated[i] = Date.parse(row[COL.updatedAt]);
+  }
+
+  function commit(): void {
+    saveFill.run(fillStateKey(accountId), JSON.stringify(fill));
+    db.exec('COMMIT');
+    post({ kind: 'committed', count, cursor: fill.cursor, rows, deletedIds });
+    closeRun();
+    rows = emptyIndexRows();
+    slotOfRid = new Map();
+    deletedIds = [];
+    pending = 0;
+  }
+
+  const decoder = new TextDecoder();
+
+  function onPage(body: Uint8Array): void {
+    let json: unknown;
+    try {
+      json = JSON.parse(decoder.decode(body));
+    } catch {
+      json = undefined;
+    }
+    const parsed = ListUsersResponseSchema.safeParse(json);
+    if (!parsed.success) {
+      post({ kind: 'failed', message: 'unexpected answer from GET /users', invalidAnswer: true });
+      return;
+    }
+    const page = parsed.data;
+    post({
+      kind: 'page',
+      cursor: page.cursor,
+      hasMore: page.hasMore,
+      items: page.items.length,
+      deleted: page.deletedIds.length,
+      ...(page.total !== undefined ? { total: page.total } : {}),
+    });
+    if (!db.inTransaction) db.exec('BEGIN');
+    for (const user of page.items) {
+      const row = userRow(accountId, user);
+      if (!seen.has(user.id)) {
+        // The lean path: a user new to the account is a plain insert.
+        const rid = Number(insert.run(...row).lastInsertRowid);
+        for (const queueId of user.voiceQueueIds) addQueue.run(accountId, queueId, user.id);
+        for (const queueId of user.chatQueueIds) addQueue.run(accountId, queueId, user.id);
+        seen.add(user.id);
+        count++;
+        addRow(rid, row);
+        // The name key is the name part of the search text (`userRow`); the index checks the order it gets.
+        if (orderKnown) runRows.push([row[COL.nameKey], user.id, rid]);
+      } else {
+        // Seen again: it changed while the listing ran (or after the interrupted part of a fill).
+        const hit = upsert.get(...row) as { rid: number } | undefined;
+        if (!hit) continue; // an older copy never replaces a newer one
+        orderKnown = false;
+        clearQueues.run(accountId, user.id);
+        for (const queueId of [...user.voiceQueueIds, ...user.chatQueueIds]) addQueue.run(accountId, queueId, user.id);
+        addRow(hit.rid, row);
+      }
+    }
+    for (const id of page.deletedIds) {
+      if (delUser.run(accountId, id).changes > 0) {
+        count--;
+        orderKnown = false;
+      }
+      clearQueues.run(accountId, id);
+      seen.delete(id);
+      deletedIds.push(id);
+    }
+    fill.cursor = page.cursor;
+    if (fill.total === null && page.total !== undefined) fill.total = page.total;
+    pending += page.items.length + page.deletedIds.length;
+    if (pending >= init.batch || !page.hasMore) commit();
+  }
+
+  function onFinish(): void {
+    if (db.inTransaction) commit();
+    if (init.relaxed) {
+      // One checkpoint for the whole fill, then the normal settings (this connection closes anyway).
+      db.pragma('wal_checkpoint(TRUNCATE)');
+      db.pragma('synchronous = NORMAL');
+    }
+    db.close();
+    const order = nameOrder();
+    post({ kind: 'finished', count, nameOrder: order }, order ? [order.buffer as ArrayBuffer] : []);
+  }
+
+  port.on('message', (message: MainToFill) => {
+    try {
+      if (message.kind === 'page') onPage(message.body);
+      else onFinish();
+    } catch (err) {
+      if (db.open && db.inTransaction) db.exec('ROLLBACK');
+      post({ kind: 'failed', message: err instanceof Error ? err.message : String(err), invalidAnswer: false });
+    }
+  });
+}

@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { UserSearchIndex } from '../../../src-main/cache/user-search-index';
 import { compareSortKeys, userSortKey } from '../../../src-shared/search';
+import { userEtag } from '../../../src-shared/platform-api';
 import type { ComposedConsole } from '../../../src-main/compose';
 import { call, composeConsole, record, DEMO_ADMIN } from '../../support/console-harness';
 import { tempDir } from '../../support/console-fixtures';
@@ -78,6 +79,35 @@ describe('console sign-in and sync', () => {
       expect(sorts).toHaveBeenCalledTimes(1);
     } finally {
       sorts.mockRestore();
+    }
+  });
+
+  it('issue 10: a sync\'s writes are copied into the cache file by the checkpointer thread, not in a later commit of the main thread', async () => {
+    const c = await open({ syncCheckpointFromBytes: 0 });
+    await call(c, 'signIn', DEMO);
+    await call(c, 'syncNow', {});
+    const token = await signIn(platform.url, 'admin');
+    const agent = await findUser(platform.url, token, 'agente05');
+    const edited = await client(platform.url, token).patch(`/api/v1/users/${agent.id}`, { name: 'Checkpointed Agent' }, { 'if-match': userEtag(agent) });
+    expect(edited.status).toBe(200);
+    await call(c, 'syncNow', {});
+    const done = await c.services.sync.checkpointed();
+    // The delta wrote WAL frames, and the checkpointer put every one of them into the file.
+    expect(done).not.toBeNull();
+    expect(done!.log).toBeGreaterThan(0);
+    expect(done!.checkpointed).toBe(done!.log);
+    expect((await call(c, 'searchUsers', { query: 'checkpointed agent' })).total).toBe(1);
+    // With the default threshold, the small WAL of a few changes starts no thread.
+    const second = tempDir();
+    try {
+      const quiet = await open({ dataDir: second.dir });
+      await call(quiet, 'signIn', DEMO);
+      await call(quiet, 'syncNow', {});
+      await call(quiet, 'syncNow', {});
+      expect(await quiet.services.sync.checkpointed()).toBeNull();
+      await quiet.dispose();
+    } finally {
+      second.cleanup();
     }
   });
 
