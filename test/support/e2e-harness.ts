@@ -3,7 +3,7 @@
  * real browser host (temp data folder) and Debian's Chromium driven by Playwright. Each test file
  * starts its own; nothing is shared between files.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -33,8 +33,31 @@ export interface E2eEnv {
   close(): Promise<void>;
 }
 
+/** The built renderer the browser host serves to these tests (`npm run build`, which `npm test` runs first). */
+const RENDERER_DIR = resolve(import.meta.dirname, '../../out/renderer');
+
+/**
+ * Refuses to test a renderer built before its sources last changed: running an e2e file on its
+ * own after an edit, without `npm run build`, would otherwise test the old build and report its
+ * failures (or passes) as the new code's.
+ */
+function assertRendererFresh(): void {
+  const built = join(RENDERER_DIR, 'index.html');
+  if (!existsSync(built)) throw new Error('e2e: out/renderer is missing; run `npm run build` first (npm test does).');
+  const builtAt = statSync(built).mtimeMs;
+  const root = resolve(import.meta.dirname, '../..');
+  for (const folder of ['src-renderer', 'src-shared']) {
+    for (const entry of readdirSync(join(root, folder), { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile()) continue;
+      const file = join(entry.parentPath, entry.name);
+      if (statSync(file).mtimeMs > builtAt) throw new Error(`e2e: out/renderer is older than ${file.slice(root.length + 1)}; run \`npm run build\` first (npm test does).`);
+    }
+  }
+}
+
 /** Starts platform, browser host and Chromium (viewport 1280×800, pt-BR); `extraUsers` generated agents are added to the demo account. */
 export async function startE2e(name: string, opts: { extraUsers?: number } = {}): Promise<E2eEnv> {
+  assertRendererFresh();
   const dir = mkdtempSync(join(tmpdir(), `omni-e2e-${name}-`));
   const consoleDir = join(dir, 'console');
   mkdirSync(consoleDir, { recursive: true });
@@ -47,7 +70,7 @@ export async function startE2e(name: string, opts: { extraUsers?: number } = {})
     const hostOptions = (platformUrl: string) => ({
       dataDir: consoleDir,
       platformUrl,
-      rendererDir: resolve(import.meta.dirname, '../../out/renderer'),
+      rendererDir: RENDERER_DIR,
       port: 0,
       compose: { syncIntervalMs: 0, probeIntervalMs: 500, requestTimeoutMs: 3_000, retryBackoffMs: 50, logError: () => {} },
     });
