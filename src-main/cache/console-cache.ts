@@ -19,7 +19,7 @@ import { SearchUsersInputSchema } from '../../src-shared/ipc-contract';
 import { CACHE_SCHEMA_VERSION, migrate } from './migrations';
 import { fillStateKey, type FillState } from './fill-protocol';
 import { searchKey } from '../../src-shared/search';
-import { USER_COLUMNS, USER_VALUES, userRow } from './user-row';
+import { UPSERT_USER_SQL, userRow } from './user-row';
 import { UserSearchIndex, type IndexRows } from './user-search-index';
 
 /** The cache file's name inside the data folder. */
@@ -244,15 +244,7 @@ export class ConsoleCache {
   /** Inserts or replaces users in one transaction (a sync page is one batch). */
   upsertUsers(accountId: string, users: readonly User[]): void {
     this.filling.delete(accountId);
-    const upsert = this.stmt(
-      `INSERT INTO users (${USER_COLUMNS}) VALUES (${USER_VALUES})
-       ON CONFLICT (account_id, id) DO UPDATE SET data = excluded.data, name_key = excluded.name_key, login_key = excluded.login_key,
-         email_key = excluded.email_key, search_text = excluded.search_text, profile = excluded.profile, active = excluded.active,
-         webrtc = excluded.webrtc, omnichannel = excluded.omnichannel, password_set = excluded.password_set,
-         has_extension = excluded.has_extension, ready = excluded.ready, missing_mask = excluded.missing_mask,
-         updated_at = excluded.updated_at, version = excluded.version
-       WHERE excluded.version >= users.version`,
-    );
+    const upsert = this.stmt(UPSERT_USER_SQL);
     const clearQueues = this.stmt('DELETE FROM user_queues WHERE account_id = ? AND user_id = ?');
     const addQueue = this.stmt('INSERT OR IGNORE INTO user_queues (account_id, queue_id, user_id) VALUES (?, ?, ?)');
     // A small batch outside an enclosing transaction keeps a known count exact (one indexed lookup

@@ -20,7 +20,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { ListUsersResponseSchema } from '../../src-shared/platform-api';
 import { compareSortKeys } from '../../src-shared/search';
 import { emptyIndexRows, type IndexRows } from './user-search-index';
-import { COL, USER_COLUMNS, USER_VALUES, rowFlags, rowProfile, userRow, type UserRowValues } from './user-row';
+import { COL, UPSERT_USER_SQL, USER_COLUMNS, USER_VALUES, rowFlags, rowProfile, userRow, type UserRowValues } from './user-row';
 import { fillStateKey, type CheckpointInit, type CheckpointToMain, type FillInit, type FillState, type FillToMain, type MainToFill } from './fill-protocol';
 
 const port = parentPort!;
@@ -63,16 +63,7 @@ function runFill(init: FillInit): void {
 
   const { accountId } = init;
   const insert = db.prepare(`INSERT INTO users (${USER_COLUMNS}) VALUES (${USER_VALUES})`);
-  const upsert = db.prepare(
-    `INSERT INTO users (${USER_COLUMNS}) VALUES (${USER_VALUES})
-     ON CONFLICT (account_id, id) DO UPDATE SET data = excluded.data, name_key = excluded.name_key, login_key = excluded.login_key,
-       email_key = excluded.email_key, search_text = excluded.search_text, profile = excluded.profile, active = excluded.active,
-       webrtc = excluded.webrtc, omnichannel = excluded.omnichannel, password_set = excluded.password_set,
-       has_extension = excluded.has_extension, ready = excluded.ready, missing_mask = excluded.missing_mask,
-       updated_at = excluded.updated_at, version = excluded.version
-     WHERE excluded.version >= users.version
-     RETURNING rid`,
-  );
+  const upsert = db.prepare(`${UPSERT_USER_SQL} RETURNING rid`);
   const addQueue = db.prepare('INSERT OR IGNORE INTO user_queues (account_id, queue_id, user_id) VALUES (?, ?, ?)');
   const clearQueues = db.prepare('DELETE FROM user_queues WHERE account_id = ? AND user_id = ?');
   const delUser = db.prepare('DELETE FROM users WHERE account_id = ? AND id = ?');

@@ -21,6 +21,19 @@ export const USER_VALUES = USER_COLUMNS.split(',')
   .map(() => '?')
   .join(', ');
 
+/**
+ * Writes a users row, or replaces the cached one of the same user unless it is newer: an older copy
+ * (a sync page fetched before a save landed) never replaces a newer one. The fill worker and the
+ * main thread's writes both use it.
+ */
+export const UPSERT_USER_SQL = `INSERT INTO users (${USER_COLUMNS}) VALUES (${USER_VALUES})
+  ON CONFLICT (account_id, id) DO UPDATE SET data = excluded.data, name_key = excluded.name_key, login_key = excluded.login_key,
+    email_key = excluded.email_key, search_text = excluded.search_text, profile = excluded.profile, active = excluded.active,
+    webrtc = excluded.webrtc, omnichannel = excluded.omnichannel, password_set = excluded.password_set,
+    has_extension = excluded.has_extension, ready = excluded.ready, missing_mask = excluded.missing_mask,
+    updated_at = excluded.updated_at, version = excluded.version
+  WHERE excluded.version >= users.version`;
+
 /** A users row, positional (`USER_COLUMNS`). */
 export type UserRowValues = [
   accountId: string,
