@@ -3,7 +3,7 @@
  * platform, calls through the real router (as the trusted browser-host sender), an HTTP proxy that
  * can cut a response after the platform handled the request, and polling.
  */
-import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type Server } from 'node:http';
+import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MemorySecretStore, type SecretStore } from '../../src-main/auth/secret-store';
 import { compose, type ComposedConsole, type ComposeOptions } from '../../src-main/compose';
@@ -80,11 +80,6 @@ export interface CuttingProxy {
   close(): Promise<void>;
 }
 
-/**
- * Forwards HTTP to `target` (until `switchTo`); for the first `times` requests matching `shouldCut`,
- * lets the platform handle the request, then destroys the client connection instead of relaying the
- * answer (a connection lost mid-flight, after the change happened).
- */
 /** Headers that describe one connection, not the message (RFC 9110 §7.6.1): a proxy never forwards them. */
 function withoutHopByHop(headers: IncomingHttpHeaders): IncomingHttpHeaders {
   const rest = { ...headers };
@@ -92,6 +87,31 @@ function withoutHopByHop(headers: IncomingHttpHeaders): IncomingHttpHeaders {
   return rest;
 }
 
+/**
+ * The test proxies' one way to pass a request on: to `upstream`, and the answer back, without
+ * either side's connection headers. Like any proxy: passing on the platform's `Keep-Alive:
+ * timeout=72` made the console keep an idle socket the proxy closes after 5 s, so a request sent on
+ * it as it closed failed (ECONNRESET) and the console went offline (seen under load). `onAnswer`
+ * may take the answer over (return true) instead of relaying it.
+ */
+export function forwardTo(upstream: URL, req: IncomingMessage, res: ServerResponse, onAnswer?: (answer: IncomingMessage) => boolean): void {
+  const proxied = httpRequest(
+    { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...withoutHopByHop(req.headers), host: upstream.host } },
+    (answer) => {
+      if (onAnswer?.(answer)) return;
+      res.writeHead(answer.statusCode ?? 502, withoutHopByHop(answer.headers));
+      answer.pipe(res);
+    },
+  );
+  proxied.on('error', () => res.destroy());
+  req.pipe(proxied);
+}
+
+/**
+ * Forwards HTTP to `target` (until `switchTo`); for the first `times` requests matching `shouldCut`,
+ * lets the platform handle the request, then destroys the client connection instead of relaying the
+ * answer (a connection lost mid-flight, after the change happened).
+ */
 export async function startCuttingProxy(target: string, shouldCut: (req: IncomingMessage) => boolean, times = 1): Promise<CuttingProxy> {
   const forwarded: string[] = [];
   const cut: string[] = [];
@@ -102,26 +122,15 @@ export async function startCuttingProxy(target: string, shouldCut: (req: Incomin
     forwarded.push(label);
     const cutThis = remaining > 0 && shouldCut(req);
     if (cutThis) remaining--;
-    const proxied = httpRequest(
-      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...withoutHopByHop(req.headers), host: upstream.host } },
-      (answer) => {
-        if (cutThis) {
-          answer.resume();
-          answer.on('end', () => {
-            cut.push(label);
-            req.socket.destroy();
-          });
-          return;
-        }
-        // Like any proxy, its own connection headers: passing on the platform's `Keep-Alive: timeout=72`
-        // made the console keep an idle socket this server closes after 5 s, so a request sent on it as
-        // the server closed it failed (ECONNRESET) and the console went offline (seen under load).
-        res.writeHead(answer.statusCode ?? 502, withoutHopByHop(answer.headers));
-        answer.pipe(res);
-      },
-    );
-    proxied.on('error', () => res.destroy());
-    req.pipe(proxied);
+    forwardTo(upstream, req, res, (answer) => {
+      if (!cutThis) return false;
+      answer.resume();
+      answer.on('end', () => {
+        cut.push(label);
+        req.socket.destroy();
+      });
+      return true;
+    });
   });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
   return {
@@ -159,17 +168,7 @@ export async function startHoldingProxy(target: string, shouldHold: (req: Incomi
   const waiting: Array<() => void> = [];
   const upstream = new URL(target);
   const server: Server = createServer((req, res) => {
-    const forward = () => {
-      const proxied = httpRequest(
-        { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } },
-        (answer) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-        },
-      );
-      proxied.on('error', () => res.destroy());
-      req.pipe(proxied);
-    };
+    const forward = () => forwardTo(upstream, req, res);
     if (!released && shouldHold(req)) {
       held.push(`${req.method} ${req.url}`);
       waiting.push(forward);

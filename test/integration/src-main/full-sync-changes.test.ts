@@ -5,11 +5,11 @@
  * for the next page before writing the current one, so a tombstone that arrives on a later page
  * must still remove a user buffered from an earlier one.
  */
-import { createServer, request as httpRequest, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ComposedConsole } from '../../../src-main/compose';
-import { call, composeConsole, record, DEMO_ADMIN } from '../../support/console-harness';
+import { call, composeConsole, forwardTo, record, DEMO_ADMIN } from '../../support/console-harness';
 import { tempDir } from '../../support/console-fixtures';
 import { client, signIn, startTestPlatform, type TestPlatform } from '../../support/platform';
 
@@ -41,17 +41,7 @@ async function startProxy(beforeSecondPage: () => Promise<void>): Promise<string
   proxy = createServer((req, res) => {
     const isUsersPage = req.method === 'GET' && (req.url ?? '').startsWith('/api/v1/users?');
     const hook = isUsersPage && ++usersPages === 2 ? beforeSecondPage() : Promise.resolve();
-    void hook.then(() => {
-      const upstream = httpRequest(
-        { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } },
-        (answer) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-        },
-      );
-      upstream.on('error', () => res.destroy());
-      req.pipe(upstream);
-    });
+    void hook.then(() => forwardTo(target, req, res));
   });
   await new Promise<void>((ok) => proxy!.listen(0, '127.0.0.1', ok));
   return `http://127.0.0.1:${(proxy!.address() as AddressInfo).port}`;

@@ -9,7 +9,7 @@
 import Database from 'better-sqlite3';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer, request as httpRequest, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -19,7 +19,7 @@ import { CACHE_FILE_NAME, ConsoleCache } from '../../../src-main/cache/console-c
 import type { ComposedConsole } from '../../../src-main/compose';
 import { generateUsers } from '../../../src-platform';
 import type { SyncStatus } from '../../../src-shared/ipc-contract';
-import { call, composeConsole, waitFor, DEMO_ADMIN } from '../../support/console-harness';
+import { call, composeConsole, forwardTo, waitFor, DEMO_ADMIN } from '../../support/console-harness';
 import { tempDir } from '../../support/console-fixtures';
 import { http, startTestPlatform, type TestPlatform } from '../../support/platform';
 
@@ -60,15 +60,7 @@ async function startGate(target: string): Promise<Gate> {
         return;
       }
       gate.forwarded.push(`${req.method} ${req.url}`);
-      const proxied = httpRequest(
-        { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } },
-        (answer) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-        },
-      );
-      proxied.on('error', () => res.destroy());
-      req.pipe(proxied);
+      forwardTo(upstream, req, res);
     };
     const path = req.url ?? '';
     if (req.method === 'GET' && path.startsWith('/api/v1/users?')) {
