@@ -136,6 +136,13 @@ export interface CheckpointResult {
   checkpointed: number;
 }
 
+/** A checkpoint ended by `Checkpointer.close` (signing out, quitting): not a failure to report. */
+export class CheckpointStopped extends Error {
+  constructor() {
+    super('checkpoint stopped');
+  }
+}
+
 /**
  * The checkpointer: the fill worker's file started in its checkpoint mode, with a connection of
  * its own that copies the cache's WAL into the database when asked (after a sync that wrote), so
@@ -146,6 +153,7 @@ export interface CheckpointResult {
 export class Checkpointer {
   private worker: Worker | null = null;
   private running: Promise<CheckpointResult> | null = null;
+  private closing = false;
 
   constructor(
     private readonly file: string,
@@ -178,7 +186,7 @@ export class Checkpointer {
       };
       const onExit = (code: number) => {
         done();
-        reject(new Error(`checkpoint worker exited (${code})`));
+        reject(this.closing ? new CheckpointStopped() : new Error(`checkpoint worker exited (${code})`));
       };
       const done = () => {
         worker.off('message', onMessage);
@@ -194,6 +202,7 @@ export class Checkpointer {
 
   /** Stops the worker (a checkpoint it was running ends with it; SQLite keeps the file consistent). */
   async close(): Promise<void> {
+    this.closing = true;
     const worker = this.worker;
     this.worker = null;
     if (worker) await worker.terminate();

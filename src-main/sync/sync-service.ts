@@ -8,7 +8,7 @@ import type { ApiError, Locale } from '../../src-shared/errors';
 import type { SyncStatus } from '../../src-shared/ipc-contract';
 import { ServiceError, isUnreachable, toApiError } from '../errors';
 import { statSync } from 'node:fs';
-import { CacheFiller, Checkpointer, FillError, type CheckpointResult, type WorkerEntry } from '../cache/cache-filler';
+import { CacheFiller, CheckpointStopped, Checkpointer, FillError, type CheckpointResult, type WorkerEntry } from '../cache/cache-filler';
 import type { ConsoleCache } from '../cache/console-cache';
 import type { FillState } from '../cache/fill-protocol';
 import { PlatformError } from '../platform/platform-error';
@@ -200,7 +200,7 @@ export class SyncService {
       if (!this.disposed && walBytes(cache.file) >= (this.opts.checkpointFromBytes ?? CHECKPOINT_FROM_BYTES)) {
         this.checkpointer ??= new Checkpointer(cache.file, this.opts.fillWorker);
         this.lastCheckpoint = this.checkpointer.request().catch((err: unknown) => {
-          this.opts.logError?.(err, 'checkpoint');
+          if (!(err instanceof CheckpointStopped)) this.opts.logError?.(err, 'checkpoint');
           return null;
         });
       }

@@ -111,6 +111,18 @@ describe('console sign-in and sync', () => {
     }
   });
 
+  it('issue 10: signing out while the checkpointer runs ends it quietly (not reported as a failure)', async () => {
+    const errors: Array<[unknown, string]> = [];
+    const c = await open({ syncCheckpointFromBytes: 0, logError: (err, context) => errors.push([err, context]) });
+    await call(c, 'signIn', DEMO);
+    await call(c, 'syncNow', {});
+    // The sync has just asked for a checkpoint; stopping the sync service ends its thread.
+    const pending = c.services.sync.checkpointed();
+    await c.services.sync.stop();
+    expect(await pending).toBeNull();
+    expect(errors.filter(([, context]) => context === 'checkpoint')).toEqual([]);
+  });
+
   it('C2: later syncs pull only changes since the cursor, and deleted users disappear from the cache', async () => {
     const c = await open();
     await call(c, 'signIn', DEMO);
