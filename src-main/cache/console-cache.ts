@@ -19,7 +19,7 @@ import { SearchUsersInputSchema } from '../../src-shared/ipc-contract';
 import { CACHE_SCHEMA_VERSION, migrate } from './migrations';
 import { fillStateKey, type FillState } from './fill-protocol';
 import { searchKey } from '../../src-shared/search';
-import { UPSERT_USER_SQL, userRow } from './user-row';
+import { IndexRowsBuilder, UPSERT_USER_SQL, userRow } from './user-row';
 import { UserSearchIndex, type IndexRows } from './user-search-index';
 
 /** The cache file's name inside the data folder. */
@@ -244,36 +244,40 @@ export class ConsoleCache {
   /** Inserts or replaces users in one transaction (a sync page is one batch). */
   upsertUsers(accountId: string, users: readonly User[]): void {
     this.filling.delete(accountId);
-    const upsert = this.stmt(UPSERT_USER_SQL);
+    const upsert = this.stmt(`${UPSERT_USER_SQL} RETURNING rid`);
     const clearQueues = this.stmt('DELETE FROM user_queues WHERE account_id = ? AND user_id = ?');
     const addQueue = this.stmt('INSERT OR IGNORE INTO user_queues (account_id, queue_id, user_id) VALUES (?, ?, ?)');
-    // A small batch outside an enclosing transaction keeps a known count exact (one indexed lookup
-    // a user); anything else drops it, to be counted again when asked.
+    // A batch outside an enclosing transaction keeps a known count exact: a new row's id is above
+    // every row id before it (an update keeps its row), so no lookup a user. Anything else drops
+    // the count, to be counted again when asked.
     const known = users.length <= COUNT_KEPT_UP_TO && !this.db.inTransaction ? this.counts.get(accountId) : undefined;
-    const exists = this.stmt('SELECT 1 FROM users WHERE account_id = ? AND id = ?').pluck();
+    const maxRid = this.stmt('SELECT coalesce(max(rid), 0) FROM users').pluck();
+    // What the search index needs of each written user, from the rows written (no read back).
+    const written = new IndexRowsBuilder();
     let inserted = 0;
-    let written = 0;
     this.db.transaction(() => {
+      const before = known === undefined ? 0 : (maxRid.get() as number);
       for (const user of users) {
-        if (known !== undefined && !exists.get(accountId, user.id)) inserted++;
-        const { changes } = upsert.run(...userRow(accountId, user));
+        const row = userRow(accountId, user);
+        const hit = upsert.get(...row) as { rid: number } | undefined;
         // An older copy (a sync page fetched before our own save landed) never replaces a newer one.
-        if (changes === 0) continue;
-        written++;
+        if (!hit) continue;
+        if (known !== undefined && hit.rid > before && !written.has(hit.rid)) inserted++;
+        written.add(hit.rid, row);
         clearQueues.run(accountId, user.id);
-        for (const queueId of [...user.voiceQueueIds, ...user.chatQueueIds]) addQueue.run(accountId, queueId, user.id);
+        for (const queueId of user.voiceQueueIds) addQueue.run(accountId, queueId, user.id);
+        for (const queueId of user.chatQueueIds) addQueue.run(accountId, queueId, user.id);
       }
     })();
     // A small batch patches the search index (changed users in place, new ones appended); a large
     // one (or a write inside a larger transaction that could still roll back) drops it, to be
     // rebuilt by the next search.
     const index = this.indexes.get(accountId);
-    const patched =
-      index && !this.db.inTransaction && users.length <= SMALL_CHANGE && index.apply(UserSearchIndex.rowsByIds(this.db, accountId, users.map((u) => u.id)));
+    const patched = index && !this.db.inTransaction && users.length <= SMALL_CHANGE && index.apply(written.rows);
     if (!patched) this.indexes.delete(accountId);
     if (known !== undefined) this.counts.set(accountId, known + inserted);
     else if (users.length > 0) this.counts.delete(accountId);
-    this.boundHistory(accountId, written);
+    this.boundHistory(accountId, written.size);
   }
 
   /**
@@ -314,9 +318,10 @@ export class ConsoleCache {
 
   /** Removes users (sync tombstones). */
   deleteUsers(accountId: string, ids: readonly string[]): void {
-    const del = this.db.prepare('DELETE FROM users WHERE account_id = ? AND id = ?');
-    const delQueues = this.db.prepare('DELETE FROM user_queues WHERE account_id = ? AND user_id = ?');
-    const delVersions = this.db.prepare('DELETE FROM user_versions WHERE account_id = ? AND user_id = ?');
+    if (ids.length === 0) return;
+    const del = this.stmt('DELETE FROM users WHERE account_id = ? AND id = ?');
+    const delQueues = this.stmt('DELETE FROM user_queues WHERE account_id = ? AND user_id = ?');
+    const delVersions = this.stmt('DELETE FROM user_versions WHERE account_id = ? AND user_id = ?');
     let removed = 0;
     this.filling.delete(accountId);
     this.db.transaction(() => {
@@ -329,10 +334,10 @@ export class ConsoleCache {
     })();
     const index = this.indexes.get(accountId);
     if (index && !this.db.inTransaction && ids.length <= SMALL_CHANGE) index.applyDeletes(ids);
-    else if (ids.length > 0) this.indexes.delete(accountId);
+    else this.indexes.delete(accountId);
     const known = this.counts.get(accountId);
     if (known !== undefined && !this.db.inTransaction) this.counts.set(accountId, known - removed);
-    else if (ids.length > 0) this.counts.delete(accountId);
+    else this.counts.delete(accountId);
   }
 
   /** Ids of every cached user of an account. */

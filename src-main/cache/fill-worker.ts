@@ -19,8 +19,7 @@ import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 import { ListUsersResponseSchema } from '../../src-shared/platform-api';
 import { compareSortKeys } from '../../src-shared/search';
-import { emptyIndexRows, type IndexRows } from './user-search-index';
-import { COL, UPSERT_USER_SQL, USER_COLUMNS, USER_VALUES, rowFlags, rowProfile, userRow, type UserRowValues } from './user-row';
+import { COL, IndexRowsBuilder, UPSERT_USER_SQL, USER_COLUMNS, USER_VALUES, userRow } from './user-row';
 import { fillStateKey, type CheckpointInit, type CheckpointToMain, type FillInit, type FillState, type FillToMain, type MainToFill } from './fill-protocol';
 
 const port = parentPort!;
@@ -144,30 +143,15 @@ function runFill(init: FillInit): void {
   }
 
   /** What the open transaction wrote, handed to the main thread after its commit. */
-  let rows: IndexRows = emptyIndexRows();
-  let slotOfRid = new Map<number, number>();
+  const written = new IndexRowsBuilder();
   let deletedIds: string[] = [];
   let pending = 0;
-
-  function addRow(rid: number, row: UserRowValues): void {
-    const at = slotOfRid.get(rid);
-    const i = at ?? rows.rids.length;
-    if (at === undefined) slotOfRid.set(rid, i);
-    rows.rids[i] = rid;
-    rows.ids[i] = row[COL.id];
-    rows.texts[i] = row[COL.searchText];
-    rows.flags[i] = rowFlags(row);
-    rows.profiles[i] = rowProfile(row);
-    rows.updated[i] = Date.parse(row[COL.updatedAt]);
-  }
 
   function commit(): void {
     saveFill.run(fillStateKey(accountId), JSON.stringify(fill));
     db.exec('COMMIT');
-    post({ kind: 'committed', count, cursor: fill.cursor, rows, deletedIds });
+    post({ kind: 'committed', count, cursor: fill.cursor, rows: written.take(), deletedIds });
     closeRun();
-    rows = emptyIndexRows();
-    slotOfRid = new Map();
     deletedIds = [];
     pending = 0;
   }
@@ -205,7 +189,7 @@ function runFill(init: FillInit): void {
         for (const queueId of user.chatQueueIds) addQueue.run(accountId, queueId, user.id);
         seen.add(user.id);
         count++;
-        addRow(rid, row);
+        written.add(rid, row);
         // The name key is the name part of the search text (`userRow`); the index checks the order it gets.
         if (orderKnown) runRows.push([row[COL.nameKey], user.id, rid]);
       } else {
@@ -215,7 +199,7 @@ function runFill(init: FillInit): void {
         orderKnown = false;
         clearQueues.run(accountId, user.id);
         for (const queueId of [...user.voiceQueueIds, ...user.chatQueueIds]) addQueue.run(accountId, queueId, user.id);
-        addRow(hit.rid, row);
+        written.add(hit.rid, row);
       }
     }
     for (const id of page.deletedIds) {

@@ -6,7 +6,7 @@
  */
 import { PROFILES, READINESS_ITEMS, computeReadiness, type ReadinessItem, type User } from '../../src-shared/domain';
 import { joinSearchKeys, userSortKey } from '../../src-shared/search';
-import { indexFlags } from './user-search-index';
+import { emptyIndexRows, indexFlags, type IndexRows } from './user-search-index';
 
 /** Bit of each readiness item in the `missing_mask` column. */
 export const MISSING_BIT: Record<ReadinessItem, number> = Object.fromEntries(READINESS_ITEMS.map((item, i) => [item, 1 << i])) as Record<
@@ -100,4 +100,42 @@ export function rowFlags(row: UserRowValues): number {
 /** The search index's profile position of a row. */
 export function rowProfile(row: UserRowValues): number {
   return PROFILES.indexOf(row[COL.profile] as (typeof PROFILES)[number]);
+}
+
+/**
+ * The search index's rows of users just written, from the rows themselves (no read back): a user
+ * written twice keeps its last row, at its first place (new row ids stay ascending).
+ */
+export class IndexRowsBuilder {
+  rows: IndexRows = emptyIndexRows();
+  private slotOfRid = new Map<number, number>();
+
+  get size(): number {
+    return this.rows.rids.length;
+  }
+
+  has(rid: number): boolean {
+    return this.slotOfRid.has(rid);
+  }
+
+  add(rid: number, row: UserRowValues): void {
+    const { rows } = this;
+    const at = this.slotOfRid.get(rid);
+    const i = at ?? rows.rids.length;
+    if (at === undefined) this.slotOfRid.set(rid, i);
+    rows.rids[i] = rid;
+    rows.ids[i] = row[COL.id];
+    rows.texts[i] = row[COL.searchText];
+    rows.flags[i] = rowFlags(row);
+    rows.profiles[i] = rowProfile(row);
+    rows.updated[i] = Date.parse(row[COL.updatedAt]);
+  }
+
+  /** The rows so far; the builder starts empty again. */
+  take(): IndexRows {
+    const { rows } = this;
+    this.rows = emptyIndexRows();
+    this.slotOfRid = new Map();
+    return rows;
+  }
 }

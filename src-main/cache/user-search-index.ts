@@ -78,22 +78,6 @@ export function indexFlags(c: { active: number; webrtc: number; omnichannel: num
 /** Columns the index reads per user (text and ids come in bulk, see `fromDb`). */
 const NUMERIC_COLUMNS = `rid, profile, active, webrtc, omnichannel, password_set, has_extension, ready, missing_mask, updated_at`;
 type NumericRow = [number, Profile, number, number, number, number, number, number, number, string];
-const ROW_COLUMNS = `rid, id, search_text, ${NUMERIC_COLUMNS.slice('rid, '.length)}`;
-type FullRow = [number, string, string, Profile, number, number, number, number, number, number, number, string];
-
-/** Rows read from the file, in the index's format. */
-export function indexRowsFromDb(rows: FullRow[]): IndexRows {
-  const out = emptyIndexRows();
-  for (const [rid, id, text, profile, active, webrtc, omnichannel, passwordSet, hasExtension, ready, missingMask, updatedAt] of rows) {
-    out.rids.push(rid);
-    out.ids.push(id);
-    out.texts.push(text);
-    out.flags.push(indexFlags({ active, webrtc, omnichannel, passwordSet, hasExtension, ready, missingMask }));
-    out.profiles.push(PROFILES.indexOf(profile));
-    out.updated.push(Date.parse(updatedAt));
-  }
-  return out;
-}
 
 /** Which part of a user's text each sort key is (-1: the timestamp). */
 const PART: Record<SortKey, number> = { name: 0, login: 1, email: 2, updatedAt: -1 };
@@ -743,15 +727,5 @@ export class UserSearchIndex {
       }
     }
     return { total, rids: page };
-  }
-
-  /** Reads users by id from the file in the index's format (for small writes on the main thread). */
-  static rowsByIds(db: Database.Database, accountId: string, userIds: readonly string[]): IndexRows {
-    if (userIds.length === 0) return emptyIndexRows();
-    const rows = db
-      .prepare(`SELECT ${ROW_COLUMNS} FROM users WHERE account_id = ? AND id IN (${userIds.map(() => '?').join(',')}) ORDER BY rid`)
-      .raw()
-      .all(accountId, ...userIds) as FullRow[];
-    return indexRowsFromDb(rows);
   }
 }

@@ -176,13 +176,14 @@ export class SyncService {
     this.progress = { phase, done: 0, total: null };
     this.lastError = null;
     this.emitStatus();
-    // Queues and extensions are fetched alongside the users, not after them (a delta sync of a
-    // few users would otherwise wait for three round trips in a row).
+    // The users' first page is asked for first (the platform answers in order, and the users are
+    // what the sync writes first); queues and extensions right after, alongside them, not after
+    // them (a delta sync of a few users would otherwise wait for three round trips in a row).
+    const users = start.cursor === null ? this.fullSync(accountId) : this.deltaSync(accountId, start.cursor, start.lastSyncAt);
     const catalog = Promise.all([client.listQueues(), client.listExtensions()]);
     catalog.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
     try {
-      const { cursor, changed } =
-        start.cursor === null ? await this.fullSync(accountId) : await this.deltaSync(accountId, start.cursor, start.lastSyncAt);
+      const { cursor, changed } = await users;
       const [queues, extensions] = await catalog;
       // Signed out meanwhile (maybe removing this account's data, C6): write nothing more.
       this.checkSameSession(accountId);
@@ -252,8 +253,8 @@ export class SyncService {
       cursor = page.cursor;
       // Ask for the next page before writing this one: the platform prepares it meanwhile.
       if (page.hasMore) next = quiet(this.fetchPage(cursor, false));
-      cache.upsertUsers(accountId, page.items);
-      cache.deleteUsers(accountId, page.deletedIds);
+      if (page.items.length > 0) cache.upsertUsers(accountId, page.items);
+      if (page.deletedIds.length > 0) cache.deleteUsers(accountId, page.deletedIds);
       cache.setSyncState(accountId, { cursor, lastSyncAt });
       changed ||= page.items.length > 0 || page.deletedIds.length > 0;
       this.advance('delta', page.items.length + page.deletedIds.length, page.total);
