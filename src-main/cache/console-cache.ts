@@ -252,21 +252,28 @@ export class ConsoleCache {
     // the count, to be counted again when asked.
     const known = users.length <= COUNT_KEPT_UP_TO && !this.db.inTransaction ? this.counts.get(accountId) : undefined;
     const maxRid = this.stmt('SELECT coalesce(max(rid), 0) FROM users').pluck();
+    const linked = this.stmt('SELECT queue_id FROM user_queues WHERE account_id = ? AND user_id = ?').pluck();
     // What the search index needs of each written user, from the rows written (no read back).
     const written = new IndexRowsBuilder();
     let inserted = 0;
     this.db.transaction(() => {
-      const before = known === undefined ? 0 : (maxRid.get() as number);
+      const before = maxRid.get() as number;
       for (const user of users) {
         const row = userRow(accountId, user);
         const hit = upsert.get(...row) as { rid: number } | undefined;
         // An older copy (a sync page fetched before our own save landed) never replaces a newer one.
         if (!hit) continue;
-        if (known !== undefined && hit.rid > before && !written.has(hit.rid)) inserted++;
+        const isNew = hit.rid > before && !written.has(hit.rid);
+        if (isNew) inserted++;
         written.add(hit.rid, row);
-        clearQueues.run(accountId, user.id);
-        for (const queueId of user.voiceQueueIds) addQueue.run(accountId, queueId, user.id);
-        for (const queueId of user.chatQueueIds) addQueue.run(accountId, queueId, user.id);
+        // Queue links are rewritten only when they changed (most changes do not touch them, and
+        // rewriting dirties two index pages a user).
+        const queueIds = [...user.voiceQueueIds, ...user.chatQueueIds];
+        if (!isNew) {
+          if (sameMembers(linked.all(accountId, user.id) as string[], queueIds)) continue;
+          clearQueues.run(accountId, user.id);
+        }
+        for (const queueId of queueIds) addQueue.run(accountId, queueId, user.id);
       }
     })();
     // A small batch patches the search index (changed users in place, new ones appended); a large
@@ -481,6 +488,15 @@ export class ConsoleCache {
     const rows = this.db.prepare('SELECT data FROM extensions WHERE account_id = ? ORDER BY number, id').pluck().all(accountId) as string[];
     return rows.map((d) => JSON.parse(d) as Extension);
   }
+}
+
+/** Whether two lists hold the same values (duplicates aside). */
+function sameMembers(a: readonly string[], b: readonly string[]): boolean {
+  const set = new Set(a);
+  const other = new Set(b);
+  if (set.size !== other.size) return false;
+  for (const value of other) if (!set.has(value)) return false;
+  return true;
 }
 
 class TooNewError extends Error {

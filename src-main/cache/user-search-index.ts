@@ -9,7 +9,8 @@
  * an order is sorted, then dropped); everything else is typed arrays. A user changed by a sync
  * gets its new text in a small side map (its old text stays in the joined string, skipped), so a
  * delta costs nothing in proportion to the account; the map is folded into the string once it
- * holds a few thousand users. The index grows by appends:
+ * holds a few thousand users; the sort orders move changed users to their new places when they
+ * are next used, not in the delta. The index grows by appends:
  * the fill worker hands over each batch it committed (`append`), so the index is ready when the
  * first sync ends; a cold start builds it from the file in a few bulk queries.
  */
@@ -96,6 +97,12 @@ const DEEP_PAGE = 2000;
 interface SortOrder {
   order: Int32Array;
   rank: Int32Array;
+  /**
+   * Slots whose keys changed since the order placed them: moved to their places when the order is
+   * next used (`settled`), so a delta sync pays for no order, and each order once for all the
+   * changes since its last use.
+   */
+  stale?: Set<number>;
 }
 
 const grow = <T extends Float64Array | Int32Array | Uint8Array>(a: T, size: number): T => {
@@ -297,8 +304,9 @@ export class UserSearchIndex {
   /** Replaces known users' data and text (the text goes to the side map; see the file comment). */
   private update(rows: IndexRows, which: number[]): void {
     this.ensureText();
-    // Orders first take in any appended slots, while every key still matches its place.
-    for (const [by, entry] of this.orders) this.orders.set(by, this.merged(entry, by));
+    // Orders first take in any appended slots, while every key still matches its place (so that
+    // every stale slot below is in its order).
+    for (const [by, entry] of this.orders) if (entry.order.length < this.n) this.orders.set(by, this.merged(this.settled(entry, by), by));
     this.runs.clear();
     const changed = new Set<number>();
     for (const r of which) {
@@ -312,8 +320,10 @@ export class UserSearchIndex {
       this.patched.set(i, clean);
       changed.add(i);
     }
-    const slots = [...changed];
-    for (const [by, entry] of this.orders) this.reposition(entry, slots, by);
+    for (const entry of this.orders.values()) {
+      entry.stale ??= new Set();
+      for (const i of changed) entry.stale.add(i);
+    }
     if (this.patched.size > (this.foldAt ?? Math.max(PATCHED_MAX, this.n >> 5))) this.foldPatched();
     // Queue links may have changed: membership masks are rebuilt on demand.
     this.queues.clear();
@@ -489,6 +499,15 @@ export class UserSearchIndex {
     return slots;
   }
 
+  /** The order with its stale slots moved to their places (see `SortOrder.stale`). */
+  private settled(entry: SortOrder, by: SortKey): SortOrder {
+    if (entry.stale && entry.stale.size > 0) {
+      this.reposition(entry, [...entry.stale], by);
+      entry.stale.clear();
+    }
+    return entry;
+  }
+
   /** An order extended with the slots from `first` on (sorted, then merged in one pass). */
   private merged(entry: SortOrder, by: SortKey): SortOrder {
     const first = entry.order.length;
@@ -584,6 +603,7 @@ export class UserSearchIndex {
   /** Slots in sort order (key, then id), and each slot's position in it; sorted once, then kept. */
   private order(by: SortKey): SortOrder {
     let entry = this.orders.get(by);
+    if (entry) this.settled(entry, by);
     if (entry && entry.order.length < this.n) {
       entry = this.merged(entry, by);
       this.orders.set(by, entry);
@@ -605,6 +625,7 @@ export class UserSearchIndex {
   private orderWithRuns(by: SortKey, end: number): { entry: SortOrder; runs: Int32Array[] } {
     const entry = this.orders.get(by);
     if (!entry) return { entry: this.order(by), runs: [] };
+    this.settled(entry, by);
     const runs = this.runs.get(by) ?? [];
     let covered = entry.order.length;
     for (const run of runs) covered += run.length;

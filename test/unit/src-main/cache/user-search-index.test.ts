@@ -96,12 +96,17 @@ describe('user search index', () => {
         fc.array(fc.tuple(userArb('new'), fc.boolean()), { maxLength: 4 }),
         // Changed users' texts kept aside, folded into the joined text after each write, or after a few.
         fc.constantFrom(undefined, 0, 1, 3),
-        (initial, query, filters, by, dir, offset, limit, edits, deletions, batched, added, foldAt) => {
+        // A second order in use (its changed users move to their places when it is next used), and
+        // edits after the appends (an order then takes in the appended users before its stale ones move).
+        fc.constantFrom('name', 'login', 'email', 'updatedAt'),
+        fc.array(fc.tuple(fc.nat(), userArb('late')), { maxLength: 3 }),
+        (initial, query, filters, by, dir, offset, limit, edits, deletions, batched, added, foldAt, by2, lateEdits) => {
           const cache = new ConsoleCache(`${t.dir}/${run++}`, foldAt === undefined ? {} : { searchIndexFoldAt: foldAt });
           try {
             let users = initial;
             cache.upsertUsers('acc-1', users);
             cache.searchUsers('acc-1', { filters, sort: { by, dir } });
+            cache.searchUsers('acc-1', { sort: { by: by2, dir: 'asc' } });
             if (users.length > 0) {
               const batch: typeof users = [];
               for (const [n, changes] of edits) {
@@ -128,12 +133,20 @@ describe('user search index', () => {
             }
             cache.upsertUsers('acc-1', fresh.filter((_, i) => !added[i]![1]));
             users = [...users, ...fresh];
+            for (const [n, changes] of users.length > 0 ? lateEdits : []) {
+              const target = users[n % users.length]!;
+              const edited = makeUser({ ...changes, id: target.id, version: target.version + 1, extension: changes.extension && { id: `e-${target.id}`, number: '100' } });
+              users = users.map((u) => (u.id === edited.id ? edited : u));
+              cache.upsertUsers('acc-1', [edited]);
+            }
             // A second account's users must never show up.
             cache.upsertUsers('acc-2', [makeUser({ id: 'other', accountId: 'acc-2', name: query || 'x' })]);
             const expected = reference(users, query, filters, by, dir);
             const got = cache.searchUsers('acc-1', { query, filters, sort: { by, dir }, offset, limit });
             expect(got.total).toBe(expected.length);
             expect(got.items.map((u) => u.id)).toEqual(expected.slice(offset, offset + limit));
+            const second = cache.searchUsers('acc-1', { query, sort: { by: by2, dir: 'desc' }, limit: 100 });
+            expect(second.items.map((u) => u.id)).toEqual(reference(users, query, {}, by2, 'desc').slice(0, 100));
           } finally {
             cache.close();
           }
