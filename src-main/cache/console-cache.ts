@@ -58,6 +58,8 @@ export class ConsoleCache {
   readonly recovery: CacheRecovery | null;
   /** Search indexes per account, dropped whenever that account's users change. */
   private readonly indexes = new Map<string, UserSearchIndex>();
+  private settling: NodeJS.Immediate | null = null;
+  private readonly toSettle = new Set<string>();
   /** Indexes a fresh fill started that only the fill has written to since (see `endFill`). */
   private readonly filling = new Map<string, UserSearchIndex>();
   /** Users per account, counted once after the last write (a count is a scan of 100 000 rows). */
@@ -150,7 +152,26 @@ export class ConsoleCache {
 
   /** Closes the file. */
   close(): void {
+    if (this.settling) clearImmediate(this.settling);
+    this.settling = null;
     if (this.db.open) this.db.close();
+  }
+
+  /**
+   * After a write patched an account's search index, its sort orders move the changed users to
+   * their places once the current task is done (before the renderer's next search reaches this
+   * process, in the app), instead of in the write or in that search.
+   */
+  private settleSoon(accountId: string): void {
+    this.toSettle.add(accountId);
+    if (this.settling) return;
+    this.settling = setImmediate(() => {
+      this.settling = null;
+      const accounts = [...this.toSettle];
+      this.toSettle.clear();
+      if (this.db.open) for (const account of accounts) this.indexes.get(account)?.settleOrders();
+    });
+    this.settling.unref();
   }
 
   /**
@@ -282,6 +303,7 @@ export class ConsoleCache {
     const index = this.indexes.get(accountId);
     const patched = index && !this.db.inTransaction && users.length <= SMALL_CHANGE && index.apply(written.rows);
     if (!patched) this.indexes.delete(accountId);
+    else this.settleSoon(accountId);
     if (known !== undefined) this.counts.set(accountId, known + inserted);
     else if (users.length > 0) this.counts.delete(accountId);
     this.boundHistory(accountId, written.size);

@@ -499,6 +499,11 @@ export class UserSearchIndex {
     return slots;
   }
 
+  /** Moves every order's changed slots to their places now (see `SortOrder.stale`). */
+  settleOrders(): void {
+    for (const [by, entry] of this.orders) this.settled(entry, by);
+  }
+
   /** The order with its stale slots moved to their places (see `SortOrder.stale`). */
   private settled(entry: SortOrder, by: SortKey): SortOrder {
     if (entry.stale && entry.stale.size > 0) {

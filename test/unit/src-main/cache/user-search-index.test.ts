@@ -179,6 +179,29 @@ describe('user search index', () => {
     cache.close();
   });
 
+  it('issue 10: a write moves no sort order; the orders in use settle once the task is done, so the next search moves nothing', async () => {
+    const moves = vi.spyOn(UserSearchIndex.prototype as unknown as { reposition: () => void }, 'reposition');
+    const cache = new ConsoleCache(`${t.dir}/settle`);
+    try {
+      cache.upsertUsers('acc-1', ['a', 'b', 'c'].map((id) => makeUser({ id, name: `N ${id}`, email: `${id}@acme.com` })));
+      cache.searchUsers('acc-1', { sort: { by: 'email', dir: 'asc' } });
+      cache.searchUsers('acc-1', { sort: { by: 'name', dir: 'asc' } });
+      cache.upsertUsers('acc-1', [makeUser({ id: 'a', name: 'N z', email: 'z@acme.com', version: 2 })]);
+      cache.upsertUsers('acc-1', [makeUser({ id: 'b', name: 'N y', email: 'y@acme.com', version: 2 })]);
+      expect(moves).not.toHaveBeenCalled();
+      await new Promise((resolve) => setImmediate(resolve));
+      // Once per order, for both changes.
+      expect(moves).toHaveBeenCalledTimes(2);
+      const ids = (by: 'name' | 'email') => cache.searchUsers('acc-1', { sort: { by, dir: 'asc' } }).items.map((u) => u.id);
+      expect(ids('email')).toEqual(['c', 'b', 'a']);
+      expect(ids('name')).toEqual(['c', 'b', 'a']);
+      expect(moves).toHaveBeenCalledTimes(2);
+    } finally {
+      moves.mockRestore();
+      cache.close();
+    }
+  });
+
   it('issue 10: an order computed elsewhere (the fill worker) is kept only if it names every user once, in the index\'s order', () => {
     const cache = new ConsoleCache(`${t.dir}/adopt`);
     cache.upsertUsers('acc-1', ['Carla', 'ana', 'Bruno', 'ana'].map((name, i) => makeUser({ id: `u${i}`, name })));
