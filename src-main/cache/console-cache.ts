@@ -182,7 +182,7 @@ export class ConsoleCache {
    */
   removeAccount(accountId: string): void {
     this.db.transaction(() => {
-      for (const table of ['user_queues', 'user_versions', 'users', 'queues', 'extensions', 'sync_state', 'accounts']) {
+      for (const table of ['user_versions', 'users', 'queues', 'extensions', 'sync_state', 'accounts']) {
         this.db.prepare(`DELETE FROM ${table} WHERE ${table === 'accounts' ? 'id' : 'account_id'} = ?`).run(accountId);
       }
       // Issue 11: an unfinished CSV import of the account (its rows and keys) goes with it.
@@ -266,14 +266,11 @@ export class ConsoleCache {
   upsertUsers(accountId: string, users: readonly User[]): void {
     this.filling.delete(accountId);
     const upsert = this.stmt(`${UPSERT_USER_SQL} RETURNING rid`);
-    const clearQueues = this.stmt('DELETE FROM user_queues WHERE account_id = ? AND user_id = ?');
-    const addQueue = this.stmt('INSERT OR IGNORE INTO user_queues (account_id, queue_id, user_id) VALUES (?, ?, ?)');
     // A batch outside an enclosing transaction keeps a known count exact: a new row's id is above
     // every row id before it (an update keeps its row), so no lookup a user. Anything else drops
     // the count, to be counted again when asked.
     const known = users.length <= COUNT_KEPT_UP_TO && !this.db.inTransaction ? this.counts.get(accountId) : undefined;
     const maxRid = this.stmt('SELECT coalesce(max(rid), 0) FROM users').pluck();
-    const linked = this.stmt('SELECT queue_id FROM user_queues WHERE account_id = ? AND user_id = ?').pluck();
     // What the search index needs of each written user, from the rows written (no read back).
     const written = new IndexRowsBuilder();
     let inserted = 0;
@@ -284,17 +281,8 @@ export class ConsoleCache {
         const hit = upsert.get(...row) as { rid: number } | undefined;
         // An older copy (a sync page fetched before our own save landed) never replaces a newer one.
         if (!hit) continue;
-        const isNew = hit.rid > before && !written.has(hit.rid);
-        if (isNew) inserted++;
+        if (hit.rid > before && !written.has(hit.rid)) inserted++;
         written.add(hit.rid, row);
-        // Queue links are rewritten only when they changed (most changes do not touch them, and
-        // rewriting dirties two index pages a user).
-        const queueIds = [...user.voiceQueueIds, ...user.chatQueueIds];
-        if (!isNew) {
-          if (sameMembers(linked.all(accountId, user.id) as string[], queueIds)) continue;
-          clearQueues.run(accountId, user.id);
-        }
-        for (const queueId of queueIds) addQueue.run(accountId, queueId, user.id);
       }
     })();
     // A small batch patches the search index (changed users in place, new ones appended); a large
@@ -349,14 +337,12 @@ export class ConsoleCache {
   deleteUsers(accountId: string, ids: readonly string[]): void {
     if (ids.length === 0) return;
     const del = this.stmt('DELETE FROM users WHERE account_id = ? AND id = ?');
-    const delQueues = this.stmt('DELETE FROM user_queues WHERE account_id = ? AND user_id = ?');
     const delVersions = this.stmt('DELETE FROM user_versions WHERE account_id = ? AND user_id = ?');
     let removed = 0;
     this.filling.delete(accountId);
     this.db.transaction(() => {
       for (const id of ids) {
         removed += del.run(accountId, id).changes;
-        delQueues.run(accountId, id);
         // C2: a deleted user disappears, with its local history.
         delVersions.run(accountId, id);
       }
@@ -510,15 +496,6 @@ export class ConsoleCache {
     const rows = this.db.prepare('SELECT data FROM extensions WHERE account_id = ? ORDER BY number, id').pluck().all(accountId) as string[];
     return rows.map((d) => JSON.parse(d) as Extension);
   }
-}
-
-/** Whether two lists hold the same values (duplicates aside). */
-function sameMembers(a: readonly string[], b: readonly string[]): boolean {
-  const set = new Set(a);
-  const other = new Set(b);
-  if (set.size !== other.size) return false;
-  for (const value of other) if (!set.has(value)) return false;
-  return true;
 }
 
 class TooNewError extends Error {

@@ -63,8 +63,6 @@ function runFill(init: FillInit): void {
   const { accountId } = init;
   const insert = db.prepare(`INSERT INTO users (${USER_COLUMNS}) VALUES (${USER_VALUES})`);
   const upsert = db.prepare(`${UPSERT_USER_SQL} RETURNING rid`);
-  const addQueue = db.prepare('INSERT OR IGNORE INTO user_queues (account_id, queue_id, user_id) VALUES (?, ?, ?)');
-  const clearQueues = db.prepare('DELETE FROM user_queues WHERE account_id = ? AND user_id = ?');
   const delUser = db.prepare('DELETE FROM users WHERE account_id = ? AND id = ?');
   const saveFill = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
 
@@ -76,7 +74,6 @@ function runFill(init: FillInit): void {
   if (init.fresh) {
     // A fresh fill starts from an empty account (a half-filled or foreign one is cleared first).
     db.transaction(() => {
-      db.prepare('DELETE FROM user_queues WHERE account_id = ?').run(accountId);
       db.prepare('DELETE FROM users WHERE account_id = ?').run(accountId);
       saveFill.run(fillStateKey(accountId), JSON.stringify(fill));
     })();
@@ -185,8 +182,6 @@ function runFill(init: FillInit): void {
       if (!seen.has(user.id)) {
         // The lean path: a user new to the account is a plain insert.
         const rid = Number(insert.run(...row).lastInsertRowid);
-        for (const queueId of user.voiceQueueIds) addQueue.run(accountId, queueId, user.id);
-        for (const queueId of user.chatQueueIds) addQueue.run(accountId, queueId, user.id);
         seen.add(user.id);
         count++;
         written.add(rid, row);
@@ -197,8 +192,6 @@ function runFill(init: FillInit): void {
         const hit = upsert.get(...row) as { rid: number } | undefined;
         if (!hit) continue; // an older copy never replaces a newer one
         orderKnown = false;
-        clearQueues.run(accountId, user.id);
-        for (const queueId of [...user.voiceQueueIds, ...user.chatQueueIds]) addQueue.run(accountId, queueId, user.id);
         written.add(hit.rid, row);
       }
     }
@@ -207,7 +200,6 @@ function runFill(init: FillInit): void {
         count--;
         orderKnown = false;
       }
-      clearQueues.run(accountId, id);
       seen.delete(id);
       deletedIds.push(id);
     }

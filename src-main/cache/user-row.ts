@@ -16,7 +16,7 @@ export const MISSING_BIT: Record<ReadinessItem, number> = Object.fromEntries(REA
 
 /** The users table's written columns, in the order of a row. */
 export const USER_COLUMNS = `account_id, id, data, name_key, login_key, email_key, search_text, profile, active, webrtc, omnichannel,
-  password_set, has_extension, ready, missing_mask, updated_at, version`;
+  password_set, has_extension, ready, missing_mask, updated_at, version, queue_ids`;
 export const USER_VALUES = USER_COLUMNS.split(',')
   .map(() => '?')
   .join(', ');
@@ -31,7 +31,7 @@ export const UPSERT_USER_SQL = `INSERT INTO users (${USER_COLUMNS}) VALUES (${US
     email_key = excluded.email_key, search_text = excluded.search_text, profile = excluded.profile, active = excluded.active,
     webrtc = excluded.webrtc, omnichannel = excluded.omnichannel, password_set = excluded.password_set,
     has_extension = excluded.has_extension, ready = excluded.ready, missing_mask = excluded.missing_mask,
-    updated_at = excluded.updated_at, version = excluded.version
+    updated_at = excluded.updated_at, version = excluded.version, queue_ids = excluded.queue_ids
   WHERE excluded.version >= users.version`;
 
 /** A users row, positional (`USER_COLUMNS`). */
@@ -53,10 +53,21 @@ export type UserRowValues = [
   missingMask: number,
   updatedAt: string,
   version: number,
+  queueIds: string,
 ];
 
 /** Positions in a row the search index reads. */
-export const COL = { id: 1, nameKey: 3, searchText: 6, profile: 7, active: 8, missingMask: 14, updatedAt: 15 } as const;
+export const COL = { id: 1, nameKey: 3, searchText: 6, profile: 7, active: 8, missingMask: 14, updatedAt: 15, queueIds: 17 } as const;
+
+/**
+ * The `queue_ids` column: a user's voice and chat queue ids, each between two U+0001 (a control
+ * character no id may hold), so a membership test is one `includes` (`queueIdsHas` in user-search-index.ts); '' for none.
+ */
+export function queueIdsText(user: Pick<User, 'voiceQueueIds' | 'chatQueueIds'>): string {
+  const ids = [...user.voiceQueueIds, ...user.chatQueueIds];
+  return ids.length === 0 ? '' : `\u0001${ids.join('\u0001')}\u0001`;
+}
+
 
 /** A user as a row of the cache's users table (the shared rules: `computeReadiness`, `userSortKey`, and `userSearchText`'s layout). */
 export function userRow(accountId: string, user: User): UserRowValues {
@@ -88,6 +99,7 @@ export function userRow(accountId: string, user: User): UserRowValues {
     missingMask,
     user.updatedAt,
     user.version,
+    queueIdsText(user),
   ];
 }
 
@@ -129,6 +141,7 @@ export class IndexRowsBuilder {
     rows.flags[i] = rowFlags(row);
     rows.profiles[i] = rowProfile(row);
     rows.updated[i] = Date.parse(row[COL.updatedAt]);
+    rows.queues[i] = row[COL.queueIds];
   }
 
   /** The rows so far; the builder starts empty again. */

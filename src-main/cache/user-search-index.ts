@@ -58,10 +58,17 @@ export interface IndexRows {
   flags: number[];
   profiles: number[];
   updated: number[];
+  /** The `queue_ids` column (see `queueIdsText` in user-row.ts). */
+  queues: string[];
 }
 
 /** An empty `IndexRows`. */
-export const emptyIndexRows = (): IndexRows => ({ rids: [], ids: [], texts: [], flags: [], profiles: [], updated: [] });
+export const emptyIndexRows = (): IndexRows => ({ rids: [], ids: [], texts: [], flags: [], profiles: [], updated: [], queues: [] });
+
+/** Whether a `queue_ids` value holds a queue (each id sits between two U+0001). */
+export function queueIdsHas(text: string, queueId: string): boolean {
+  return text.includes(`${SEP}${queueId}${SEP}`);
+}
 
 /** The flags of a user from the cache's columns. */
 export function indexFlags(c: { active: number; webrtc: number; omnichannel: number; passwordSet: number; hasExtension: number; ready: number; missingMask: number }): number {
@@ -77,8 +84,8 @@ export function indexFlags(c: { active: number; webrtc: number; omnichannel: num
 }
 
 /** Columns the index reads per user (text and ids come in bulk, see `fromDb`). */
-const NUMERIC_COLUMNS = `rid, profile, active, webrtc, omnichannel, password_set, has_extension, ready, missing_mask, updated_at`;
-type NumericRow = [number, Profile, number, number, number, number, number, number, number, string];
+const NUMERIC_COLUMNS = `rid, profile, active, webrtc, omnichannel, password_set, has_extension, ready, missing_mask, updated_at, queue_ids`;
+type NumericRow = [number, Profile, number, number, number, number, number, number, number, string, string];
 
 /** Which part of a user's text each sort key is (-1: the timestamp). */
 const PART: Record<SortKey, number> = { name: 0, login: 1, email: 2, updatedAt: -1 };
@@ -126,6 +133,13 @@ export class UserSearchIndex {
   private charsLo = new Int32Array(0);
   private charsHi = new Int32Array(0);
   private updated = new Float64Array(0);
+  /**
+   * Each slot's queue links as a number: its position in `combos`, the distinct `queue_ids` values
+   * (agents share a handful of queue combinations, so each is held once).
+   */
+  private combo = new Int32Array(0);
+  private readonly combos: string[] = [];
+  private readonly comboOf = new Map<string, number>();
   private readonly ids: string[] = [];
   /** User i's text is text[starts[i], starts[i + 1] - 1); starts[n] is the text's length. */
   private starts = new Int32Array(1);
@@ -174,7 +188,7 @@ export class UserSearchIndex {
     const n = idList.length;
     index.reserve(n);
     let k = 0;
-    for (const [rid, profile, active, webrtc, omnichannel, passwordSet, hasExtension, ready, missingMask, updatedAt] of db
+    for (const [rid, profile, active, webrtc, omnichannel, passwordSet, hasExtension, ready, missingMask, updatedAt, queueIds] of db
       .prepare(`SELECT ${NUMERIC_COLUMNS} FROM users NOT INDEXED WHERE account_id = ? ORDER BY rid`)
       .raw()
       .iterate(accountId) as IterableIterator<NumericRow>) {
@@ -182,6 +196,7 @@ export class UserSearchIndex {
       index.flags[k] = indexFlags({ active, webrtc, omnichannel, passwordSet, hasExtension, ready, missingMask });
       index.profiles[k] = PROFILES.indexOf(profile);
       index.updated[k] = Date.parse(updatedAt);
+      index.combo[k] = index.comboId(queueIds);
       k++;
     }
     if (k !== n) throw new Error(`search index: ${k} rows but ${n} ids`);
@@ -207,7 +222,19 @@ export class UserSearchIndex {
     this.charsLo = grow(this.charsLo, size);
     this.charsHi = grow(this.charsHi, size);
     this.updated = grow(this.updated, size);
+    this.combo = grow(this.combo, size);
     this.starts = grow(this.starts, size + 1);
+  }
+
+  /** The number of a `queue_ids` value (see `combo`). */
+  private comboId(queueIds: string): number {
+    let id = this.comboOf.get(queueIds);
+    if (id === undefined) {
+      id = this.combos.length;
+      this.combos.push(queueIds);
+      this.comboOf.set(queueIds, id);
+    }
+    return id;
   }
 
   /** Character bits of slot i from its text at [from, end) of `source`. */
@@ -291,6 +318,7 @@ export class UserSearchIndex {
       this.flags[i] = rows.flags[r]!;
       this.profiles[i] = rows.profiles[r]!;
       this.updated[i] = rows.updated[r]!;
+      this.combo[i] = this.comboId(rows.queues[r]!);
       this.setChars(i, 0, clean.length, clean);
       this.starts[i] = offset;
       offset += clean.length + 1;
@@ -315,6 +343,7 @@ export class UserSearchIndex {
       this.flags[i] = rows.flags[r]!;
       this.profiles[i] = rows.profiles[r]!;
       this.updated[i] = rows.updated[r]!;
+      this.combo[i] = this.comboId(rows.queues[r]!);
       const clean = rows.texts[r]!.replaceAll(SEP, ' ');
       this.setChars(i, 0, clean.length, clean);
       this.patched.set(i, clean);
@@ -653,18 +682,10 @@ export class UserSearchIndex {
   private queueMembers(queueId: string): Uint8Array {
     let members = this.queues.get(queueId);
     if (!members) {
+      const inQueue = Uint8Array.from(this.combos, (queueIds) => (queueIdsHas(queueIds, queueId) ? 1 : 0));
       members = new Uint8Array(this.n);
-      const rids = this.db
-        .prepare(
-          `SELECT u.rid FROM user_queues q JOIN users u ON u.account_id = q.account_id AND u.id = q.user_id
-           WHERE q.account_id = ? AND q.queue_id = ?`,
-        )
-        .pluck()
-        .all(this.accountId, queueId) as number[];
-      for (const rid of rids) {
-        const i = this.slotOf(rid);
-        if (i >= 0) members[i] = 1;
-      }
+      const { combo } = this;
+      for (let i = 0; i < this.n; i++) members[i] = inQueue[combo[i]!]!;
       this.queues.set(queueId, members);
     }
     return members;

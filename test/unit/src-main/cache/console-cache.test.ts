@@ -129,6 +129,30 @@ describe('ConsoleCache', () => {
     cache.close();
   });
 
+  it('issue 10: migrating a version-6 file moves the queue links into the users rows (the queue filter still finds them)', () => {
+    const dir = dataDir();
+    const v6 = new Database(join(dir, CACHE_FILE_NAME));
+    migrate(v6, 6);
+    const key = accountKey('embedded', ACC);
+    const insert = v6.prepare(
+      `INSERT INTO users (account_id, id, data, name_key, login_key, email_key, search_text, profile, active, webrtc, omnichannel, password_set, has_extension, updated_at, version, ready, missing_mask)
+       VALUES (?, ?, ?, ?, ?, ?, ?, 'agent', 1, 1, 1, 1, 0, '2026-01-01', 1, 1, 0)`,
+    );
+    const link = v6.prepare('INSERT INTO user_queues (account_id, queue_id, user_id) VALUES (?, ?, ?)');
+    for (const [id, queues] of [['u1', ['q1', 'q2']], ['u2', ['q2']], ['u3', []]] as const) {
+      insert.run(key, id, JSON.stringify(makeUser({ id, name: id, voiceQueueIds: [...queues] })), id, id, `${id}@acme.com`, id);
+      for (const q of queues) link.run(key, q, id);
+    }
+    v6.close();
+    const cache = new ConsoleCache(dir);
+    const inQueue = (queueId: string) => cache.searchUsers(key, { filters: { queueId } }).items.map((u) => u.id);
+    expect(inQueue('q1')).toEqual(['u1']);
+    expect(inQueue('q2')).toEqual(['u1', 'u2']);
+    expect(inQueue('q')).toEqual([]);
+    expect(peek(cache, (db) => db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'user_queues'").pluck().get())).toBe(0);
+    cache.close();
+  });
+
   it('C1: a corrupt cache file is set aside and rebuilt empty, never a crash', () => {
     const dir = dataDir();
     writeFileSync(join(dir, CACHE_FILE_NAME), Buffer.from('this is not a sqlite database'.repeat(200)));
