@@ -21,7 +21,8 @@ const db = await openDatabase(dbFile);
 let userCount: number;
 try {
   const account = await db.selectFrom('accounts').select('id').where('slug', '=', 'demo').executeTakeFirstOrThrow();
-  await generateUsers(db, account.id, Number(count), { prefix: 'bench' });
+  // Agents in queues, as in a real contact center (the console's cache and catalog carry the links).
+  await generateUsers(db, account.id, Number(count), { prefix: 'bench', queueLinks: true });
   const row = await db
     .selectFrom('users')
     .select((eb) => eb.fn.countAll<number>().as('n'))

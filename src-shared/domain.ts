@@ -111,6 +111,20 @@ export const QueueSchema = z.object({
 });
 export type Queue = z.infer<typeof QueueSchema>;
 
+/**
+ * Issue 10: a queue without its member list, with how many members it has: what the console keeps
+ * and shows (each user's own queue ids come with the user). A list of 100 000 agents' ids fetched
+ * with every sync made a delta sync of 100 users take 250-420 ms.
+ */
+export const QueueSummarySchema = QueueSchema.omit({ memberIds: true }).extend({ memberCount: z.number().int().nonnegative() });
+export type QueueSummary = z.infer<typeof QueueSummarySchema>;
+
+/** The summary of a queue (its members counted). */
+export function queueSummary(queue: Queue): QueueSummary {
+  const { memberIds, ...rest } = queue;
+  return { ...rest, memberCount: memberIds.length };
+}
+
 /** R4: an agent logged into a queue. */
 export const QueueSessionSchema = z.object({
   queueId: IdSchema,

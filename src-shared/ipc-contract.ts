@@ -12,7 +12,7 @@ import {
   IdSchema,
   IsoDateSchema,
   ProfileSchema,
-  QueueSchema,
+  QueueSummarySchema,
   QueueSessionSchema,
   READINESS_ITEMS,
   ReadinessSchema,
@@ -254,10 +254,10 @@ export const ipcOperations = {
   assignExtension: op(z.strictObject({ userId: IdSchema, extensionId: IdSchema }), z.object({ user: UserSchema }), { write: true }),
   releaseExtension: op(z.strictObject({ userId: IdSchema }), z.object({ user: UserSchema }), { write: true }),
 
-  listQueues: op(none, z.object({ items: z.array(QueueSchema) })),
-  createQueue: op(CreateQueueRequestSchema, z.object({ queue: QueueSchema }), { write: true }),
-  addQueueMember: op(z.strictObject({ queueId: IdSchema, userId: IdSchema }), z.object({ queue: QueueSchema, user: UserSchema }), { write: true }),
-  removeQueueMember: op(z.strictObject({ queueId: IdSchema, userId: IdSchema }), z.object({ queue: QueueSchema, user: UserSchema }), {
+  listQueues: op(none, z.object({ items: z.array(QueueSummarySchema) })),
+  createQueue: op(CreateQueueRequestSchema, z.object({ queue: QueueSummarySchema }), { write: true }),
+  addQueueMember: op(z.strictObject({ queueId: IdSchema, userId: IdSchema }), z.object({ queue: QueueSummarySchema, user: UserSchema }), { write: true }),
+  removeQueueMember: op(z.strictObject({ queueId: IdSchema, userId: IdSchema }), z.object({ queue: QueueSummarySchema, user: UserSchema }), {
     write: true,
   }),
 

@@ -22,6 +22,7 @@ import {
   ProfileSchema,
   QueueKindSchema,
   QueueSchema,
+  QueueSummarySchema,
   QueueSessionSchema,
   UserSchema,
 } from './domain';
@@ -233,6 +234,8 @@ export const CreateExtensionRequestSchema = z.strictObject({ number: z.string().
 export const ExtensionResponseSchema = z.object({ extension: ExtensionSchema });
 
 export const ListQueuesResponseSchema = z.object({ items: z.array(QueueSchema) });
+/** `GET /queue-summaries`: the account's queues with member counts, not member lists (the console's sync). */
+export const ListQueueSummariesResponseSchema = z.object({ items: z.array(QueueSummarySchema) });
 /** `POST /queues` (Idempotency-Key). Voice queues have channel `voice`; chat queues webchat|whatsapp. */
 export const CreateQueueRequestSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('voice'), name }),

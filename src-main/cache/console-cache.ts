@@ -13,7 +13,7 @@
 import Database from 'better-sqlite3';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { computeReadiness, type Account, type Extension, type Queue, type User } from '../../src-shared/domain';
+import { computeReadiness, queueSummary, type Account, type Extension, type Queue, type QueueSummary, type User } from '../../src-shared/domain';
 import type { SearchUsersInput, SearchUsersOutput, UserRow } from '../../src-shared/ipc-contract';
 import { SearchUsersInputSchema } from '../../src-shared/ipc-contract';
 import { CACHE_SCHEMA_VERSION, migrate } from './migrations';
@@ -464,7 +464,7 @@ export class ConsoleCache {
   // ---- queues and extensions -------------------------------------------------------------
 
   /** Replaces an account's queues (refreshed on each sync). */
-  replaceQueues(accountId: string, queues: readonly Queue[]): void {
+  replaceQueues(accountId: string, queues: readonly QueueSummary[]): void {
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM queues WHERE account_id = ?').run(accountId);
       const ins = this.db.prepare('INSERT INTO queues (account_id, id, name, data) VALUES (?, ?, ?, ?)');
@@ -472,15 +472,21 @@ export class ConsoleCache {
     })();
   }
 
-  upsertQueue(accountId: string, queue: Queue): void {
+  /** Keeps a queue's summary (a queue the platform answered in full is counted here). */
+  upsertQueue(accountId: string, full: Queue | QueueSummary): void {
+    const queue = 'memberIds' in full ? queueSummary(full) : full;
     this.db
       .prepare('INSERT INTO queues (account_id, id, name, data) VALUES (?, ?, ?, ?) ON CONFLICT (account_id, id) DO UPDATE SET name = excluded.name, data = excluded.data')
       .run(accountId, queue.id, queue.name, JSON.stringify(queue));
   }
 
-  listQueues(accountId: string): Queue[] {
+  listQueues(accountId: string): QueueSummary[] {
     const rows = this.db.prepare('SELECT data FROM queues WHERE account_id = ? ORDER BY name, id').pluck().all(accountId) as string[];
-    return rows.map((d) => JSON.parse(d) as Queue);
+    return rows.map((d) => {
+      const stored = JSON.parse(d) as Queue | QueueSummary;
+      // A queue cached by an earlier console, with its member list.
+      return 'memberIds' in stored ? queueSummary(stored) : stored;
+    });
   }
 
   /** Replaces an account's extensions (refreshed on each sync). */

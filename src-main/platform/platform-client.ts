@@ -16,7 +16,7 @@ import {
   type BatchRequest,
   CreateUserResponseSchema,
   ListExtensionsResponseSchema,
-  ListQueuesResponseSchema,
+  ListQueueSummariesResponseSchema,
   ListUsersResponseSchema,
   MeResponseSchema,
   MembershipResponseSchema,
@@ -307,8 +307,9 @@ export class PlatformClient {
   listExtensions() {
     return this.request({ method: 'GET', path: '/extensions', schema: ListExtensionsResponseSchema });
   }
-  listQueues() {
-    return this.request({ method: 'GET', path: '/queues', schema: ListQueuesResponseSchema });
+  /** The account's queues with member counts (`GET /queue-summaries`): the console never needs every member id. */
+  listQueueSummaries() {
+    return this.request({ method: 'GET', path: '/queue-summaries', schema: ListQueueSummariesResponseSchema });
   }
   createQueue(body: CreateQueueRequest, idempotencyKey = newIdempotencyKey()) {
     return this.request({ method: 'POST', path: '/queues', data: body, schema: QueueResponseSchema, idempotencyKey });

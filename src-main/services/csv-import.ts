@@ -7,7 +7,7 @@
  * platform; `CsvImportService` (csv-import-service.ts) stages the file and applies the plan.
  */
 import { parse } from 'csv-parse/sync';
-import { permissions, type Extension, type Profile, type Queue, type QueueKind, type User } from '../../src-shared/domain';
+import { permissions, type Extension, type Profile, type QueueSummary, type QueueKind, type User } from '../../src-shared/domain';
 import { CSV_IMPORT_MAX_BYTES, CSV_IMPORT_MAX_ROWS, csvBoolean, csvProfile, mapCsvHeaders, type CsvUserColumn } from '../../src-shared/csv-columns';
 import type { CsvImportRow } from '../../src-shared/ipc-contract';
 import { IdentityFieldSchemas, userEtag, type BatchItem, type UserChanges } from '../../src-shared/platform-api';
@@ -85,7 +85,7 @@ export function parseUsersCsv(bytes: Uint8Array): ParsedCsv {
 /** What the dry run reads: a snapshot of the account's cache and who is importing. */
 export interface ImportContext {
   users: readonly User[];
-  queues: readonly Queue[];
+  queues: readonly QueueSummary[];
   extensions: readonly Extension[];
   actor: Profile;
 }
@@ -106,7 +106,7 @@ export function planImport(parsed: ParsedCsv, ctx: ImportContext): PlannedRow[] 
     byLogin.set(identityKey(u.login), u);
     byEmail.set(identityKey(u.email), u);
   }
-  const queuesByKind: Record<QueueKind, Map<string, Queue>> = { voice: new Map(), chat: new Map() };
+  const queuesByKind: Record<QueueKind, Map<string, QueueSummary>> = { voice: new Map(), chat: new Map() };
   for (const q of ctx.queues) queuesByKind[q.kind].set(identityKey(q.name), q);
   const extensions = new Map(ctx.extensions.map((e) => [e.number, e]));
   // A login or an email twice in the file: every row naming it is an error (none of them applies).
@@ -133,7 +133,7 @@ function unescapeCell(cell: string): string {
 interface Lookups {
   byLogin: Map<string, User>;
   byEmail: Map<string, User>;
-  queuesByKind: Record<QueueKind, Map<string, Queue>>;
+  queuesByKind: Record<QueueKind, Map<string, QueueSummary>>;
   extensions: Map<string, Extension>;
   loginLines: Map<string, number[]>;
   emailLines: Map<string, number[]>;

@@ -4,7 +4,7 @@
  * Each operation keeps the account key it started under; an answer that arrives after a sign-out
  * (or a sign-in to another account) is not written to the cache (C6).
  */
-import type { User } from '../../src-shared/domain';
+import { queueSummary, type User } from '../../src-shared/domain';
 import type { SearchUsersInput, SearchUsersOutput, UserRow } from '../../src-shared/ipc-contract';
 import { computeReadiness } from '../../src-shared/domain';
 import { StaleVersionDetailsSchema, type CreateQueueRequest, type CreateUserRequest, type UserChanges } from '../../src-shared/platform-api';
@@ -181,21 +181,21 @@ export class DirectoryService {
       this.opts.cache.upsertQueue(accountId, queue);
       this.opts.events.emit('onDidChangeData', { kinds: ['queues'] });
     }
-    return { queue };
+    return { queue: queueSummary(queue) };
   }
 
   async addQueueMember(queueId: string, userId: string) {
     const accountId = this.opts.accountKey();
     const result = await this.opts.client.addQueueMember(queueId, userId);
     this.applyMembership(accountId, result.queue, result.user);
-    return result;
+    return { queue: queueSummary(result.queue), user: result.user };
   }
 
   async removeQueueMember(queueId: string, userId: string) {
     const accountId = this.opts.accountKey();
     const result = await this.opts.client.removeQueueMember(queueId, userId);
     this.applyMembership(accountId, result.queue, result.user);
-    return result;
+    return { queue: queueSummary(result.queue), user: result.user };
   }
 
   private applyMembership(accountId: string, queue: Parameters<ConsoleCache['upsertQueue']>[1], user: User): void {
@@ -207,7 +207,7 @@ export class DirectoryService {
 
   private async refreshQueues(accountId: string): Promise<void> {
     try {
-      const { items } = await this.opts.client.listQueues();
+      const { items } = await this.opts.client.listQueueSummaries();
       if (!this.isCurrent(accountId)) return;
       this.opts.cache.replaceQueues(accountId, items);
       this.opts.events.emit('onDidChangeData', { kinds: ['queues'] });

@@ -180,7 +180,7 @@ export class SyncService {
     // what the sync writes first); queues and extensions right after, alongside them, not after
     // them (a delta sync of a few users would otherwise wait for three round trips in a row).
     const users = start.cursor === null ? this.fullSync(accountId) : this.deltaSync(accountId, start.cursor, start.lastSyncAt);
-    const catalog = Promise.all([client.listQueues(), client.listExtensions()]);
+    const catalog = Promise.all([client.listQueueSummaries(), client.listExtensions()]);
     catalog.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
     try {
       const { cursor, changed } = await users;

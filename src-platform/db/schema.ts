@@ -68,6 +68,8 @@ export interface QueueTable {
   channel: string;
   name: string;
   version: number;
+  /** Issue 10: how many rows of `queue_members` name this queue (migration 0023). */
+  member_count: number;
   created_at: string;
   updated_at: string;
 }

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PlatformContext } from '../domain/context';
 import { nextChangeSeq, type Db } from '../db/database';
+import { recountQueueMembers } from '../domain/queue-counts';
 import { newUserRow } from '../domain/user-changes';
 import { OPERATOR_ACCOUNT_ID } from '../domain/operator-scope';
 import { demoName } from './generate';
@@ -123,7 +124,7 @@ export async function seedDemo(ctx: PlatformContext): Promise<DemoSummary> {
       { id: 'q-chat-site', kind: 'chat', channel: 'webchat', name: 'Chat do Site' },
       { id: 'q-chat-whatsapp', kind: 'chat', channel: 'whatsapp', name: 'WhatsApp Atendimento' },
     ];
-    for (const q of queues) await db.insertInto('queues').values({ ...q, account_id: acc, version: 1, created_at: at, updated_at: at }).execute();
+    for (const q of queues) await db.insertInto('queues').values({ ...q, account_id: acc, version: 1, member_count: 0, created_at: at, updated_at: at }).execute();
     const voiceIds = queues.filter((q) => q.kind === 'voice').map((q) => q.id);
     const chatIds = queues.filter((q) => q.kind === 'chat').map((q) => q.id);
 
@@ -153,6 +154,8 @@ export async function seedDemo(ctx: PlatformContext): Promise<DemoSummary> {
         }
       }
     }
+
+    await recountQueueMembers(db, acc);
 
     // R11: a self-managed account; its users sign in with Microsoft only.
     const self = 'acc-autogerenciada';

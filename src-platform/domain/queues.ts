@@ -3,7 +3,7 @@
  * R4). Joining a chat queue needs omnichannel; joining a voice queue needs an extension.
  */
 import { randomUUID } from 'node:crypto';
-import type { Queue, QueueKind, User } from '../../src-shared/domain';
+import type { Queue, QueueKind, QueueSummary, User } from '../../src-shared/domain';
 import { queueEligibilityRule } from '../../src-shared/rules';
 import type { CreateQueueRequest } from '../../src-shared/platform-api';
 import { transact, type Db } from '../db/database';
@@ -12,6 +12,7 @@ import { requireMayChangeUser, requirePermission, type Actor } from './actor';
 import { writeAudit } from './audit';
 import type { PlatformContext } from './context';
 import { DomainError } from './errors';
+import { queueMembersChanged } from './queue-counts';
 import { bumpUser } from './user-changes';
 import { getUserRow, loadUser } from './users';
 
@@ -29,7 +30,12 @@ async function hydrateQueues(db: Db, rows: QueueTable[]): Promise<Queue[]> {
     .orderBy('user_id')
     .execute();
   const byQueue = new Map<string, string[]>();
-  for (const m of members) byQueue.set(m.queue_id, [...(byQueue.get(m.queue_id) ?? []), m.user_id]);
+  for (const m of members) {
+    // Pushed, not copied: a queue of 100 000 agents was 5 billion element copies.
+    const list = byQueue.get(m.queue_id);
+    if (list) list.push(m.user_id);
+    else byQueue.set(m.queue_id, [m.user_id]);
+  }
   return rows.map((r) => ({
     id: r.id,
     accountId: r.account_id,
@@ -62,6 +68,26 @@ export async function listQueues(ctx: PlatformContext, actor: Actor): Promise<Qu
   return hydrateQueues(ctx.db, rows);
 }
 
+/**
+ * `GET /queue-summaries` (issue 10): the account's queues with their member counts (kept by every
+ * link and unlink, see queue-counts.ts), for the console's sync: it has each user's queue ids already.
+ */
+export async function listQueueSummaries(ctx: PlatformContext, actor: Actor): Promise<QueueSummary[]> {
+  requirePermission(actor, 'canReview');
+  const rows = await ctx.db.selectFrom('queues').selectAll().where('account_id', '=', actor.accountId).orderBy('kind').orderBy('name').execute();
+  return rows.map((r) => ({
+    id: r.id,
+    accountId: r.account_id,
+    kind: r.kind as Queue['kind'],
+    channel: r.channel as Queue['channel'],
+    name: r.name,
+    memberCount: Number(r.member_count),
+    version: r.version,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  }));
+}
+
 /** `POST /queues` (R8): a voice queue, or a chat queue on webchat or whatsapp. */
 export async function createQueue(ctx: PlatformContext, actor: Actor, input: CreateQueueRequest): Promise<Queue> {
   requirePermission(actor, 'canManageQueues');
@@ -73,6 +99,7 @@ export async function createQueue(ctx: PlatformContext, actor: Actor, input: Cre
     channel: input.kind === 'voice' ? 'voice' : input.channel,
     name: input.name,
     version: 1,
+    member_count: 0,
     created_at: now,
     updated_at: now,
   };
@@ -82,14 +109,6 @@ export async function createQueue(ctx: PlatformContext, actor: Actor, input: Cre
     await writeAudit(trx, { accountId: actor.accountId, actor, action: 'queue.created', targetType: 'queue', targetId: row.id, after: queue, at: ctx.now() });
     return queue;
   });
-}
-
-async function bumpQueue(db: Db, queueId: string, now: Date): Promise<void> {
-  await db
-    .updateTable('queues')
-    .set((eb) => ({ version: eb('version', '+', 1), updated_at: now.toISOString() }))
-    .where('id', '=', queueId)
-    .execute();
 }
 
 /** `PUT /queues/:id/members/:userId` (R8): links a user; 422 when the queue's rule is not met. */
@@ -105,7 +124,7 @@ export async function addQueueMember(ctx: PlatformContext, actor: Actor, queueId
     const existing = await trx.selectFrom('queue_members').select('user_id').where('queue_id', '=', queueId).where('user_id', '=', userId).executeTakeFirst();
     if (!existing) {
       await trx.insertInto('queue_members').values({ queue_id: queueId, user_id: userId, created_at: now.toISOString() }).execute();
-      await bumpQueue(trx, queueId, now);
+      await queueMembersChanged(trx, [queueId], 1, now);
       await bumpUser(trx, userId, now);
       await writeAudit(trx, { accountId: actor.accountId, actor, action: 'queue.member_added', targetType: 'user', targetId: userId, after: { queueId, queueName: queue.name }, at: now });
     }
@@ -123,7 +142,7 @@ export async function removeQueueMember(ctx: PlatformContext, actor: Actor, queu
     const removed = await trx.deleteFrom('queue_members').where('queue_id', '=', queueId).where('user_id', '=', userId).executeTakeFirst();
     if (Number(removed.numDeletedRows) > 0) {
       await trx.deleteFrom('queue_sessions').where('queue_id', '=', queueId).where('user_id', '=', userId).execute();
-      await bumpQueue(trx, queueId, now);
+      await queueMembersChanged(trx, [queueId], -1, now);
       await bumpUser(trx, userId, now);
       await writeAudit(trx, { accountId: actor.accountId, actor, action: 'queue.member_removed', targetType: 'user', targetId: userId, before: { queueId, queueName: queue.name }, at: now });
     }

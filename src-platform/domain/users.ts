@@ -21,6 +21,7 @@ import { DomainError } from './errors';
 import { checkEmailFree, checkLoginFree, identityConflictOf } from './identity-keys';
 import { checkProfileFitsScope } from './operator-scope';
 import { issueResetToken, queueResetMail } from './reset-tokens';
+import { queueMembersChanged } from './queue-counts';
 import { bumpUser, newUserRow, searchText, userFieldColumns } from './user-changes';
 
 /** Turns user rows into API users, loading their extensions, queue links and account flags. */
@@ -297,11 +298,7 @@ async function joinQueuesOnCreation(
   }
   const at = now.toISOString();
   await trx.insertInto('queue_members').values(queues.map((q) => ({ queue_id: q.id, user_id: userId, created_at: at }))).execute();
-  await trx
-    .updateTable('queues')
-    .set((eb) => ({ version: eb('version', '+', 1), updated_at: at }))
-    .where('id', 'in', queues.map((q) => q.id))
-    .execute();
+  await queueMembersChanged(trx, queues.map((q) => q.id), 1, now);
   return [...queues].sort((a, b) => a.name.localeCompare(b.name));
 }
 
@@ -383,13 +380,7 @@ export async function deleteUser(ctx: PlatformContext, actor: Actor, userId: str
     requireMayChangeUser(actor, row);
     const before = (await hydrateUsers(trx, [row]))[0];
     const queueIds = await trx.selectFrom('queue_members').select('queue_id').where('user_id', '=', userId).execute();
-    for (const { queue_id } of queueIds) {
-      await trx
-        .updateTable('queues')
-        .set((eb) => ({ version: eb('version', '+', 1), updated_at: now.toISOString() }))
-        .where('id', '=', queue_id)
-        .execute();
-    }
+    await queueMembersChanged(trx, queueIds.map((q) => q.queue_id), -1, now);
     await trx.deleteFrom('queue_members').where('user_id', '=', userId).execute();
     await trx.deleteFrom('queue_sessions').where('user_id', '=', userId).execute();
     await trx.updateTable('extensions').set({ user_id: null }).where('user_id', '=', userId).execute();

@@ -9,6 +9,7 @@ import {
   CreateQueueRequestSchema,
   ExtensionResponseSchema,
   ListExtensionsResponseSchema,
+  ListQueueSummariesResponseSchema,
   ListQueuesResponseSchema,
   MembershipResponseSchema,
   QueueResponseSchema,
@@ -20,13 +21,18 @@ import { requirePermission } from '../domain/actor';
 import { getAccount, setIdentityProvider, toAccount } from '../domain/accounts';
 import { listAccountAudit } from '../domain/audit';
 import { createExtension, listExtensions } from '../domain/extensions';
-import { addQueueMember, createQueue, endQueueSession, listQueues, removeQueueMember, startQueueSession } from '../domain/queues';
+import { addQueueMember, createQueue, endQueueSession, listQueueSummaries, listQueues, removeQueueMember, startQueueSession } from '../domain/queues';
 import { noContent, requireActor, responses, withIdempotency, type RouteModule } from './http';
 
 /** OpenAPI: what each operation does (routes/openapi.ts adds the errors every route of its kind answers). */
 const DOCS = {
   listExtensions: { operationId: 'listExtensions', summary: "The account's extensions", description: 'R8: every extension of the account and the user it is associated with, if any.' },
   createExtension: { operationId: 'createExtension', summary: 'Create an extension', description: 'R8: adds a free extension number (2 to 10 digits) to the account; numbers are unique per account.' },
+  listQueueSummaries: {
+    operationId: 'listQueueSummaries',
+    summary: "The account's queues with member counts",
+    description: 'The queues of `GET /queues` with `memberCount` instead of `memberIds`: what a console syncs (each user lists its own queues), without every member id of every queue.',
+  },
   listQueues: { operationId: 'listQueues', summary: "The account's queues", description: 'R10: voice queues (Metrics > Call Centers) and chat queues (Omnichannel > Filas de chat) with their members.' },
   createQueue: { operationId: 'createQueue', summary: 'Create a voice or chat queue', description: 'R10: a voice queue, or a chat queue on a channel (webchat, WhatsApp…).' },
   addMember: {
@@ -78,6 +84,11 @@ export const catalogRoutes: RouteModule = (app, deps) => {
   app.get('/api/v1/queues', { schema: { ...DOCS.listQueues, response: responses(200, ListQueuesResponseSchema, ['forbidden']), tags: ['queues'] } }, async (request) => {
     const actor = await requireActor(deps, request);
     return { items: await listQueues(ctx, actor) };
+  });
+
+  app.get('/api/v1/queue-summaries', { schema: { ...DOCS.listQueueSummaries, response: responses(200, ListQueueSummariesResponseSchema, ['forbidden']), tags: ['queues'] } }, async (request) => {
+    const actor = await requireActor(deps, request);
+    return { items: await listQueueSummaries(ctx, actor) };
   });
 
   app.post('/api/v1/queues', { config: { idempotencyKey: true }, schema: { ...DOCS.createQueue, response: responses(201, QueueResponseSchema, ['forbidden']), body: CreateQueueRequestSchema, tags: ['queues'] } }, async (request, reply) => {

@@ -5,7 +5,7 @@
  */
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Extension, Queue, QueueKind } from '../../../src-shared/domain';
+import type { Extension, QueueSummary, QueueKind } from '../../../src-shared/domain';
 import type { FieldErrors } from '../../../src-shared/errors';
 import { sortByText } from '../../../src-shared/search';
 import { Checkbox, Field } from '../../ui/field';
@@ -17,7 +17,7 @@ type Props = {
   idPrefix: string;
   assignments: Assignments;
   extensions: readonly Extension[];
-  queues: readonly Queue[];
+  queues: readonly QueueSummary[];
   errors: FieldErrors;
   disabled: boolean;
   /** R6: with omnichannel on and no extension chosen, the platform associates a free one. */
@@ -73,7 +73,7 @@ export function AssignmentsSection({ idPrefix, assignments, extensions, queues, 
 function QueueChoices(props: {
   idPrefix: string;
   kind: QueueKind;
-  queues: readonly Queue[];
+  queues: readonly QueueSummary[];
   assignments: Assignments;
   errors: readonly string[];
   disabled: boolean;

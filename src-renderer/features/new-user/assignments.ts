@@ -2,7 +2,7 @@
  * Issue 11: the extension and queues chosen in the new-user form, sent with the creation, and
  * their pre-check (the platform stays the authority, and refuses the same cases).
  */
-import type { Extension, Queue } from '../../../src-shared/domain';
+import type { Extension, QueueSummary } from '../../../src-shared/domain';
 import type { FieldErrors } from '../../../src-shared/errors';
 import { queueEligibilityRule } from '../../../src-shared/rules';
 import type { Draft } from '../user-editor/draft';
@@ -27,7 +27,7 @@ function extensionAfterCreation(draft: Pick<Draft, 'omnichannelEnabled'>, assign
  * taken meanwhile) on `extensionId`, R8 per chosen queue on `queueIds` (entries `queueId:code`, so
  * the form can name the queue).
  */
-export function validateAssignments(draft: Pick<Draft, 'omnichannelEnabled'>, assignments: Assignments, extensions: readonly Extension[], queues: readonly Queue[]): FieldErrors {
+export function validateAssignments(draft: Pick<Draft, 'omnichannelEnabled'>, assignments: Assignments, extensions: readonly Extension[], queues: readonly QueueSummary[]): FieldErrors {
   const errors: FieldErrors = {};
   if (assignments.extensionId) {
     const chosen = extensions.find((e) => e.id === assignments.extensionId);

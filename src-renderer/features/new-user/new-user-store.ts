@@ -1,6 +1,6 @@
 /** New user (R6): creation, and what the platform says it did (emails sent, extension associated). */
 import { create } from 'zustand';
-import type { Extension, Queue } from '../../../src-shared/domain';
+import type { Extension, QueueSummary } from '../../../src-shared/domain';
 import type { FieldErrors } from '../../../src-shared/errors';
 import type { CreateUserResponse } from '../../../src-shared/platform-api';
 import { call, toConsoleError, type ConsoleError } from '../../api';
@@ -20,7 +20,7 @@ type NewUserStore = {
    * Validates and creates, with the extension and queues chosen (issue 11) in the same step;
    * resolves true when the platform created the user.
    */
-  create(draft: Draft, assignments?: Assignments, queues?: readonly Queue[]): Promise<boolean>;
+  create(draft: Draft, assignments?: Assignments, queues?: readonly QueueSummary[]): Promise<boolean>;
   reset(): void;
 };
 

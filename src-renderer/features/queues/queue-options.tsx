@@ -1,9 +1,9 @@
 /** The `<option>`s of a queue picker: each queue by name and channel ("Vendas (Voz)"). */
 import { useTranslation } from 'react-i18next';
-import type { Queue } from '../../../src-shared/domain';
+import type { QueueSummary } from '../../../src-shared/domain';
 
 /** One option per queue, valued by its id. */
-export function QueueOptions({ queues }: { queues: readonly Queue[] }) {
+export function QueueOptions({ queues }: { queues: readonly QueueSummary[] }) {
   const { t } = useTranslation();
   return (
     <>

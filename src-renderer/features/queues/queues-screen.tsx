@@ -74,7 +74,7 @@ export function QueuesScreen({ kind, queueId }: { kind: QueueKind; queueId?: str
                     >
                       <span className="strong">{q.name}</span>
                       <span className="muted small">
-                        {t(`channels.${q.channel}`)} · {t('queues.members', { count: q.memberIds.length })}
+                        {t(`channels.${q.channel}`)} · {t('queues.members', { count: q.memberCount })}
                       </span>
                     </button>
                   </li>

@@ -4,24 +4,24 @@
  */
 import { useEffect } from 'react';
 import { create } from 'zustand';
-import type { Queue, QueueKind } from '../../../src-shared/domain';
+import type { QueueSummary, QueueKind } from '../../../src-shared/domain';
 import type { CreateQueueRequest } from '../../../src-shared/platform-api';
 import { sortByText } from '../../../src-shared/search';
 import { call, toConsoleError, type ConsoleError } from '../../api';
 import { forgetOnSignOut } from '../session/person-state';
 
 type QueuesStore = {
-  queues: Queue[];
+  queues: QueueSummary[];
   loaded: boolean;
   loading: boolean;
   error: ConsoleError | null;
   load(): Promise<void>;
-  create(input: CreateQueueRequest): Promise<Queue>;
+  create(input: CreateQueueRequest): Promise<QueueSummary>;
 };
 
 const initial = { queues: [], loaded: false, loading: false, error: null };
 
-function replace(queues: Queue[], queue: Queue): Queue[] {
+function replace(queues: QueueSummary[], queue: QueueSummary): QueueSummary[] {
   const exists = queues.some((q) => q.id === queue.id);
   return exists ? queues.map((q) => (q.id === queue.id ? queue : q)) : [...queues, queue];
 }
@@ -46,7 +46,7 @@ export const useQueuesStore = create<QueuesStore>()((set, get) => ({
 }));
 
 /** The account's queues, loaded once by the first component that needs them. */
-export function useQueues(): Queue[] {
+export function useQueues(): QueueSummary[] {
   const queues = useQueuesStore((s) => s.queues);
   const loaded = useQueuesStore((s) => s.loaded);
   const load = useQueuesStore((s) => s.load);
@@ -57,7 +57,7 @@ export function useQueues(): Queue[] {
 }
 
 /** Queues of one kind, sorted by name. */
-export function queuesOfKind(queues: Queue[], kind: QueueKind): Queue[] {
+export function queuesOfKind(queues: QueueSummary[], kind: QueueKind): QueueSummary[] {
   return sortByText(
     queues.filter((q) => q.kind === kind),
     (q) => q.name,

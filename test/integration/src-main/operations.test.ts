@@ -80,7 +80,8 @@ describe('console operations on a real platform', () => {
     expect((await call(c, 'listExtensions', {})).items.find((e) => e.id === free.id)?.userId).toBe(user.id);
     const voice = (await call(c, 'listQueues', {})).items.find((q) => q.kind === 'voice')!;
     const added = await call(c, 'addQueueMember', { queueId: voice.id, userId: user.id });
-    expect(added.queue.memberIds).toContain(user.id);
+    expect(added.queue).toMatchObject({ id: voice.id, memberCount: voice.memberCount + 1 });
+    expect((await call(c, 'listQueues', {})).items.find((q) => q.id === voice.id)?.memberCount).toBe(voice.memberCount + 1);
     expect((await call(c, 'searchUsers', { filters: { queueId: voice.id } })).items.map((u) => u.id)).toContain(user.id);
     expect((await call(c, 'getUser', { id: user.id })).user.readiness.checks.find((x) => x.item === 'voiceQueues')?.ok).toBe(true);
     await call(c, 'removeQueueMember', { queueId: voice.id, userId: user.id });

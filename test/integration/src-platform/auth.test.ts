@@ -68,7 +68,7 @@ describe('platform auth (R2, R9, R11)', () => {
     const token = await signIn(p.url, 'agente01');
     const api = client(p.url, token);
     expect((await api.get('/api/v1/me')).status).toBe(200);
-    for (const url of ['/api/v1/users', '/api/v1/queues', '/api/v1/extensions', '/api/v1/accounts/current']) {
+    for (const url of ['/api/v1/users', '/api/v1/queues', '/api/v1/queue-summaries', '/api/v1/extensions', '/api/v1/accounts/current']) {
       const result = await api.get(url);
       expect(result.status, url).toBe(403);
       expect(result.body.error.code).toBe('forbidden');

@@ -1,7 +1,8 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- JSON bodies are checked by the assertions */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ListQueuesResponseSchema, ListExtensionsResponseSchema, MembershipResponseSchema } from '../../../src-shared/platform-api';
-import { client, findUser, signIn, startTestPlatform, type TestPlatform } from '../../support/platform';
+import { ListQueueSummariesResponseSchema, ListQueuesResponseSchema, ListExtensionsResponseSchema, MembershipResponseSchema } from '../../../src-shared/platform-api';
+import { DEMO_PASSWORD } from '../../../src-platform/server';
+import { client, findUser, http, signIn, startTestPlatform, type TestPlatform } from '../../support/platform';
 
 describe('queues and extensions (R8, R10)', () => {
   let p: TestPlatform;
@@ -19,6 +20,41 @@ describe('queues and extensions (R8, R10)', () => {
     expect(queues.filter((q) => q.kind === 'voice').every((q) => q.channel === 'voice')).toBe(true);
     expect(new Set(queues.filter((q) => q.kind === 'chat').map((q) => q.channel))).toEqual(new Set(['webchat', 'whatsapp']));
     expect(queues.some((q) => q.memberIds.length > 0)).toBe(true);
+  });
+
+  it('issue 10: queue summaries are the same queues with member counts, not member lists, and follow membership changes', async () => {
+    const full = ListQueuesResponseSchema.parse((await admin.get('/api/v1/queues')).body).items;
+    const summaries = async () => {
+      const r = await admin.get('/api/v1/queue-summaries');
+      expect(r.status).toBe(200);
+      return ListQueueSummariesResponseSchema.parse(r.body).items;
+    };
+    const before = await summaries();
+    expect(before).toEqual(full.map(({ memberIds, ...q }) => ({ ...q, memberCount: memberIds.length })));
+    expect(before.some((q) => q.memberCount === 0)).toBe(true);
+    expect(before.every((q) => !('memberIds' in q))).toBe(true);
+    // A member leaves: the count follows (and the queue's version).
+    const queue = full.find((q) => q.memberIds.length > 0)!;
+    const left = await admin.delete(`/api/v1/queues/${queue.id}/members/${queue.memberIds[0]}`);
+    expect(left.status).toBe(200);
+    const after = (await summaries()).find((q) => q.id === queue.id)!;
+    expect(after.memberCount).toBe(queue.memberIds.length - 1);
+    expect(after.version).toBeGreaterThan(queue.version);
+    // Every other way a link comes or goes (back in; a user created in a queue; a user in queues
+    // deleted): the counts still agree with the member lists.
+    expect((await admin.put(`/api/v1/queues/${queue.id}/members/${queue.memberIds[0]}`)).status).toBe(200);
+    const ext = (await admin.get('/api/v1/extensions')).body.items.find((e: any) => e.userId === null);
+    const voice = full.find((q) => q.kind === 'voice')!;
+    const created = await admin.post('/api/v1/users', { name: 'Contada', email: 'contada@example.com', login: 'contada', profile: 'agent', webrtcEnabled: true, extensionId: ext.id, queueIds: [voice.id] });
+    expect(created.status).toBe(201);
+    const linked = full.find((q) => q.memberIds.length > 1 && q.id !== voice.id)!;
+    expect((await admin.delete(`/api/v1/users/${linked.memberIds.at(-1)}`)).status).toBe(204);
+    const lists = ListQueuesResponseSchema.parse((await admin.get('/api/v1/queues')).body).items;
+    expect(await summaries()).toEqual(lists.map(({ memberIds, ...q }) => ({ ...q, memberCount: memberIds.length })));
+    // Another account's queues never show.
+    const support = await http(p.url, 'POST', '/api/v1/auth/login', { body: { account: 'autogerenciada', login: 'suporte', password: DEMO_PASSWORD } });
+    const foreign = ListQueueSummariesResponseSchema.parse((await client(p.url, support.body.token).get('/api/v1/queue-summaries')).body).items;
+    expect(foreign.every((q) => q.accountId !== after.accountId)).toBe(true);
   });
 
   it('R8: an administrator creates voice and chat queues (Idempotency-Key replays)', async () => {

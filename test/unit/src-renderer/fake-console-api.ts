@@ -3,7 +3,7 @@
  * renderer runs in jsdom. Every call is recorded; each operation answers from `handlers` (or fails
  * with `internal_error` when a test did not expect it).
  */
-import type { Queue, User } from '../../../src-shared/domain';
+import type { QueueSummary, User } from '../../../src-shared/domain';
 import { computeReadiness } from '../../../src-shared/domain';
 import { makeUser as baseUser } from '../../support/console-fixtures';
 import type { ApiError } from '../../../src-shared/errors';
@@ -67,14 +67,14 @@ export function installFakeConsole(handlers: Handlers): FakeConsole {
 
 let seq = 0;
 /** A queue with sensible defaults (a voice queue unless overridden). */
-export function makeQueue(overrides: Partial<Queue> = {}): Queue {
+export function makeQueue(overrides: Partial<QueueSummary> = {}): QueueSummary {
   return {
     id: 'q',
     accountId: 'acc1',
     kind: 'voice',
     channel: 'voice',
     name: 'Q',
-    memberIds: [],
+    memberCount: 0,
     version: 1,
     createdAt: '2026-01-01T00:00:00.000Z',
     updatedAt: '2026-01-01T00:00:00.000Z',

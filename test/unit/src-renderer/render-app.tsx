@@ -1,6 +1,6 @@
 /** Renders the whole renderer (`<App/>`) against a fake console API, with every store reset. */
 import { render } from '@testing-library/react';
-import type { Queue, User } from '../../../src-shared/domain';
+import type { QueueSummary, User } from '../../../src-shared/domain';
 import type { SessionState, SyncStatus } from '../../../src-shared/ipc-contract';
 import { App } from '../../../src-renderer/app';
 import { resetChangePasswordStore } from '../../../src-renderer/features/change-password/change-password-store';
@@ -46,7 +46,7 @@ const idleSync = (online: boolean): SyncStatus => ({
  * Installs a fake console with a signed-in `session`, `users` and `queues` answered by the read
  * operations, plus `handlers` for the rest, then renders the app on `route`.
  */
-export function renderApp(opts: { session: SessionState; users?: User[]; queues?: Queue[]; route?: Route; handlers?: Handlers }): FakeConsole & { view: ReturnType<typeof render> } {
+export function renderApp(opts: { session: SessionState; users?: User[]; queues?: QueueSummary[]; route?: Route; handlers?: Handlers }): FakeConsole & { view: ReturnType<typeof render> } {
   resetStores();
   const users = opts.users ?? [];
   const fake = installFakeConsole({

@@ -96,7 +96,7 @@ describe('ConsoleCache', () => {
     // Written by a console before C6: rows keyed by the bare account id.
     old.upsertUsers('acc-1', [makeUser({ id: 'u1' })]);
     old.upsertUsers('acc-2', [makeUser({ id: 'u2', accountId: 'acc-2' })]);
-    old.replaceQueues('acc-2', [{ id: 'q', accountId: 'acc-2', kind: 'voice', channel: 'voice', name: 'Q', memberIds: [], version: 1, createdAt: 'x', updatedAt: 'x' }]);
+    old.replaceQueues('acc-2', [{ id: 'q', accountId: 'acc-2', kind: 'voice', channel: 'voice', name: 'Q', memberCount: 0, version: 1, createdAt: 'x', updatedAt: 'x' }]);
     old.setSyncState('acc-2', { cursor: 'c', lastSyncAt: '2026-01-01T00:00:00.000Z' });
     old.setMeta('sync.platform.acc-1', 'https://platform.example');
     old.close();

@@ -90,10 +90,10 @@ describe('PlatformClient', () => {
     const reach: boolean[] = [];
     const slow = new PlatformClient({ baseUrl: url, timeoutMs: 100, retries: 0 });
     slow.onReachability((r) => reach.push(r));
-    await expect(slow.listQueues()).rejects.toMatchObject({ code: 'timeout', status: 0 });
+    await expect(slow.listQueueSummaries()).rejects.toMatchObject({ code: 'timeout', status: 0 });
     const closed = new PlatformClient({ baseUrl: 'http://127.0.0.1:1', retries: 1, backoffMs: 1 });
     closed.onReachability((r) => reach.push(r));
-    await expect(closed.listQueues()).rejects.toMatchObject({ code: 'network_error', status: 0 });
+    await expect(closed.listQueueSummaries()).rejects.toMatchObject({ code: 'network_error', status: 0 });
     expect(reach).toEqual([false, false, false]);
     expect(await closed.probe()).toBe(false);
   });

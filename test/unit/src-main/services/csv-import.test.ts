@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { Extension, Queue, User } from '../../../../src-shared/domain';
+import type { Extension, QueueSummary, User } from '../../../../src-shared/domain';
 import { CSV_IMPORT_MAX_BYTES } from '../../../../src-shared/csv-columns';
 import type { CsvFileError} from '../../../../src-main/services/csv-import';
 import { parseUsersCsv, planImport, type ImportContext } from '../../../../src-main/services/csv-import';
 import { makeUser } from '../../../support/console-fixtures';
 
 const enc = (text: string) => new TextEncoder().encode(text);
-const q = (id: string, kind: 'voice' | 'chat', name: string): Queue => ({ id, accountId: 'a', kind, channel: kind === 'voice' ? 'voice' : 'webchat', name, memberIds: [], version: 1, createdAt: '', updatedAt: '' });
+const q = (id: string, kind: 'voice' | 'chat', name: string): QueueSummary => ({ id, accountId: 'a', kind, channel: kind === 'voice' ? 'voice' : 'webchat', name, memberCount: 0, version: 1, createdAt: '', updatedAt: '' });
 const ext = (id: string, number: string, userId: string | null): Extension => ({ id, accountId: 'a', number, userId }) as Extension;
 
 function ctx(actor: ImportContext['actor'] = 'administrator'): ImportContext {

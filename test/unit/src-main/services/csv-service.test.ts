@@ -14,8 +14,8 @@ function service(locale: Locale) {
   const cache = new ConsoleCache(t.dir);
   cleanups.push(() => (cache.close(), t.cleanup()));
   cache.replaceQueues('k', [
-    { id: 'q1', accountId: 'a', kind: 'voice', channel: 'voice', name: 'Vendas', memberIds: ['u1'], version: 1, createdAt: '', updatedAt: '' },
-    { id: 'q2', accountId: 'a', kind: 'chat', channel: 'whatsapp', name: 'WhatsApp; Atendimento', memberIds: ['u1'], version: 1, createdAt: '', updatedAt: '' },
+    { id: 'q1', accountId: 'a', kind: 'voice', channel: 'voice', name: 'Vendas', memberCount: 1, version: 1, createdAt: '', updatedAt: '' },
+    { id: 'q2', accountId: 'a', kind: 'chat', channel: 'whatsapp', name: 'WhatsApp; Atendimento', memberCount: 1, version: 1, createdAt: '', updatedAt: '' },
   ]);
   cache.upsertUsers('k', [
     makeUser({ id: 'u1', name: 'José "Zé" Antônio', login: 'jose', email: 'jose@acme.com', profile: 'agent', webrtcEnabled: true, omnichannelEnabled: true, extension: { id: 'e1', number: '2001' }, voiceQueueIds: ['q1'], chatQueueIds: ['q2'] }),

@@ -38,7 +38,7 @@ describe('queues screen', () => {
           if (filters?.queueId) return { total: 0, items: [] };
           return { total: 2, items: [plain, omni].filter((u) => u.name.toLowerCase().includes((query ?? '').toLowerCase())).map(rowOf) };
         },
-        addQueueMember: ({ userId }) => ({ queue: { ...chat, memberIds: [userId] }, user: { ...omni, chatQueueIds: ['qc'] } }),
+        addQueueMember: () => ({ queue: { ...chat, memberCount: 1 }, user: { ...omni, chatQueueIds: ['qc'] } }),
       },
     });
     const user = userEvent.setup();

@@ -20,7 +20,7 @@ describe('Filas tab', () => {
       queues: [voice, chat],
       route: { screen: 'user', id: agent.id, tab: 'queues' },
       handlers: {
-        addQueueMember: ({ queueId }) => ({ queue: { ...chat, memberIds: [agent.id] }, user: { ...agent, chatQueueIds: [queueId], version: 2 } }),
+        addQueueMember: ({ queueId }) => ({ queue: { ...chat, memberCount: 1 }, user: { ...agent, chatQueueIds: [queueId], version: 2 } }),
       },
     });
     const user = userEvent.setup();
