@@ -36,17 +36,25 @@ async function hydrateQueues(db: Db, rows: QueueTable[]): Promise<Queue[]> {
     if (list) list.push(m.user_id);
     else byQueue.set(m.queue_id, [m.user_id]);
   }
-  return rows.map((r) => ({
+  return rows.map((r) => {
+    const { memberCount: _count, ...queue } = queueSummaryOf(r);
+    return { ...queue, memberIds: byQueue.get(r.id) ?? [] };
+  });
+}
+
+/** A queue row as the API's summary (its kept member count). */
+function queueSummaryOf(r: QueueTable): QueueSummary {
+  return {
     id: r.id,
     accountId: r.account_id,
     kind: r.kind as Queue['kind'],
     channel: r.channel as Queue['channel'],
     name: r.name,
-    memberIds: byQueue.get(r.id) ?? [],
+    memberCount: Number(r.member_count),
     version: r.version,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
-  }));
+  };
 }
 
 async function getQueueRow(db: Db, accountId: string, queueId: string): Promise<QueueTable> {
@@ -75,17 +83,7 @@ export async function listQueues(ctx: PlatformContext, actor: Actor): Promise<Qu
 export async function listQueueSummaries(ctx: PlatformContext, actor: Actor): Promise<QueueSummary[]> {
   requirePermission(actor, 'canReview');
   const rows = await ctx.db.selectFrom('queues').selectAll().where('account_id', '=', actor.accountId).orderBy('kind').orderBy('name').execute();
-  return rows.map((r) => ({
-    id: r.id,
-    accountId: r.account_id,
-    kind: r.kind as Queue['kind'],
-    channel: r.channel as Queue['channel'],
-    name: r.name,
-    memberCount: Number(r.member_count),
-    version: r.version,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  }));
+  return rows.map(queueSummaryOf);
 }
 
 /** `POST /queues` (R8): a voice queue, or a chat queue on webchat or whatsapp. */
