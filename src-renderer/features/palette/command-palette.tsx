@@ -142,26 +142,26 @@ function navigateTo(go: (route: Route) => void, route: Route): void {
 
 /** Users of the local search (the cache) matching `query`; none for an empty query. */
 function useUserMatches(query: string): UserRow[] {
-  const [users, setUsers] = useState<UserRow[]>([]);
+  // The users found for one query: never shown under another (a slower answer to an earlier
+  // query, or the previous query's users while this one's are on their way, would otherwise be
+  // listed first and run by Enter).
+  const [found, setFound] = useState<{ query: string; items: UserRow[] }>({ query: '', items: [] });
+  const q = query.trim();
   useEffect(() => {
     let current = true;
-    const q = query.trim();
-    if (!q) {
-      setUsers([]);
-      return;
-    }
+    if (!q) return;
     call('searchUsers', { query: q.slice(0, 120), limit: USER_LIMIT })
       .then((out) => {
-        if (current) setUsers(out.items);
+        if (current) setFound({ query: q, items: out.items });
       })
       .catch(() => {
-        if (current) setUsers([]);
+        if (current) setFound({ query: q, items: [] });
       });
     return () => {
       current = false;
     };
-  }, [query]);
-  return users;
+  }, [q]);
+  return found.query === q ? found.items : [];
 }
 
 /** Screens, queues and actions, with what the signed-in profile and the connection allow. */

@@ -73,6 +73,33 @@ describe('command palette (issue 11)', () => {
     expect(screen.queryByRole('dialog', { name: 'Ir para' })).toBeNull();
   });
 
+  it('users found for an earlier query are never listed under a later one, so Enter cannot open them while its answer is on its way', async () => {
+    const fabio = makeUser({ name: 'Fábio Oliveira', login: 'agente07' });
+    let answerVendas: (value: { total: number; items: ReturnType<typeof rowOf>[] }) => void = () => undefined;
+    renderApp({
+      session: sessionFor(admin),
+      users: [admin, fabio],
+      queues: [vendas],
+      handlers: {
+        // "v" finds Fábio at once; the answer for the longer query is slow (a loaded machine).
+        searchUsers: ({ query = '' }) =>
+          query === 'v' ? { total: 1, items: [rowOf(fabio)] } : new Promise((resolve) => (query === 'vendas' ? (answerVendas = resolve) : undefined)),
+      },
+    });
+    const user = userEvent.setup();
+    await screen.findByRole('heading', { level: 1, name: 'Usuários' });
+    await user.keyboard('{Control>}k{/Control}');
+    const dialog = await screen.findByRole('dialog', { name: 'Ir para' });
+    await user.keyboard('v');
+    await within(dialog).findByRole('option', { name: /Fábio Oliveira/ });
+    await user.keyboard('endas');
+    await within(dialog).findByRole('option', { name: /Vendas/ });
+    expect(within(dialog).queryByRole('option', { name: /Fábio Oliveira/ })).toBeNull();
+    await user.keyboard('{Enter}');
+    expect(useNavigationStore.getState().route).toEqual({ screen: 'queues', kind: 'voice', queueId: 'q-vendas' });
+    answerVendas({ total: 0, items: [] });
+  });
+
   it('R2/C1: what the profile or the connection does not allow is listed but disabled, with the reason', async () => {
     const supervisor = makeUser({ profile: 'supervisor' });
     renderApp({ session: sessionFor(supervisor, { online: false }), users: [supervisor] });
