@@ -472,9 +472,7 @@ export class ConsoleCache {
     })();
   }
 
-  /** Keeps a queue's summary (a queue the platform answered in full is counted here). */
-  upsertQueue(accountId: string, full: Queue | QueueSummary): void {
-    const queue = 'memberIds' in full ? queueSummary(full) : full;
+  upsertQueue(accountId: string, queue: QueueSummary): void {
     this.db
       .prepare('INSERT INTO queues (account_id, id, name, data) VALUES (?, ?, ?, ?) ON CONFLICT (account_id, id) DO UPDATE SET name = excluded.name, data = excluded.data')
       .run(accountId, queue.id, queue.name, JSON.stringify(queue));

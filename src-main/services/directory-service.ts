@@ -4,7 +4,7 @@
  * Each operation keeps the account key it started under; an answer that arrives after a sign-out
  * (or a sign-in to another account) is not written to the cache (C6).
  */
-import { queueSummary, type User } from '../../src-shared/domain';
+import { queueSummary, type QueueSummary, type User } from '../../src-shared/domain';
 import type { SearchUsersInput, SearchUsersOutput, UserRow } from '../../src-shared/ipc-contract';
 import { computeReadiness } from '../../src-shared/domain';
 import { StaleVersionDetailsSchema, type CreateQueueRequest, type CreateUserRequest, type UserChanges } from '../../src-shared/platform-api';
@@ -176,33 +176,34 @@ export class DirectoryService {
 
   async createQueue(input: CreateQueueRequest) {
     const accountId = this.opts.accountKey();
-    const { queue } = await this.opts.client.createQueue(input, newIdempotencyKey());
+    const queue = queueSummary((await this.opts.client.createQueue(input, newIdempotencyKey())).queue);
     if (this.isCurrent(accountId)) {
       this.opts.cache.upsertQueue(accountId, queue);
       this.opts.events.emit('onDidChangeData', { kinds: ['queues'] });
     }
-    return { queue: queueSummary(queue) };
+    return { queue };
   }
 
   async addQueueMember(queueId: string, userId: string) {
     const accountId = this.opts.accountKey();
-    const result = await this.opts.client.addQueueMember(queueId, userId);
-    this.applyMembership(accountId, result.queue, result.user);
-    return { queue: queueSummary(result.queue), user: result.user };
+    const { queue, user } = await this.opts.client.addQueueMember(queueId, userId);
+    return this.applyMembership(accountId, queueSummary(queue), user);
   }
 
   async removeQueueMember(queueId: string, userId: string) {
     const accountId = this.opts.accountKey();
-    const result = await this.opts.client.removeQueueMember(queueId, userId);
-    this.applyMembership(accountId, result.queue, result.user);
-    return { queue: queueSummary(result.queue), user: result.user };
+    const { queue, user } = await this.opts.client.removeQueueMember(queueId, userId);
+    return this.applyMembership(accountId, queueSummary(queue), user);
   }
 
-  private applyMembership(accountId: string, queue: Parameters<ConsoleCache['upsertQueue']>[1], user: User): void {
-    if (!this.isCurrent(accountId)) return;
-    this.opts.cache.upsertQueue(accountId, queue);
-    this.opts.cache.upsertUsers(accountId, [user]);
-    this.opts.events.emit('onDidChangeData', { kinds: ['users', 'queues'] });
+  /** Caches a membership change's queue (as its summary) and user, and answers them. */
+  private applyMembership(accountId: string, queue: QueueSummary, user: User): { queue: QueueSummary; user: User } {
+    if (this.isCurrent(accountId)) {
+      this.opts.cache.upsertQueue(accountId, queue);
+      this.opts.cache.upsertUsers(accountId, [user]);
+      this.opts.events.emit('onDidChangeData', { kinds: ['users', 'queues'] });
+    }
+    return { queue, user };
   }
 
   private async refreshQueues(accountId: string): Promise<void> {
