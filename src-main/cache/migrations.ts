@@ -134,7 +134,7 @@ export const MIGRATIONS: ReadonlyArray<(db: Database.Database) => void> = [
       END;
     `);
   },
-  // 7: issue 10: a user's queue links are a column of its row (`queue_ids`, see user-row.ts), not
+  // 7: issue 10: a user's queue links are a column of its row (`queue_ids`, see `queueIdsText` in user-search-index.ts), not
   // rows of their own: the links table cost two B-tree inserts a link with random keys, about
   // 3-6 s of a first sync of 100 000 agents in two queues each, more than the users themselves.
   (db) => {

@@ -6,7 +6,7 @@
  */
 import { PROFILES, READINESS_ITEMS, computeReadiness, type ReadinessItem, type User } from '../../src-shared/domain';
 import { joinSearchKeys, userSortKey } from '../../src-shared/search';
-import { emptyIndexRows, indexFlags, type IndexRows } from './user-search-index';
+import { emptyIndexRows, indexFlags, queueIdsText, type IndexRows } from './user-search-index';
 
 /** Bit of each readiness item in the `missing_mask` column. */
 export const MISSING_BIT: Record<ReadinessItem, number> = Object.fromEntries(READINESS_ITEMS.map((item, i) => [item, 1 << i])) as Record<
@@ -58,15 +58,6 @@ export type UserRowValues = [
 
 /** Positions in a row the search index reads. */
 export const COL = { id: 1, nameKey: 3, searchText: 6, profile: 7, active: 8, missingMask: 14, updatedAt: 15, queueIds: 17 } as const;
-
-/**
- * The `queue_ids` column: a user's voice and chat queue ids, each between two U+0001 (a control
- * character no id may hold), so a membership test is one `includes` (`queueIdsHas` in user-search-index.ts); '' for none.
- */
-export function queueIdsText(user: Pick<User, 'voiceQueueIds' | 'chatQueueIds'>): string {
-  const ids = [...user.voiceQueueIds, ...user.chatQueueIds];
-  return ids.length === 0 ? '' : `\u0001${ids.join('\u0001')}\u0001`;
-}
 
 
 /** A user as a row of the cache's users table (the shared rules: `computeReadiness`, `userSortKey`, and `userSearchText`'s layout). */

@@ -58,14 +58,23 @@ export interface IndexRows {
   flags: number[];
   profiles: number[];
   updated: number[];
-  /** The `queue_ids` column (see `queueIdsText` in user-row.ts). */
+  /** The `queue_ids` column (`queueIdsText`). */
   queues: string[];
 }
 
 /** An empty `IndexRows`. */
 export const emptyIndexRows = (): IndexRows => ({ rids: [], ids: [], texts: [], flags: [], profiles: [], updated: [], queues: [] });
 
-/** Whether a `queue_ids` value holds a queue (each id sits between two U+0001). */
+/**
+ * The `queue_ids` column: a user's voice and chat queue ids, each between two U+0001 (a control
+ * character no id may hold), so a membership test is one `includes` (`queueIdsHas`); '' for none.
+ */
+export function queueIdsText(user: { voiceQueueIds: readonly string[]; chatQueueIds: readonly string[] }): string {
+  const ids = [...user.voiceQueueIds, ...user.chatQueueIds];
+  return ids.length === 0 ? '' : `${SEP}${ids.join(SEP)}${SEP}`;
+}
+
+/** Whether a `queue_ids` value holds a queue. */
 export function queueIdsHas(text: string, queueId: string): boolean {
   return text.includes(`${SEP}${queueId}${SEP}`);
 }
@@ -83,7 +92,7 @@ export function indexFlags(c: { active: number; webrtc: number; omnichannel: num
   );
 }
 
-/** Columns the index reads per user (text and ids come in bulk, see `fromDb`). */
+/** Columns the index reads row by row (text and ids come in bulk, see `fromDb`). */
 const NUMERIC_COLUMNS = `rid, profile, active, webrtc, omnichannel, password_set, has_extension, ready, missing_mask, updated_at, queue_ids`;
 type NumericRow = [number, Profile, number, number, number, number, number, number, number, string, string];
 
