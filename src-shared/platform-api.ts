@@ -138,6 +138,28 @@ export const ListUsersResponseSchema = z.object({
 });
 export type ListUsersResponse = z.infer<typeof ListUsersResponseSchema>;
 
+/**
+ * Issue 10: a `GET /users` page that has more answers where the next one is (RFC 8288
+ * `Link: <…>; rel="next"`, as paged REST APIs do), so a client can ask for it before it parsed
+ * this one's body (the console's first sync keeps one page in flight while its fill worker parses).
+ */
+export function usersNextLink(query: { limit: number; q?: string | undefined }, cursor: string): string {
+  const q = query.q ? `&q=${encodeURIComponent(query.q)}` : '';
+  return `</api/v1/users?since=${encodeURIComponent(cursor)}&limit=${query.limit}${q}>; rel="next"`;
+}
+
+/** The `since` of a `Link` header's `rel="next"` target (`usersNextLink`), or null without a valid one. */
+export function usersNextSince(link: string | undefined): string | null {
+  if (!link) return null;
+  for (const part of link.split(',')) {
+    const match = /^\s*<[^>?]*\?([^>]*)>\s*;\s*rel="?next"?\s*$/i.exec(part);
+    const since = match?.[1]!.split('&').find((p) => p.startsWith('since='))?.slice('since='.length);
+    if (since === undefined) continue;
+    return ListUsersQuerySchema.shape.since.safeParse(since).success ? since : null;
+  }
+  return null;
+}
+
 /** `POST /users` (Idempotency-Key). R6: omnichannel on creation is support-only. */
 export const CreateUserRequestSchema = z.strictObject({
   name,

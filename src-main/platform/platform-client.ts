@@ -32,6 +32,7 @@ import {
   type CreateUserRequest,
   type LoginRequest,
   type UpdateUserRequest,
+  usersNextSince,
 } from '../../src-shared/platform-api';
 import { PlatformError, errorFromResponse } from './platform-error';
 
@@ -61,12 +62,24 @@ interface RequestSpec<S extends z.ZodType> {
   auth?: boolean;
   /** Send this bearer token instead of the client's own (a session not adopted by the console). */
   bearer?: string;
-  /** Answer the body's bytes, unparsed (the fill worker parses and validates them). */
+  /** Answer the body's bytes, unparsed (the fill worker parses and validates them), and the headers. */
   raw?: boolean;
   /** Called before each retry, after a transient failure (the first attempt may have landed). */
   onRetry?: (error: PlatformError) => void;
   /** A longer timeout than the client's (a batch of 500 users). */
   timeoutMs?: number;
+}
+
+/** What a `raw` request answers: the body's bytes and the answer's headers (lower-case names). */
+interface RawAnswer {
+  body: Uint8Array;
+  header(name: string): string | undefined;
+}
+
+function headerText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return value.join(', ');
+  return undefined;
 }
 
 /** A batch of 500 users runs one rule check per user on the platform: more than one request's time. */
@@ -209,7 +222,10 @@ export class PlatformClient {
       }
       throw error;
     }
-    if (spec.raw) return new Uint8Array(response.data as ArrayBuffer) as z.output<S>;
+    if (spec.raw) {
+      const raw: RawAnswer = { body: new Uint8Array(response.data as ArrayBuffer), header: (name) => headerText(response.headers[name]) };
+      return raw as z.output<S>;
+    }
     if (!spec.schema) return undefined as z.output<S>;
     const parsed = spec.schema.safeParse(response.data);
     if (!parsed.success) throw new PlatformError('internal_error', response.status, `unexpected answer from ${spec.method} ${spec.path}`);
@@ -259,10 +275,12 @@ export class PlatformClient {
   }
   /**
    * The same listing as raw bytes, for a full sync: the fill worker parses and validates each page
-   * (`ListUsersResponseSchema`) off the main thread.
+   * (`ListUsersResponseSchema`) off the main thread. `nextSince`: where the next page starts, from
+   * the answer's `Link` header (null without one: then only the parsed page says).
    */
-  listUsersRaw(params: { since?: string; limit?: number; withTotal?: 'true' }): Promise<Uint8Array> {
-    return this.request({ method: 'GET', path: '/users', params, schema: null, raw: true }) as Promise<Uint8Array>;
+  async listUsersRaw(params: { since?: string; limit?: number; withTotal?: 'true' }): Promise<{ body: Uint8Array; nextSince: string | null }> {
+    const raw = (await this.request({ method: 'GET', path: '/users', params, schema: null, raw: true })) as RawAnswer;
+    return { body: raw.body, nextSince: usersNextSince(raw.header('link')) };
   }
   async getUser(id: string) {
     return this.request({ method: 'GET', path: apiPath`/users/${id}`, schema: UserResponseSchema });

@@ -329,17 +329,26 @@ export class SyncService {
     this.stopping = false;
     try {
       for (;;) {
-        const body = await next;
+        const { body, nextSince } = await next;
         this.checkSameSession(accountId);
-        const page = await filler.page(body);
-        // The next page is asked for while the worker writes this one.
-        if (page.hasMore) next = quiet(this.fetchRawPage(page.cursor, false));
+        // The page is moved to the worker; the last one's bytes are kept for `warmUsersPageSchema`
+        // (without a link, any page may be the last: a copy of 0.5 MB is well under a millisecond).
+        const kept = nextSince === null ? body.slice() : null;
+        const parsed = filler.page(body);
+        // The next page is asked for now when the answer said where it starts (its `Link`), else
+        // once the worker parsed this one: either way while the worker writes this one.
+        if (nextSince !== null) next = quiet(this.fetchRawPage(nextSince, false));
+        const page = await parsed;
+        if (nextSince !== null && (!page.hasMore || page.cursor !== nextSince)) {
+          throw new PlatformError('internal_error', 200, 'GET /users: the next page link does not match the page');
+        }
+        if (nextSince === null && page.hasMore) next = quiet(this.fetchRawPage(page.cursor, false));
         if (page.total !== undefined && this.fillTotal === null) this.fillTotal = page.total;
         this.advance('full', page.items + page.deleted, page.total);
         if (!page.hasMore) {
           const done = await filler.finish();
           if (!this.stopping && this.opts.accountKey() === accountId) cache.endFill(accountId, done.nameOrder);
-          warmUsersPageSchema(body);
+          if (kept) warmUsersPageSchema(kept);
           return page.cursor;
         }
       }

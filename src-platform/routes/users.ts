@@ -10,6 +10,7 @@ import {
   SetPasswordRequestSchema,
   UpdateUserRequestSchema,
   userEtag,
+  usersNextLink,
   AuditResponseSchema,
   CreateUserResponseSchema,
   ListUsersResponseSchema,
@@ -39,7 +40,8 @@ const DOCS = {
     summary: "List the account's users (search, filters, sync pages)",
     description:
       'R1/R7: a page of users with search (`q`) and filters; with `since=<cursor>` the changes after a cursor in sequence order with ' +
-      '`deletedIds` (tombstones), `cursor` and `hasMore` (the console\'s sync, C2); `withTotal=true` adds how many changes the listing goes through.',
+      '`deletedIds` (tombstones), `cursor` and `hasMore` (the console\'s sync, C2); `withTotal=true` adds how many changes the listing goes through. ' +
+      'A page with more after it answers `Link: </api/v1/users?since=<cursor>&limit=<limit>>; rel="next"`, so a client can ask for the next page before parsing this one.',
   },
   create: {
     operationId: 'createUser',
@@ -82,9 +84,12 @@ export const userRoutes: RouteModule = (app, deps) => {
   const { ctx } = deps;
   const tags = ['users'];
 
-  app.get('/api/v1/users', { schema: { ...DOCS.list, response: responses(200, ListUsersResponseSchema, ['forbidden']), querystring: ListUsersQuerySchema, tags } }, async (request) => {
+  app.get('/api/v1/users', { schema: { ...DOCS.list, response: responses(200, ListUsersResponseSchema, ['forbidden']), querystring: ListUsersQuerySchema, tags } }, async (request, reply) => {
     const actor = await requireActor(deps, request);
-    return listUsers(ctx, actor, request.query);
+    const page = await listUsers(ctx, actor, request.query);
+    // Issue 10: where the next page is, before the client parses this one.
+    if (page.hasMore) reply.header('link', usersNextLink(request.query, page.cursor));
+    return page;
   });
 
   app.post('/api/v1/users', { config: { idempotencyKey: true }, schema: { ...DOCS.create, response: responses(201, CreateUserResponseSchema, ['forbidden', 'support_operator_scope', 'omnichannel_creation_support_only', 'webrtc_required', 'login_taken', 'email_taken', 'no_free_extension', 'not_found', 'extension_taken', 'chat_queue_requires_omnichannel', 'voice_queue_requires_extension']), body: CreateUserRequestSchema, tags } }, async (request, reply) => {

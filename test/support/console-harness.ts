@@ -81,7 +81,7 @@ export interface CuttingProxy {
 }
 
 /** Headers that describe one connection, not the message (RFC 9110 §7.6.1): a proxy never forwards them. */
-function withoutHopByHop(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+export function withoutHopByHop(headers: IncomingHttpHeaders): IncomingHttpHeaders {
   const rest = { ...headers };
   for (const name of ['connection', 'keep-alive', 'transfer-encoding']) delete rest[name];
   return rest;

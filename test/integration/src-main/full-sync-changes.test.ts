@@ -9,7 +9,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ComposedConsole } from '../../../src-main/compose';
-import { call, composeConsole, forwardTo, record, DEMO_ADMIN } from '../../support/console-harness';
+import { call, composeConsole, forwardTo, record, withoutHopByHop, DEMO_ADMIN } from '../../support/console-harness';
 import { tempDir } from '../../support/console-fixtures';
 import { client, signIn, startTestPlatform, type TestPlatform } from '../../support/platform';
 
@@ -80,4 +80,68 @@ describe('full sync while the platform changes', () => {
     expect(cached.find((u) => u.id === deleted.id)).toBeUndefined();
     expect(cached.find((u) => u.id === renamed.id)?.name).toBe('Renomeado Durante A Carga');
   });
+
+  /** Forwards to the platform, passing each users page's `Link` header through `rewrite` (null: dropped). */
+  async function startLinkProxy(rewrite: (link: string) => string | null): Promise<{ url: string; asked: string[] }> {
+    const target = new URL(platform.url);
+    const asked: string[] = [];
+    proxy = createServer((req, res) => {
+      const isUsersPage = req.method === 'GET' && (req.url ?? '').startsWith('/api/v1/users?');
+      if (isUsersPage) asked.push(new URL(req.url!, 'http://x').searchParams.get('since') ?? '');
+      forwardTo(target, req, res, (answer) => {
+        const link = answer.headers.link;
+        if (!isUsersPage || typeof link !== 'string') return false;
+        const headers = withoutHopByHop(answer.headers);
+        const changed = rewrite(link);
+        if (changed === null) delete headers.link;
+        else headers.link = changed;
+        res.writeHead(answer.statusCode ?? 502, headers);
+        answer.pipe(res);
+        return true;
+      });
+    });
+    await new Promise<void>((ok) => proxy!.listen(0, '127.0.0.1', ok));
+    return { url: `http://127.0.0.1:${(proxy!.address() as AddressInfo).port}`, asked };
+  }
+
+  it('issue 10: pages are asked for where each answer\'s Link says, and a platform without links is still paged through (by the parsed cursor)', async () => {
+    const api = client(platform.url, await signIn(platform.url, 'admin'));
+    const onPlatform = ((await api.get('/api/v1/users?limit=1000')).body.items as any[]).map((u) => u.id).sort();
+    for (const rewrite of [(link: string) => link, () => null]) {
+      const { url, asked } = await startLinkProxy(rewrite);
+      const dir = tempDir();
+      try {
+        const c = await composeConsole({ dataDir: dir.dir, platformUrl: url, syncPageSize: PAGE });
+        consoles.push(c);
+        await call(c, 'signIn', DEMO);
+        const status = await call(c, 'syncNow', {});
+        expect(status).toMatchObject({ state: 'idle', lastError: null, userCount: onPlatform.length });
+        expect((await call(c, 'searchUsers', { limit: 500 })).items.map((u) => u.id).sort()).toEqual(onPlatform);
+        // Each page once, none twice, none beyond the last.
+        expect(asked.length).toBe(Math.ceil(onPlatform.length / PAGE));
+        expect(new Set(asked).size).toBe(asked.length);
+      } finally {
+        await Promise.all(consoles.map((c) => c.dispose()));
+        consoles = [];
+        proxy?.closeAllConnections();
+        await new Promise<void>((ok) => proxy!.close(() => ok()));
+        proxy = null;
+        dir.cleanup();
+      }
+    }
+  });
+
+  it('issue 10: a Link that points elsewhere than the page\'s own cursor stops the first sync with an error, and the cache stays marked incomplete', async () => {
+    const { url } = await startLinkProxy((link) => link.replace(/since=(\d+)/, (_, n: string) => `since=${Math.max(0, Number(n) - 1)}`));
+    const c = await composeConsole({ dataDir: data.dir, platformUrl: url, syncPageSize: PAGE });
+    consoles.push(c);
+    await call(c, 'signIn', DEMO);
+    const status = await call(c, 'syncNow', {});
+    expect(status.state).toBe('error');
+    expect(status.lastError?.code).toBe('internal_error');
+    expect(status.lastSyncAt).toBeNull();
+    // The status shows a first sync not finished (the pages before the bad link stay cached).
+    expect(status.incomplete).not.toBeNull();
+  });
 });
+

@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- JSON bodies are checked by the assertions */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserSchema } from '../../../src-shared/domain';
-import { ListUsersResponseSchema, userEtag } from '../../../src-shared/platform-api';
+import { ListUsersResponseSchema, userEtag, usersNextSince } from '../../../src-shared/platform-api';
 import { client, findUser, signIn, startTestPlatform, type TestPlatform } from '../../support/platform';
 
 describe('users (R1, R2, R3, R4, C2)', () => {
@@ -195,6 +195,34 @@ describe('users (R1, R2, R3, R4, C2)', () => {
     expect(result.body.error.code).toBe('validation_failed');
     expect(result.body.error.fieldErrors).toMatchObject({ accountId: ['unrecognized_key'], passwordHash: ['unrecognized_key'] });
     expect((await admin.get(`/api/v1/users/${user.id}`)).body.user).toEqual(user);
+  });
+
+  it('issue 10: a page with more after it says where the next one starts (Link rel="next"), with its limit and search; the last page has no link', async () => {
+    const pages: Array<{ link: string | null; cursor: string; hasMore: boolean }> = [];
+    let url = '/api/v1/users?limit=20';
+    for (;;) {
+      const answer = await admin.get(url);
+      expect(answer.status).toBe(200);
+      const link = answer.headers.get('link');
+      pages.push({ link, cursor: answer.body.cursor, hasMore: answer.body.hasMore });
+      if (!link) break;
+      url = /^<([^>]+)>; rel="next"$/.exec(link)![1]!;
+    }
+    expect(pages.length).toBeGreaterThan(1);
+    for (const page of pages.slice(0, -1)) {
+      expect(page.hasMore).toBe(true);
+      expect(page.link).toBe(`</api/v1/users?since=${page.cursor}&limit=20>; rel="next"`);
+      expect(usersNextSince(page.link!)).toBe(page.cursor);
+    }
+    expect(pages.at(-1)!.hasMore).toBe(false);
+    // Following the links lists what one large page lists.
+    const all = (await admin.get('/api/v1/users?limit=1000')).body;
+    expect(all.hasMore).toBe(false);
+    expect(pages.at(-1)!.cursor).toBe(all.cursor);
+    // A search keeps its text in the link.
+    const searched = await admin.get(`/api/v1/users?limit=2&q=${encodeURIComponent('agente0')}`);
+    expect(searched.body.hasMore).toBe(true);
+    expect(searched.headers.get('link')).toBe(`</api/v1/users?since=${searched.body.cursor}&limit=2&q=agente0>; rel="next"`);
   });
 
   it('C2: ?since returns only changes after the cursor, and tombstones of deleted users', async () => {
