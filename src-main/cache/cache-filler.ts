@@ -1,16 +1,17 @@
 /**
- * The main thread's side of the fill worker: starts `fill-worker` for one full sync, posts it the
- * raw pages, and hands each committed batch to the cache (search index, count) as it lands.
+ * The main thread's side of the fill's workers: starts `fill-worker`'s parser and writer for one
+ * full sync (connected by a message channel), posts the parser the raw pages, and hands each batch
+ * the writer committed to the cache (search index, count) as it lands.
  *
  * The worker's entry is `fill-worker.ts` next to this file when running from source (tsx, vitest:
  * the worker gets tsx's loader) and `fill-worker.js` (or `.mjs`) next to the bundle when built
  * (electron-vite and the bench's esbuild bundle emit it as an entry of its own).
  */
-import { Worker } from 'node:worker_threads';
-import type { CheckpointInit, CheckpointToMain, FillInit, FillToMain, MainToFill } from './fill-protocol';
+import { MessageChannel, Worker } from 'node:worker_threads';
+import type { CheckpointInit, CheckpointToMain, FillInit, FillToMain, MainToFill, ParseInit, ParserToMain } from './fill-protocol';
 import type { IndexRows } from './user-search-index';
 
-/** The fill worker's young generation (three 16 MB semi-spaces, V8's default maximum). */
+/** Each fill worker's young generation (three 16 MB semi-spaces, V8's default maximum). */
 const FILL_YOUNG_GENERATION_MB = 48;
 
 /** What a page said, once the worker parsed and validated it. */
@@ -54,36 +55,57 @@ export class FillError extends Error {
 
 /** One running fill. */
 export class CacheFiller {
-  private readonly worker: Worker;
+  private readonly parser: Worker;
+  private readonly writer: Worker;
   private readonly waiting: Array<{ resolve: (page: FillPage) => void; reject: (err: Error) => void }> = [];
   private finished: { resolve: (done: FillDone) => void; reject: (err: Error) => void } | null = null;
+  private draining: (() => void) | null = null;
+  private pagesWritten = 0;
+  private writtenWaiter: { pages: number; resolve: () => void; reject: (err: Error) => void } | null = null;
   private failure: Error | null = null;
-  private exited = false;
 
   constructor(
-    init: FillInit,
+    init: Omit<FillInit, 'rows'>,
     private readonly onCommitted: (batch: { count: number; cursor: string | null; rows: IndexRows; deletedIds: string[] }) => void,
     entry: WorkerEntry = fillWorkerEntry(),
   ) {
-    // The worker parses every page: its own young generation stays at V8's usual size (the main
-    // process launches with small semi-spaces, scripts/start.mjs); it is freed when the fill ends.
-    this.worker = new Worker(entry.url, { workerData: init, execArgv: entry.execArgv, resourceLimits: { maxYoungGenerationSizeMb: FILL_YOUNG_GENERATION_MB } });
-    this.worker.on('message', (message: FillToMain) => this.onMessage(message));
-    this.worker.on('error', (err) => this.fail(err));
-    this.worker.on('exit', (code) => {
-      this.exited = true;
-      if (!this.finished && this.waiting.length === 0 && this.failure) return;
-      this.fail(new Error(`fill worker exited (${code})`));
-    });
+    // The workers parse every page: their young generations stay at V8's usual size (the main
+    // process launches with small semi-spaces, scripts/start.mjs); they are freed when the fill ends.
+    const options = { execArgv: entry.execArgv, resourceLimits: { maxYoungGenerationSizeMb: FILL_YOUNG_GENERATION_MB } };
+    const { port1, port2 } = new MessageChannel();
+    const parseInit: ParseInit = { parse: true, accountId: init.accountId, rows: port1 };
+    const writeInit: FillInit = { ...init, rows: port2 };
+    this.parser = new Worker(entry.url, { ...options, workerData: parseInit, transferList: [port1] });
+    this.writer = new Worker(entry.url, { ...options, workerData: writeInit, transferList: [port2] });
+    this.parser.on('message', (message: ParserToMain) => this.onMessage(message));
+    this.writer.on('message', (message: FillToMain) => this.onMessage(message));
+    for (const worker of [this.parser, this.writer]) {
+      worker.on('error', (err) => this.fail(err));
+      worker.on('exit', (code) => {
+        this.draining?.();
+        if (!this.finished && this.waiting.length === 0 && this.failure) return;
+        this.fail(new Error(`fill worker exited (${code})`));
+      });
+    }
   }
 
-  private onMessage(message: FillToMain): void {
+  private onMessage(message: FillToMain | ParserToMain): void {
     switch (message.kind) {
       case 'page':
         this.waiting.shift()?.resolve(message);
         break;
       case 'committed':
         this.onCommitted(message);
+        break;
+      case 'written':
+        this.pagesWritten = message.pages;
+        if (this.writtenWaiter && this.pagesWritten >= this.writtenWaiter.pages) {
+          this.writtenWaiter.resolve();
+          this.writtenWaiter = null;
+        }
+        break;
+      case 'drained':
+        this.draining?.();
         break;
       case 'finished':
         this.finished?.resolve({ count: message.count, nameOrder: message.nameOrder });
@@ -98,8 +120,23 @@ export class CacheFiller {
   private fail(err: Error): void {
     this.failure ??= err;
     for (const w of this.waiting.splice(0)) w.reject(this.failure);
+    this.writtenWaiter?.reject(this.failure);
+    this.writtenWaiter = null;
     this.finished?.reject(this.failure);
     this.finished = null;
+  }
+
+  /**
+   * Resolves once the writer has written `pages` pages: the main thread posts a page only when the
+   * writer is at most a page or two behind, so pages and rows never queue up between the threads
+   * (their buffers would stay in the process's heap after the fill: 40-50 MB more RSS).
+   */
+  whenWritten(pages: number): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.pagesWritten >= pages) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.writtenWaiter = { pages, resolve, reject };
+    });
   }
 
   /** Posts one raw page; resolves with what it said once the worker parsed it (before it is written). */
@@ -110,7 +147,7 @@ export class CacheFiller {
       // A buffer of its own is moved to the worker; a slice of a shared pool is copied.
       const own = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength && body.buffer instanceof ArrayBuffer;
       const message: MainToFill = { kind: 'page', body };
-      this.worker.postMessage(message, own ? [body.buffer as ArrayBuffer] : []);
+      this.parser.postMessage(message, own ? [body.buffer as ArrayBuffer] : []);
     });
   }
 
@@ -120,13 +157,34 @@ export class CacheFiller {
     return new Promise((resolve, reject) => {
       this.finished = { resolve, reject };
       const message: MainToFill = { kind: 'finish' };
-      this.worker.postMessage(message);
+      this.parser.postMessage(message);
     });
   }
 
-  /** Stops the worker (after finish, or to abandon the fill; what it committed stays). */
+  /**
+   * After the platform's error (an invalid page, a lost connection): the writer commits the pages
+   * it was given before, so the next sync resumes after them. Resolves when it did, or when it
+   * cannot (it failed or ended; at most `timeoutMs`). Not after a sign-out: stop it with `close`.
+   */
+  drain(timeoutMs = 10_000): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, timeoutMs);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.draining = () => {
+        this.draining = null;
+        done();
+      };
+      const message: MainToFill = { kind: 'drain' };
+      this.parser.postMessage(message);
+    });
+  }
+
+  /** Stops the workers (after finish, or to abandon the fill; what the writer committed stays). */
   async close(): Promise<void> {
-    if (!this.exited) await this.worker.terminate();
+    await Promise.all([this.parser.terminate(), this.writer.terminate()]);
   }
 }
 

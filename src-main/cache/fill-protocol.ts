@@ -1,4 +1,6 @@
-/** Messages between the main thread and the fill worker (`fill-worker.ts`), and the fill's state. */
+/** Messages between the main thread and the fill's two worker threads (`fill-worker.ts`), and the fill's state. */
+import type { MessagePort } from 'node:worker_threads';
+import type { UserRowValues } from './user-row';
 import type { IndexRows } from './user-search-index';
 
 /**
@@ -17,9 +19,11 @@ export interface FillState {
 /** The meta key of an account's fill state. */
 export const fillStateKey = (accountId: string): string => `sync.fill.${accountId}`;
 
-/** `workerData` of the fill worker. */
+/** `workerData` of the fill's writer. */
 export interface FillInit {
   file: string;
+  /** Where the parser's rows come from (`ParserToWriter`); moved to the writer at its start. */
+  rows: MessagePort;
   accountId: string;
   /** true: clear the account's users first; false: resume (users already there were seen). */
   fresh: boolean;
@@ -30,10 +34,33 @@ export interface FillInit {
   fill: FillState;
 }
 
-export type MainToFill = { kind: 'page'; body: Uint8Array } | { kind: 'finish' };
+/** `workerData` of the fill's parser (the same worker file). */
+export interface ParseInit {
+  parse: true;
+  accountId: string;
+  /** Where its rows go (the writer's `rows`); moved to the parser at its start. */
+  rows: MessagePort;
+}
 
-export type FillToMain =
+/**
+ * The main thread to the parser: raw pages, then the end; or, when the sync stops on an error of
+ * the platform's, `drain`: the writer commits what it was given before (the next sync resumes there).
+ */
+export type MainToFill = { kind: 'page'; body: Uint8Array } | { kind: 'finish' } | { kind: 'drain' };
+
+/** The parser to the writer: each page's rows (`userRow`), in order, then the end. */
+export type ParserToWriter =
+  | { kind: 'rows'; rows: UserRowValues[]; deletedIds: string[]; cursor: string; hasMore: boolean; total?: number }
+  | { kind: 'finish' }
+  | { kind: 'drain' };
+
+/** The parser to the main thread: what a page said, once parsed and validated (before it is written). */
+export type ParserToMain =
   | { kind: 'page'; cursor: string; hasMore: boolean; items: number; deleted: number; total?: number }
+  | { kind: 'failed'; message: string; invalidAnswer: boolean };
+
+/** The writer to the main thread. */
+export type FillToMain =
   | { kind: 'committed'; count: number; cursor: string | null; rows: IndexRows; deletedIds: string[] }
   /**
    * `nameOrder`: the row ids of the account's users sorted by name (then id), as the search
@@ -41,6 +68,9 @@ export type FillToMain =
    * could not know the whole account (a resumed fill, a user changed or deleted during it).
    */
   | { kind: 'finished'; count: number; nameOrder: Float64Array | null }
+  /** After each page's rows: how many pages the writer has written (the main thread paces the parser by it). */
+  | { kind: 'written'; pages: number }
+  | { kind: 'drained' }
   | { kind: 'failed'; message: string; invalidAnswer: boolean };
 
 /** `workerData` of the same worker file started as the checkpointer (see `Checkpointer`). */

@@ -1,31 +1,81 @@
 /**
- * The fill worker (a worker thread): writes a full sync into the cache off the main thread. The
- * main thread only fetches pages and posts their raw bytes here; this thread parses and validates
- * them, computes the derived columns and writes SQLite through its own connection (WAL lets the
- * main thread's connection keep reading meanwhile). Each commit also stores the fill's position
- * (`FillState.cursor`), so an interrupted fill resumes from its last committed page.
+ * The fill's worker threads: a full sync is written into the cache off the main thread, which only
+ * fetches pages and posts their raw bytes. Two threads share the work, so that it runs on two
+ * cores while the pages keep coming:
  *
- * While an account's cache is first filled the connection runs with relaxed durability
+ * - the parser (`ParseInit`) decodes, parses and validates each page (zod), tells the main thread
+ *   what it said (`page`: cursor, hasMore, total) and derives its rows (`userRow`);
+ * - the writer (`FillInit`) inserts those rows through its own connection (WAL lets the main
+ *   thread's connection keep reading meanwhile), commits every batch with the fill's position
+ *   (`FillState.cursor`, so an interrupted fill resumes from its last committed page), sorts the
+ *   new users by name, and hands each committed batch to the main thread (`committed`).
+ *
+ * While an account's cache is first filled the writer's connection runs with relaxed durability
  * (`synchronous=OFF`, no automatic checkpoint: each batch is checkpointed after its commit): the
- * cache can always be rebuilt from the platform and a corrupt file is set aside at open. A process kill loses nothing
- * committed (the OS still has it); only a power loss could, and then the file is rebuilt.
+ * cache can always be rebuilt from the platform and a corrupt file is set aside at open. A process
+ * kill loses nothing committed (the OS still has it); only a power loss could, and then the file
+ * is rebuilt.
  *
- * Messages in: `{ kind: 'page', body }` (a `GET /users` answer as bytes), `{ kind: 'finish' }`.
- * Messages out: `page` (cursor, hasMore, total: posted before writing, so the main thread can ask
- * for the next page meanwhile), `committed` (the users committed, for the search index),
- * `finished`, `failed`.
+ * The same file, started with `CheckpointInit`, is the checkpointer (`Checkpointer`).
  */
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 import { ListUsersResponseSchema } from '../../src-shared/platform-api';
 import { COL, IndexRowsBuilder, UPSERT_USER_SQL, USER_COLUMNS, USER_VALUES, userRow } from './user-row';
 import { NameOrderRuns, type NameOrderEntry } from './name-order';
-import { fillStateKey, type CheckpointInit, type CheckpointToMain, type FillInit, type FillState, type FillToMain, type MainToFill } from './fill-protocol';
+import {
+  fillStateKey,
+  type CheckpointInit,
+  type CheckpointToMain,
+  type FillInit,
+  type FillState,
+  type FillToMain,
+  type MainToFill,
+  type ParseInit,
+  type ParserToMain,
+  type ParserToWriter,
+} from './fill-protocol';
 
 const port = parentPort!;
-const data = workerData as FillInit | CheckpointInit;
+const data = workerData as FillInit | ParseInit | CheckpointInit;
 if ('checkpoint' in data) runCheckpointer(data);
+else if ('parse' in data) runParser(data);
 else runFill(data);
+
+/** The parser: each raw page parsed, validated and turned into rows for the writer. */
+function runParser(init: ParseInit): void {
+  const post = (message: ParserToMain) => port.postMessage(message);
+  const toWriter = (message: ParserToWriter) => init.rows.postMessage(message);
+  const decoder = new TextDecoder();
+
+  function onPage(body: Uint8Array): void {
+    let json: unknown;
+    try {
+      json = JSON.parse(decoder.decode(body));
+    } catch {
+      json = undefined;
+    }
+    const parsed = ListUsersResponseSchema.safeParse(json);
+    if (!parsed.success) {
+      post({ kind: 'failed', message: 'unexpected answer from GET /users', invalidAnswer: true });
+      return;
+    }
+    const page = parsed.data;
+    const total = page.total !== undefined ? { total: page.total } : {};
+    post({ kind: 'page', cursor: page.cursor, hasMore: page.hasMore, items: page.items.length, deleted: page.deletedIds.length, ...total });
+    const rows = page.items.map((user) => userRow(init.accountId, user));
+    toWriter({ kind: 'rows', rows, deletedIds: page.deletedIds, cursor: page.cursor, hasMore: page.hasMore, ...total });
+  }
+
+  port.on('message', (message: MainToFill) => {
+    try {
+      if (message.kind === 'page') onPage(message.body);
+      else toWriter(message);
+    } catch (err) {
+      post({ kind: 'failed', message: err instanceof Error ? err.message : String(err), invalidAnswer: false });
+    }
+  });
+}
 
 /**
  * The checkpointer (the same worker file, started with `CheckpointInit`): the main connection's
@@ -94,6 +144,7 @@ function runFill(init: FillInit): void {
   const written = new IndexRowsBuilder();
   let deletedIds: string[] = [];
   let pending = 0;
+  let pagesWritten = 0;
 
   function commit(): void {
     saveFill.run(fillStateKey(accountId), JSON.stringify(fill));
@@ -109,40 +160,18 @@ function runFill(init: FillInit): void {
     pending = 0;
   }
 
-  const decoder = new TextDecoder();
-
-  function onPage(body: Uint8Array): void {
-    let json: unknown;
-    try {
-      json = JSON.parse(decoder.decode(body));
-    } catch {
-      json = undefined;
-    }
-    const parsed = ListUsersResponseSchema.safeParse(json);
-    if (!parsed.success) {
-      post({ kind: 'failed', message: 'unexpected answer from GET /users', invalidAnswer: true });
-      return;
-    }
-    const page = parsed.data;
-    post({
-      kind: 'page',
-      cursor: page.cursor,
-      hasMore: page.hasMore,
-      items: page.items.length,
-      deleted: page.deletedIds.length,
-      ...(page.total !== undefined ? { total: page.total } : {}),
-    });
+  function onRows(page: Extract<ParserToWriter, { kind: 'rows' }>): void {
     if (!db.inTransaction) db.exec('BEGIN');
-    for (const user of page.items) {
-      const row = userRow(accountId, user);
-      if (!seen.has(user.id)) {
+    for (const row of page.rows) {
+      const id = row[COL.id];
+      if (!seen.has(id)) {
         // The lean path: a user new to the account is a plain insert.
         const rid = Number(insert.run(...row).lastInsertRowid);
-        seen.add(user.id);
+        seen.add(id);
         count++;
         written.add(rid, row);
         // The name key is the name part of the search text (`userRow`); the index checks the order it gets.
-        if (orderKnown) batchEntries.push([row[COL.nameKey], user.id, rid]);
+        if (orderKnown) batchEntries.push([row[COL.nameKey], id, rid]);
       } else {
         // Seen again: it changed while the listing ran (or after the interrupted part of a fill).
         const hit = upsert.get(...row) as { rid: number } | undefined;
@@ -161,8 +190,15 @@ function runFill(init: FillInit): void {
     }
     fill.cursor = page.cursor;
     if (fill.total === null && page.total !== undefined) fill.total = page.total;
-    pending += page.items.length + page.deletedIds.length;
+    pending += page.rows.length + page.deletedIds.length;
     if (pending >= init.batch || !page.hasMore) commit();
+    post({ kind: 'written', pages: ++pagesWritten });
+  }
+
+  /** The sync stopped on the platform's error: what came before it is committed, then the main thread is told. */
+  function onDrain(): void {
+    if (db.inTransaction) commit();
+    post({ kind: 'drained' });
   }
 
   function onFinish(): void {
@@ -174,13 +210,15 @@ function runFill(init: FillInit): void {
       db.pragma('synchronous = NORMAL');
     }
     db.close();
+    init.rows.close();
     const nameOrder = orderKnown ? order.take() : null;
     post({ kind: 'finished', count, nameOrder }, nameOrder ? [nameOrder.buffer as ArrayBuffer] : []);
   }
 
-  port.on('message', (message: MainToFill) => {
+  init.rows.on('message', (message: ParserToWriter) => {
     try {
-      if (message.kind === 'page') onPage(message.body);
+      if (message.kind === 'rows') onRows(message);
+      else if (message.kind === 'drain') onDrain();
       else onFinish();
     } catch (err) {
       if (db.open && db.inTransaction) db.exec('ROLLBACK');

@@ -50,6 +50,8 @@ export interface SyncServiceOptions {
 export const DEFAULT_PAGE_SIZE = 1_000;
 /** Users written per transaction during a fill (an interrupted fill resumes from the last one). */
 const FILL_BATCH = 5_000;
+/** Pages a fill's parser may be ahead of its writer (one being written, one parsed, one parsing). */
+const FILL_LEAD = 2;
 /** At most one "users changed" event per this many ms while a fill runs (the table refreshes). */
 const DATA_EVENT_MS = 250;
 /** Answers to a resumed fill's cursor that mean "start over" (the platform no longer accepts it). */
@@ -327,10 +329,14 @@ export class SyncService {
     );
     this.filler = filler;
     this.stopping = false;
+    let posted = 0;
     try {
       for (;;) {
         const { body, nextSince } = await next;
         this.checkSameSession(accountId);
+        // The writer at most FILL_LEAD pages behind: nothing queues up between the threads.
+        await filler.whenWritten(posted - FILL_LEAD);
+        posted++;
         // The page is moved to the worker; the last one's bytes are kept for `warmUsersPageSchema`
         // (without a link, any page may be the last: a copy of 0.5 MB is well under a millisecond).
         const kept = nextSince === null ? body.slice() : null;
@@ -354,6 +360,10 @@ export class SyncService {
       }
     } catch (err) {
       if (this.stopping) throw new ServiceError('cancelled', 'sync stopped');
+      // The platform's error (an invalid page, a lost connection): the pages the writer was given
+      // before it are the platform's, committed so that the next sync resumes after them. Not for
+      // another session's sync (C6).
+      if (this.opts.accountKey() === accountId) await filler.drain();
       if (err instanceof FillError && err.invalidAnswer) throw new PlatformError('internal_error', 200, err.message);
       throw err;
     } finally {

@@ -143,5 +143,37 @@ describe('full sync while the platform changes', () => {
     // The status shows a first sync not finished (the pages before the bad link stay cached).
     expect(status.incomplete).not.toBeNull();
   });
-});
 
+  it('issue 10: a users page that is not a valid answer stops the first sync (the pages before it stay cached), and the next sync completes it', async () => {
+    const target = new URL(platform.url);
+    let usersPages = 0;
+    let corrupt = true;
+    proxy = createServer((req, res) => {
+      const isUsersPage = req.method === 'GET' && (req.url ?? '').startsWith('/api/v1/users?');
+      if (isUsersPage && ++usersPages === 3 && corrupt) {
+        // The parser thread gets a page whose items are not users.
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ items: [{ id: 'not-a-user' }], deletedIds: [], cursor: '999', hasMore: true }));
+        return;
+      }
+      forwardTo(target, req, res);
+    });
+    await new Promise<void>((ok) => proxy!.listen(0, '127.0.0.1', ok));
+    const url = `http://127.0.0.1:${(proxy!.address() as AddressInfo).port}`;
+    const c = await composeConsole({ dataDir: data.dir, platformUrl: url, syncPageSize: PAGE, syncFillBatch: PAGE });
+    consoles.push(c);
+    await call(c, 'signIn', DEMO);
+    const failed = await call(c, 'syncNow', {});
+    expect(failed.state).toBe('error');
+    expect(failed.lastError?.code).toBe('internal_error');
+    // The two pages before the bad one were committed (a batch a page), and the status says so.
+    expect(failed.incomplete).toMatchObject({ cached: 2 * PAGE });
+    expect((await call(c, 'searchUsers', { limit: 500 })).total).toBe(2 * PAGE);
+    corrupt = false;
+    const done = await call(c, 'syncNow', {});
+    const api = client(platform.url, await signIn(platform.url, 'admin'));
+    const onPlatform = ((await api.get('/api/v1/users?limit=1000')).body.items as any[]).map((u) => u.id).sort();
+    expect(done).toMatchObject({ state: 'idle', lastError: null, incomplete: null, userCount: onPlatform.length });
+    expect((await call(c, 'searchUsers', { limit: 500 })).items.map((u) => u.id).sort()).toEqual(onPlatform);
+  });
+});
