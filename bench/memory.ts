@@ -57,14 +57,15 @@ interface MemoryReport {
  * stays near the live data. The measured child starts with them, as the app does.
  */
 export const LAUNCH_V8_FLAGS = ['--max-semi-space-size=4'];
-/** The malloc arenas the app launches with (scripts/start.mjs `LAUNCH_ENV`). */
+/** The malloc arenas and mmap threshold the app launches with (scripts/start.mjs `LAUNCH_ENV`). */
 export const LAUNCH_MALLOC_ARENA_MAX = process.env.BENCH_MALLOC_ARENA_MAX ?? '2';
+export const LAUNCH_MALLOC_MMAP_THRESHOLD = process.env.BENCH_MALLOC_MMAP_THRESHOLD ?? '131072';
 
 /** Runs the bundled child once with extra Node flags and returns its report. */
 async function measureChild(script: string, platformUrl: string, dataDir: string, nodeFlags: string[]): Promise<MemoryReport> {
   const child = spawn(process.execPath, [...nodeFlags, '--expose-gc', script, platformUrl, dataDir], {
     cwd: ROOT,
-    env: { ...process.env, MALLOC_ARENA_MAX: LAUNCH_MALLOC_ARENA_MAX },
+    env: { ...process.env, MALLOC_ARENA_MAX: LAUNCH_MALLOC_ARENA_MAX, MALLOC_MMAP_THRESHOLD_: LAUNCH_MALLOC_MMAP_THRESHOLD },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const report = await firstJsonLine<MemoryReport>(child, 'memory child');
@@ -99,7 +100,7 @@ export async function benchMemory(ctx: BenchContext): Promise<BenchResult[]> {
       ratio: report.afterSync / report.idle,
       target: '≤ 250 MB',
       met: report.afterSync <= 250,
-      notes: `launched with ${LAUNCH_V8_FLAGS.join(' ')} and MALLOC_ARENA_MAX=${LAUNCH_MALLOC_ARENA_MAX} (as the app); V8 heap used ${report.heapAfterSync.toFixed(0)} MB of ${report.heapTotalAfterSync.toFixed(0)} MB reserved; the first search after the sync took ${report.firstSearchMs.toFixed(0)} ms (target ≤ 100 ms); peak during the run ${report.peak.toFixed(0)} MB`,
+      notes: `launched with ${LAUNCH_V8_FLAGS.join(' ')} and MALLOC_ARENA_MAX=${LAUNCH_MALLOC_ARENA_MAX} MALLOC_MMAP_THRESHOLD_=${LAUNCH_MALLOC_MMAP_THRESHOLD} (as the app); V8 heap used ${report.heapAfterSync.toFixed(0)} MB of ${report.heapTotalAfterSync.toFixed(0)} MB reserved; the first search after the sync took ${report.firstSearchMs.toFixed(0)} ms (target ≤ 100 ms); peak during the run ${report.peak.toFixed(0)} MB`,
     },
     {
       id: 6,
