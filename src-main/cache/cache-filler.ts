@@ -60,7 +60,8 @@ export class CacheFiller {
   private readonly waiting: Array<{ resolve: (page: FillPage) => void; reject: (err: Error) => void }> = [];
   private finished: { resolve: (done: FillDone) => void; reject: (err: Error) => void } | null = null;
   private draining: (() => void) | null = null;
-  private pagesWritten = 0;
+  /** -1 until the writer has started (its fresh fill cleared the account and recorded the fill). */
+  private pagesWritten = -1;
   private writtenWaiter: { pages: number; resolve: () => void; reject: (err: Error) => void } | null = null;
   private failure: Error | null = null;
 
@@ -127,11 +128,14 @@ export class CacheFiller {
   }
 
   /**
-   * Resolves once the writer has written `pages` pages: the main thread posts a page only when the
-   * writer is at most a page or two behind, so pages and rows never queue up between the threads
-   * (their buffers would stay in the process's heap after the fill: 40-50 MB more RSS).
+   * Resolves once the writer has started and written `atLeast` pages: the main thread posts a page
+   * only when the writer is at most a page or two behind, so pages and rows never queue up between
+   * the threads (their buffers would stay in the process's heap after the fill: 40-50 MB more
+   * RSS), and the first page only once the writer recorded the fill (a fill the status counts is
+   * one the file knows).
    */
-  whenWritten(pages: number): Promise<void> {
+  whenWritten(atLeast: number): Promise<void> {
+    const pages = Math.max(atLeast, 0);
     if (this.failure) return Promise.reject(this.failure);
     if (this.pagesWritten >= pages) return Promise.resolve();
     return new Promise((resolve, reject) => {

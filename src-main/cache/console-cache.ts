@@ -16,10 +16,10 @@ import { basename, dirname, join } from 'node:path';
 import { computeReadiness, queueSummary, type Account, type Extension, type Queue, type QueueSummary, type User } from '../../src-shared/domain';
 import type { SearchUsersInput, SearchUsersOutput, UserRow } from '../../src-shared/ipc-contract';
 import { SearchUsersInputSchema } from '../../src-shared/ipc-contract';
-import { CACHE_SCHEMA_VERSION, migrate } from './migrations';
+import { CACHE_SCHEMA_VERSION, USER_KEY_INDEX, ensureUserKey, migrate } from './migrations';
 import { fillStateKey, type FillState } from './fill-protocol';
 import { searchKey } from '../../src-shared/search';
-import { IndexRowsBuilder, UPSERT_USER_SQL, userRow } from './user-row';
+import { COL, IndexRowsBuilder, UPDATE_USER_BY_RID_SQL, UPSERT_USER_SQL, USER_COLUMNS, USER_VALUES, userRow, type UserRowValues } from './user-row';
 import { UserSearchIndex, type IndexRows } from './user-search-index';
 
 /** The cache file's name inside the data folder. */
@@ -118,6 +118,8 @@ export class ConsoleCache {
       const check = db.pragma('quick_check(1)', { simple: true });
       if (check !== 'ok') throw new Error(`cache quick_check: ${String(check)}`);
       migrate(db);
+      // A first fill killed while its users' key index was dropped: built now.
+      db.transaction(() => ensureUserKey(db))();
       return db;
     } catch (err) {
       db.close();
@@ -148,6 +150,11 @@ export class ConsoleCache {
    */
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn)();
+  }
+
+  /** Whether `close` ran (a sync that ends after the app closed the file writes nothing more). */
+  get isClosed(): boolean {
+    return !this.db.open;
   }
 
   /** Closes the file. */
@@ -265,7 +272,10 @@ export class ConsoleCache {
   /** Inserts or replaces users in one transaction (a sync page is one batch). */
   upsertUsers(accountId: string, users: readonly User[]): void {
     this.filling.delete(accountId);
-    const upsert = this.stmt(`${UPSERT_USER_SQL} RETURNING rid`);
+    const upsert = () => {
+      const statement = this.stmt(`${UPSERT_USER_SQL} RETURNING rid`);
+      return (row: UserRowValues) => (statement.get(...row) as { rid: number } | undefined)?.rid;
+    };
     // A batch outside an enclosing transaction keeps a known count exact: a new row's id is above
     // every row id before it (an update keeps its row), so no lookup a user. Anything else drops
     // the count, to be counted again when asked.
@@ -274,17 +284,22 @@ export class ConsoleCache {
     // What the search index needs of each written user, from the rows written (no read back).
     const written = new IndexRowsBuilder();
     let inserted = 0;
-    this.db.transaction(() => {
-      const before = maxRid.get() as number;
-      for (const user of users) {
-        const row = userRow(accountId, user);
-        const hit = upsert.get(...row) as { rid: number } | undefined;
-        // An older copy (a sync page fetched before our own save landed) never replaces a newer one.
-        if (!hit) continue;
-        if (hit.rid > before && !written.has(hit.rid)) inserted++;
-        written.add(hit.rid, row);
-      }
-    })();
+    // Immediate: no other connection changes the schema between the key check and the writes.
+    this.db
+      .transaction(() => {
+        const before = maxRid.get() as number;
+        // While the fill worker fills an account, the users' key index is gone (built again at its end).
+        const write = this.stmt(`SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = '${USER_KEY_INDEX}'`).get() ? upsert() : this.upsertWithoutKey();
+        for (const user of users) {
+          const row = userRow(accountId, user);
+          const rid = write(row);
+          // An older copy (a sync page fetched before our own save landed) never replaces a newer one.
+          if (rid === undefined) continue;
+          if (rid > before && !written.has(rid)) inserted++;
+          written.add(rid, row);
+        }
+      })
+      .immediate();
     // A small batch patches the search index (changed users in place, new ones appended); a large
     // one (or a write inside a larger transaction that could still roll back) drops it, to be
     // rebuilt by the next search.
@@ -295,6 +310,27 @@ export class ConsoleCache {
     if (known !== undefined) this.counts.set(accountId, known + inserted);
     else if (users.length > 0) this.counts.delete(accountId);
     this.boundHistory(accountId, written.size);
+  }
+
+  /**
+   * The upsert while the users' key index is missing (a first fill of the fill worker is writing):
+   * the user's row found by a scan, replaced unless newer, or inserted. Rare: a save during a
+   * first sync.
+   */
+  private upsertWithoutKey(): (row: UserRowValues) => number | undefined {
+    const find = this.db.prepare('SELECT rid, version FROM users WHERE account_id = ? AND id = ?');
+    const update = this.db.prepare(UPDATE_USER_BY_RID_SQL);
+    const insert = this.db.prepare(`INSERT INTO users (${USER_COLUMNS}) VALUES (${USER_VALUES})`);
+    return (row) => {
+      const found = find.get(row[0], row[COL.id]) as { rid: number; version: number } | undefined;
+      if (!found) return Number(insert.run(...row).lastInsertRowid);
+      return update.run(...row, found.rid, row[COL.version]).changes > 0 ? found.rid : undefined;
+    };
+  }
+
+  /** Builds the users' key index if a first fill stopped before it did (answers the rows it dropped as duplicates). */
+  ensureUserKey(): number {
+    return this.db.transaction(() => ensureUserKey(this.db))();
   }
 
   /**

@@ -68,7 +68,7 @@ export type FillToMain =
    * could not know the whole account (a resumed fill, a user changed or deleted during it).
    */
   | { kind: 'finished'; count: number; nameOrder: Float64Array | null }
-  /** After each page's rows: how many pages the writer has written (the main thread paces the parser by it). */
+  /** Once started (0), then after each page's rows: how many pages the writer has written (the main thread paces the parser by it). */
   | { kind: 'written'; pages: number }
   | { kind: 'drained' }
   | { kind: 'failed'; message: string; invalidAnswer: boolean };

@@ -150,7 +150,73 @@ export const MIGRATIONS: ReadonlyArray<(db: Database.Database) => void> = [
       DROP TABLE user_queues;
     `);
   },
+  // 8: issue 10: a user's key, (account_id, id), is a unique index of its own (`users_key`), no
+  // longer the table's constraint, so that an account's first fill can drop it while it inserts
+  // and build it once at the end (`ensureUserKey`): kept up to date insert by insert, with random
+  // ids, it cost a third of the fill's SQLite time. The table is rebuilt with the same columns.
+  (db) => {
+    const columns = (db.prepare("SELECT name FROM pragma_table_info('users')").pluck().all() as string[]).join(', ');
+    // The table's triggers (migration 6's history) go with it: the same ones are made again.
+    const triggers = db.prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'users'").pluck().all() as string[];
+    db.exec(`
+      CREATE TABLE users_new (
+        rid INTEGER PRIMARY KEY,
+        account_id TEXT NOT NULL,
+        id TEXT NOT NULL,
+        data TEXT NOT NULL,
+        name_key TEXT NOT NULL,
+        login_key TEXT NOT NULL,
+        email_key TEXT NOT NULL,
+        search_text TEXT NOT NULL,
+        profile TEXT NOT NULL,
+        active INTEGER NOT NULL,
+        webrtc INTEGER NOT NULL,
+        omnichannel INTEGER NOT NULL,
+        password_set INTEGER NOT NULL,
+        has_extension INTEGER NOT NULL,
+        updated_at TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        ready INTEGER NOT NULL DEFAULT 0,
+        missing_mask INTEGER NOT NULL DEFAULT 0,
+        queue_ids TEXT NOT NULL DEFAULT ''
+      ) STRICT;
+      INSERT INTO users_new (${columns}) SELECT ${columns} FROM users;
+      DROP TABLE users;
+      ALTER TABLE users_new RENAME TO users;
+    `);
+    ensureUserKey(db);
+    for (const trigger of triggers) db.exec(trigger);
+  },
 ];
+
+/** The users' key index (migration 8). */
+export const USER_KEY_INDEX = 'users_key';
+
+/**
+ * Builds the users' unique key index if it is missing: after a first fill that dropped it (at its
+ * end, or at the next open when the fill was killed). A user written twice meanwhile (the main
+ * thread saved a user the fill had not reached yet) keeps its newest row. Answers how many rows
+ * were dropped that way.
+ */
+export function ensureUserKey(db: Database.Database): number {
+  const create = `CREATE UNIQUE INDEX IF NOT EXISTS ${USER_KEY_INDEX} ON users (account_id, id)`;
+  try {
+    db.exec(create);
+    return 0;
+  } catch (err) {
+    if (!(err instanceof Error && 'code' in err && err.code === 'SQLITE_CONSTRAINT_UNIQUE')) throw err;
+  }
+  const dropped = db
+    .prepare(
+      `DELETE FROM users WHERE rid IN (
+         SELECT rid FROM (
+           SELECT rid, row_number() OVER (PARTITION BY account_id, id ORDER BY version DESC, rid DESC) AS n FROM users
+         ) WHERE n > 1)`,
+    )
+    .run().changes;
+  db.exec(create);
+  return dropped;
+}
 
 function hasTable(db: Database.Database, name: string): boolean {
   return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;

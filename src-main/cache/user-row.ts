@@ -34,6 +34,16 @@ export const UPSERT_USER_SQL = `INSERT INTO users (${USER_COLUMNS}) VALUES (${US
     updated_at = excluded.updated_at, version = excluded.version, queue_ids = excluded.queue_ids
   WHERE excluded.version >= users.version`;
 
+/**
+ * Replaces a users row found by its row id unless the cached copy is newer (as the upsert): the
+ * fill writer's path for a user seen again, which works without the users' key index (a first
+ * fill builds that index at its end). Parameters: the row's values, then the row id, then the
+ * row's version.
+ */
+export const UPDATE_USER_BY_RID_SQL = `UPDATE users SET ${USER_COLUMNS.split(',')
+  .map((c) => `${c.trim()} = ?`)
+  .join(', ')} WHERE rid = ? AND version <= ?`;
+
 /** A users row, positional (`USER_COLUMNS`). */
 export type UserRowValues = [
   accountId: string,
@@ -57,7 +67,7 @@ export type UserRowValues = [
 ];
 
 /** Positions in a row the search index reads. */
-export const COL = { id: 1, nameKey: 3, searchText: 6, profile: 7, active: 8, missingMask: 14, updatedAt: 15, queueIds: 17 } as const;
+export const COL = { id: 1, nameKey: 3, searchText: 6, profile: 7, active: 8, missingMask: 14, updatedAt: 15, version: 16, queueIds: 17 } as const;
 
 
 /** A user as a row of the cache's users table (the shared rules: `computeReadiness`, `userSortKey`, and `userSearchText`'s layout). */

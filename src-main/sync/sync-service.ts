@@ -369,6 +369,9 @@ export class SyncService {
     } finally {
       this.filler = null;
       await filler.close();
+      // A fill stopped before its end (sign-out, a failure the writer could not drain) leaves the
+      // users' key index to build (about 0.1 s at 100 000 users); after a finished one, nothing.
+      if (!cache.isClosed) cache.ensureUserKey();
       this.fillTotal = null;
       this.fillStartedAt = null;
     }

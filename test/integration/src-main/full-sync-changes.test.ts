@@ -9,7 +9,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ComposedConsole } from '../../../src-main/compose';
-import { call, composeConsole, forwardTo, record, withoutHopByHop, DEMO_ADMIN } from '../../support/console-harness';
+import { call, composeConsole, forwardTo, record, startHoldingProxy, waitFor, withoutHopByHop, DEMO_ADMIN } from '../../support/console-harness';
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { CACHE_FILE_NAME } from '../../../src-main/cache/console-cache';
 import { tempDir } from '../../support/console-fixtures';
 import { client, signIn, startTestPlatform, type TestPlatform } from '../../support/platform';
 
@@ -176,4 +179,48 @@ describe('full sync while the platform changes', () => {
     expect(done).toMatchObject({ state: 'idle', lastError: null, incomplete: null, userCount: onPlatform.length });
     expect((await call(c, 'searchUsers', { limit: 500 })).items.map((u) => u.id).sort()).toEqual(onPlatform);
   });
+
+  /** Whether the cache file has the users' key index (a fresh fill drops it until its end). */
+  function hasUserKey(): boolean {
+    const file = new Database(join(data.dir, CACHE_FILE_NAME), { readonly: true });
+    try {
+      return file.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'users_key'").pluck().get() === 1;
+    } finally {
+      file.close();
+    }
+  }
+
+  it('issue 10: a user saved during the first fill (before the fill reached it) is cached once, with the saved version, and the users\' key index is back at the end', async () => {
+    const api = client(platform.url, await signIn(platform.url, 'admin'));
+    const all = (await api.get('/api/v1/users?limit=1000')).body.items as any[];
+    // A user on the last page of the listing (sequence order): the fill reaches it after the save.
+    const late = all.filter((u) => u.profile === 'agent').at(-1);
+    const held = await startHoldingProxy(platform.url, (req) => req.method === 'GET' && /^\/api\/v1\/users\?.*since=/.test(req.url ?? ''));
+    try {
+      const c = await composeConsole({ dataDir: data.dir, platformUrl: held.url, syncPageSize: PAGE, syncFillBatch: PAGE });
+      consoles.push(c);
+      await call(c, 'signIn', DEMO);
+      const sync = call(c, 'syncNow', {});
+      await waitFor(() => held.held.length > 0, 10_000, 'the second page held');
+      // The first page is written: the fill has dropped the key index.
+      await waitFor(() => !hasUserKey(), 10_000, 'the fill started');
+      const saved = await call(c, 'saveUser', { id: late.id, baseVersion: late.version, changes: { name: 'Salvo Durante A Carga' }, confirmQueueLogout: true });
+      held.release();
+      const status = await sync;
+      expect(status).toMatchObject({ state: 'idle', lastError: null, userCount: all.length });
+      const file = new Database(join(data.dir, CACHE_FILE_NAME), { readonly: true });
+      try {
+        expect(file.prepare('SELECT count(*) FROM users WHERE id = ?').pluck().get(late.id)).toBe(1);
+        expect(file.prepare("SELECT sql FROM sqlite_master WHERE name = 'users_key'").pluck().get()).toMatch(/UNIQUE INDEX/);
+      } finally {
+        file.close();
+      }
+      const cached = (await call(c, 'getUser', { id: late.id })).user;
+      expect(cached).toMatchObject({ name: 'Salvo Durante A Carga', version: saved.user.version });
+      expect((await call(c, 'searchUsers', { limit: 500 })).items.map((u) => u.id).sort()).toEqual(all.map((u) => u.id).sort());
+    } finally {
+      await held.close();
+    }
+  });
 });
+

@@ -153,6 +153,91 @@ describe('ConsoleCache', () => {
     cache.close();
   });
 
+  it('issue 10: migrating a version-7 file makes the users\' key an index of its own (still unique), keeping rows, history and trigger', () => {
+    const dir = dataDir();
+    // A file with users and history, set back to version 7's table (the key as the table's constraint).
+    const old = new ConsoleCache(dir);
+    old.upsertUsers(ACC, [makeUser({ id: 'u1', name: 'Ana', version: 1 }), makeUser({ id: 'u2', name: 'Bia', voiceQueueIds: ['q1'] })]);
+    old.upsertUsers(ACC, [makeUser({ id: 'u1', name: 'Ana Nova', version: 2 })]);
+    old.close();
+    const back = new Database(join(dir, CACHE_FILE_NAME));
+    const trigger = back.prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'users_keep_version'").pluck().get() as string;
+    back.exec(`
+      CREATE TABLE users_v7 AS SELECT * FROM users;
+      DROP TABLE users;
+      CREATE TABLE users (rid INTEGER PRIMARY KEY, account_id TEXT NOT NULL, id TEXT NOT NULL, data TEXT NOT NULL, name_key TEXT NOT NULL,
+        login_key TEXT NOT NULL, email_key TEXT NOT NULL, search_text TEXT NOT NULL, profile TEXT NOT NULL, active INTEGER NOT NULL,
+        webrtc INTEGER NOT NULL, omnichannel INTEGER NOT NULL, password_set INTEGER NOT NULL, has_extension INTEGER NOT NULL,
+        updated_at TEXT NOT NULL, version INTEGER NOT NULL, ready INTEGER NOT NULL DEFAULT 0, missing_mask INTEGER NOT NULL DEFAULT 0,
+        queue_ids TEXT NOT NULL DEFAULT '', UNIQUE (account_id, id)) STRICT;
+      INSERT INTO users SELECT * FROM users_v7;
+      DROP TABLE users_v7;
+    `);
+    back.exec(trigger);
+    back.pragma('user_version = 7');
+    back.close();
+    const cache = new ConsoleCache(dir); // migration 8 runs here
+    expect(cache.searchUsers(ACC, { query: 'ana nova' }).items.map((u) => u.id)).toEqual(['u1']);
+    expect(cache.searchUsers(ACC, { filters: { queueId: 'q1' } }).items.map((u) => u.id)).toEqual(['u2']);
+    peek(cache, (db) => {
+      expect(db.pragma('user_version', { simple: true })).toBe(CACHE_SCHEMA_VERSION);
+      // The key is an index now (no table constraint), unique.
+      expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE name LIKE 'sqlite_autoindex_users%'").pluck().get()).toBe(0);
+      expect(db.prepare("SELECT sql FROM sqlite_master WHERE name = 'users_key'").pluck().get()).toMatch(/CREATE UNIQUE INDEX users_key ON users \(account_id, id\)/);
+      expect(() => db.prepare("INSERT INTO users SELECT NULL, account_id, id, data, name_key, login_key, email_key, search_text, profile, active, webrtc, omnichannel, password_set, has_extension, updated_at, version, ready, missing_mask, queue_ids FROM users WHERE id = 'u2'").run()).toThrow(/UNIQUE/);
+    });
+    // The history trigger came along: a newer version keeps the one it replaces.
+    cache.upsertUsers(ACC, [makeUser({ id: 'u1', name: 'Ana Terceira', version: 3 })]);
+    expect(cache.userHistory(ACC, 'u1').map((h) => h.version)).toEqual([3, 2, 1]);
+    cache.close();
+  });
+
+  it('issue 10: with the users\' key index gone (a first fill is writing), saves still write one row per user; a user written twice keeps its newest row when the index is built again', () => {
+    const dir = dataDir();
+    const cache = new ConsoleCache(dir);
+    cache.upsertUsers(ACC, [makeUser({ id: 'u1', name: 'Ana', version: 1 }), makeUser({ id: 'u2', name: 'Bia', version: 5 })]);
+    peek(cache, (db) => db.exec('DROP INDEX users_key'));
+    // Replaced, kept (an older copy), and inserted, without the index.
+    cache.upsertUsers(ACC, [makeUser({ id: 'u1', name: 'Ana Dois', version: 2 }), makeUser({ id: 'u2', name: 'Bia Velha', version: 4 }), makeUser({ id: 'u3', name: 'Caio' })]);
+    expect(cache.searchUsers(ACC, {}).items.map((u) => [u.id, u.name])).toEqual([
+      ['u1', 'Ana Dois'],
+      ['u2', 'Bia'],
+      ['u3', 'Caio'],
+    ]);
+    // The fill writes a user the save wrote too (a plain insert, no index to refuse it).
+    peek(cache, (db) => {
+      const copy = (id: string, version: number, name: string) =>
+        db.prepare(
+          `INSERT INTO users SELECT NULL, account_id, id, json_set(data, '$.name', ?, '$.version', ?), name_key, login_key, email_key, search_text, profile, active, webrtc, omnichannel, password_set, has_extension, updated_at, ?, ready, missing_mask, queue_ids FROM users WHERE id = ?`,
+        ).run(name, version, version, id);
+      copy('u1', 1, 'Ana Velha'); // older than the saved one
+      copy('u3', 9, 'Caio Novo'); // newer
+    });
+    expect(cache.ensureUserKey()).toBe(2);
+    expect(cache.ensureUserKey()).toBe(0);
+    cache.close();
+    const reopened = new ConsoleCache(dir);
+    expect(reopened.searchUsers(ACC, {}).items.map((u) => [u.id, u.name, u.version])).toEqual([
+      ['u1', 'Ana Dois', 2],
+      ['u2', 'Bia', 5],
+      ['u3', 'Caio Novo', 9],
+    ]);
+    reopened.close();
+  });
+
+  it('issue 10: a cache file left without the users\' key index (a first fill killed) gets it back when opened', () => {
+    const dir = dataDir();
+    const first = new ConsoleCache(dir);
+    first.upsertUsers(ACC, [makeUser({ id: 'u1' })]);
+    first.close();
+    const killed = new Database(join(dir, CACHE_FILE_NAME));
+    killed.exec('DROP INDEX users_key');
+    killed.close();
+    const cache = new ConsoleCache(dir);
+    expect(peek(cache, (db) => db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'users_key'").pluck().get())).toBe(1);
+    cache.close();
+  });
+
   it('C1: a corrupt cache file is set aside and rebuilt empty, never a crash', () => {
     const dir = dataDir();
     writeFileSync(join(dir, CACHE_FILE_NAME), Buffer.from('this is not a sqlite database'.repeat(200)));
