@@ -334,17 +334,16 @@ export class SyncService {
       for (;;) {
         const { body, nextSince } = await next;
         this.checkSameSession(accountId);
+        // The next page is asked for now when the answer said where it starts (its `Link`), else
+        // once the worker parsed this one: either way while the workers handle this one.
+        if (nextSince !== null) next = quiet(this.fetchRawPage(nextSince, false));
         // The writer at most FILL_LEAD pages behind: nothing queues up between the threads.
         await filler.whenWritten(posted - FILL_LEAD);
         posted++;
         // The page is moved to the worker; the last one's bytes are kept for `warmUsersPageSchema`
         // (without a link, any page may be the last: a copy of 0.5 MB is well under a millisecond).
         const kept = nextSince === null ? body.slice() : null;
-        const parsed = filler.page(body);
-        // The next page is asked for now when the answer said where it starts (its `Link`), else
-        // once the worker parsed this one: either way while the worker writes this one.
-        if (nextSince !== null) next = quiet(this.fetchRawPage(nextSince, false));
-        const page = await parsed;
+        const page = await filler.page(body);
         if (nextSince !== null && (!page.hasMore || page.cursor !== nextSince)) {
           throw new PlatformError('internal_error', 200, 'GET /users: the next page link does not match the page');
         }
