@@ -4,15 +4,10 @@
  * array in `USER_COLUMNS` order (binding by position is markedly cheaper than by name at 100 000
  * rows).
  */
-import { PROFILES, READINESS_ITEMS, computeReadiness, type ReadinessItem, type User } from '../../src-shared/domain';
+import { PROFILES, readinessMissingBits, type User } from '../../src-shared/domain';
 import { joinSearchKeys, userSortKey } from '../../src-shared/search';
 import { emptyIndexRows, indexFlags, queueIdsText, type IndexRows } from './user-search-index';
 
-/** Bit of each readiness item in the `missing_mask` column. */
-export const MISSING_BIT: Record<ReadinessItem, number> = Object.fromEntries(READINESS_ITEMS.map((item, i) => [item, 1 << i])) as Record<
-  ReadinessItem,
-  number
->;
 
 /** The users table's written columns, in the order of a row. */
 export const USER_COLUMNS = `account_id, id, data, name_key, login_key, email_key, search_text, profile, active, webrtc, omnichannel,
@@ -77,10 +72,9 @@ export function userRow(accountId: string, user: User): UserRowValues {
   const emailKey = userSortKey(user, 'email');
   const hasExtension = user.extension !== null;
   // R7 (agents only, self-managed users need no password, one link is enough): the shared rule.
-  const readiness = computeReadiness(user);
-  let missingMask = 0;
-  for (const item of readiness.missing) missingMask |= MISSING_BIT[item];
-  const ready = readiness.ready;
+  const bits = readinessMissingBits(user);
+  const missingMask = bits ?? 0;
+  const ready = bits === 0;
   return [
     accountId,
     user.id,

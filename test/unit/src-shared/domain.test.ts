@@ -1,11 +1,33 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { computeReadiness, permissions, PROFILES } from '../../../src-shared/domain';
+import { computeReadiness, permissions, PROFILES, READINESS_BIT, readinessMissingBits } from '../../../src-shared/domain';
 import { pickLocale, SELF_MANAGED_MESSAGE_PT, ERROR_MESSAGES } from '../../../src-shared/errors';
 
 const base = { profile: 'agent' as const, selfManaged: false, webrtcEnabled: true, omnichannelEnabled: true, passwordSet: true, extension: null, voiceQueueIds: [], chatQueueIds: [] };
 
 describe('computeReadiness', () => {
+  it('issue 10: the bits the cache stores are the checklist\'s missing items, null exactly when R7 does not apply', () => {
+    const user = fc.record({
+      profile: fc.constantFrom(...PROFILES),
+      selfManaged: fc.boolean(),
+      webrtcEnabled: fc.boolean(),
+      omnichannelEnabled: fc.boolean(),
+      passwordSet: fc.boolean(),
+      extension: fc.option(fc.constant({ id: 'e', number: '2001' }), { nil: null }),
+      voiceQueueIds: fc.array(fc.constantFrom('q1', 'q2'), { maxLength: 2 }),
+      chatQueueIds: fc.array(fc.constantFrom('q3'), { maxLength: 1 }),
+    });
+    fc.assert(
+      fc.property(user, (u) => {
+        const r = computeReadiness(u);
+        const bits = readinessMissingBits(u);
+        expect(bits === null).toBe(!r.applies);
+        expect(bits ?? 0).toBe(r.missing.reduce((m, item) => m | READINESS_BIT[item], 0));
+        expect(bits === 0).toBe(r.ready);
+      }),
+      { numRuns: 500 },
+    );
+  });
   it('R7: a user with everything but a link to an extension or queue is not yet an agent', () => {
     const r = computeReadiness(base);
     expect(r.ready).toBe(false);
