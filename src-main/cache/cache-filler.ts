@@ -68,6 +68,7 @@ export class CacheFiller {
   constructor(
     init: Omit<FillInit, 'rows'>,
     private readonly onCommitted: (batch: { count: number; cursor: string | null; rows: IndexRows; deletedIds: string[] }) => void,
+    private readonly onRewritten: () => void,
     entry: WorkerEntry = fillWorkerEntry(),
   ) {
     // The workers parse every page: their young generations stay at V8's usual size (the main
@@ -104,6 +105,9 @@ export class CacheFiller {
           this.writtenWaiter.resolve();
           this.writtenWaiter = null;
         }
+        break;
+      case 'rewritten':
+        this.onRewritten();
         break;
       case 'drained':
         this.draining?.();

@@ -71,6 +71,12 @@ export type FillToMain =
   /** Once started (0), then after each page's rows: how many pages the writer has written (the main thread paces the parser by it). */
   | { kind: 'written'; pages: number }
   | { kind: 'drained' }
+  /**
+   * Building the users' key index removed rows (a user the main thread saved during the fill was
+   * written twice): what the main thread derived from the committed batches no longer matches the
+   * file (its search index is built again from the file).
+   */
+  | { kind: 'rewritten' }
   | { kind: 'failed'; message: string; invalidAnswer: boolean };
 
 /** `workerData` of the same worker file started as the checkpointer (see `Checkpointer`). */

@@ -21,7 +21,7 @@
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 import { ListUsersResponseSchema } from '../../src-shared/platform-api';
-import { COL, IndexRowsBuilder, UPDATE_USER_BY_RID_SQL, USER_COLUMNS, USER_VALUES, userRow } from './user-row';
+import { COL, IndexRowsBuilder, UPDATE_USER_BY_RID_SQL, UPSERT_USER_SQL, USER_COLUMNS, USER_VALUES, userRow, type UserRowValues } from './user-row';
 import { USER_KEY_INDEX, ensureUserKey } from './migrations';
 import { NameOrderRuns, type NameOrderEntry } from './name-order';
 import {
@@ -36,6 +36,9 @@ import {
   type ParserToMain,
   type ParserToWriter,
 } from './fill-protocol';
+
+/** A fresh fill builds the users' key index once it has written this share of the platform's total. */
+const KEY_INDEX_AT = 0.9;
 
 const port = parentPort!;
 const data = workerData as FillInit | ParseInit | CheckpointInit;
@@ -137,6 +140,28 @@ function runFill(init: FillInit): void {
   }
   post({ kind: 'written', pages: 0 }); // started: the main thread may send the first page
   const insert = db.prepare(`INSERT INTO users (${USER_COLUMNS}) VALUES (${USER_VALUES})`);
+  /** Whether the users' key index is there (a fresh fill drops it, and builds it near its end). */
+  let keyBuilt = !init.fresh;
+  let upsert: Database.Statement | null = null;
+
+  /**
+   * A user new to this fill: a plain insert. Once the key index is there, a user the main thread
+   * saved before the fill reached it is already in the file: its row is replaced unless newer
+   * (`wrote` false), and the name order is no longer known.
+   */
+  function insertNew(row: UserRowValues): { rid: number; wrote: boolean } {
+    try {
+      return { rid: Number(insert.run(...row).lastInsertRowid), wrote: true };
+    } catch (err) {
+      if (!(keyBuilt && err instanceof Error && 'code' in err && err.code === 'SQLITE_CONSTRAINT_UNIQUE')) throw err;
+    }
+    orderKnown = false;
+    upsert ??= db.prepare(`${UPSERT_USER_SQL} RETURNING rid`);
+    const hit = upsert.get(...row) as { rid: number } | undefined;
+    if (hit) return { rid: hit.rid, wrote: true };
+    const rid = db.prepare('SELECT rid FROM users WHERE account_id = ? AND id = ?').pluck().get(accountId, row[COL.id]) as number;
+    return { rid, wrote: false };
+  }
   const update = db.prepare(UPDATE_USER_BY_RID_SQL);
   const delByRid = db.prepare('DELETE FROM users WHERE rid = ?');
   const delByKey = db.prepare('DELETE FROM users WHERE account_id = ? AND id = ?');
@@ -167,6 +192,9 @@ function runFill(init: FillInit): void {
     batchEntries = [];
     deletedIds = [];
     pending = 0;
+    // The key index is built before the last pages arrive (while the writer waits for them), not
+    // after them: the last tenth of the users then goes into it one by one.
+    if (!keyBuilt && fill.total !== null && count >= fill.total * KEY_INDEX_AT) buildUserKey();
   }
 
   function onRows(page: Extract<ParserToWriter, { kind: 'rows' }>): void {
@@ -176,10 +204,10 @@ function runFill(init: FillInit): void {
       const known = seen.get(id);
       if (known === undefined) {
         // The lean path: a user new to the account is a plain insert.
-        const rid = Number(insert.run(...row).lastInsertRowid);
+        const { rid, wrote } = insertNew(row);
         seen.set(id, rid);
         count++;
-        written.add(rid, row);
+        if (wrote) written.add(rid, row);
         // The name key is the name part of the search text (`userRow`); the index checks the order it gets.
         if (orderKnown) batchEntries.push([row[COL.nameKey], id, rid]);
       } else {
@@ -210,25 +238,30 @@ function runFill(init: FillInit): void {
   /** The sync stopped on the platform's error: what came before it is committed, then the main thread is told. */
   function onDrain(): void {
     if (db.inTransaction) commit();
-    buildUserKey();
+    if (!keyBuilt) buildUserKey();
     post({ kind: 'drained' });
   }
 
   /**
    * The users' key index, dropped by a fresh fill, built again. A user the main thread saved
-   * before the fill reached it was written twice: its older row goes, the count and the name
-   * order then come from the file.
+   * before the fill reached it was written twice: its older row goes, and the users, their count
+   * and the name order then come from the file.
    */
   function buildUserKey(): void {
+    keyBuilt = true;
     const dropped = db.transaction(() => ensureUserKey(db))();
     if (dropped === 0) return;
-    count = db.prepare('SELECT count(*) FROM users WHERE account_id = ?').pluck().get(accountId) as number;
+    seen.clear();
+    const rows = db.prepare('SELECT id, rid FROM users WHERE account_id = ?').raw().iterate(accountId) as IterableIterator<[string, number]>;
+    for (const [id, rid] of rows) seen.set(id, rid);
+    count = seen.size;
     orderKnown = false;
+    post({ kind: 'rewritten' });
   }
 
   function onFinish(): void {
     if (db.inTransaction) commit();
-    buildUserKey();
+    if (!keyBuilt) buildUserKey();
     if (init.relaxed) {
       // What readers held back from the batches' checkpoints goes into the file now (little), and
       // the WAL is emptied; then the normal settings (this connection closes anyway).

@@ -325,6 +325,10 @@ export class SyncService {
           events.emit('onDidChangeData', { kinds: ['users'] });
         }
       },
+      // Rows the writer removed as duplicates: the search index is built again from the file.
+      () => {
+        if (!this.stopping && this.opts.accountKey() === accountId) cache.forget(accountId);
+      },
       this.opts.fillWorker,
     );
     this.filler = filler;

@@ -222,5 +222,67 @@ describe('full sync while the platform changes', () => {
       await held.close();
     }
   });
+
+  it('issue 10: a user saved while the fill already holds its older copy ends up once, with the saved version, in the file and in the search index', async () => {
+    const target = new URL(platform.url);
+    let answered: (page: any) => void = () => undefined;
+    const heldPage = new Promise<any>((ok) => (answered = ok));
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((ok) => (release = ok));
+    let pages = 0;
+    proxy = createServer((req, res) => {
+      const isUsersPage = req.method === 'GET' && (req.url ?? '').startsWith('/api/v1/users?');
+      if (!isUsersPage || ++pages !== 2) return forwardTo(target, req, res);
+      // The second page is fetched now and handed over later, after the save below.
+      forwardTo(target, req, res, (answer) => {
+        const chunks: Buffer[] = [];
+        answer.on('data', (c: Buffer) => chunks.push(c));
+        answer.on('end', () => {
+          const body = Buffer.concat(chunks);
+          answered(JSON.parse(body.toString('utf8')));
+          void released.then(() => {
+            res.writeHead(answer.statusCode ?? 502, withoutHopByHop(answer.headers));
+            res.end(body);
+          });
+        });
+        return true;
+      });
+    });
+    await new Promise<void>((ok) => proxy!.listen(0, '127.0.0.1', ok));
+    const url = `http://127.0.0.1:${(proxy!.address() as AddressInfo).port}`;
+    const c = await composeConsole({ dataDir: data.dir, platformUrl: url, syncPageSize: PAGE, syncFillBatch: PAGE });
+    consoles.push(c);
+    await call(c, 'signIn', DEMO);
+    const sync = call(c, 'syncNow', {});
+    const page = await heldPage;
+    // The writer has started (it dropped the key index to fill the account from zero).
+    await waitFor(() => !hasUserKey(), 10_000, 'the fill started');
+    const older = (page.items as any[]).find((u) => u.profile === 'agent');
+    expect(older).toBeDefined();
+    // Saved now: the console writes the new version while the fill has the older copy in hand.
+    const saved = await call(c, 'saveUser', { id: older.id, baseVersion: older.version, changes: { name: 'Salvo Antes Da Pagina' }, confirmQueueLogout: true });
+    release();
+    const status = await sync;
+    const api = client(platform.url, await signIn(platform.url, 'admin'));
+    const onPlatform = ((await api.get('/api/v1/users?limit=1000')).body.items as any[]).map((u) => u.id).sort();
+    expect(status).toMatchObject({ state: 'idle', lastError: null, userCount: onPlatform.length });
+    const file = new Database(join(data.dir, CACHE_FILE_NAME), { readonly: true });
+    try {
+      expect(file.prepare('SELECT count(*) FROM users WHERE id = ?').pluck().get(older.id)).toBe(1);
+    } finally {
+      file.close();
+    }
+    expect(hasUserKey()).toBe(true);
+    expect((await call(c, 'getUser', { id: older.id })).user).toMatchObject({ name: 'Salvo Antes Da Pagina', version: saved.user.version });
+    // Once each in the table, the saved one by its new name.
+    const result = await call(c, 'searchUsers', { limit: 500 });
+    expect(result.total).toBe(onPlatform.length);
+    const listed = result.items;
+    expect(listed.map((u) => u.id).sort()).toEqual(onPlatform);
+    // Found by its new name, not its old one.
+    expect((await call(c, 'searchUsers', { query: 'salvo antes da pagina' })).items.map((u) => u.id)).toEqual([older.id]);
+    expect((await call(c, 'searchUsers', { query: older.name })).items.map((u) => u.id)).not.toContain(older.id);
+    expect(listed.find((u) => u.id === older.id)?.name).toBe('Salvo Antes Da Pagina');
+  });
 });
 
