@@ -21,6 +21,7 @@
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 import { ListUsersResponseSchema } from '../../src-shared/platform-api';
+import { compareSortKeys } from '../../src-shared/search';
 import { COL, IndexRowsBuilder, UPDATE_USER_BY_RID_SQL, UPSERT_USER_SQL, USER_COLUMNS, USER_VALUES, userRow, type UserRowValues } from './user-row';
 import { USER_KEY_INDEX, ensureUserKey } from './migrations';
 import { NameOrderRuns, type NameOrderEntry } from './name-order';
@@ -46,6 +47,9 @@ if ('checkpoint' in data) runCheckpointer(data);
 else if ('parse' in data) runParser(data);
 else runFill(data);
 
+/** Rows by (name key, id), the order of `NameOrderRuns`. */
+const byNameThenId = (a: UserRowValues, b: UserRowValues) => compareSortKeys(a[COL.nameKey], b[COL.nameKey], a[COL.id], b[COL.id]);
+
 /** The parser: each raw page parsed, validated and turned into rows for the writer. */
 function runParser(init: ParseInit): void {
   const post = (message: ParserToMain) => port.postMessage(message);
@@ -67,7 +71,9 @@ function runParser(init: ParseInit): void {
     const page = parsed.data;
     const total = page.total !== undefined ? { total: page.total } : {};
     post({ kind: 'page', cursor: page.cursor, hasMore: page.hasMore, items: page.items.length, deleted: page.deletedIds.length, ...total });
-    const rows = page.items.map((user) => userRow(init.accountId, user));
+    // In name order: the writer inserts them so, and its sort of each batch by name (the search
+    // index's name order) then meets a few sorted runs instead of random rows.
+    const rows = page.items.map((user) => userRow(init.accountId, user)).sort(byNameThenId);
     toWriter({ kind: 'rows', rows, deletedIds: page.deletedIds, cursor: page.cursor, hasMore: page.hasMore, ...total });
   }
 
