@@ -5,20 +5,22 @@ import { pickLocale, SELF_MANAGED_MESSAGE_PT, ERROR_MESSAGES } from '../../../sr
 
 const base = { profile: 'agent' as const, selfManaged: false, webrtcEnabled: true, omnichannelEnabled: true, passwordSet: true, extension: null, voiceQueueIds: [], chatQueueIds: [] };
 
+/** Any input of R7: every profile, link and flag combination (queues: none, one or two). */
+const anyReadinessInput = fc.record({
+  profile: fc.constantFrom(...PROFILES),
+  selfManaged: fc.boolean(),
+  webrtcEnabled: fc.boolean(),
+  omnichannelEnabled: fc.boolean(),
+  passwordSet: fc.boolean(),
+  extension: fc.option(fc.constant({ id: 'e', number: '2001' }), { nil: null }),
+  voiceQueueIds: fc.array(fc.constantFrom('q1', 'q2'), { maxLength: 2 }),
+  chatQueueIds: fc.array(fc.constantFrom('q3'), { maxLength: 1 }),
+});
+
 describe('computeReadiness', () => {
   it('issue 10: the bits the cache stores are the checklist\'s missing items, null exactly when R7 does not apply', () => {
-    const user = fc.record({
-      profile: fc.constantFrom(...PROFILES),
-      selfManaged: fc.boolean(),
-      webrtcEnabled: fc.boolean(),
-      omnichannelEnabled: fc.boolean(),
-      passwordSet: fc.boolean(),
-      extension: fc.option(fc.constant({ id: 'e', number: '2001' }), { nil: null }),
-      voiceQueueIds: fc.array(fc.constantFrom('q1', 'q2'), { maxLength: 2 }),
-      chatQueueIds: fc.array(fc.constantFrom('q3'), { maxLength: 1 }),
-    });
     fc.assert(
-      fc.property(user, (u) => {
+      fc.property(anyReadinessInput, (u) => {
         const r = computeReadiness(u);
         const bits = readinessMissingBits(u);
         expect(bits === null).toBe(!r.applies);
@@ -63,18 +65,8 @@ describe('computeReadiness', () => {
     }
   });
   it('R7: for any user, ready is exactly "an agent with no item missing", and every missing item is not done', () => {
-    const user = fc.record({
-      profile: fc.constantFrom(...PROFILES),
-      selfManaged: fc.boolean(),
-      webrtcEnabled: fc.boolean(),
-      omnichannelEnabled: fc.boolean(),
-      passwordSet: fc.boolean(),
-      extension: fc.option(fc.constant({ id: 'e', number: '1' }), { nil: null }),
-      voiceQueueIds: fc.array(fc.constant('q'), { maxLength: 1 }),
-      chatQueueIds: fc.array(fc.constant('c'), { maxLength: 1 }),
-    });
     fc.assert(
-      fc.property(user, (u) => {
+      fc.property(anyReadinessInput, (u) => {
         const r = computeReadiness(u);
         const missing = r.checks.filter((c) => c.status === 'missing');
         expect(r.ready).toBe(r.applies && missing.length === 0);
