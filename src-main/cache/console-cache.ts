@@ -19,7 +19,7 @@ import { SearchUsersInputSchema } from '../../src-shared/ipc-contract';
 import { CACHE_SCHEMA_VERSION, USER_KEY_INDEX, ensureUserKey, migrate } from './migrations';
 import { fillStateKey, type FillState } from './fill-protocol';
 import { searchKey } from '../../src-shared/search';
-import { COL, IndexRowsBuilder, UPDATE_USER_BY_RID_SQL, UPSERT_USER_SQL, USER_COLUMNS, USER_VALUES, userRow, type UserRowValues } from './user-row';
+import { COL, INSERT_USER_SQL, IndexRowsBuilder, UPDATE_USER_BY_RID_SQL, UPSERT_USER_SQL, userRow, type UserRowValues } from './user-row';
 import { UserSearchIndex, type IndexRows } from './user-search-index';
 
 /** The cache file's name inside the data folder. */
@@ -119,7 +119,7 @@ export class ConsoleCache {
       if (check !== 'ok') throw new Error(`cache quick_check: ${String(check)}`);
       migrate(db);
       // A first fill killed while its users' key index was dropped: built now.
-      db.transaction(() => ensureUserKey(db))();
+      ensureUserKey(db);
       return db;
     } catch (err) {
       db.close();
@@ -320,7 +320,7 @@ export class ConsoleCache {
   private upsertWithoutKey(): (row: UserRowValues) => number | undefined {
     const find = this.db.prepare('SELECT rid, version FROM users WHERE account_id = ? AND id = ?');
     const update = this.db.prepare(UPDATE_USER_BY_RID_SQL);
-    const insert = this.db.prepare(`INSERT INTO users (${USER_COLUMNS}) VALUES (${USER_VALUES})`);
+    const insert = this.db.prepare(INSERT_USER_SQL);
     return (row) => {
       const found = find.get(row[0], row[COL.id]) as { rid: number; version: number } | undefined;
       if (!found) return Number(insert.run(...row).lastInsertRowid);
@@ -330,7 +330,7 @@ export class ConsoleCache {
 
   /** Builds the users' key index if a first fill stopped before it did (answers the rows it dropped as duplicates). */
   ensureUserKey(): number {
-    return this.db.transaction(() => ensureUserKey(this.db))();
+    return ensureUserKey(this.db);
   }
 
   /**

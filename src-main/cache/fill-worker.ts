@@ -22,8 +22,8 @@ import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 import { ListUsersResponseSchema } from '../../src-shared/platform-api';
 import { compareSortKeys } from '../../src-shared/search';
-import { COL, IndexRowsBuilder, UPDATE_USER_BY_RID_SQL, UPSERT_USER_SQL, USER_COLUMNS, USER_VALUES, userRow, type UserRowValues } from './user-row';
-import { USER_KEY_INDEX, ensureUserKey } from './migrations';
+import { COL, INSERT_USER_SQL, IndexRowsBuilder, UPDATE_USER_BY_RID_SQL, UPSERT_USER_SQL, userRow, type UserRowValues } from './user-row';
+import { USER_KEY_INDEX, ensureUserKey, isUniqueViolation } from './migrations';
 import { NameOrderRuns, type NameOrderEntry } from './name-order';
 import {
   fillStateKey,
@@ -128,6 +128,14 @@ function runFill(init: FillInit): void {
   let count = 0;
   const fill: FillState = { ...init.fill };
 
+  /** The account's users as the file has them (a resumed fill; after duplicates were removed). */
+  function loadSeen(): void {
+    seen.clear();
+    const rows = db.prepare('SELECT id, rid FROM users WHERE account_id = ?').raw().iterate(accountId) as IterableIterator<[string, number]>;
+    for (const [id, rid] of rows) seen.set(id, rid);
+    count = seen.size;
+  }
+
   if (init.fresh) {
     // A fresh fill starts from an empty account (a half-filled or foreign one is cleared first),
     // and without the users' key index: inserted one by one with random ids it cost a third of
@@ -139,13 +147,11 @@ function runFill(init: FillInit): void {
     })();
   } else {
     // A resumed fill keeps the index (the rows are there already); a killed fill's is built first.
-    db.transaction(() => ensureUserKey(db))();
-    const rows = db.prepare('SELECT id, rid FROM users WHERE account_id = ?').raw().iterate(accountId) as IterableIterator<[string, number]>;
-    for (const [id, rid] of rows) seen.set(id, rid);
-    count = seen.size;
+    ensureUserKey(db);
+    loadSeen();
   }
   post({ kind: 'written', pages: 0 }); // started: the main thread may send the first page
-  const insert = db.prepare(`INSERT INTO users (${USER_COLUMNS}) VALUES (${USER_VALUES})`);
+  const insert = db.prepare(INSERT_USER_SQL);
   /** Whether the users' key index is there (a fresh fill drops it, and builds it near its end). */
   let keyBuilt = !init.fresh;
   let upsert: Database.Statement | null = null;
@@ -159,7 +165,7 @@ function runFill(init: FillInit): void {
     try {
       return { rid: Number(insert.run(...row).lastInsertRowid), wrote: true };
     } catch (err) {
-      if (!(keyBuilt && err instanceof Error && 'code' in err && err.code === 'SQLITE_CONSTRAINT_UNIQUE')) throw err;
+      if (!(keyBuilt && isUniqueViolation(err))) throw err;
     }
     orderKnown = false;
     upsert ??= db.prepare(`${UPSERT_USER_SQL} RETURNING rid`);
@@ -255,12 +261,8 @@ function runFill(init: FillInit): void {
    */
   function buildUserKey(): void {
     keyBuilt = true;
-    const dropped = db.transaction(() => ensureUserKey(db))();
-    if (dropped === 0) return;
-    seen.clear();
-    const rows = db.prepare('SELECT id, rid FROM users WHERE account_id = ?').raw().iterate(accountId) as IterableIterator<[string, number]>;
-    for (const [id, rid] of rows) seen.set(id, rid);
-    count = seen.size;
+    if (ensureUserKey(db) === 0) return;
+    loadSeen();
     orderKnown = false;
     post({ kind: 'rewritten' });
   }

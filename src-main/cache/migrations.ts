@@ -193,29 +193,36 @@ export const MIGRATIONS: ReadonlyArray<(db: Database.Database) => void> = [
 export const USER_KEY_INDEX = 'users_key';
 
 /**
- * Builds the users' unique key index if it is missing: after a first fill that dropped it (at its
- * end, or at the next open when the fill was killed). A user written twice meanwhile (the main
- * thread saved a user the fill had not reached yet) keeps its newest row. Answers how many rows
- * were dropped that way.
+ * Builds the users' unique key index if it is missing, in one transaction: after a first fill that
+ * dropped it (at its end, or at the next open when the fill was killed). A user written twice
+ * meanwhile (the main thread saved a user the fill had not reached yet) keeps its newest row.
+ * Answers how many rows were dropped that way.
  */
 export function ensureUserKey(db: Database.Database): number {
   const create = `CREATE UNIQUE INDEX IF NOT EXISTS ${USER_KEY_INDEX} ON users (account_id, id)`;
-  try {
+  return db.transaction(() => {
+    try {
+      db.exec(create);
+      return 0;
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+    }
+    const dropped = db
+      .prepare(
+        `DELETE FROM users WHERE rid IN (
+           SELECT rid FROM (
+             SELECT rid, row_number() OVER (PARTITION BY account_id, id ORDER BY version DESC, rid DESC) AS n FROM users
+           ) WHERE n > 1)`,
+      )
+      .run().changes;
     db.exec(create);
-    return 0;
-  } catch (err) {
-    if (!(err instanceof Error && 'code' in err && err.code === 'SQLITE_CONSTRAINT_UNIQUE')) throw err;
-  }
-  const dropped = db
-    .prepare(
-      `DELETE FROM users WHERE rid IN (
-         SELECT rid FROM (
-           SELECT rid, row_number() OVER (PARTITION BY account_id, id ORDER BY version DESC, rid DESC) AS n FROM users
-         ) WHERE n > 1)`,
-    )
-    .run().changes;
-  db.exec(create);
-  return dropped;
+    return dropped;
+  })();
+}
+
+/** Whether a SQLite error is a unique key refusing a second row. */
+export function isUniqueViolation(err: unknown): boolean {
+  return err instanceof Error && 'code' in err && err.code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
 function hasTable(db: Database.Database, name: string): boolean {

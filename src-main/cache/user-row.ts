@@ -8,7 +8,6 @@ import { PROFILES, readinessMissingBits, type User } from '../../src-shared/doma
 import { joinSearchKeys, userSortKey } from '../../src-shared/search';
 import { emptyIndexRows, indexFlags, queueIdsText, type IndexRows } from './user-search-index';
 
-
 /** The users table's written columns, in the order of a row. */
 export const USER_COLUMNS = `account_id, id, data, name_key, login_key, email_key, search_text, profile, active, webrtc, omnichannel,
   password_set, has_extension, ready, missing_mask, updated_at, version, queue_ids`;
@@ -16,12 +15,15 @@ export const USER_VALUES = USER_COLUMNS.split(',')
   .map(() => '?')
   .join(', ');
 
+/** Writes a new users row (the fill's lean path: a user new to the account). */
+export const INSERT_USER_SQL = `INSERT INTO users (${USER_COLUMNS}) VALUES (${USER_VALUES})`;
+
 /**
  * Writes a users row, or replaces the cached one of the same user unless it is newer: an older copy
  * (a sync page fetched before a save landed) never replaces a newer one. The fill worker and the
  * main thread's writes both use it.
  */
-export const UPSERT_USER_SQL = `INSERT INTO users (${USER_COLUMNS}) VALUES (${USER_VALUES})
+export const UPSERT_USER_SQL = `${INSERT_USER_SQL}
   ON CONFLICT (account_id, id) DO UPDATE SET data = excluded.data, name_key = excluded.name_key, login_key = excluded.login_key,
     email_key = excluded.email_key, search_text = excluded.search_text, profile = excluded.profile, active = excluded.active,
     webrtc = excluded.webrtc, omnichannel = excluded.omnichannel, password_set = excluded.password_set,
@@ -65,7 +67,7 @@ export type UserRowValues = [
 export const COL = { id: 1, nameKey: 3, searchText: 6, profile: 7, active: 8, missingMask: 14, updatedAt: 15, version: 16, queueIds: 17 } as const;
 
 
-/** A user as a row of the cache's users table (the shared rules: `computeReadiness`, `userSortKey`, and `userSearchText`'s layout). */
+/** A user as a row of the cache's users table (the shared rules: `readinessMissingBits`, `userSortKey`, and `userSearchText`'s layout). */
 export function userRow(accountId: string, user: User): UserRowValues {
   const nameKey = userSortKey(user, 'name');
   const loginKey = userSortKey(user, 'login');
