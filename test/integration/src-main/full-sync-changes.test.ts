@@ -107,7 +107,7 @@ describe('full sync while the platform changes', () => {
     return { url: `http://127.0.0.1:${(proxy!.address() as AddressInfo).port}`, asked };
   }
 
-  it('issue 10: pages are asked for where each answer\'s Link says, and a platform without links is still paged through (by the parsed cursor)', async () => {
+  it('C2 (issue 10): pages are asked for where each answer\'s Link says, and a platform without links is still paged through (by the parsed cursor)', async () => {
     const api = client(platform.url, await signIn(platform.url, 'admin'));
     const onPlatform = ((await api.get('/api/v1/users?limit=1000')).body.items as any[]).map((u) => u.id).sort();
     for (const rewrite of [(link: string) => link, () => null]) {
@@ -134,7 +134,7 @@ describe('full sync while the platform changes', () => {
     }
   });
 
-  it('issue 10: a Link that points elsewhere than the page\'s own cursor stops the first sync with an error, and the cache stays marked incomplete', async () => {
+  it('C2 (issue 10): a Link that points elsewhere than the page\'s own cursor stops the first sync with an error, and the cache stays marked incomplete', async () => {
     const { url } = await startLinkProxy((link) => link.replace(/since=(\d+)/, (_, n: string) => `since=${Math.max(0, Number(n) - 1)}`));
     const c = await composeConsole({ dataDir: data.dir, platformUrl: url, syncPageSize: PAGE });
     consoles.push(c);
@@ -147,7 +147,7 @@ describe('full sync while the platform changes', () => {
     expect(status.incomplete).not.toBeNull();
   });
 
-  it('issue 10: a users page that is not a valid answer stops the first sync (the pages before it stay cached), and the next sync completes it', async () => {
+  it('C2 (issue 10): a users page that is not a valid answer stops the first sync (the pages before it stay cached), and the next sync completes it', async () => {
     const target = new URL(platform.url);
     let usersPages = 0;
     let corrupt = true;
@@ -190,7 +190,7 @@ describe('full sync while the platform changes', () => {
     }
   }
 
-  it('issue 10: a user saved during the first fill (before the fill reached it) is cached once, with the saved version, and the users\' key index is back at the end', async () => {
+  it('C2 (issue 10): a user saved during the first fill (before the fill reached it) is cached once, with the saved version, and the users\' key index is back at the end', async () => {
     const api = client(platform.url, await signIn(platform.url, 'admin'));
     const all = (await api.get('/api/v1/users?limit=1000')).body.items as any[];
     // A user on the last page of the listing (sequence order): the fill reaches it after the save.
@@ -223,7 +223,7 @@ describe('full sync while the platform changes', () => {
     }
   });
 
-  it('issue 10: a user saved while the fill already holds its older copy ends up once, with the saved version, in the file and in the search index', async () => {
+  it('C2 (issue 10): a user saved while the fill already holds its older copy ends up once, with the saved version, in the file and in the search index', async () => {
     const target = new URL(platform.url);
     let answered: (page: any) => void = () => undefined;
     const heldPage = new Promise<any>((ok) => (answered = ok));

@@ -197,7 +197,7 @@ describe('users (R1, R2, R3, R4, C2)', () => {
     expect((await admin.get(`/api/v1/users/${user.id}`)).body.user).toEqual(user);
   });
 
-  it('issue 10: a page with more after it says where the next one starts (Link rel="next"), with its limit and search; the last page has no link', async () => {
+  it('C2 (issue 10): a page with more after it says where the next one starts (Link rel="next"), with its limit and search; the last page has no link', async () => {
     const pages: Array<{ link: string | null; cursor: string; hasMore: boolean }> = [];
     let url = '/api/v1/users?limit=20';
     for (;;) {

@@ -18,7 +18,7 @@ const anyReadinessInput = fc.record({
 });
 
 describe('computeReadiness', () => {
-  it('issue 10: the bits the cache stores are the checklist\'s missing items, null exactly when R7 does not apply', () => {
+  it('R7 (issue 10): the bits the cache stores are the checklist\'s missing items, null exactly when R7 does not apply', () => {
     fc.assert(
       fc.property(anyReadinessInput, (u) => {
         const r = computeReadiness(u);

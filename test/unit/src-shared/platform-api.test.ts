@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { usersNextLink, usersNextSince } from '../../../src-shared/platform-api';
 
-describe('GET /users next-page links (issue 10)', () => {
+describe('C2: GET /users next-page links (issue 10)', () => {
   it('a link made for a page gives back its cursor; the search text is encoded', () => {
     const link = usersNextLink({ limit: 1000, q: 'José & co' }, '12345');
     expect(link).toBe('</api/v1/users?since=12345&limit=1000&q=Jos%C3%A9%20%26%20co>; rel="next"');

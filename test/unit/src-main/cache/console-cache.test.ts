@@ -153,7 +153,7 @@ describe('ConsoleCache', () => {
     cache.close();
   });
 
-  it('issue 10: migrating a version-7 file makes the users\' key an index of its own (still unique), keeping rows, history and trigger', () => {
+  it('C1 (issue 10): migrating a version-7 file makes the users\' key an index of its own (still unique), keeping rows, history and trigger', () => {
     const dir = dataDir();
     // A file with users and history, set back to version 7's table (the key as the table's constraint).
     const old = new ConsoleCache(dir);
@@ -192,7 +192,7 @@ describe('ConsoleCache', () => {
     cache.close();
   });
 
-  it('issue 10: with the users\' key index gone (a first fill is writing), saves still write one row per user; a user written twice keeps its newest row when the index is built again', () => {
+  it('C1 (issue 10): with the users\' key index gone (a first fill is writing), saves still write one row per user; a user written twice keeps its newest row when the index is built again', () => {
     const dir = dataDir();
     const cache = new ConsoleCache(dir);
     cache.upsertUsers(ACC, [makeUser({ id: 'u1', name: 'Ana', version: 1 }), makeUser({ id: 'u2', name: 'Bia', version: 5 })]);
@@ -225,7 +225,7 @@ describe('ConsoleCache', () => {
     reopened.close();
   });
 
-  it('issue 10: a cache file left without the users\' key index (a first fill killed) gets it back when opened', () => {
+  it('C1 (issue 10): a cache file left without the users\' key index (a first fill killed) gets it back when opened', () => {
     const dir = dataDir();
     const first = new ConsoleCache(dir);
     first.upsertUsers(ACC, [makeUser({ id: 'u1' })]);
