@@ -1,9 +1,11 @@
 /**
- * The in-memory search index over one account's cached users. Substring search runs `indexOf`
- * over one string that joins every user's accent-free name/login/email (V8's string search is far
- * faster than a LIKE scan or an FTS trigram query with sorting), filters test one bit field per
- * user, and sorting walks orders sorted in memory. A search at 100 000 users is one linear pass
- * over typed arrays.
+ * The in-memory search index over one account's cached users. Every user's accent-free
+ * name/login/email is kept in one joined string; a substring search first keeps the users whose
+ * bigram signature (a few bits per pair of adjacent characters) has all of the key's, then
+ * searches only their texts (far faster than a LIKE scan or an FTS trigram query with sorting,
+ * and than one `indexOf` over the whole text). Filters test one bit field per user, and sorting
+ * walks orders sorted in memory. A search at 100 000 users is a few linear passes over typed
+ * arrays.
  *
  * Memory: each user's text exists once, inside the joined string (sort keys are cut from it when
  * an order is sorted, then dropped); everything else is typed arrays. A user changed by a sync
@@ -39,6 +41,16 @@ const CHAR_BIT = new Map([...BIT_CHARS].map((c, i) => [c, i] as const));
 /** CHAR_BIT by character code (below 128; -1: no bit), for the per-character loops. */
 const CODE_BIT = new Int8Array(128).fill(-1);
 for (const [c, i] of CHAR_BIT) CODE_BIT[c.charCodeAt(0)] = i;
+
+/**
+ * Bigram signatures: GRAM_WORDS × 32 bits per user, bit `gramBit(a, b)` set for each pair of
+ * adjacent characters in the user's text. Every user holding a key has every bit of the key's
+ * bigrams, so a scan of a few words per user leaves the candidates, and only their texts are
+ * searched (at 100 000 users, a key found in 1 % of them: 0.5-1 ms instead of a 5.6 MB scan).
+ */
+const GRAM_WORDS = 8;
+/** The signature bit of two adjacent character codes (Fibonacci hashing to 8 bits). */
+const gramBit = (a: number, b: number): number => Math.imul((a << 16) ^ b, 0x9e3779b1) >>> 24;
 
 /** Changed users kept in the side map before it is folded into the text (or n/32 if more). */
 const PATCHED_MAX = 2048;
@@ -141,6 +153,17 @@ export class UserSearchIndex {
   /** Presence bits of BIT_CHARS per user: two words (32 + 9 bits). */
   private charsLo = new Int32Array(0);
   private charsHi = new Int32Array(0);
+  /** Bigram signatures (see GRAM_WORDS), one array per word: a scan reads only the key's words. */
+  private grams: Int32Array[] = Array.from({ length: GRAM_WORDS }, () => new Int32Array(0));
+  /** How many users have each signature bit: a search filters by the key's rarest bits first. */
+  private readonly gramUsers = new Int32Array(GRAM_WORDS * 32);
+  /**
+   * The last key's matches, while no change came since (`changes`): a table scrolling or
+   * re-sorting asks the same key again, and a person typing asks a longer one, whose users are
+   * among the last key's.
+   */
+  private changes = 0;
+  private last: { key: string; changes: number; slots: Int32Array } | null = null;
   private updated = new Float64Array(0);
   /**
    * Each slot's queue links as a number: its position in `combos`, the distinct `queue_ids` values
@@ -230,6 +253,7 @@ export class UserSearchIndex {
     this.profiles = grow(this.profiles, size);
     this.charsLo = grow(this.charsLo, size);
     this.charsHi = grow(this.charsHi, size);
+    for (let w = 0; w < GRAM_WORDS; w++) this.grams[w] = grow(this.grams[w]!, size);
     this.updated = grow(this.updated, size);
     this.combo = grow(this.combo, size);
     this.starts = grow(this.starts, size + 1);
@@ -246,12 +270,21 @@ export class UserSearchIndex {
     return id;
   }
 
-  /** Character bits of slot i from its text at [from, end) of `source`. */
+  /** Character bits and bigram signature of slot i from its text at [from, end) of `source`. */
   private setChars(i: number, from: number, end: number, source = this.text): void {
+    this.changes++;
     let lo = 0;
     let hi = 0;
+    const grams = this.grams;
+    this.clearGrams(i);
+    let prev = -1;
     for (let c = from; c < end; c++) {
       const code = source.charCodeAt(c);
+      if (prev >= 0) {
+        const h = gramBit(prev, code);
+        grams[h >>> 5]![i]! |= 1 << (h & 31);
+      }
+      prev = code;
       const bit = code < 128 ? CODE_BIT[code]! : -1;
       if (bit < 0) continue;
       if (bit < 32) lo |= 1 << bit;
@@ -259,6 +292,20 @@ export class UserSearchIndex {
     }
     this.charsLo[i] = lo;
     this.charsHi[i] = hi;
+    this.countGrams(i, 1);
+  }
+
+  /** Adds `by` to the user counts of slot i's signature bits. */
+  private countGrams(i: number, by: 1 | -1): void {
+    for (let w = 0; w < GRAM_WORDS; w++) {
+      for (let x = this.grams[w]![i]!; x !== 0; x &= x - 1) this.gramUsers[w * 32 + 31 - Math.clz32(x & -x)]! += by;
+    }
+  }
+
+  /** Empties slot i's signature. */
+  private clearGrams(i: number): void {
+    this.countGrams(i, -1);
+    for (let w = 0; w < GRAM_WORDS; w++) this.grams[w]![i] = 0;
   }
 
   /** Joins the texts appended since the last search onto the text. */
@@ -443,6 +490,8 @@ export class UserSearchIndex {
       this.flags[i] = DELETED;
       this.charsLo[i] = 0;
       this.charsHi[i] = 0;
+      this.clearGrams(i);
+      this.changes++;
     }
   }
 
@@ -613,8 +662,21 @@ export class UserSearchIndex {
     for (let k = 0; k < n; k++) rank[order[k]!] = k;
   }
 
-  /** Slots of users whose text contains `key`, ascending (one pass of indexOf over the text). */
+  /** Slots of users whose text contains `key`, ascending. */
   private matches(key: string): Int32Array {
+    const last = this.last;
+    if (last && last.changes === this.changes && last.key === key) return last.slots;
+    const slots = this.findText(key, last && last.changes === this.changes && key.includes(last.key) ? last.slots : null);
+    this.last = { key, changes: this.changes, slots };
+    return slots;
+  }
+
+  /**
+   * Slots of users whose text contains `key`, ascending: those among `within` (slots known to hold
+   * everything they must) or all, whose signature has every bigram of the key, then whose text
+   * holds it.
+   */
+  private findText(key: string, within: Int32Array | null): Int32Array {
     this.ensureText();
     const { text, starts } = this;
     const bit = key.length === 1 ? CHAR_BIT.get(key) : undefined;
@@ -625,22 +687,51 @@ export class UserSearchIndex {
       for (let i = 0; i < this.n; i++) if ((words[i]! & m) !== 0) out.push(i);
       return Int32Array.from(out);
     }
-    const out: number[] = [];
-    const patched = this.patched;
-    let slot = 0;
-    let from = 0;
-    for (;;) {
-      const at = text.indexOf(key, from);
-      if (at < 0) break;
-      // Hits come in text order, so the owning user is found by walking forward from the last one.
-      while (starts[slot + 1]! <= at) slot++;
-      // A changed user's joined text is stale: the side map answers for it below.
-      if (patched.size === 0 || !patched.has(slot)) out.push(slot);
-      from = starts[slot + 1]!; // next user: one hit per user is enough
+    // The key's bigram bits by word; the word holding the rarest bit first (it leaves the fewest).
+    const want = new Int32Array(GRAM_WORDS);
+    const rarest = new Int32Array(GRAM_WORDS).fill(this.n + 1);
+    for (let c = 1; c < key.length; c++) {
+      const h = gramBit(key.charCodeAt(c - 1), key.charCodeAt(c));
+      want[h >>> 5]! |= 1 << (h & 31);
+      rarest[h >>> 5] = Math.min(rarest[h >>> 5]!, this.gramUsers[h]!);
     }
-    if (patched.size === 0) return Int32Array.from(out);
-    for (const [i, own] of patched) if (own.includes(key)) out.push(i);
-    return Int32Array.from(out).sort();
+    const words = [...want.keys()].filter((w) => want[w] !== 0).sort((a, b) => rarest[a]! - rarest[b]!);
+    let candidates = within ?? new Int32Array(0);
+    let count = within ? within.length : 0;
+    let pass = 0;
+    if (!within && words.length > 0) {
+      const w = words[pass++]!;
+      const column = this.grams[w]!;
+      const m = want[w]!;
+      candidates = new Int32Array(this.n);
+      for (let i = 0; i < this.n; i++) if ((column[i]! & m) === m) candidates[count++] = i;
+    } else if (!within) {
+      candidates = new Int32Array(this.n);
+      for (let i = 0; i < this.n; i++) candidates[i] = i;
+      count = this.n;
+    }
+    if (within && pass < words.length) candidates = candidates.slice(0, count); // filtered in place below
+    for (; pass < words.length; pass++) {
+      const column = this.grams[words[pass]!]!;
+      const m = want[words[pass]!]!;
+      let kept = 0;
+      for (let k = 0; k < count; k++) {
+        const i = candidates[k]!;
+        if ((column[i]! & m) === m) candidates[kept++] = i;
+      }
+      count = kept;
+    }
+    // Each candidate's own text: a changed user's in the side map (its joined text is stale), the
+    // others' a slice of the joined string (which shares its characters).
+    const patched = this.patched;
+    const out = new Int32Array(count);
+    let found = 0;
+    for (let k = 0; k < count; k++) {
+      const i = candidates[k]!;
+      const own = patched.size === 0 ? undefined : patched.get(i);
+      if (own === undefined ? text.slice(starts[i]!, starts[i + 1]! - 1).includes(key) : own.includes(key)) out[found++] = i;
+    }
+    return out.slice(0, found);
   }
 
   /** Slots in sort order (key, then id), and each slot's position in it; sorted once, then kept. */

@@ -156,6 +156,62 @@ describe('user search index', () => {
     );
   });
 
+  it('issue 10: keys typed one character at a time, asked again, or changed between writes find what the reference finds (fast-check)', { timeout: 120_000 }, () => {
+    let run = 0;
+    // A step: type one more character, erase one, ask the same key again (a scroll), start a new
+    // word, or write (an edit, a delete or a new user) before the next key.
+    const stepArb = fc.oneof(
+      fc.record({ type: fc.constant('char' as const), char: fc.constantFrom(...'anjoséri.@1 çã') }),
+      fc.constant({ type: 'erase' as const }),
+      fc.constant({ type: 'again' as const }),
+      fc.record({ type: fc.constant('word' as const), word }),
+      fc.record({ type: fc.constant('edit' as const), n: fc.nat(), user: userArb('edit') }),
+      fc.record({ type: fc.constant('delete' as const), n: fc.nat() }),
+      fc.record({ type: fc.constant('add' as const), user: userArb('add') }),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(userArb('x'), { minLength: 1, maxLength: 60 }),
+        fc.array(stepArb, { minLength: 1, maxLength: 25 }),
+        (initial, steps) => {
+          const cache = new ConsoleCache(`${t.dir}/typed-${run++}`);
+          try {
+            let users = initial.map((u, i) => makeUser({ ...u, id: `u${String(i).padStart(2, '0')}`, extension: null }));
+            cache.upsertUsers('acc-1', users);
+            let query = '';
+            let added = 0;
+            for (const step of steps) {
+              if (step.type === 'char') query += step.char;
+              else if (step.type === 'erase') query = query.slice(0, -1);
+              else if (step.type === 'word') query = step.word;
+              else if (step.type === 'edit' && users.length > 0) {
+                const target = users[step.n % users.length]!;
+                const edited = makeUser({ ...step.user, id: target.id, version: target.version + 1, extension: null });
+                users = users.map((u) => (u.id === edited.id ? edited : u));
+                cache.upsertUsers('acc-1', [edited]);
+              } else if (step.type === 'delete' && users.length > 0) {
+                const gone = users[step.n % users.length]!.id;
+                cache.deleteUsers('acc-1', [gone]);
+                users = users.filter((u) => u.id !== gone);
+              } else if (step.type === 'add') {
+                const fresh = makeUser({ ...step.user, id: `v${added++}`, extension: null });
+                cache.upsertUsers('acc-1', [fresh]);
+                users = [...users, fresh];
+              }
+              const got = cache.searchUsers('acc-1', { query, sort: { by: 'name', dir: 'asc' }, limit: 100 });
+              const expected = reference(users, query, {}, 'name', 'asc');
+              expect(got.total).toBe(expected.length);
+              expect(got.items.map((u) => u.id)).toEqual(expected);
+            }
+          } finally {
+            cache.close();
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
   it('C2: the index follows upserts and deletes', () => {
     const cache = new ConsoleCache(`${t.dir}/follow`);
     cache.upsertUsers('acc-1', [makeUser({ id: 'a', name: 'Alpha' }), makeUser({ id: 'b', name: 'Beta' })]);
