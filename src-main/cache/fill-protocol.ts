@@ -48,7 +48,7 @@ export interface ParseInit {
  */
 export type MainToFill = { kind: 'page'; body: Uint8Array } | { kind: 'finish' } | { kind: 'drain' };
 
-/** The parser to the writer: each page's rows (`userRow`), in order, then the end. */
+/** The parser to the writer: each page's rows (`userRow`, then `rowToWire`), in order, then the end. */
 export type ParserToWriter =
   | { kind: 'rows'; rows: UserRowValues[]; deletedIds: string[]; cursor: string; hasMore: boolean; total?: number }
   | { kind: 'finish' }

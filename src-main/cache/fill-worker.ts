@@ -22,7 +22,7 @@ import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 import { ListUsersResponseSchema } from '../../src-shared/platform-api';
 import { compareSortKeys } from '../../src-shared/search';
-import { COL, INSERT_USER_SQL, IndexRowsBuilder, UPDATE_USER_BY_RID_SQL, UPSERT_USER_SQL, userRow, type UserRowValues } from './user-row';
+import { COL, INSERT_USER_SQL, IndexRowsBuilder, UPDATE_USER_BY_RID_SQL, UPSERT_USER_SQL, rowFromWire, rowToWire, userRow, type UserRowValues } from './user-row';
 import { USER_KEY_INDEX, ensureUserKey, isUniqueViolation } from './migrations';
 import { NameOrderRuns, type NameOrderEntry } from './name-order';
 import {
@@ -74,6 +74,7 @@ function runParser(init: ParseInit): void {
     // In name order: the writer inserts them so, and its sort of each batch by name (the search
     // index's name order) then meets a few sorted runs instead of random rows.
     const rows = page.items.map((user) => userRow(init.accountId, user)).sort(byNameThenId);
+    for (const row of rows) rowToWire(row);
     toWriter({ kind: 'rows', rows, deletedIds: page.deletedIds, cursor: page.cursor, hasMore: page.hasMore, ...total });
   }
 
@@ -211,7 +212,8 @@ function runFill(init: FillInit): void {
 
   function onRows(page: Extract<ParserToWriter, { kind: 'rows' }>): void {
     if (!db.inTransaction) db.exec('BEGIN');
-    for (const row of page.rows) {
+    for (const wire of page.rows) {
+      const row = rowFromWire(wire, accountId);
       const id = row[COL.id];
       const known = seen.get(id);
       if (known === undefined) {

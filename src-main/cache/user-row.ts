@@ -64,7 +64,7 @@ export type UserRowValues = [
 ];
 
 /** Positions in a row the search index reads. */
-export const COL = { id: 1, nameKey: 3, searchText: 6, profile: 7, active: 8, missingMask: 14, updatedAt: 15, version: 16, queueIds: 17 } as const;
+export const COL = { id: 1, data: 2, nameKey: 3, loginKey: 4, emailKey: 5, searchText: 6, profile: 7, active: 8, missingMask: 14, updatedAt: 15, version: 16, queueIds: 17 } as const;
 
 
 /** A user as a row of the cache's users table (the shared rules: `readinessMissingBits`, `userSortKey`, and `userSearchText`'s layout). */
@@ -98,6 +98,24 @@ export function userRow(accountId: string, user: User): UserRowValues {
     user.version,
     queueIdsText(user),
   ];
+}
+
+/**
+ * A row as the fill's parser hands it to the writer: without what the writer knows or makes
+ * cheaply (the account key, the same in every row, and the search text, the three keys joined),
+ * so those 100 000 strings are not copied between the threads. `rowFromWire` puts them back.
+ */
+export function rowToWire(row: UserRowValues): UserRowValues {
+  row[0] = '';
+  row[COL.searchText] = '';
+  return row;
+}
+
+/** The row `rowToWire` took apart, whole again, for `accountId`. */
+export function rowFromWire(row: UserRowValues, accountId: string): UserRowValues {
+  row[0] = accountId;
+  row[COL.searchText] = joinSearchKeys(row[COL.nameKey], row[COL.loginKey], row[COL.emailKey]);
+  return row;
 }
 
 /** The search index's flags of a row. */

@@ -1,6 +1,8 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- platform JSON read by assertions */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import Database from 'better-sqlite3';
 import { UserSearchIndex } from '../../../src-main/cache/user-search-index';
+import { COL, USER_COLUMNS, userRow, type UserRowValues } from '../../../src-main/cache/user-row';
 import { compareSortKeys, userSortKey } from '../../../src-shared/search';
 import { userEtag } from '../../../src-shared/platform-api';
 import type { ComposedConsole } from '../../../src-main/compose';
@@ -61,6 +63,16 @@ describe('console sign-in and sync', () => {
     expect((await call(c, 'getSession', {})).lastSyncAt).toBe(status.lastSyncAt);
     expect((await call(c, 'listQueues', {})).items.length).toBeGreaterThan(0);
     expect((await call(c, 'listExtensions', {})).items.length).toBeGreaterThan(0);
+    // Each row the fill's writer stored (its parser sends rows without the account key and the
+    // search text) is the row the shared derivation makes of the user.
+    const file = new Database(c.services.cache.file, { readonly: true });
+    try {
+      const rows = file.prepare(`SELECT ${USER_COLUMNS} FROM users`).raw().all() as UserRowValues[];
+      expect(rows).toHaveLength(users.length);
+      for (const row of rows) expect(row).toEqual(userRow(c.services.auth.accountKey()!, JSON.parse(row[COL.data])));
+    } finally {
+      file.close();
+    }
   });
 
   it('issue 10: the first fill hands the search index its name order, so the first search after it sorts nothing', async () => {
