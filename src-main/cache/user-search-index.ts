@@ -51,6 +51,8 @@ for (const [c, i] of CHAR_BIT) CODE_BIT[c.charCodeAt(0)] = i;
 const GRAM_WORDS = 8;
 /** The signature bit of two adjacent character codes (Fibonacci hashing to 8 bits). */
 const gramBit = (a: number, b: number): number => Math.imul((a << 16) ^ b, 0x9e3779b1) >>> 24;
+/** From this share of candidates (1/n) on, the key's places come from one pass over the whole text. */
+const DENSE_CANDIDATES = 2;
 
 /** Changed users kept in the side map before it is folded into the text (or n/32 if more). */
 const PATCHED_MAX = 2048;
@@ -721,11 +723,37 @@ export class UserSearchIndex {
       }
       count = kept;
     }
-    // Each candidate's own text: a changed user's in the side map (its joined text is stale), the
-    // others' a slice of the joined string (which shares its characters).
     const patched = this.patched;
     const out = new Int32Array(count);
     let found = 0;
+    if (count * DENSE_CANDIDATES > this.n) {
+      // Most users are candidates (a key like "@acme.com"): indexOf over the joined text, each search
+      // from the next candidate's start (cheaper than a slice per user when most hold the key).
+      let k = 0;
+      while (k < count) {
+        const at = text.indexOf(key, starts[candidates[k]!]!);
+        if (at < 0) break;
+        // The candidate holding that place, if any (a deleted or changed user's stale text is no candidate).
+        while (k < count && starts[candidates[k]! + 1]! <= at) k++;
+        if (k === count) break;
+        const i = candidates[k]!;
+        if (starts[i]! <= at) {
+          if (patched.size === 0 || !patched.has(i)) out[found++] = i;
+          k++;
+        }
+      }
+      // A changed user's joined text is stale: its own text answers.
+      if (patched.size !== 0) {
+        for (let k = 0; k < count; k++) {
+          const own = patched.get(candidates[k]!);
+          if (own !== undefined && own.includes(key)) out[found++] = candidates[k]!;
+        }
+        return out.slice(0, found).sort();
+      }
+      return out.slice(0, found);
+    }
+    // Each candidate's own text: a changed user's in the side map (its joined text is stale), the
+    // others' a slice of the joined string (which shares its characters).
     for (let k = 0; k < count; k++) {
       const i = candidates[k]!;
       const own = patched.size === 0 ? undefined : patched.get(i);
@@ -857,20 +885,24 @@ export class UserSearchIndex {
       kept.sort(sort.dir === 'asc' ? (a, b) => rank[a]! - rank[b]! : (a, b) => rank[b]! - rank[a]!);
       for (const i of kept.slice(offset, offset + limit)) page.push(rids[i]!);
     } else {
-      // Many matches (or none asked): walk the whole order once.
+      // Many matches (or none asked): counted in slot order (one sequential pass), then the order
+      // walked only as far as the page.
       let marked: Uint8Array | null = null;
       if (hit) {
         marked = new Uint8Array(this.n);
-        for (const i of hit) marked[i] = 1;
-      }
+        for (const i of hit) {
+          marked[i] = 1;
+          if (keep(i)) total++;
+        }
+      } else for (let i = 0; i < this.n; i++) if (keep(i)) total++;
       const n = order.length;
-      const end = offset + limit;
-      for (let k = 0; k < n; k++) {
+      const end = Math.min(offset + limit, total);
+      for (let k = 0, taken = 0; k < n && taken < end; k++) {
         const i = order[sort.dir === 'asc' ? k : n - 1 - k]!;
         if (marked && marked[i] === 0) continue;
         if (!keep(i)) continue;
-        if (total >= offset && total < end) page.push(rids[i]!);
-        total++;
+        if (taken >= offset) page.push(rids[i]!);
+        taken++;
       }
     }
     return { total, rids: page };

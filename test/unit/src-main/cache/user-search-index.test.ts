@@ -212,6 +212,25 @@ describe('user search index', () => {
     );
   });
 
+  it('issue 10: a key most users hold is never credited to a user whose text only has its bigrams, past a deleted or changed user that held it', () => {
+    for (const change of ['delete', 'edit'] as const) {
+      const cache = new ConsoleCache(`${t.dir}/dense-${change}`);
+      try {
+        // "ac cm me" and "cm me ac" have every bigram of "acme" (their signatures pass) but not the key.
+        const users = ['acme one', 'ac cm me', 'acme two', 'cm me ac', 'acme four'].map((name, i) => makeUser({ id: `u${i}`, name, login: `l${i}`, email: `e${i}@x.io` }));
+        cache.upsertUsers('acc-1', users);
+        const ids = () => cache.searchUsers('acc-1', { query: 'acme' }).items.map((u) => u.id);
+        expect(ids()).toEqual(['u4', 'u0', 'u2']); // by name
+        // u2's text stays in the joined string, between u1's and u3's: a deleted user's, or a changed one's stale text.
+        if (change === 'delete') cache.deleteUsers('acc-1', ['u2']);
+        else cache.upsertUsers('acc-1', [makeUser({ id: 'u2', name: 'zed', login: 'l2', email: 'e2@x.io', version: 2 })]);
+        expect(ids()).toEqual(['u4', 'u0']);
+      } finally {
+        cache.close();
+      }
+    }
+  });
+
   it('C2: the index follows upserts and deletes', () => {
     const cache = new ConsoleCache(`${t.dir}/follow`);
     cache.upsertUsers('acc-1', [makeUser({ id: 'a', name: 'Alpha' }), makeUser({ id: 'b', name: 'Beta' })]);
