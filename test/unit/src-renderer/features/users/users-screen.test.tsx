@@ -69,6 +69,36 @@ describe('users screen', () => {
     expect(screen.getByText('Pessoa 000017')).toBeTruthy();
   });
 
+  it('issue 10: each keystroke asks main once, during the keystroke\'s own event (no debounce, no second search)', async () => {
+    const users = many(30);
+    const { callsOf } = renderApp({
+      session: sessionFor(makeUser({ profile: 'administrator' })),
+      users,
+      handlers: {
+        searchUsers: ({ query = '', offset = 0, limit = 100 }) => {
+          const hits = query ? users.filter((u) => u.name.includes(query)) : users;
+          return { total: hits.length, items: hits.slice(offset, offset + limit).map(rowOf) };
+        },
+      },
+    });
+    await screen.findByText('Pessoa 000000');
+    const before = callsOf('searchUsers').length;
+    // A listener on the window runs at the end of the input event's own dispatch: the search is
+    // already asked by then (no timer in front of it), and only once.
+    const askedByEventEnd: number[] = [];
+    const listener = () => askedByEventEnd.push(callsOf('searchUsers').length - before);
+    window.addEventListener('input', listener);
+    try {
+      const user = userEvent.setup();
+      await user.type(screen.getByLabelText('Buscar usuários'), '17');
+      expect(await screen.findByText('1 usuário')).toBeTruthy();
+    } finally {
+      window.removeEventListener('input', listener);
+    }
+    expect(askedByEventEnd).toEqual([1, 2]);
+    expect(callsOf('searchUsers').slice(before).map((c) => c.query)).toEqual(['1', '17']);
+  });
+
   it('issue 17.2: search text pasted with a tab or line break is searched as spaces, never sent ill-formed to main', async () => {
     const users = many(3);
     const { callsOf } = renderApp({
