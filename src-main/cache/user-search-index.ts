@@ -157,8 +157,7 @@ export class UserSearchIndex {
   private charsHi = new Int32Array(0);
   /** Bigram signatures (see GRAM_WORDS), one array per word: a scan reads only the key's words. */
   private grams: Int32Array[] = Array.from({ length: GRAM_WORDS }, () => new Int32Array(0));
-  /** How many users have each signature bit: a search filters by the key's rarest bits first. */
-  private readonly gramUsers = new Int32Array(GRAM_WORDS * 32);
+  private readonly gramScratch = new Int32Array(GRAM_WORDS);
   /**
    * The last key's matches, while no change came since (`changes`): a table scrolling or
    * re-sorting asks the same key again, and a person typing asks a longer one, whose users are
@@ -277,14 +276,15 @@ export class UserSearchIndex {
     this.changes++;
     let lo = 0;
     let hi = 0;
-    const grams = this.grams;
-    this.clearGrams(i);
+    // The signature is made in a scratch array and written once (a user's 50-odd bigrams would
+    // otherwise each load and store a column).
+    const words = this.gramScratch.fill(0);
     let prev = -1;
     for (let c = from; c < end; c++) {
       const code = source.charCodeAt(c);
       if (prev >= 0) {
         const h = gramBit(prev, code);
-        grams[h >>> 5]![i]! |= 1 << (h & 31);
+        words[h >>> 5]! |= 1 << (h & 31);
       }
       prev = code;
       const bit = code < 128 ? CODE_BIT[code]! : -1;
@@ -294,20 +294,7 @@ export class UserSearchIndex {
     }
     this.charsLo[i] = lo;
     this.charsHi[i] = hi;
-    this.countGrams(i, 1);
-  }
-
-  /** Adds `by` to the user counts of slot i's signature bits. */
-  private countGrams(i: number, by: 1 | -1): void {
-    for (let w = 0; w < GRAM_WORDS; w++) {
-      for (let x = this.grams[w]![i]!; x !== 0; x &= x - 1) this.gramUsers[w * 32 + 31 - Math.clz32(x & -x)]! += by;
-    }
-  }
-
-  /** Empties slot i's signature. */
-  private clearGrams(i: number): void {
-    this.countGrams(i, -1);
-    for (let w = 0; w < GRAM_WORDS; w++) this.grams[w]![i] = 0;
+    for (let w = 0; w < GRAM_WORDS; w++) this.grams[w]![i] = words[w]!;
   }
 
   /** Joins the texts appended since the last search onto the text. */
@@ -492,7 +479,7 @@ export class UserSearchIndex {
       this.flags[i] = DELETED;
       this.charsLo[i] = 0;
       this.charsHi[i] = 0;
-      this.clearGrams(i);
+      for (let w = 0; w < GRAM_WORDS; w++) this.grams[w]![i] = 0;
       this.changes++;
     }
   }
@@ -689,15 +676,22 @@ export class UserSearchIndex {
       for (let i = 0; i < this.n; i++) if ((words[i]! & m) !== 0) out.push(i);
       return Int32Array.from(out);
     }
-    // The key's bigram bits by word; the word holding the rarest bit first (it leaves the fewest).
+    // The key's bigram bits by word; the word that leaves the fewest users first (judged on a
+    // sample of them: about a thousand, spread over the slots).
     const want = new Int32Array(GRAM_WORDS);
-    const rarest = new Int32Array(GRAM_WORDS).fill(this.n + 1);
     for (let c = 1; c < key.length; c++) {
       const h = gramBit(key.charCodeAt(c - 1), key.charCodeAt(c));
       want[h >>> 5]! |= 1 << (h & 31);
-      rarest[h >>> 5] = Math.min(rarest[h >>> 5]!, this.gramUsers[h]!);
     }
-    const words = [...want.keys()].filter((w) => want[w] !== 0).sort((a, b) => rarest[a]! - rarest[b]!);
+    const stride = Math.max(1, this.n >> 10);
+    const passing = new Int32Array(GRAM_WORDS);
+    for (let w = 0; w < GRAM_WORDS; w++) {
+      const m = want[w]!;
+      if (m === 0) continue;
+      const column = this.grams[w]!;
+      for (let i = 0; i < this.n; i += stride) if ((column[i]! & m) === m) passing[w]!++;
+    }
+    const words = [...want.keys()].filter((w) => want[w] !== 0).sort((a, b) => passing[a]! - passing[b]!);
     let candidates = within ?? new Int32Array(0);
     let count = within ? within.length : 0;
     let pass = 0;
