@@ -20,8 +20,10 @@ const isId = (v: unknown): boolean => isString(v) && v.length >= 1 && v.length <
 const isDate = (v: unknown): boolean => isString(v) && v.length >= 1 && v.length <= 40;
 const isIds = (v: unknown): boolean => Array.isArray(v) && v.every(isId);
 
+const NONE: ReadonlySet<string> = new Set();
+
 /** A plain object with exactly `checks`' keys (the optional ones may be missing), each passing its check. */
-function isExactObject(v: unknown, checks: ReadonlyMap<string, (value: unknown) => boolean>, optional: ReadonlySet<string> = new Set()): boolean {
+function isExactObject(v: unknown, checks: ReadonlyMap<string, (value: unknown) => boolean>, optional = NONE): boolean {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
   let known = 0;
   for (const key in v) {
