@@ -692,21 +692,19 @@ export class UserSearchIndex {
       for (let i = 0; i < this.n; i += stride) if ((column[i]! & m) === m) passing[w]!++;
     }
     const words = [...want.keys()].filter((w) => want[w] !== 0).sort((a, b) => passing[a]! - passing[b]!);
-    let candidates = within ?? new Int32Array(0);
-    let count = within ? within.length : 0;
+    // The first word scans every user (or the last key's matches); the others filter in place.
+    let candidates: Int32Array;
+    let count = 0;
     let pass = 0;
-    if (!within && words.length > 0) {
-      const w = words[pass++]!;
-      const column = this.grams[w]!;
-      const m = want[w]!;
+    if (within) {
+      candidates = within.slice();
+      count = within.length;
+    } else {
       candidates = new Int32Array(this.n);
-      for (let i = 0; i < this.n; i++) if ((column[i]! & m) === m) candidates[count++] = i;
-    } else if (!within) {
-      candidates = new Int32Array(this.n);
-      for (let i = 0; i < this.n; i++) candidates[i] = i;
-      count = this.n;
+      const m = words.length > 0 ? want[words[pass++]!]! : 0;
+      const column = words.length > 0 ? this.grams[words[0]!]! : null;
+      for (let i = 0; i < this.n; i++) if (column === null || (column[i]! & m) === m) candidates[count++] = i;
     }
-    if (within && pass < words.length) candidates = candidates.slice(0, count); // filtered in place below
     for (; pass < words.length; pass++) {
       const column = this.grams[words[pass]!]!;
       const m = want[words[pass]!]!;
