@@ -19,19 +19,24 @@ function many(n: number): User[] {
   return Array.from({ length: n }, (_, i) => makeUser({ name: `Pessoa ${String(i).padStart(6, '0')}`, login: `p${i}` }));
 }
 
+/** The app as an administrator, main's search answered by a name filter over `users`. */
+function renderWithUsers(users: User[]) {
+  return renderApp({
+    session: sessionFor(makeUser({ profile: 'administrator' })),
+    users,
+    handlers: {
+      searchUsers: ({ query = '', offset = 0, limit = 100 }) => {
+        const hits = query ? users.filter((u) => u.name.includes(query)) : users;
+        return { total: hits.length, items: hits.slice(offset, offset + limit).map(rowOf) };
+      },
+    },
+  });
+}
+
 describe('users screen', () => {
   it('pages through 100 000 users without asking for them all, and searches as you type', async () => {
     const users = many(100_000);
-    const { callsOf } = renderApp({
-      session: sessionFor(makeUser({ profile: 'administrator' })),
-      users,
-      handlers: {
-        searchUsers: ({ query = '', offset = 0, limit = 100 }) => {
-          const hits = query ? users.filter((u) => u.name.includes(query)) : users;
-          return { total: hits.length, items: hits.slice(offset, offset + limit).map(rowOf) };
-        },
-      },
-    });
+    const { callsOf } = renderWithUsers(users);
     expect(await screen.findByText('100.000 usuários')).toBeTruthy();
     expect(await screen.findByText('Pessoa 000000')).toBeTruthy();
     expect(screen.getAllByRole('row').length).toBeLessThan(200);
@@ -71,16 +76,7 @@ describe('users screen', () => {
 
   it('issue 10: each keystroke asks main once, during the keystroke\'s own event (no debounce, no second search)', async () => {
     const users = many(30);
-    const { callsOf } = renderApp({
-      session: sessionFor(makeUser({ profile: 'administrator' })),
-      users,
-      handlers: {
-        searchUsers: ({ query = '', offset = 0, limit = 100 }) => {
-          const hits = query ? users.filter((u) => u.name.includes(query)) : users;
-          return { total: hits.length, items: hits.slice(offset, offset + limit).map(rowOf) };
-        },
-      },
-    });
+    const { callsOf } = renderWithUsers(users);
     await screen.findByText('Pessoa 000000');
     const before = callsOf('searchUsers').length;
     // A listener on the window runs at the end of the input event's own dispatch: the search is
