@@ -39,7 +39,8 @@ export function BulkBar() {
       requestPreview: s.requestPreview,
     })),
   );
-  const { query, filters, total } = useUsersStore(useShallow((s) => ({ query: s.query, filters: s.filters, total: s.total })));
+  // The query and filters are read when the button is pressed: a keystroke does not render this bar.
+  const total = useUsersStore((s) => s.total);
   const queues = useQueuesStore((s) => s.queues);
   const [kind, setKind] = useState<BulkActionKind | ''>('');
   const [queueId, setQueueId] = useState('');
@@ -63,7 +64,10 @@ export function BulkBar() {
         {t('bulk.selected', { count, n: count.toLocaleString(locale) })}
       </span>
       {!allMatching && total !== null && total > selected.size ? (
-        <button type="button" className="button button-small button-ghost" onClick={() => selectAllMatching(query, filters, total)}>
+        <button type="button" className="button button-small button-ghost" onClick={() => {
+            const { query, filters } = useUsersStore.getState();
+            selectAllMatching(query, filters, total);
+          }}>
           {t('bulk.selectAllMatching', { count: total, n: total.toLocaleString(locale) })}
         </button>
       ) : null}

@@ -15,12 +15,16 @@ import { useExportStore } from './export-store';
 /** "CSV" menu button of the users screen. */
 export function CsvMenu() {
   const { t } = useTranslation();
-  const view = useUsersStore(useShallow((s) => ({ query: s.query, filters: s.filters, sort: s.sort })));
   const { busy, exportUsers, exportAudit } = useExportStore(useShallow((s) => ({ busy: s.busy, exportUsers: s.exportUsers, exportAudit: s.exportAudit })));
   const profile = useSessionStore((s) => s.session?.user?.profile ?? null);
   const go = useNavigationStore((s) => s.go);
   const items: MenuItem[] = [
-    { key: 'export-users', label: t('csv.exportUsers'), onSelect: () => void exportUsers(view) },
+    { key: 'export-users', label: t('csv.exportUsers'), onSelect: () => {
+        // The table's view when chosen (read then, so a keystroke does not render this menu).
+        const { query, filters, sort } = useUsersStore.getState();
+        void exportUsers({ query, filters, sort });
+      },
+    },
     { key: 'export-audit', label: t('csv.exportAccountAudit'), onSelect: () => void exportAudit() },
   ];
   // R2: a profile that may not edit users is not offered the import (the platform refuses it anyway).

@@ -3,7 +3,7 @@
  * of the cached users (arrows move, Enter opens the editor).
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { PROFILES, READINESS_ITEMS, type Profile, type ReadinessItem } from '../../../src-shared/domain';
 import type { UserFilters, UserRow } from '../../../src-shared/ipc-contract';
@@ -28,20 +28,17 @@ const ROW_HEIGHT = 40;
 /** The users screen. */
 export function UsersScreen() {
   const { t } = useTranslation();
-  const locale = useLocale();
-  const { query, filters, sort, total, error, setQuery, search } = useUsersStore(useShallow((s) => ({ query: s.query, filters: s.filters, sort: s.sort, total: s.total, error: s.error, setQuery: s.setQuery, search: s.search })));
   const go = useNavigationStore((s) => s.go);
   const profile = useSessionStore((s) => s.session?.user?.profile ?? null);
   const canCreate = useAccess('canEditUsers');
-  const searchId = useId();
   const newReasonId = useId();
 
-  // Search at every keystroke, filters at once: the search is local (a few ms in main), so no
-  // debounce sits in front of it; the store drops the answers of older queries (latest wins).
-  const filtersKey = JSON.stringify(filters) + JSON.stringify(sort);
+  // The search, the filters and the order ask main themselves (the store's actions start the
+  // search within the keystroke's own event: no debounce, no render in front of it; latest wins).
+  // This screen subscribes to none of them, so a keystroke re-renders the box, not the screen.
   useEffect(() => {
-    void search();
-  }, [query, filtersKey, search]);
+    void useUsersStore.getState().search();
+  }, []);
 
   return (
     <section className="screen users-screen" aria-labelledby="users-title">
@@ -67,22 +64,47 @@ export function UsersScreen() {
       />
       {canCreate.reason && profile && !canCreate.inBanner ? <Reason id={newReasonId}>{canCreate.reason}</Reason> : null}
       <div className="toolbar">
-        <div className="field field-inline search-field">
-          <label htmlFor={searchId}>{t('users.searchLabel')}</label>
-          <input id={searchId} type="search" value={query} placeholder={t('users.searchPlaceholder')} onChange={(e) => setQuery(e.target.value)} />
-        </div>
-        <span className="count" role="status">
-          {total === null ? t('app.loading') : t('users.count', { count: total, n: total.toLocaleString(locale) })}
-        </span>
+        <SearchBox />
+        <UsersCount />
       </div>
       <IncompleteCacheNotice />
       <UserFiltersBar />
       <BulkBar />
       <ExportNotice kind="users" />
-      <ErrorNotice error={error} />
+      <SearchError />
       <UsersTable />
     </section>
   );
+}
+
+/** The search box: the only part of the screen a keystroke renders before main answers. */
+function SearchBox() {
+  const { t } = useTranslation();
+  const query = useUsersStore((s) => s.query);
+  const setQuery = useUsersStore((s) => s.setQuery);
+  const searchId = useId();
+  return (
+    <div className="field field-inline search-field">
+      <label htmlFor={searchId}>{t('users.searchLabel')}</label>
+      <input id={searchId} type="search" value={query} placeholder={t('users.searchPlaceholder')} onChange={(e) => setQuery(e.target.value)} />
+    </div>
+  );
+}
+
+/** How many users the shown rows' search matches. */
+function UsersCount() {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  const total = useUsersStore((s) => s.total);
+  return (
+    <span className="count" role="status">
+      {total === null ? t('app.loading') : t('users.count', { count: total, n: total.toLocaleString(locale) })}
+    </span>
+  );
+}
+
+function SearchError() {
+  return <ErrorNotice error={useUsersStore((s) => s.error)} />;
 }
 
 type Tri = '' | 'true' | 'false';
@@ -150,16 +172,11 @@ function UserFiltersBar() {
 function ReadinessSelect() {
   const { t } = useTranslation();
   const id = useId();
-  const { filters, setFilter } = useUsersStore(useShallow((s) => ({ filters: s.filters, setFilter: s.setFilter })));
+  const { filters, patchFilters } = useUsersStore(useShallow((s) => ({ filters: s.filters, patchFilters: s.patchFilters })));
   const value = filters.missing ? `missing:${filters.missing}` : toTri(filters.ready);
   function onChange(next: string) {
-    if (next.startsWith('missing:')) {
-      setFilter('ready', undefined);
-      setFilter('missing', next.slice('missing:'.length) as ReadinessItem);
-    } else {
-      setFilter('missing', undefined);
-      setFilter('ready', fromTri(next));
-    }
+    if (next.startsWith('missing:')) patchFilters({ ready: undefined, missing: next.slice('missing:'.length) as ReadinessItem });
+    else patchFilters({ missing: undefined, ready: fromTri(next) });
   }
   return (
     <div className="field field-compact">
@@ -214,27 +231,28 @@ export function UsersTable() {
     if (total > 0) ensureRange(first, last);
   }, [first, last, total, pages, ensureRange]);
 
-  // A new search starts the keyboard cursor at the top again.
-  const query = useUsersStore((s) => s.query);
-  const filters = useUsersStore((s) => s.filters);
-  const [cursorKey, setCursorKey] = useState('');
-  const searchKey = JSON.stringify([query, filters]);
-  if (cursorKey !== searchKey) {
-    setCursorKey(searchKey);
+  // A new search's rows start the keyboard cursor at the top again (a refresh of the same search keeps it).
+  const shownSearch = useUsersStore((s) => s.shownSearch);
+  const [cursorKey, setCursorKey] = useState<string | null>(null);
+  if (cursorKey !== shownSearch) {
+    setCursorKey(shownSearch);
     setActive(null);
   }
   const activeIndex = active === null || total === 0 ? null : Math.min(active, total - 1);
 
   // Enter on a row whose page is still loading opens it when the page arrives.
   const [pendingOpen, setPendingOpen] = useState<number | null>(null);
-  function open(index: number) {
-    const row = rowAt(index);
-    if (row) go({ screen: 'user', id: row.id, tab: 'data' });
-    else {
-      setPendingOpen(index);
-      ensureRange(index, index);
-    }
-  }
+  const open = useCallback(
+    (index: number) => {
+      const row = rowAt(index);
+      if (row) go({ screen: 'user', id: row.id, tab: 'data' });
+      else {
+        setPendingOpen(index);
+        ensureRange(index, index);
+      }
+    },
+    [rowAt, go, ensureRange],
+  );
   useEffect(() => {
     if (pendingOpen === null) return;
     const row = rowAt(pendingOpen);
@@ -269,37 +287,48 @@ export function UsersTable() {
   // Issue 11: a checkbox per row for bulk actions (profiles that may edit users); Shift-click picks a range.
   const profile = useSessionStore((s) => s.session?.user?.profile ?? null);
   const selectable = profile !== null && permissions.canEditUsers(profile);
-  const { picked, allMatching, anchor, toggle, selectRange } = useBulkStore(
-    useShallow((s) => ({ picked: s.selected, allMatching: s.allMatching, anchor: s.anchor, toggle: s.toggle, selectRange: s.selectRange })),
+  const { picked, allMatching, toggle } = useBulkStore(useShallow((s) => ({ picked: s.selected, allMatching: s.allMatching, toggle: s.toggle })));
+  const rowActions = useMemo<RowActions>(
+    () => ({
+      open(index) {
+        setActive(index);
+        open(index);
+      },
+      pick(e, index, id) {
+        e.stopPropagation();
+        const { anchor, selectRange } = useBulkStore.getState();
+        if (e.shiftKey && anchor !== null) {
+          const ids: string[] = [];
+          for (let i = Math.min(anchor, index); i <= Math.max(anchor, index); i++) {
+            const r = rowAt(i);
+            if (r) ids.push(r.id);
+          }
+          selectRange(ids, index);
+        } else toggle(id, index);
+      },
+    }),
+    [open, rowAt, toggle],
   );
-  function pick(e: React.MouseEvent, index: number, id: string) {
-    e.stopPropagation();
-    if (e.shiftKey && anchor !== null) {
-      const ids: string[] = [];
-      for (let i = Math.min(anchor, index); i <= Math.max(anchor, index); i++) {
-        const r = rowAt(i);
-        if (r) ids.push(r.id);
-      }
-      selectRange(ids, index);
-    } else toggle(id, index);
-  }
   /** Space on the keyboard's row selects it, as a click on its checkbox does. */
   function pickActive(index: number) {
     const r = rowAt(index);
     if (r && selectable) toggle(r.id, index);
   }
 
-  const columns: { label: string; sortBy?: SortBy; select?: true }[] = [
-    { label: t('bulk.region'), select: true },
-    { label: t('users.colName'), sortBy: 'name' },
-    { label: t('users.colLogin'), sortBy: 'login' },
-    { label: t('users.colEmail'), sortBy: 'email' },
-    { label: t('users.colProfile') },
-    { label: t('users.colWebrtc') },
-    { label: t('users.colOmnichannel') },
-    { label: t('users.colExtension') },
-    { label: t('users.colReadiness') },
-  ];
+  const columns = useMemo<{ label: string; sortBy?: SortBy; select?: true }[]>(
+    () => [
+      { label: t('bulk.region'), select: true },
+      { label: t('users.colName'), sortBy: 'name' },
+      { label: t('users.colLogin'), sortBy: 'login' },
+      { label: t('users.colEmail'), sortBy: 'email' },
+      { label: t('users.colProfile') },
+      { label: t('users.colWebrtc') },
+      { label: t('users.colOmnichannel') },
+      { label: t('users.colExtension') },
+      { label: t('users.colReadiness') },
+    ],
+    [t],
+  );
 
   return (
     <div className="users-table">
@@ -357,37 +386,20 @@ export function UsersTable() {
         ) : (
           <div className="grid-body" style={{ height: virtualizer.getTotalSize() }} role="rowgroup">
             {items.map((item) => {
-              const row: UserRow | undefined = rowAt(item.index);
-              const selected = item.index === activeIndex;
+              const row = rowAt(item.index);
               return (
-                <div
+                <GridRow
                   key={item.key}
-                  id={`${gridId}-row-${item.index}`}
-                  role="row"
-                  aria-rowindex={item.index + 2}
-                  aria-selected={selected}
-                  data-user-id={row?.id}
-                  className={`grid-row${selected ? ' is-active' : ''}${row && !row.active ? ' is-inactive' : ''}`}
-                  style={{ transform: `translateY(${item.start - ROW_HEIGHT}px)`, height: ROW_HEIGHT }}
-                  onClick={() => {
-                    setActive(item.index);
-                    open(item.index);
-                  }}
-                >
-                  <div role="gridcell" className="grid-cell select">
-                    {row && selectable ? (
-                      <input
-                        type="checkbox"
-                        tabIndex={-1}
-                        aria-label={t('bulk.select', { name: row.name })}
-                        checked={allMatching !== null || picked.has(row.id)}
-                        onChange={() => undefined}
-                        onClick={(e) => pick(e, item.index, row.id)}
-                      />
-                    ) : null}
-                  </div>
-                  {row ? <UserCells row={row} labels={labels} /> : <div role="gridcell" className="grid-cell muted">{t('users.loadingRow')}</div>}
-                </div>
+                  index={item.index}
+                  top={item.start - ROW_HEIGHT}
+                  row={row}
+                  rowId={`${gridId}-row-${item.index}`}
+                  selected={item.index === activeIndex}
+                  selectable={selectable}
+                  checked={row !== undefined && (allMatching !== null || picked.has(row.id))}
+                  labels={labels}
+                  actions={rowActions}
+                />
               );
             })}
           </div>
@@ -400,11 +412,66 @@ export function UsersTable() {
   );
 }
 
+type RowActions = {
+  /** A click on the row: the cursor moves there and the user opens. */
+  open(index: number): void;
+  /** A click on the row's checkbox (Shift picks the range from the last one). */
+  pick(e: React.MouseEvent, index: number, id: string): void;
+};
+
+/**
+ * One grid row; rendered again only when its own props change (a keystroke, a scroll or another
+ * row's selection leaves it alone).
+ */
+const GridRow = memo(function GridRow(props: {
+  index: number;
+  top: number;
+  row: UserRow | undefined;
+  rowId: string;
+  selected: boolean;
+  selectable: boolean;
+  checked: boolean;
+  labels: CellLabels;
+  actions: RowActions;
+}) {
+  const { index, row, selected, labels, actions } = props;
+  return (
+    <div
+      id={props.rowId}
+      role="row"
+      aria-rowindex={index + 2}
+      aria-selected={selected}
+      data-user-id={row?.id}
+      className={`grid-row${selected ? ' is-active' : ''}${row && !row.active ? ' is-inactive' : ''}`}
+      style={{ transform: `translateY(${props.top}px)`, height: ROW_HEIGHT }}
+      onClick={() => actions.open(index)}
+    >
+      <div role="gridcell" className="grid-cell select">
+        {row && props.selectable ? (
+          <input
+            type="checkbox"
+            tabIndex={-1}
+            aria-label={labels.select(row.name)}
+            checked={props.checked}
+            onChange={() => undefined}
+            onClick={(e) => actions.pick(e, index, row.id)}
+          />
+        ) : null}
+      </div>
+      {row ? <UserCells row={row} labels={labels} /> : <div role="gridcell" className="grid-cell muted">{labels.loadingRow}</div>}
+    </div>
+  );
+});
+
 /** The texts every row repeats, translated once per table render (not ten times a row). */
 function useCellLabels() {
   const { t } = useTranslation();
-  return useMemo(
-    () => ({
+  return useMemo(() => {
+    // "Selecionar {{name}}": translated once with a marker, then each row's name put in its place.
+    const [before = '', after = ''] = t('bulk.select', { name: NAME_MARK }).split(NAME_MARK);
+    return {
+      select: (name: string) => before + name + after,
+      loadingRow: t('users.loadingRow'),
       inactive: t('users.inactive'),
       profiles: Object.fromEntries(PROFILES.map((p) => [p, t(`profiles.${p}`)])) as Record<Profile, string>,
       webrtc: `${t('users.colWebrtc')}: `,
@@ -415,10 +482,10 @@ function useCellLabels() {
       ready: t('users.ready'),
       notReady: t('users.notReady'),
       notApplicable: t('users.notApplicable'),
-    }),
-    [t],
-  );
+    };
+  }, [t]);
 }
+const NAME_MARK = '\u0000';
 type CellLabels = ReturnType<typeof useCellLabels>;
 
 /** A yes/no mark: the same glyphs, weight and colours in every column (non-text contrast ≥ 3:1, also on the selected row). */

@@ -25,6 +25,8 @@ type UsersStore = {
   total: number | null;
   /** The query the shown rows answer (the grid says it in `data-query`, for the keystroke bench). */
   shownQuery: string | null;
+  /** The query and filters the shown rows answer (a new one starts the keyboard cursor at the top). */
+  shownSearch: string | null;
   pages: Record<number, UserRow[]>;
   /** The search `pages` answer: until a new search's first page arrives, the previous rows stay. */
   pagesGeneration: number;
@@ -32,10 +34,13 @@ type UsersStore = {
   generation: number;
   loading: boolean;
   error: ConsoleError | null;
+  /** Each of these starts the new search at once, within the caller's event (no timer, no render first). */
   setQuery(query: string): void;
   /** Sorts by a column; the same column again flips the direction. */
   setSort(by: SortBy): void;
   setFilter<K extends keyof UserFilters>(key: K, value: UserFilters[K] | undefined): void;
+  /** Sets several filters at once (`undefined` removes one): one search, not one per filter. */
+  patchFilters(patch: Partial<UserFilters>): void;
   clearFilters(): void;
   /** Starts a new search with the current query and filters (page 0). */
   search(): Promise<void>;
@@ -47,7 +52,7 @@ type UsersStore = {
 };
 
 const inflight = new Set<string>();
-const initial = { query: '', sort: { by: 'name', dir: 'asc' } as Sort, filters: {}, total: null, shownQuery: null, pages: {}, pagesGeneration: 0, generation: 0, loading: false, error: null };
+const initial = { query: '', sort: { by: 'name', dir: 'asc' } as Sort, filters: {}, total: null, shownQuery: null, shownSearch: null, pages: {}, pagesGeneration: 0, generation: 0, loading: false, error: null };
 
 /** The users store. */
 export const useUsersStore = create<UsersStore>()((set, get) => {
@@ -64,6 +69,7 @@ export const useUsersStore = create<UsersStore>()((set, get) => {
       set((s) => ({
         total: result.total,
         shownQuery: query,
+        shownSearch: searchKey(query, filters),
         pages: s.pagesGeneration === generation ? { ...s.pages, [page]: result.items } : { [page]: result.items },
         pagesGeneration: generation,
         error: null,
@@ -80,19 +86,28 @@ export const useUsersStore = create<UsersStore>()((set, get) => {
     ...initial,
     setQuery(query) {
       set({ query });
+      void get().search();
     },
     setSort(by) {
       const sort = get().sort;
       set({ sort: { by, dir: sort.by === by && sort.dir === 'asc' ? 'desc' : 'asc' } });
+      void get().search();
     },
     setFilter(key, value) {
-      const filters = { ...get().filters };
-      if (value === undefined) delete filters[key];
-      else filters[key] = value;
+      get().patchFilters({ [key]: value });
+    },
+    patchFilters(patch) {
+      const filters: UserFilters = { ...get().filters };
+      for (const [key, value] of Object.entries(patch) as [keyof UserFilters, unknown][]) {
+        if (value === undefined) delete filters[key];
+        else (filters as Record<string, unknown>)[key] = value;
+      }
       set({ filters });
+      void get().search();
     },
     clearFilters() {
       set({ filters: {} });
+      void get().search();
     },
     async search() {
       const generation = get().generation + 1;
@@ -122,6 +137,11 @@ export const useUsersStore = create<UsersStore>()((set, get) => {
     },
   };
 });
+
+/** Names a search by its query and filters (not its order): the grid's cursor follows it. */
+function searchKey(query: string, filters: UserFilters): string {
+  return JSON.stringify([query, filters]);
+}
 
 /** Restores the initial state (on sign-out, C6; and in tests). */
 export function resetUsersStore(): void {
