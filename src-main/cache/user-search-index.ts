@@ -135,6 +135,14 @@ interface SortOrder {
   stale?: Set<number>;
 }
 
+/** A key's matching slots (ascending), and where each holds the key (see `UserSearchIndex.last`). */
+interface Matches {
+  key: string;
+  changes: number;
+  slots: Int32Array;
+  at: Int32Array | null;
+}
+
 const grow = <T extends Float64Array | Int32Array | Uint8Array>(a: T, size: number): T => {
   if (a.length >= size) return a;
   const next = new (a.constructor as new (n: number) => T)(Math.max(size, a.length * 2, 1024));
@@ -161,10 +169,13 @@ export class UserSearchIndex {
   /**
    * The last key's matches, while no change came since (`changes`): a table scrolling or
    * re-sorting asks the same key again, and a person typing asks a longer one, whose users are
-   * among the last key's.
+   * among the last key's. `at` holds where in the joined text each match was found (-1 for a
+   * changed user, whose text is its own), when the search that found them knew it: a key that
+   * only adds characters at the end is then checked at those places, a character each, instead
+   * of searched again.
    */
   private changes = 0;
-  private last: { key: string; changes: number; slots: Int32Array } | null = null;
+  private last: Matches | null = null;
   private updated = new Float64Array(0);
   /**
    * Each slot's queue links as a number: its position in `combos`, the distinct `queue_ids` values
@@ -653,19 +664,55 @@ export class UserSearchIndex {
 
   /** Slots of users whose text contains `key`, ascending. */
   private matches(key: string): Int32Array {
-    const last = this.last;
-    if (last && last.changes === this.changes && last.key === key) return last.slots;
-    const slots = this.findText(key, last && last.changes === this.changes && key.includes(last.key) ? last.slots : null);
-    this.last = { key, changes: this.changes, slots };
-    return slots;
+    const last = this.last !== null && this.last.changes === this.changes ? this.last : null;
+    if (last && last.key === key) return last.slots;
+    let found: Omit<Matches, 'key' | 'changes'>;
+    if (last && last.at && key.startsWith(last.key)) found = this.extend(key, last.key.length, last.slots, last.at);
+    else found = this.findText(key, last && key.includes(last.key) ? last.slots : null);
+    this.last = { key, changes: this.changes, ...found };
+    return found.slots;
+  }
+
+  /**
+   * The slots among `slots` whose text holds `key`, given that each holds its first `known`
+   * characters at `at`: the rest is compared there, character by character; only where it differs
+   * is the rest of that user's text searched.
+   */
+  private extend(key: string, known: number, slots: Int32Array, at: Int32Array): { slots: Int32Array; at: Int32Array } {
+    const { text, starts, patched } = this;
+    const length = key.length;
+    const outSlots = new Int32Array(slots.length);
+    const outAt = new Int32Array(slots.length);
+    let found = 0;
+    for (let k = 0; k < slots.length; k++) {
+      const i = slots[k]!;
+      let a = at[k]!;
+      if (a < 0) {
+        // A changed user: its own text answers.
+        if (!patched.get(i)!.includes(key)) continue;
+      } else {
+        let c = known;
+        while (c < length && text.charCodeAt(a + c) === key.charCodeAt(c)) c++;
+        if (c < length) {
+          // Not at the first place: maybe further on in the same user's text.
+          const from = a + 1;
+          const rest = text.slice(from, starts[i + 1]! - 1).indexOf(key);
+          if (rest < 0) continue;
+          a = from + rest;
+        }
+      }
+      outSlots[found] = i;
+      outAt[found++] = a;
+    }
+    return { slots: outSlots.slice(0, found), at: outAt.slice(0, found) };
   }
 
   /**
    * Slots of users whose text contains `key`, ascending: those among `within` (slots known to hold
    * everything they must) or all, whose signature has every bigram of the key, then whose text
-   * holds it.
+   * holds it; and where (`at`), except for a one-character key (answered from the character bits).
    */
-  private findText(key: string, within: Int32Array | null): Int32Array {
+  private findText(key: string, within: Int32Array | null): { slots: Int32Array; at: Int32Array | null } {
     this.ensureText();
     const { text, starts } = this;
     const bit = key.length === 1 ? CHAR_BIT.get(key) : undefined;
@@ -674,7 +721,7 @@ export class UserSearchIndex {
       const m = 1 << (bit < 32 ? bit : bit - 32);
       const out: number[] = [];
       for (let i = 0; i < this.n; i++) if ((words[i]! & m) !== 0) out.push(i);
-      return Int32Array.from(out);
+      return { slots: Int32Array.from(out), at: null };
     }
     // The key's bigram bits by word; the word that leaves the fewest users first (judged on a
     // sample of them: about a thousand, spread over the slots).
@@ -717,6 +764,7 @@ export class UserSearchIndex {
     }
     const patched = this.patched;
     const out = new Int32Array(count);
+    const outAt = new Int32Array(count);
     let found = 0;
     if (count * DENSE_CANDIDATES > this.n) {
       // Most users are candidates (a key like "@acme.com"): indexOf over the joined text, each search
@@ -730,7 +778,10 @@ export class UserSearchIndex {
         if (k === count) break;
         const i = candidates[k]!;
         if (starts[i]! <= at) {
-          if (patched.size === 0 || !patched.has(i)) out[found++] = i;
+          if (patched.size === 0 || !patched.has(i)) {
+            out[found] = i;
+            outAt[found++] = at;
+          }
           k++;
         }
       }
@@ -738,20 +789,34 @@ export class UserSearchIndex {
       if (patched.size !== 0) {
         for (let k = 0; k < count; k++) {
           const own = patched.get(candidates[k]!);
-          if (own !== undefined && own.includes(key)) out[found++] = candidates[k]!;
+          if (own !== undefined && own.includes(key)) {
+            out[found] = candidates[k]!;
+            outAt[found++] = -1;
+          }
         }
-        return out.slice(0, found).sort();
+        // Back in slot order, each place with its slot.
+        const byslot = Array.from(out.subarray(0, found).keys()).sort((a, b) => out[a]! - out[b]!);
+        return { slots: Int32Array.from(byslot, (x) => out[x]!), at: Int32Array.from(byslot, (x) => outAt[x]!) };
       }
-      return out.slice(0, found);
+      return { slots: out.slice(0, found), at: outAt.slice(0, found) };
     }
     // Each candidate's own text: a changed user's in the side map (its joined text is stale), the
     // others' a slice of the joined string (which shares its characters).
     for (let k = 0; k < count; k++) {
       const i = candidates[k]!;
       const own = patched.size === 0 ? undefined : patched.get(i);
-      if (own === undefined ? text.slice(starts[i]!, starts[i + 1]! - 1).includes(key) : own.includes(key)) out[found++] = i;
+      if (own === undefined) {
+        const from = starts[i]!;
+        const place = text.slice(from, starts[i + 1]! - 1).indexOf(key);
+        if (place < 0) continue;
+        outAt[found] = from + place;
+      } else {
+        if (!own.includes(key)) continue;
+        outAt[found] = -1;
+      }
+      out[found++] = i;
     }
-    return out.slice(0, found);
+    return { slots: out.slice(0, found), at: outAt.slice(0, found) };
   }
 
   /** Slots in sort order (key, then id), and each slot's position in it; sorted once, then kept. */

@@ -231,6 +231,28 @@ describe('user search index', () => {
     }
   });
 
+  it('issue 10: a key typed on from the last one is found further on in the same user\'s text, never in the next user\'s', () => {
+    const cache = new ConsoleCache(`${t.dir}/typed-on`);
+    try {
+      // "xab xac": "xa" is found at the first word, "xac" only at the second. "qxab" holds "xa" but
+      // not "xac", and the next user's text (", qxac") does: it must not be credited to "qxab".
+      const users = ['xab xac', 'qxab', 'qxac', 'zz'].map((name, i) => makeUser({ id: `u${i}`, name, login: `l${i}`, email: `e${i}@y.io` }));
+      cache.upsertUsers('acc-1', users);
+      const ids = (query: string) => cache.searchUsers('acc-1', { query }).items.map((u) => u.id);
+      expect(ids('x')).toEqual(['u1', 'u2', 'u0']);
+      expect(ids('xa')).toEqual(['u1', 'u2', 'u0']);
+      expect(ids('xac')).toEqual(['u2', 'u0']);
+      expect(ids('xacz')).toEqual([]);
+      // A changed user's own text answers, the same way.
+      cache.upsertUsers('acc-1', [makeUser({ id: 'u3', name: 'xab xac', login: 'l3', email: 'e3@y.io', version: 2 })]);
+      expect(ids('xa')).toEqual(['u1', 'u2', 'u0', 'u3']);
+      expect(ids('xac')).toEqual(['u2', 'u0', 'u3']);
+      expect(ids('xacz')).toEqual([]);
+    } finally {
+      cache.close();
+    }
+  });
+
   it('C2: the index follows upserts and deletes', () => {
     const cache = new ConsoleCache(`${t.dir}/follow`);
     cache.upsertUsers('acc-1', [makeUser({ id: 'a', name: 'Alpha' }), makeUser({ id: 'b', name: 'Beta' })]);
