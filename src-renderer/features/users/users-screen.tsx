@@ -218,7 +218,7 @@ export function UsersTable() {
     count: total,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
+    overscan: 4,
     // The sticky header row sits inside the scroll element, above the first body row.
     scrollMargin: ROW_HEIGHT,
     initialRect: { width: 1200, height: 600 },
