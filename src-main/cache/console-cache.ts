@@ -334,8 +334,8 @@ export class ConsoleCache {
   }
 
   /**
-   * Issue 11: keeps an account's local history within `historyLimit` versions, oldest changes
-   * dropped first. Checked after every `historyLimit / 10` written users (a count of the
+   * Issue 11: keeps an account's local history within `historyLimit` versions, the versions this
+   * computer kept first dropped first (the table's write order, migration 9). Checked after every `historyLimit / 10` written users (a count of the
    * account's versions is a range scan), and at once when the limit is small.
    */
   private boundHistory(accountId: string, written: number): void {
@@ -350,10 +350,10 @@ export class ConsoleCache {
     if (count <= this.historyLimit) return;
     this.db
       .prepare(
-        `DELETE FROM user_versions WHERE account_id = ? AND (user_id, version) IN (
-           SELECT user_id, version FROM user_versions WHERE account_id = ? ORDER BY updated_at LIMIT ?)`,
+        `DELETE FROM user_versions WHERE seq IN (
+           SELECT seq FROM user_versions WHERE account_id = ? ORDER BY seq LIMIT ?)`,
       )
-      .run(accountId, accountId, count - this.historyLimit);
+      .run(accountId, count - this.historyLimit);
   }
 
   /**

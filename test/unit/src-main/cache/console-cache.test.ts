@@ -192,6 +192,59 @@ describe('ConsoleCache', () => {
     cache.close();
   });
 
+  it('issue 10: migrating a version-8 file stores the history in write order (a rowid table, its key an index), keeping every version and the trigger', () => {
+    const dir = dataDir();
+    const old = new ConsoleCache(dir);
+    const u1 = makeUser({ id: 'u1', name: 'Ana', version: 1, updatedAt: '2026-01-02T00:00:00.000Z' });
+    const u2 = makeUser({ id: 'u2', name: 'Bia', version: 1, updatedAt: '2026-01-01T00:00:00.000Z' });
+    old.upsertUsers(ACC, [u1, u2]);
+    old.upsertUsers(ACC, [{ ...u2, name: 'Bia 2', version: 2, updatedAt: '2026-01-03T00:00:00.000Z' }]);
+    old.upsertUsers(ACC, [{ ...u1, name: 'Ana 2', version: 2, updatedAt: '2026-01-04T00:00:00.000Z' }]);
+    old.close();
+    // Version 8's table: WITHOUT ROWID, keyed by user, with an index by age.
+    const back = new Database(join(dir, CACHE_FILE_NAME));
+    const trigger = back.prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'users_keep_version'").pluck().get() as string;
+    back.exec(`
+      DROP TRIGGER users_keep_version;
+      CREATE TABLE v8 (account_id TEXT NOT NULL, user_id TEXT NOT NULL, version INTEGER NOT NULL, updated_at TEXT NOT NULL, data TEXT NOT NULL,
+        PRIMARY KEY (account_id, user_id, version)) STRICT, WITHOUT ROWID;
+      INSERT INTO v8 SELECT account_id, user_id, version, updated_at, data FROM user_versions;
+      DROP TABLE user_versions;
+      ALTER TABLE v8 RENAME TO user_versions;
+      CREATE INDEX user_versions_by_age ON user_versions (account_id, updated_at);
+    `);
+    back.exec(trigger);
+    back.pragma('user_version = 8');
+    back.close();
+    const cache = new ConsoleCache(dir, { historyLimit: 2 }); // migration 9 runs here
+    peek(cache, (db) => {
+      expect(db.pragma('user_version', { simple: true })).toBe(CACHE_SCHEMA_VERSION);
+      expect(db.prepare("SELECT name FROM pragma_table_info('user_versions')").pluck().all()).toEqual(['seq', 'account_id', 'user_id', 'version', 'updated_at', 'data']);
+      expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'user_versions'").pluck().all()).toEqual(['user_versions_key']);
+      // Carried over oldest first: u2's version 1 (January 1st), then u1's (January 2nd).
+      expect(db.prepare('SELECT user_id, version FROM user_versions ORDER BY seq').all()).toEqual([
+        { user_id: 'u2', version: 1 },
+        { user_id: 'u1', version: 1 },
+      ]);
+    });
+    expect(cache.userHistory(ACC, 'u1').map((h) => [h.version, h.user.name])).toEqual([
+      [2, 'Ana 2'],
+      [1, 'Ana'],
+    ]);
+    // The trigger still keeps a replaced version, once (the key is unique), and the bound (2 here)
+    // drops the versions written first.
+    cache.upsertUsers(ACC, [{ ...u2, name: 'Bia 3', version: 3, updatedAt: '2026-01-05T00:00:00.000Z' }]);
+    peek(cache, (db) => {
+      expect(db.prepare('SELECT user_id, version FROM user_versions ORDER BY seq').all()).toEqual([
+        { user_id: 'u1', version: 1 },
+        { user_id: 'u2', version: 2 },
+      ]);
+      expect(() => db.prepare("INSERT INTO user_versions (account_id, user_id, version, updated_at, data) VALUES (?, 'u2', 2, '', '{}')").run(ACC)).toThrow(/UNIQUE/);
+    });
+    expect(cache.userHistory(ACC, 'u2').map((h) => h.version)).toEqual([3, 2]);
+    cache.close();
+  });
+
   it('C1 (issue 10): with the users\' key index gone (a first fill is writing), saves still write one row per user; a user written twice keeps its newest row when the index is built again', () => {
     const dir = dataDir();
     const cache = new ConsoleCache(dir);
