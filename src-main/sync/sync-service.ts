@@ -7,6 +7,7 @@
 import type { ApiError, Locale } from '../../src-shared/errors';
 import type { SyncStatus } from '../../src-shared/ipc-contract';
 import { ListUsersResponseSchema } from '../../src-shared/platform-api';
+import { isPlainUsersPage } from '../../src-shared/users-page-check';
 import { ServiceError, isUnreachable, toApiError } from '../errors';
 import { statSync } from 'node:fs';
 import { CacheFiller, CheckpointStopped, Checkpointer, FillError, type CheckpointResult, type WorkerEntry } from '../cache/cache-filler';
@@ -64,15 +65,16 @@ function quiet<T>(request: Promise<T>): Promise<T> {
 }
 
 /**
- * The first delta sync after a fill is the first time this thread validates a users page (the fill
- * worker validated the fill's): zod's and V8's first run of that schema took about 10 ms of it
- * (0.5-1 ms later on). The fill's last page, already fetched and checked by the worker, is
- * validated once more here, after the sync's task, when nothing waits for it.
+ * The first delta sync after a fill is the first time this thread checks a users page (the fill
+ * worker checked the fill's): the first run of that check (the quick exact check, or zod's when a
+ * page is not plain) took V8 about 10 ms of it. The fill's last page, already fetched and checked
+ * by the worker, is checked once more here, after the sync's task, when nothing waits for it.
  */
-function warmUsersPageSchema(body: Uint8Array): void {
+function warmUsersPageCheck(body: Uint8Array): void {
   setImmediate(() => {
     try {
-      ListUsersResponseSchema.safeParse(JSON.parse(new TextDecoder().decode(body)));
+      const page: unknown = JSON.parse(new TextDecoder().decode(body));
+      if (!isPlainUsersPage(page)) ListUsersResponseSchema.safeParse(page);
     } catch {
       // Only a warm-up: the worker has checked this page already.
     }
@@ -109,6 +111,8 @@ export class SyncService {
   private stopping = false;
   /** Copies the WAL into the cache file after each sync, off the main thread (started on first use). */
   private checkpointer: Checkpointer | null = null;
+  /** How many times `stop()` ran: a checkpoint asked for before a stop is not started after it. */
+  private stops = 0;
   private lastCheckpoint: Promise<CheckpointResult | null> = Promise.resolve(null);
 
   constructor(private readonly opts: SyncServiceOptions) {}
@@ -154,6 +158,7 @@ export class SyncService {
    * session has changed (C6).
    */
   async stop(): Promise<void> {
+    this.stops++;
     this.stopTimer();
     const filler = this.filler;
     if (filler) {
@@ -216,13 +221,21 @@ export class SyncService {
       this.state = 'idle';
       this.progress = null;
       // The sync's writes go into the file from another thread, not in a later commit of this one
-      // (a few changes in a small WAL are left to SQLite: no thread started for them).
+      // (a few changes in a small WAL are left to SQLite: no thread started for them). The thread
+      // starts after this sync has answered (starting one costs this thread about 1 ms).
       if (!this.disposed && walBytes(cache.file) >= (this.opts.checkpointFromBytes ?? CHECKPOINT_FROM_BYTES)) {
-        this.checkpointer ??= new Checkpointer(cache.file, this.opts.fillWorker);
-        this.lastCheckpoint = this.checkpointer.request().catch((err: unknown) => {
-          if (!(err instanceof CheckpointStopped)) this.opts.logError?.(err, 'checkpoint');
-          return null;
-        });
+        const stops = this.stops;
+        this.lastCheckpoint = new Promise<void>((resolve) => setImmediate(resolve))
+          .then(() => {
+            // Stopped meanwhile (sign-out, dispose): no thread is started for a session that ended.
+            if (this.disposed || this.stops !== stops) return null;
+            this.checkpointer ??= new Checkpointer(cache.file, this.opts.fillWorker);
+            return this.checkpointer.request();
+          })
+          .catch((err: unknown) => {
+            if (!(err instanceof CheckpointStopped)) this.opts.logError?.(err, 'checkpoint');
+            return null;
+          });
       }
       this.opts.events.emit('onDidChangeData', { kinds: changed ? ['users', 'queues', 'extensions'] : ['queues', 'extensions'] });
     } catch (err) {
@@ -344,7 +357,7 @@ export class SyncService {
         // The writer at most FILL_LEAD pages behind: nothing queues up between the threads.
         await filler.whenWritten(posted - FILL_LEAD);
         posted++;
-        // The page is moved to the worker; the last one's bytes are kept for `warmUsersPageSchema`
+        // The page is moved to the worker; the last one's bytes are kept for `warmUsersPageCheck`
         // (without a link, any page may be the last: a copy of 0.5 MB is well under a millisecond).
         const kept = nextSince === null ? body.slice() : null;
         const page = await filler.page(body);
@@ -357,7 +370,7 @@ export class SyncService {
         if (!page.hasMore) {
           const done = await filler.finish();
           if (!this.stopping && this.opts.accountKey() === accountId) cache.endFill(accountId, done.nameOrder);
-          if (kept) warmUsersPageSchema(kept);
+          if (kept) warmUsersPageCheck(kept);
           return page.cursor;
         }
       }

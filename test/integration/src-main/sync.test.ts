@@ -128,8 +128,17 @@ describe('console sign-in and sync', () => {
     const c = await open({ syncCheckpointFromBytes: 0, logError: (err, context) => errors.push([err, context]) });
     await call(c, 'signIn', DEMO);
     await call(c, 'syncNow', {});
-    // The sync has just asked for a checkpoint; stopping the sync service ends its thread.
+    // The sync has asked for a checkpoint, whose thread starts once the sync has answered: a stop
+    // before that starts none.
+    const asked = c.services.sync.checkpointed();
+    await c.services.sync.stop();
+    expect(await asked).toBeNull();
+    expect((c.services.sync as unknown as { checkpointer: unknown }).checkpointer).toBeNull();
+    // Started, then stopped: its thread is ended, quietly.
+    await call(c, 'syncNow', {});
     const pending = c.services.sync.checkpointed();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect((c.services.sync as unknown as { checkpointer: unknown }).checkpointer).not.toBeNull();
     await c.services.sync.stop();
     expect(await pending).toBeNull();
     expect(errors.filter(([, context]) => context === 'checkpoint')).toEqual([]);

@@ -62,6 +62,21 @@ describe('PlatformClient', () => {
     await expect(client.getUser('u1')).rejects.toMatchObject({ code: 'internal_error' });
   });
 
+  it('issue 10: a plain users page is answered as sent (the quick check); one with an unknown key is stripped by the schema, and a bad one refused', async () => {
+    const page = { items: [makeUser({ id: 'u1' })], deletedIds: ['u9'], cursor: 'c1', hasMore: false };
+    let body: unknown = page;
+    const { url } = await serve((_req, res) => json(res, 200, body));
+    const client = new PlatformClient({ baseUrl: url, retries: 0 });
+    expect(await client.listUsers({ limit: 10 })).toEqual(page);
+    // A field this console does not know (a newer platform): the schema strips it, as before.
+    body = { ...page, items: [{ ...page.items[0], newerField: 1 }], extra: true };
+    const stripped = await client.listUsers({ limit: 10 });
+    expect(stripped).toEqual(page);
+    expect(stripped.items[0]).not.toHaveProperty('newerField');
+    body = { ...page, items: [{ ...page.items[0], version: 'three' }] };
+    await expect(client.listUsers({ limit: 10 })).rejects.toMatchObject({ code: 'internal_error', status: 200 });
+  });
+
   it('retries GET after 503 with backoff, and reuses the Idempotency-Key when retrying a keyed POST', async () => {
     let calls = 0;
     const user = makeUser({ id: 'u1' });
