@@ -172,11 +172,17 @@ export class ConsoleCache {
   private settleSoon(accountId: string): void {
     this.toSettle.add(accountId);
     if (this.settling) return;
+    // Two turns later: the answers already waiting on sockets (a sync's queues and extensions,
+    // asked alongside its users) are read first, so a sync does not wait for this work (2-4 ms at
+    // 100 000 users); a search that comes first settles the order it uses itself.
     this.settling = setImmediate(() => {
-      this.settling = null;
-      const accounts = [...this.toSettle];
-      this.toSettle.clear();
-      if (this.db.open) for (const account of accounts) this.indexes.get(account)?.settleOrders();
+      this.settling = setImmediate(() => {
+        this.settling = null;
+        const accounts = [...this.toSettle];
+        this.toSettle.clear();
+        if (this.db.open) for (const account of accounts) this.indexes.get(account)?.settleOrders();
+      });
+      this.settling.unref();
     });
     this.settling.unref();
   }
