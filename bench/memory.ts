@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { BenchContext } from './context';
 import type { BenchResult } from './report';
 import { ROOT, firstJsonLine } from './fixture';
+import { LAUNCH_MALLOC_ENV, LAUNCH_V8_FLAGS as APP_V8_FLAGS } from '../src-main/shell/launch-settings';
 
 /**
  * Bundles the child like the app's main process is bundled (electron-vite: one file per entry,
@@ -52,14 +53,13 @@ interface MemoryReport {
 }
 
 /**
- * V8 flags the app launches with (scripts/start.mjs for Electron's main process, the browser
- * host's npm script): a young generation capped at 16 MB, so RSS after an allocation-heavy sync
- * stays near the live data. The measured child starts with them, as the app does.
+ * The V8 flags and malloc settings the app launches with (src-main/shell/launch-settings.ts, used
+ * by scripts/start.mjs and by a packaged start's relaunch): the measured child starts with them, as
+ * the app does. BENCH_MALLOC_* override the malloc ones for experiments.
  */
-export const LAUNCH_V8_FLAGS = ['--max-semi-space-size=4'];
-/** The malloc arenas and mmap threshold the app launches with (scripts/start.mjs `LAUNCH_ENV`). */
-export const LAUNCH_MALLOC_ARENA_MAX = process.env.BENCH_MALLOC_ARENA_MAX ?? '2';
-export const LAUNCH_MALLOC_MMAP_THRESHOLD = process.env.BENCH_MALLOC_MMAP_THRESHOLD ?? '131072';
+export const LAUNCH_V8_FLAGS = [...APP_V8_FLAGS];
+export const LAUNCH_MALLOC_ARENA_MAX = process.env.BENCH_MALLOC_ARENA_MAX ?? LAUNCH_MALLOC_ENV.MALLOC_ARENA_MAX;
+export const LAUNCH_MALLOC_MMAP_THRESHOLD = process.env.BENCH_MALLOC_MMAP_THRESHOLD ?? LAUNCH_MALLOC_ENV.MALLOC_MMAP_THRESHOLD_;
 
 /** Runs the bundled child once with extra Node flags and returns its report. */
 async function measureChild(script: string, platformUrl: string, dataDir: string, nodeFlags: string[]): Promise<MemoryReport> {

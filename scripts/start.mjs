@@ -16,28 +16,30 @@ const require = createRequire(import.meta.url);
 const root = join(dirname(new URL(import.meta.url).pathname), '..');
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 /**
- * V8 flags the app launches with (the same as `dev:browser` and the memory benchmark's child): a
- * young generation of 4 MB semi-spaces. The main thread allocates little once the fill worker
- * parses the sync (the worker keeps a larger one, see cache-filler.ts), and V8 keeps a grown young
- * generation resident: 16 MB measured about 280 MB after a 100 000-user sync, 4 MB about 220 MB.
+ * The settings the app launches with, from src-main/shell/launch-settings.ts (a packaged start
+ * without them relaunches itself with them; loaded here by Node's own type stripping, after the
+ * runtime check above, so an older Node still gets its one line):
+ * - V8: a young generation of 4 MB semi-spaces (the same as `dev:browser` and the memory
+ *   benchmark's child). The main thread allocates little once the fill worker parses the sync (the
+ *   worker keeps a larger one, see cache-filler.ts), and V8 keeps a grown young generation
+ *   resident: 16 MB measured about 280 MB after a 100 000-user sync, 4 MB about 220 MB.
+ * - glibc's malloc keeps one arena per thread that allocates, and the fill worker's SQLite leaves
+ *   its arena's pages resident after the worker ends. Two arenas measured 7-15 MB less RSS after a
+ *   working session at 100 000 users than the default (8 per core), with no slower sync (issue 10).
+ *   A fixed mmap threshold (128 kB, glibc's default start) keeps every large block (the sync's
+ *   pages, ~0.5 MB, and the rows the fill's parser hands its writer) in its own mapping, returned
+ *   when freed: glibc otherwise raises the threshold after the first such free and serves later
+ *   blocks from an arena that stays resident (232-238 MB after a 100 000-user sync with it, 244-256
+ *   MB without). Values already in the environment win; other C libraries ignore them.
  */
-const V8_FLAGS = ['--max-semi-space-size=4'];
-/**
- * The environment the app launches with (the same as the memory benchmark's child): glibc's malloc
- * keeps one arena per thread that allocates, and the fill worker's SQLite leaves its arena's pages
- * resident after the worker ends. Two arenas measured 7-15 MB less RSS after a working session at
- * 100 000 users than the default (8 per core), with no slower sync (issue 10). A fixed mmap
- * threshold (128 kB, glibc's default start) keeps every large block (the sync's pages, ~0.5 MB, and
- * the rows the fill's parser hands its writer) in its own mapping, returned when freed: glibc
- * otherwise raises the threshold after the first such free and serves later blocks from an arena
- * that stays resident (232-238 MB after a 100 000-user sync with it, 244-256 MB without). Values
- * already in the environment win; other C libraries ignore them.
- */
-const LAUNCH_ENV = {
-  ...process.env,
-  MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
-  MALLOC_MMAP_THRESHOLD_: process.env.MALLOC_MMAP_THRESHOLD_ ?? '131072',
-};
+// (A dynamic import, not top-level await: an old Node must parse this file to reach the check.)
+import('../src-main/shell/launch-settings.ts').then(
+  ({ LAUNCH_V8_FLAGS, LAUNCH_MALLOC_ENV, LAUNCHED_MARK }) => launch([...LAUNCH_V8_FLAGS], { ...LAUNCH_MALLOC_ENV, ...process.env, [LAUNCHED_MARK]: '1' }),
+  (err) => {
+    console.error(`[omniconsole] cannot read src-main/shell/launch-settings.ts: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  },
+);
 
 function electronBinary() {
   try {
@@ -86,21 +88,24 @@ function downloadFailure(r) {
   return `its download failed: ${line.replace(/^\w*Error: /, '').slice(0, 160)}${unreachable ? ", Electron's download site cannot be reached from here" : ''}`;
 }
 
-const found = electronBinary();
-const { exe: electron, why } = found ? { exe: found, why: '' } : installElectron();
-if (electron) {
-  run(bin('electron-vite'), ['build']);
-  // better-sqlite3 and argon2 are Node-API addons: the same files load in Electron (README).
-  // V8 flags for the main process must be given at launch (issue 10): a young generation capped
-  // at 16 MB keeps RSS after the first sync near the live data instead of ~100 MB of reserve.
-  const child = spawn(electron, [`--js-flags=${V8_FLAGS.join(' ')}`, '.'], { cwd: root, stdio: 'inherit', env: LAUNCH_ENV });
-  child.on('exit', (code) => process.exit(code ?? 0));
-} else {
-  console.log(`[omniconsole] No desktop window: the Electron binary is missing (${why}). Starting the browser host instead, the same console in a browser (open the URL below).`);
-  run(bin('vite'), ['build', '--config', 'vite.renderer.config.ts', '--logLevel', 'warn']);
-  const child = spawn(process.execPath, [...V8_FLAGS, '--import', 'tsx', 'src-main/browser-host/cli.ts', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit', env: LAUNCH_ENV });
-  const forward = (sig) => child.kill(sig);
-  process.on('SIGINT', forward);
-  process.on('SIGTERM', forward);
-  child.on('exit', (code) => process.exit(code ?? 0));
+/** Starts Electron (or the browser host) with these V8 flags and this environment. */
+function launch(V8_FLAGS, LAUNCH_ENV) {
+  const found = electronBinary();
+  const { exe: electron, why } = found ? { exe: found, why: '' } : installElectron();
+  if (electron) {
+    run(bin('electron-vite'), ['build']);
+    // better-sqlite3 and argon2 are Node-API addons: the same files load in Electron (README).
+    // V8 flags for the main process must be given at launch (issue 10): 4 MB semi-spaces keep RSS
+    // after the first sync near the live data instead of ~100 MB of reserve.
+    const child = spawn(electron, [`--js-flags=${V8_FLAGS.join(' ')}`, '.'], { cwd: root, stdio: 'inherit', env: LAUNCH_ENV });
+    child.on('exit', (code) => process.exit(code ?? 0));
+  } else {
+    console.log(`[omniconsole] No desktop window: the Electron binary is missing (${why}). Starting the browser host instead, the same console in a browser (open the URL below).`);
+    run(bin('vite'), ['build', '--config', 'vite.renderer.config.ts', '--logLevel', 'warn']);
+    const child = spawn(process.execPath, [...V8_FLAGS, '--import', 'tsx', 'src-main/browser-host/cli.ts', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit', env: LAUNCH_ENV });
+    const forward = (sig) => child.kill(sig);
+    process.on('SIGINT', forward);
+    process.on('SIGTERM', forward);
+    child.on('exit', (code) => process.exit(code ?? 0));
+  }
 }

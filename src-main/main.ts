@@ -14,6 +14,7 @@ import { SafeStorageSecretStore } from './electron/safe-storage-secret-store';
 import { APP_PROTOCOL } from './ipc/router';
 import { APP_ENTRY_URL, CONTENT_SECURITY_POLICY, SECURE_WEB_PREFERENCES, downloadDialogOptions, isAppDownload, isAppUrl, resolveAppFile } from './shell/app-security';
 import { QUIT_DEADLINE_MS, disposeWithDeadline } from './shell/quit';
+import { launchPlan } from './shell/launch-settings';
 
 protocol.registerSchemesAsPrivileged([{ scheme: APP_PROTOCOL, privileges: { standard: true, secure: true, supportFetchAPI: false, corsEnabled: false } }]);
 
@@ -96,8 +97,15 @@ app.on('will-quit', (event) => {
   });
 });
 
-// One console per user: the cache and the embedded platform's file belong to one process.
-if (!app.requestSingleInstanceLock()) {
+// Issue 10: a start without the memory settings (a packaged app opened from the desktop)
+// relaunches once with them (shell/launch-settings.ts); `npm start` passes them itself.
+const launch = launchPlan(process.env, process.argv.slice(1), process.platform);
+if (launch.relaunch) {
+  Object.assign(process.env, launch.env);
+  app.relaunch({ args: launch.args });
+  app.exit(0);
+} else if (!app.requestSingleInstanceLock()) {
+  // One console per user: the cache and the embedded platform's file belong to one process.
   app.quit();
 } else {
   app.on('second-instance', focusMainWindow);
