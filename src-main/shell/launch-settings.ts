@@ -16,16 +16,22 @@ export const LAUNCH_MALLOC_ENV = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_
 /** Set in the environment of a process started with the settings (by `npm start` or by the relaunch). */
 export const LAUNCHED_MARK = 'OMNICONSOLE_LAUNCH_SETTINGS';
 
+/**
+ * The switch the relaunch adds to its arguments: a relaunched process never relaunches, even where
+ * the environment would not reach it (Chromium ignores switches it does not know).
+ */
+export const RELAUNCHED_SWITCH = '--omniconsole-relaunched';
+
 /** What a start does: run as it is, or relaunch once with these environment additions and arguments. */
 export type LaunchPlan = { relaunch: false } | { relaunch: true; env: Record<string, string>; args: string[] };
 
 /**
  * The plan for a start with this environment, these arguments (without the executable) and on this
- * platform. A process already started with the settings (the mark) never relaunches, so there is
- * at most one relaunch.
+ * platform. A process already started with the settings (the mark) or by the relaunch (the switch)
+ * never relaunches, so there is at most one relaunch.
  */
 export function launchPlan(env: Readonly<Record<string, string | undefined>>, args: readonly string[], platform: NodeJS.Platform): LaunchPlan {
-  if (env[LAUNCHED_MARK] === '1') return { relaunch: false };
+  if (env[LAUNCHED_MARK] === '1' || args.includes(RELAUNCHED_SWITCH)) return { relaunch: false };
   const additions: Record<string, string> = {};
   if (platform === 'linux') {
     for (const [name, value] of Object.entries(LAUNCH_MALLOC_ENV)) if (env[name] === undefined) additions[name] = value;
@@ -35,6 +41,6 @@ export function launchPlan(env: Readonly<Record<string, string | undefined>>, ar
   return {
     relaunch: true,
     env: { ...additions, [LAUNCHED_MARK]: '1' },
-    args: hasFlags ? [...args] : [`--js-flags=${LAUNCH_V8_FLAGS.join(' ')}`, ...args],
+    args: [...(hasFlags ? [] : [`--js-flags=${LAUNCH_V8_FLAGS.join(' ')}`]), RELAUNCHED_SWITCH, ...args],
   };
 }

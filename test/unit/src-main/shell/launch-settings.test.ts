@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LAUNCHED_MARK, LAUNCH_MALLOC_ENV, LAUNCH_V8_FLAGS, launchPlan } from '../../../../src-main/shell/launch-settings';
+import { LAUNCHED_MARK, LAUNCH_MALLOC_ENV, LAUNCH_V8_FLAGS, RELAUNCHED_SWITCH, launchPlan } from '../../../../src-main/shell/launch-settings';
 
 const FLAGS = `--js-flags=${LAUNCH_V8_FLAGS.join(' ')}`;
 
@@ -9,11 +9,13 @@ describe('launch settings (issue 10: a packaged start relaunches once with the m
     expect(plan).toEqual({
       relaunch: true,
       env: { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072', [LAUNCHED_MARK]: '1' },
-      args: [FLAGS, '--some-switch', 'omniconsole://x'],
+      args: [FLAGS, RELAUNCHED_SWITCH, '--some-switch', 'omniconsole://x'],
     });
-    // The relaunched process (its environment now has the mark) runs, whatever it lacks.
+    // The relaunched process runs, whatever it lacks: by its environment's mark, and by its switch
+    // alone (should the environment not reach it, it still never relaunches again).
     const relaunched = { PATH: '/usr/bin', ...(plan.relaunch ? plan.env : {}) };
     expect(launchPlan(relaunched, plan.relaunch ? plan.args : [], 'linux')).toEqual({ relaunch: false });
+    expect(launchPlan({ PATH: '/usr/bin' }, plan.relaunch ? plan.args : [], 'linux')).toEqual({ relaunch: false });
     expect(launchPlan({ [LAUNCHED_MARK]: '1' }, [], 'linux')).toEqual({ relaunch: false });
   });
 
@@ -25,12 +27,12 @@ describe('launch settings (issue 10: a packaged start relaunches once with the m
     expect(launchPlan({ MALLOC_ARENA_MAX: '4' }, ['--js-flags', '--trace-gc'], 'linux')).toEqual({
       relaunch: true,
       env: { MALLOC_MMAP_THRESHOLD_: '131072', [LAUNCHED_MARK]: '1' },
-      args: ['--js-flags', '--trace-gc'],
+      args: [RELAUNCHED_SWITCH, '--js-flags', '--trace-gc'],
     });
   });
 
   it('elsewhere than Linux (no glibc) only the V8 flag is missing', () => {
-    expect(launchPlan({}, [], 'win32')).toEqual({ relaunch: true, env: { [LAUNCHED_MARK]: '1' }, args: [FLAGS] });
+    expect(launchPlan({}, [], 'win32')).toEqual({ relaunch: true, env: { [LAUNCHED_MARK]: '1' }, args: [FLAGS, RELAUNCHED_SWITCH] });
     expect(launchPlan({}, [FLAGS], 'darwin')).toEqual({ relaunch: false });
   });
 });
