@@ -194,6 +194,7 @@ export class ConsoleCache {
    * when someone asks to remove their data at sign-out.
    */
   removeAccount(accountId: string): void {
+    this.catalogTags.delete(accountId);
     this.db.transaction(() => {
       for (const table of ['user_versions', 'users', 'queues', 'extensions', 'sync_state', 'accounts']) {
         this.db.prepare(`DELETE FROM ${table} WHERE ${table === 'accounts' ? 'id' : 'account_id'} = ?`).run(accountId);
@@ -505,8 +506,35 @@ export class ConsoleCache {
 
   // ---- queues and extensions -------------------------------------------------------------
 
+  /**
+   * Issue 10: the platform's tags (ETags) of the queue and extension lists this cache holds, per
+   * account key, set by a sync right after it stored a list, kept in memory only. Any other write
+   * to a list forgets its tag, so a 304 never stands for a list the cache no longer holds as it
+   * was answered.
+   */
+  private readonly catalogTags = new Map<string, { queues?: string; extensions?: string }>();
+
+  /** The tags of the lists last stored by a sync and not written since (undefined: ask for the whole list). */
+  catalogTagsOf(accountId: string): { queues?: string; extensions?: string } {
+    return { ...this.catalogTags.get(accountId) };
+  }
+
+  /** Records the tag of a list a sync has just stored (call it right after the write's commit). */
+  tagCatalog(accountId: string, list: 'queues' | 'extensions', tag: string | null): void {
+    const tags = { ...this.catalogTags.get(accountId) };
+    if (tag === null) delete tags[list];
+    else tags[list] = tag;
+    this.catalogTags.set(accountId, tags);
+  }
+
+  private untagCatalog(accountId: string, list: 'queues' | 'extensions'): void {
+    const tags = this.catalogTags.get(accountId);
+    if (tags) delete tags[list];
+  }
+
   /** Replaces an account's queues (refreshed on each sync). */
   replaceQueues(accountId: string, queues: readonly QueueSummary[]): void {
+    this.untagCatalog(accountId, 'queues');
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM queues WHERE account_id = ?').run(accountId);
       const ins = this.db.prepare('INSERT INTO queues (account_id, id, name, data) VALUES (?, ?, ?, ?)');
@@ -515,6 +543,7 @@ export class ConsoleCache {
   }
 
   upsertQueue(accountId: string, queue: QueueSummary): void {
+    this.untagCatalog(accountId, 'queues');
     this.db
       .prepare('INSERT INTO queues (account_id, id, name, data) VALUES (?, ?, ?, ?) ON CONFLICT (account_id, id) DO UPDATE SET name = excluded.name, data = excluded.data')
       .run(accountId, queue.id, queue.name, JSON.stringify(queue));
@@ -531,6 +560,7 @@ export class ConsoleCache {
 
   /** Replaces an account's extensions (refreshed on each sync). */
   replaceExtensions(accountId: string, extensions: readonly Extension[]): void {
+    this.untagCatalog(accountId, 'extensions');
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM extensions WHERE account_id = ?').run(accountId);
       const ins = this.db.prepare('INSERT INTO extensions (account_id, id, number, data) VALUES (?, ?, ?, ?)');

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { Locale } from '../../src-shared/errors';
 import { ILL_FORMED_TEXT, isWellFormedText } from '../../src-shared/text';
+import type { Extension, QueueSummary } from '../../src-shared/domain';
 import { isPlainUsersPage } from '../../src-shared/users-page-check';
 import {
   API_PREFIX,
@@ -74,7 +75,17 @@ interface RequestSpec<S extends z.ZodType> {
    * and is used as it is (no zod pass); otherwise the schema parses it as usual.
    */
   plain?: (body: unknown) => boolean;
+  /** A conditional GET: sent as `If-None-Match`; a 304 answers `NOT_MODIFIED`. */
+  ifNoneMatch?: string;
+  /** Receives the answer's `ETag` (or undefined), before its body is checked. */
+  onTag?: (tag: string | undefined) => void;
 }
+
+/** What a conditional GET answers when the platform says 304 (the client's copy is current). */
+export const NOT_MODIFIED: unique symbol = Symbol('notModified');
+
+/** A list asked conditionally: null when unchanged since the tag sent, else the items and their tag. */
+export type IfChanged<T> = { items: T[]; etag: string | null } | null;
 
 /** What a `raw` request answers: the body's bytes and the answer's headers (lower-case names). */
 interface RawAnswer {
@@ -204,6 +215,7 @@ export class PlatformClient {
     if (withAuth && token) headers.Authorization = `Bearer ${token}`;
     if (spec.idempotencyKey) headers['Idempotency-Key'] = spec.idempotencyKey;
     if (spec.ifMatch) headers['If-Match'] = spec.ifMatch;
+    if (spec.ifNoneMatch) headers['If-None-Match'] = spec.ifNoneMatch;
     let response;
     try {
       response = await this.http.request({
@@ -232,6 +244,8 @@ export class PlatformClient {
       const raw: RawAnswer = { body: new Uint8Array(response.data as ArrayBuffer), header: (name) => headerText(response.headers[name]) };
       return raw as z.output<S>;
     }
+    if (response.status === 304 && spec.ifNoneMatch) return NOT_MODIFIED as z.output<S>;
+    spec.onTag?.(headerText(response.headers.etag));
     if (!spec.schema) return undefined as z.output<S>;
     if (spec.plain?.(response.data)) return response.data as z.output<S>;
     const parsed = spec.schema.safeParse(response.data);
@@ -332,6 +346,20 @@ export class PlatformClient {
   }
   listExtensions() {
     return this.request({ method: 'GET', path: '/extensions', schema: ListExtensionsResponseSchema });
+  }
+  /** Issue 10: the extensions, unless unchanged since `etag` (a sync keeps the last answer's tag). */
+  listExtensionsIfChanged(etag: string | null): Promise<IfChanged<Extension>> {
+    return this.ifChanged('/extensions', ListExtensionsResponseSchema, etag);
+  }
+  /** Issue 10: the queue summaries, unless unchanged since `etag`. */
+  listQueueSummariesIfChanged(etag: string | null): Promise<IfChanged<QueueSummary>> {
+    return this.ifChanged('/queue-summaries', ListQueueSummariesResponseSchema, etag);
+  }
+  private async ifChanged<T>(path: string, schema: z.ZodType<{ items: T[] }>, etag: string | null): Promise<IfChanged<T>> {
+    let tag: string | undefined;
+    const answer: unknown = await this.request({ method: 'GET', path, schema, ...(etag ? { ifNoneMatch: etag } : {}), onTag: (t) => (tag = t) });
+    if (answer === NOT_MODIFIED) return null;
+    return { items: (answer as { items: T[] }).items, etag: tag ?? null };
   }
   /** The account's queues with member counts (`GET /queue-summaries`): the console never needs every member id. */
   listQueueSummaries() {

@@ -204,7 +204,10 @@ export class SyncService {
     // what the sync writes first); queues and extensions right after, alongside them, not after
     // them (a delta sync of a few users would otherwise wait for three round trips in a row).
     const users = start.cursor === null ? this.fullSync(accountId) : this.deltaSync(accountId, start.cursor, start.lastSyncAt);
-    const catalog = Promise.all([client.listQueueSummaries(), client.listExtensions()]);
+    // Asked with the tags of the lists the cache holds: an unchanged list answers 304 (null), and
+    // nothing is parsed or written for it.
+    const tags = cache.catalogTagsOf(accountId);
+    const catalog = Promise.all([client.listQueueSummariesIfChanged(tags.queues ?? null), client.listExtensionsIfChanged(tags.extensions ?? null)]);
     catalog.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
     try {
       const { cursor, changed } = await users;
@@ -212,12 +215,15 @@ export class SyncService {
       // Signed out meanwhile (maybe removing this account's data, C6): write nothing more.
       this.checkSameSession(accountId);
       cache.transaction(() => {
-        cache.replaceQueues(accountId, queues.items);
-        cache.replaceExtensions(accountId, extensions.items);
+        if (queues) cache.replaceQueues(accountId, queues.items);
+        if (extensions) cache.replaceExtensions(accountId, extensions.items);
         cache.setSyncState(accountId, { cursor, lastSyncAt: this.opts.now().toISOString() });
         // The first fill is complete: the cache no longer says it is partial.
         cache.clearFillState(accountId);
       });
+      // Committed: the lists written are the ones these tags name (no other write came between).
+      if (queues) cache.tagCatalog(accountId, 'queues', queues.etag);
+      if (extensions) cache.tagCatalog(accountId, 'extensions', extensions.etag);
       this.state = 'idle';
       this.progress = null;
       // The sync's writes go into the file from another thread, not in a later commit of this one

@@ -22,16 +22,22 @@ import { getAccount, setIdentityProvider, toAccount } from '../domain/accounts';
 import { listAccountAudit } from '../domain/audit';
 import { createExtension, listExtensions } from '../domain/extensions';
 import { addQueueMember, createQueue, endQueueSession, listQueueSummaries, listQueues, removeQueueMember, startQueueSession } from '../domain/queues';
-import { noContent, requireActor, responses, withIdempotency, type RouteModule } from './http';
+import { answeredNotModified, noContent, requireActor, responses, withIdempotency, type RouteModule } from './http';
 
 /** OpenAPI: what each operation does (routes/openapi.ts adds the errors every route of its kind answers). */
 const DOCS = {
-  listExtensions: { operationId: 'listExtensions', summary: "The account's extensions", description: 'R8: every extension of the account and the user it is associated with, if any.' },
+  listExtensions: {
+    operationId: 'listExtensions',
+    summary: "The account's extensions",
+    description: 'R8: every extension of the account and the user it is associated with, if any. Conditional: send the last ETag in If-None-Match, and an unchanged list answers 304 without a body.',
+  },
   createExtension: { operationId: 'createExtension', summary: 'Create an extension', description: 'R8: adds a free extension number (2 to 10 digits) to the account; numbers are unique per account.' },
   listQueueSummaries: {
     operationId: 'listQueueSummaries',
     summary: "The account's queues with member counts",
-    description: 'The queues of `GET /queues` with `memberCount` instead of `memberIds`: what a console syncs (each user lists its own queues), without every member id of every queue.',
+    description:
+      'The queues of `GET /queues` with `memberCount` instead of `memberIds`: what a console syncs (each user lists its own queues), without every member id of every queue. ' +
+      'Conditional: send the last ETag in If-None-Match, and an unchanged list answers 304 without a body.',
   },
   listQueues: { operationId: 'listQueues', summary: "The account's queues", description: 'R10: voice queues (Metrics > Call Centers) and chat queues (Omnichannel > Filas de chat) with their members.' },
   createQueue: { operationId: 'createQueue', summary: 'Create a voice or chat queue', description: 'R10: a voice queue, or a chat queue on a channel (webchat, WhatsApp…).' },
@@ -71,9 +77,10 @@ const MemberParams = z.strictObject({ id: IdSchema.describe('The queue id.'), us
 export const catalogRoutes: RouteModule = (app, deps) => {
   const { ctx } = deps;
 
-  app.get('/api/v1/extensions', { schema: { ...DOCS.listExtensions, response: responses(200, ListExtensionsResponseSchema, ['forbidden']), tags: ['extensions'] } }, async (request) => {
+  app.get('/api/v1/extensions', { config: { conditional: true }, schema: { ...DOCS.listExtensions, response: responses(200, ListExtensionsResponseSchema, ['forbidden']), tags: ['extensions'] } }, async (request, reply) => {
     const actor = await requireActor(deps, request);
-    return { items: await listExtensions(ctx, actor) };
+    const body = { items: await listExtensions(ctx, actor) };
+    return answeredNotModified(request, reply, body) ? reply : body;
   });
 
   app.post('/api/v1/extensions', { config: { idempotencyKey: true }, schema: { ...DOCS.createExtension, response: responses(201, ExtensionResponseSchema, ['forbidden', 'conflict']), body: CreateExtensionRequestSchema, tags: ['extensions'] } }, async (request, reply) => {
@@ -86,9 +93,10 @@ export const catalogRoutes: RouteModule = (app, deps) => {
     return { items: await listQueues(ctx, actor) };
   });
 
-  app.get('/api/v1/queue-summaries', { schema: { ...DOCS.listQueueSummaries, response: responses(200, ListQueueSummariesResponseSchema, ['forbidden']), tags: ['queues'] } }, async (request) => {
+  app.get('/api/v1/queue-summaries', { config: { conditional: true }, schema: { ...DOCS.listQueueSummaries, response: responses(200, ListQueueSummariesResponseSchema, ['forbidden']), tags: ['queues'] } }, async (request, reply) => {
     const actor = await requireActor(deps, request);
-    return { items: await listQueueSummaries(ctx, actor) };
+    const body = { items: await listQueueSummaries(ctx, actor) };
+    return answeredNotModified(request, reply, body) ? reply : body;
   });
 
   app.post('/api/v1/queues', { config: { idempotencyKey: true }, schema: { ...DOCS.createQueue, response: responses(201, QueueResponseSchema, ['forbidden']), body: CreateQueueRequestSchema, tags: ['queues'] } }, async (request, reply) => {

@@ -178,6 +178,26 @@ export function noContent(errors: readonly ErrorCode[] = []): { 204: z.ZodUndefi
 }
 
 /**
+ * Issue 10: a conditional GET (`config: { conditional: true }`, documented with `If-None-Match`
+ * and 304). Tags the body with a strong ETag (a hash of its JSON) and answers 304 without a body
+ * when the request's `If-None-Match` names that tag (or is `*`); otherwise the caller sends the
+ * body. Returns whether it answered. A console that syncs the catalog keeps the tag and asks
+ * again with it, so an unchanged catalog costs no body to write, send, parse and store.
+ */
+export function answeredNotModified(request: FastifyRequest, reply: FastifyReply, body: unknown): boolean {
+  if (request.routeOptions.config.conditional !== true) throw new Error(`${request.method} ${request.routeOptions.url ?? ''} answers If-None-Match but its config does not say so (OpenAPI)`);
+  const tag = `"${createHash('sha256').update(JSON.stringify(body)).digest('base64url').slice(0, 32)}"`;
+  reply.header('etag', tag);
+  const header = request.headers['if-none-match'];
+  if (typeof header !== 'string') return false;
+  // A list of tags; weak ones compare by their opaque part (RFC 9110, 13.1.2).
+  const named = header.split(',').map((t) => t.trim().replace(/^W\//, ''));
+  if (!named.includes(tag) && !named.includes('*')) return false;
+  void reply.code(304).send();
+  return true;
+}
+
+/**
  * The `If-Match` header of a route documented as reading it (`config: { ifMatch: true }`), or
  * undefined when the request has none. A route that reads it undocumented fails at once (500).
  */

@@ -9,7 +9,9 @@
  * - the `Idempotency-Key` and `If-Match` header parameters of routes whose config says they read
  *   them (`config: { idempotencyKey: true }`, `config: { ifMatch: true }`: `withIdempotency` and
  *   `requireIfMatch` refuse to run on a route that does not say so, so the document cannot miss one);
- * - a 204 for routes that answer without a body (`noContent([...])`).
+ * - a 204 for routes that answer without a body (`noContent([...])`);
+ * - `If-None-Match` and a 304 for conditional GETs (`config: { conditional: true }`, answered by
+ *   `answeredNotModified`).
  * Public operations (sign-in, forgot/reset password, providers) declare `security: []` themselves.
  */
 import { STATUS_CODES } from 'node:http';
@@ -27,6 +29,8 @@ declare module 'fastify' {
     idempotencyKey?: boolean;
     /** The route needs `If-Match` (412/428); documented as a header parameter. */
     ifMatch?: boolean;
+    /** A conditional GET (`answeredNotModified`): `If-None-Match` documented, and its 304. */
+    conditional?: boolean;
   }
 }
 
@@ -63,6 +67,13 @@ const HEADER_DOCS = {
       description:
         'Makes the write safe to retry: the first answer (status, body, ETag) is stored per acting user and key for 24 hours and replayed ' +
         '(header `idempotent-replayed: true`) by any instance; the same key with another body answers 422 `idempotency_key_mismatch`.',
+    },
+  },
+  ifNoneMatch: {
+    name: 'If-None-Match',
+    schema: {
+      type: 'string',
+      description: 'The ETag of the last answer the client keeps: 304 without a body while the answer is the same.',
     },
   },
   ifMatch: {
@@ -104,7 +115,7 @@ export function openApiTransform(input: TransformInput): ReturnType<typeof jsonS
   const result = jsonSchemaTransform({ ...input, schema: { ...original, response: bodyResponses } } as TransformInput);
   const schema = result.schema as JsonObject | undefined;
   if (!schema || schema.hide) return result;
-  const config = ((input.route as { config?: { idempotencyKey?: boolean; ifMatch?: boolean } }).config ?? {});
+  const config = ((input.route as { config?: { idempotencyKey?: boolean; ifMatch?: boolean; conditional?: boolean } }).config ?? {});
   const secured = !(Array.isArray(schema.security) && schema.security.length === 0);
   const named = (original.response?.[ROUTE_ERRORS] as ErrorCode[] | undefined) ?? [];
   const codes = [
@@ -126,10 +137,11 @@ export function openApiTransform(input: TransformInput): ReturnType<typeof jsonS
   for (const [status, body] of Object.entries(response)) {
     if (/^2\d\d$/.test(status)) response[status] = { ...(body as JsonObject), 'x-response-description': `${STATUS_CODES[Number(status)]}` };
   }
+  if (config.conditional) response['304'] = { type: 'null', 'x-response-description': 'Not Modified: the answer is still the one whose ETag was sent in If-None-Match' };
   for (const [status, list] of [...byStatus].sort(([a], [b]) => a - b)) {
     response[String(status)] = { ...(errorBody as JsonObject), 'x-response-description': errorDescription(status, list) };
   }
-  const headers = [config.idempotencyKey ? HEADER_DOCS.idempotencyKey : null, config.ifMatch ? HEADER_DOCS.ifMatch : null].filter((h) => h !== null);
+  const headers = [config.idempotencyKey ? HEADER_DOCS.idempotencyKey : null, config.ifMatch ? HEADER_DOCS.ifMatch : null, config.conditional ? HEADER_DOCS.ifNoneMatch : null].filter((h) => h !== null);
   if (headers.length > 0) {
     schema.headers = {
       type: 'object',

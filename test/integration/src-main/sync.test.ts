@@ -144,6 +144,45 @@ describe('console sign-in and sync', () => {
     expect(errors.filter(([, context]) => context === 'checkpoint')).toEqual([]);
   });
 
+  it('issue 10: a sync asks for queues and extensions with the tags of the lists it stored; unchanged lists (304) are not written again, changed ones are, and a list written otherwise is asked for whole', async () => {
+    const c = await open();
+    await call(c, 'signIn', DEMO);
+    const account = c.services.auth.accountKey()!;
+    // The first sync (signing in starts it) stores both lists with their tags.
+    await call(c, 'syncNow', {});
+    const tags = c.services.cache.catalogTagsOf(account);
+    expect(tags.queues).toMatch(/^"/);
+    expect(tags.extensions).toMatch(/^"/);
+    const asked = { queues: vi.spyOn(c.services.client, 'listQueueSummariesIfChanged'), extensions: vi.spyOn(c.services.client, 'listExtensionsIfChanged') };
+    const writes = { queues: vi.spyOn(c.services.cache, 'replaceQueues'), extensions: vi.spyOn(c.services.cache, 'replaceExtensions') };
+    const queuesBefore = c.services.cache.listQueues(account);
+    // Nothing changed: both asked with their tags, answered 304, nothing written.
+    await call(c, 'syncNow', {});
+    expect(asked.queues).toHaveBeenLastCalledWith(tags.queues);
+    expect(asked.extensions).toHaveBeenLastCalledWith(tags.extensions);
+    expect(await asked.queues.mock.results.at(-1)!.value).toBeNull();
+    expect(writes.queues).not.toHaveBeenCalled();
+    expect(writes.extensions).not.toHaveBeenCalled();
+    expect(c.services.cache.listQueues(account)).toEqual(queuesBefore);
+    // A queue made elsewhere: the next sync gets the new list (200) and a new tag.
+    const token = await signIn(platform.url, 'admin');
+    expect((await client(platform.url, token).post('/api/v1/queues', { kind: 'voice', name: 'Fila Nova Etiquetada' })).status).toBe(201);
+    await call(c, 'syncNow', {});
+    expect(writes.queues).toHaveBeenCalledTimes(1);
+    expect(writes.extensions).not.toHaveBeenCalled();
+    expect(c.services.cache.listQueues(account).map((q) => q.name)).toContain('Fila Nova Etiquetada');
+    expect(c.services.cache.catalogTagsOf(account).queues).not.toBe(tags.queues);
+    // A list written otherwise (here a queue stored by hand) loses its tag: asked for whole again.
+    c.services.cache.upsertQueue(account, { ...queuesBefore[0]!, name: 'Escrita Local' });
+    await call(c, 'syncNow', {});
+    expect(asked.queues).toHaveBeenLastCalledWith(null);
+    expect(c.services.cache.listQueues(account).map((q) => q.name)).not.toContain('Escrita Local');
+    // Removing the account's data forgets its tags.
+    await c.services.sync.stop();
+    c.services.cache.removeAccount(account);
+    expect(c.services.cache.catalogTagsOf(account)).toEqual({});
+  });
+
   it('C2: later syncs pull only changes since the cursor, and deleted users disappear from the cache', async () => {
     const c = await open();
     await call(c, 'signIn', DEMO);

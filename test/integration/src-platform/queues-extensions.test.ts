@@ -57,6 +57,45 @@ describe('queues and extensions (R8, R10)', () => {
     expect(foreign.every((q) => q.accountId !== after.accountId)).toBe(true);
   });
 
+  it('issue 10: queue summaries and extensions answer 304 without a body while unchanged (If-None-Match), and a new tag once they change', async () => {
+    for (const path of ['/api/v1/queue-summaries', '/api/v1/extensions']) {
+      const first = await admin.get(path);
+      expect(first.status).toBe(200);
+      const tag = first.headers.get('etag')!;
+      expect(tag).toMatch(/^"[\w-]+"$/);
+      const same = await admin.get(path, { 'if-none-match': tag });
+      expect(same.status).toBe(304);
+      expect(same.body).toBe('');
+      // A list of tags, a weak form of it, or "*" match too; another tag does not.
+      expect((await admin.get(path, { 'if-none-match': `"other", W/${tag}` })).status).toBe(304);
+      expect((await admin.get(path, { 'if-none-match': '*' })).status).toBe(304);
+      const other = await admin.get(path, { 'if-none-match': '"other"' });
+      expect(other.status).toBe(200);
+      expect(other.body).toEqual(first.body);
+      // Still a session's answer: no token, no 304.
+      expect((await http(p.url, 'GET', path, { headers: { 'if-none-match': tag } })).status).toBe(401);
+    }
+    // Documented: the header and the 304, on these two operations.
+    const doc = (await http(p.url, 'GET', '/api/v1/openapi.json')).body;
+    for (const path of ['/api/v1/queue-summaries', '/api/v1/extensions']) {
+      const op = doc.paths[path].get;
+      expect(op.responses['304']).toMatchObject({ description: expect.stringMatching(/^Not Modified/) });
+      expect(op.parameters).toContainEqual(expect.objectContaining({ in: 'header', name: 'If-None-Match', required: false }));
+    }
+    // A change answers 200 with the new list and a new tag.
+    const queuesTag = (await admin.get('/api/v1/queue-summaries')).headers.get('etag')!;
+    expect((await admin.post('/api/v1/queues', { kind: 'voice', name: 'Etiquetada' })).status).toBe(201);
+    const changed = await admin.get('/api/v1/queue-summaries', { 'if-none-match': queuesTag });
+    expect(changed.status).toBe(200);
+    expect(changed.body.items.some((q: { name: string }) => q.name === 'Etiquetada')).toBe(true);
+    expect(changed.headers.get('etag')).not.toBe(queuesTag);
+    const extensionsTag = (await admin.get('/api/v1/extensions')).headers.get('etag')!;
+    expect((await admin.post('/api/v1/extensions', { number: '7123' })).status).toBe(201);
+    const added = await admin.get('/api/v1/extensions', { 'if-none-match': extensionsTag });
+    expect(added.status).toBe(200);
+    expect(added.body.items.some((e: { number: string }) => e.number === '7123')).toBe(true);
+  });
+
   it('R8: an administrator creates voice and chat queues (Idempotency-Key replays)', async () => {
     const voice = await admin.post('/api/v1/queues', { kind: 'voice', name: 'Cobrança' }, { 'idempotency-key': 'q-1' });
     expect(voice.status).toBe(201);
