@@ -342,8 +342,9 @@ export class ConsoleCache {
 
   /**
    * Issue 11: keeps an account's local history within `historyLimit` versions, the versions this
-   * computer kept first dropped first (the table's write order, migration 9). Checked after every `historyLimit / 10` written users (a count of the
-   * account's versions is a range scan), and at once when the limit is small.
+   * computer kept first dropped first (the table's write order, migration 9). Checked after every
+   * `historyLimit / 10` written users (a count of the account's versions is a range scan), and at
+   * once when the limit is small.
    */
   private boundHistory(accountId: string, written: number): void {
     if (written === 0) return;
@@ -519,7 +520,7 @@ export class ConsoleCache {
     return { ...this.catalogTags.get(accountId) };
   }
 
-  /** Records the tag of a list a sync has just stored (call it right after the write's commit). */
+  /** Records the tag of a list a sync has just stored (call it right after the write's commit); null forgets it. */
   tagCatalog(accountId: string, list: 'queues' | 'extensions', tag: string | null): void {
     const tags = { ...this.catalogTags.get(accountId) };
     if (tag === null) delete tags[list];
@@ -527,14 +528,9 @@ export class ConsoleCache {
     this.catalogTags.set(accountId, tags);
   }
 
-  private untagCatalog(accountId: string, list: 'queues' | 'extensions'): void {
-    const tags = this.catalogTags.get(accountId);
-    if (tags) delete tags[list];
-  }
-
   /** Replaces an account's queues (refreshed on each sync). */
   replaceQueues(accountId: string, queues: readonly QueueSummary[]): void {
-    this.untagCatalog(accountId, 'queues');
+    this.tagCatalog(accountId, 'queues', null);
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM queues WHERE account_id = ?').run(accountId);
       const ins = this.db.prepare('INSERT INTO queues (account_id, id, name, data) VALUES (?, ?, ?, ?)');
@@ -543,7 +539,7 @@ export class ConsoleCache {
   }
 
   upsertQueue(accountId: string, queue: QueueSummary): void {
-    this.untagCatalog(accountId, 'queues');
+    this.tagCatalog(accountId, 'queues', null);
     this.db
       .prepare('INSERT INTO queues (account_id, id, name, data) VALUES (?, ?, ?, ?) ON CONFLICT (account_id, id) DO UPDATE SET name = excluded.name, data = excluded.data')
       .run(accountId, queue.id, queue.name, JSON.stringify(queue));
@@ -560,7 +556,7 @@ export class ConsoleCache {
 
   /** Replaces an account's extensions (refreshed on each sync). */
   replaceExtensions(accountId: string, extensions: readonly Extension[]): void {
-    this.untagCatalog(accountId, 'extensions');
+    this.tagCatalog(accountId, 'extensions', null);
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM extensions WHERE account_id = ?').run(accountId);
       const ins = this.db.prepare('INSERT INTO extensions (account_id, id, number, data) VALUES (?, ?, ?, ?)');

@@ -748,8 +748,9 @@ export class UserSearchIndex {
       count = within.length;
     } else {
       candidates = new Int32Array(this.n);
-      const m = words.length > 0 ? want[words[pass++]!]! : 0;
-      const column = words.length > 0 ? this.grams[words[0]!]! : null;
+      const first = words.length > 0 ? words[pass++]! : -1;
+      const column = first < 0 ? null : this.grams[first]!;
+      const m = first < 0 ? 0 : want[first]!;
       for (let i = 0; i < this.n; i++) if (column === null || (column[i]! & m) === m) candidates[count++] = i;
     }
     for (; pass < words.length; pass++) {

@@ -64,10 +64,14 @@ export function BulkBar() {
         {t('bulk.selected', { count, n: count.toLocaleString(locale) })}
       </span>
       {!allMatching && total !== null && total > selected.size ? (
-        <button type="button" className="button button-small button-ghost" onClick={() => {
+        <button
+          type="button"
+          className="button button-small button-ghost"
+          onClick={() => {
             const { query, filters } = useUsersStore.getState();
             selectAllMatching(query, filters, total);
-          }}>
+          }}
+        >
           {t('bulk.selectAllMatching', { count: total, n: total.toLocaleString(locale) })}
         </button>
       ) : null}

@@ -19,7 +19,10 @@ export function CsvMenu() {
   const profile = useSessionStore((s) => s.session?.user?.profile ?? null);
   const go = useNavigationStore((s) => s.go);
   const items: MenuItem[] = [
-    { key: 'export-users', label: t('csv.exportUsers'), onSelect: () => {
+    {
+      key: 'export-users',
+      label: t('csv.exportUsers'),
+      onSelect: () => {
         // The table's view when chosen (read then, so a keystroke does not render this menu).
         const { query, filters, sort } = useUsersStore.getState();
         void exportUsers({ query, filters, sort });
