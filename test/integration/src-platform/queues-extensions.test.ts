@@ -74,6 +74,12 @@ describe('queues and extensions (R8, R10)', () => {
       expect(other.body).toEqual(first.body);
       // Still a session's answer: no token, no 304.
       expect((await http(p.url, 'GET', path, { headers: { 'if-none-match': tag } })).status).toBe(401);
+      // Another account's session with this account's tag gets its own list, never a 304 for this one.
+      const support = await http(p.url, 'POST', '/api/v1/auth/login', { body: { account: 'autogerenciada', login: 'suporte', password: DEMO_PASSWORD } });
+      const foreign = await client(p.url, support.body.token).get(path, { 'if-none-match': tag });
+      expect(foreign.status).toBe(200);
+      expect(foreign.headers.get('etag')).not.toBe(tag);
+      expect(foreign.body).not.toEqual(first.body);
     }
     // Documented: the header and the 304, on these two operations.
     const doc = (await http(p.url, 'GET', '/api/v1/openapi.json')).body;
