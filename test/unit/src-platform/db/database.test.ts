@@ -3,7 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { nextChangeSeq, openDatabase, type Db } from '../../../../src-platform/db/database';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { nextChangeSeq, openDatabase, preparedOnce, type Db } from '../../../../src-platform/db/database';
 import { bumpAccountUsers } from '../../../../src-platform/domain/user-changes';
 import { generateUsers } from '../../../../src-platform/demo/generate';
 import { migrations } from '../../../../src-platform/db/migrations';
@@ -61,5 +63,46 @@ describe('platform database', () => {
     expect(after.every((u) => u.change_seq > cursor && u.version === 2)).toBe(true);
     expect(new Set(after.map((u) => u.change_seq)).size).toBe(50);
     expect(await nextChangeSeq(db)).toBe(Math.max(...after.map((u) => u.change_seq)) + 1);
+  });
+
+  it('a query text is prepared once and kept; a statement still streaming is never handed out twice; past the bound the least used goes', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'omni-db-'));
+    dirs.push(dir);
+    const sqlite = new BetterSqlite3(path.join(dir, 'p.sqlite'));
+    let prepared = 0;
+    const prepare = sqlite.prepare.bind(sqlite);
+    sqlite.prepare = ((text: string) => {
+      prepared++;
+      return prepare(text);
+    }) as typeof sqlite.prepare;
+    const conn = preparedOnce(sqlite, 2);
+    const db = new Kysely<{ t: { n: number } }>({ dialect: new SqliteDialect({ database: conn }) });
+    await sql`create table t (n integer not null)`.execute(db);
+    await db.insertInto('t').values([{ n: 1 }, { n: 2 }, { n: 3 }]).execute();
+    prepared = 0;
+    const select = () => db.selectFrom('t').select('n').where('n', '>', 1).orderBy('n').execute();
+    expect(await select()).toEqual([{ n: 2 }, { n: 3 }]);
+    expect(await select()).toEqual([{ n: 2 }, { n: 3 }]);
+    expect(prepared).toBe(1);
+    // The same text while a stream holds its statement: a statement of its own, the same rows.
+    const stream = db.selectFrom('t').select('n').where('n', '>', 1).orderBy('n').stream();
+    const rows = stream[Symbol.asyncIterator]();
+    expect((await rows.next()).value).toEqual({ n: 2 });
+    expect(conn.prepare(db.selectFrom('t').select('n').where('n', '>', 1).orderBy('n').compile().sql).all([1])).toEqual([{ n: 2 }, { n: 3 }]);
+    expect(prepared).toBe(2);
+    await rows.return?.(undefined);
+    prepared = 0;
+    await select();
+    expect(prepared).toBe(0);
+    // Written rows are seen by the kept statement (it is run again, not its rows kept).
+    await db.insertInto('t').values({ n: 4 }).execute();
+    expect(await select()).toEqual([{ n: 2 }, { n: 3 }, { n: 4 }]);
+    // Two more texts push the select out (bound 2): it is prepared again.
+    prepared = 0;
+    await db.selectFrom('t').select('n').where('n', '=', 1).execute();
+    await db.selectFrom('t').select('n').where('n', '<', 1).execute();
+    await select();
+    expect(prepared).toBe(3);
+    await db.destroy();
   });
 });
