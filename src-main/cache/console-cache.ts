@@ -165,9 +165,10 @@ export class ConsoleCache {
   }
 
   /**
-   * After a write patched an account's search index, its sort orders move the changed users to
-   * their places once the current task is done (before the renderer's next search reaches this
-   * process, in the app), instead of in the write or in that search.
+   * After a write patched an account's search index (or a fill appended to it), the index settles
+   * once the current task is done (before the renderer's next search reaches this process, in the
+   * app), instead of in the next write or search: its sort orders move the changed users to their
+   * places, and the appended texts are joined (see `UserSearchIndex.settle`).
    */
   private settleSoon(accountId: string): void {
     this.toSettle.add(accountId);
@@ -180,7 +181,7 @@ export class ConsoleCache {
         this.settling = null;
         const accounts = [...this.toSettle];
         this.toSettle.clear();
-        if (this.db.open) for (const account of accounts) this.indexes.get(account)?.settleOrders();
+        if (this.db.open) for (const account of accounts) this.indexes.get(account)?.settle();
       });
       this.settling.unref();
     });
@@ -488,6 +489,8 @@ export class ConsoleCache {
     const index = this.filling.get(accountId);
     this.filling.delete(accountId);
     if (nameOrder && index && this.indexes.get(accountId) === index) index.adoptOrder('name', nameOrder);
+    // The fill's texts are joined in idle time, not by the first delta sync after it.
+    if (this.indexes.has(accountId)) this.settleSoon(accountId);
   }
 
   /** A batch the fill worker committed: the index and the count follow it. */

@@ -586,8 +586,14 @@ export class UserSearchIndex {
     return slots;
   }
 
-  /** Moves every order's changed slots to their places now (see `SortOrder.stale`). */
-  settleOrders(): void {
+  /**
+   * Does now, in idle time, what the next change or search would do first: joins the texts
+   * appended since the last search onto the text (after a first fill, about 9 ms at 100 000 users,
+   * which the first delta sync paid), and moves every order's changed slots to their places (see
+   * `SortOrder.stale`).
+   */
+  settle(): void {
+    this.ensureText();
     for (const [by, entry] of this.orders) this.settled(entry, by);
   }
 

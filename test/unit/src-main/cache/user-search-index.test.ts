@@ -302,6 +302,35 @@ describe('user search index', () => {
     }
   });
 
+  it('issue 10: a fill\'s appended texts are joined in idle time after the fill ends, not by the first change after it', async () => {
+    const cache = new ConsoleCache(`${t.dir}/settle-fill`);
+    const settles = vi.spyOn(UserSearchIndex.prototype, 'settle');
+    try {
+      cache.upsertUsers('acc-1', [makeUser({ id: 'a', name: 'Ana' })]);
+      expect(cache.searchUsers('acc-1', { query: 'ana' }).total).toBe(1);
+      // Users appended the way a fill's batches append them: their texts wait in the tail.
+      cache.upsertUsers('acc-1', [makeUser({ id: 'b', name: 'Bruna' }), makeUser({ id: 'c', name: 'Carla' })]);
+      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setImmediate(resolve));
+      settles.mockClear();
+      const index = (cache as unknown as { indexes: Map<string, UserSearchIndex> }).indexes.get('acc-1')!;
+      (index as unknown as { apply: UserSearchIndex['apply'] }).apply({ rids: [1e9], ids: ['z'], texts: ['zoe'], flags: [0], profiles: [0], updated: [0], queues: [''] });
+      const tail = () => (index as unknown as { tail: string[] }).tail.length;
+      expect(tail()).toBe(1);
+      cache.endFill('acc-1', null);
+      expect(tail()).toBe(1);
+      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(settles).toHaveBeenCalledTimes(1);
+      expect(tail()).toBe(0);
+      expect(index.search('zo', {}, { by: 'name', dir: 'asc' }, 0, 10).rids).toEqual([1e9]);
+      expect(cache.searchUsers('acc-1', { query: 'bru' }).items.map((u) => u.id)).toEqual(['b']);
+    } finally {
+      settles.mockRestore();
+      cache.close();
+    }
+  });
+
   it('issue 10: an order computed elsewhere (the fill worker) is kept only if it names every user once, in the index\'s order', () => {
     const cache = new ConsoleCache(`${t.dir}/adopt`);
     cache.upsertUsers('acc-1', ['Carla', 'ana', 'Bruno', 'ana'].map((name, i) => makeUser({ id: `u${i}`, name })));
