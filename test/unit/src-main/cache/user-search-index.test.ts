@@ -276,6 +276,88 @@ describe('user search index', () => {
     cache.close();
   });
 
+  it('issue 10: sort orders stay right over many rounds of changed keys (moved users ranked between their neighbours) (fast-check)', { timeout: 120_000 }, () => {
+    let run = 0;
+    const edit = fc.tuple(fc.nat(), userArb('edit'));
+    fc.assert(
+      fc.property(
+        fc.array(userArb('u'), { minLength: 1, maxLength: 60 }),
+        fc.array(
+          fc.record({
+            edits: fc.array(edit, { minLength: 1, maxLength: 6 }),
+            by: fc.constantFrom('name', 'login', 'email', 'updatedAt'),
+            dir: fc.constantFrom('asc', 'desc'),
+            // Few matches are ordered by rank; none (or many) walk the order.
+            query: fc.oneof(fc.constant(''), word, fc.constantFrom('an', 'ção', '@', 'ma')),
+          }),
+          { minLength: 1, maxLength: 8 },
+        ),
+        (initial, rounds) => {
+          const cache = new ConsoleCache(`${t.dir}/rounds-${run++}`);
+          try {
+            let users = initial.map((u, i) => makeUser({ ...u, id: `u${String(i).padStart(2, '0')}`, extension: null }));
+            cache.upsertUsers('acc-1', users);
+            for (const by of ['name', 'login', 'email', 'updatedAt'] as const) cache.searchUsers('acc-1', { sort: { by, dir: 'asc' } });
+            for (const round of rounds) {
+              const batch = new Map<string, User>();
+              for (const [n, changes] of round.edits) {
+                const target = users[n % users.length]!;
+                const edited = makeUser({ ...changes, id: target.id, version: target.version + 1, extension: null });
+                users = users.map((u) => (u.id === edited.id ? edited : u));
+                batch.set(edited.id, edited);
+              }
+              cache.upsertUsers('acc-1', [...batch.values()]);
+              const got = cache.searchUsers('acc-1', { query: round.query, sort: { by: round.by, dir: round.dir }, limit: 100 });
+              expect(got.items.map((u) => u.id)).toEqual(reference(users, round.query, {}, round.by, round.dir).slice(0, 100));
+            }
+            for (const by of ['name', 'login', 'email', 'updatedAt'] as const) {
+              const all = cache.searchUsers('acc-1', { sort: { by, dir: 'asc' }, limit: 100 });
+              expect(all.items.map((u) => u.id), by).toEqual(reference(users, '', {}, by, 'asc').slice(0, 100));
+            }
+          } finally {
+            cache.close();
+          }
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
+  it('issue 10: users moved one after another into the same gap of an order keep their places when the ranks between run out', () => {
+    const cache = new ConsoleCache(`${t.dir}/narrow-gap`);
+    try {
+      // 70 users between 20 "a" users and "z"; each in turn moves just below the one moved before
+      // it, so every move halves the same gap above the rank of the last "a" user, 19 (a double
+      // holds about 50 such halvings).
+      // 600 more after them, so that the moved users are few among all (ordered by rank alone).
+      let users = [
+        ...Array.from({ length: 20 }, (_, k) => makeUser({ id: `a${String(k).padStart(2, '0')}`, name: `a ${String(k).padStart(2, '0')}` })),
+        ...Array.from({ length: 600 }, (_, k) => makeUser({ id: `z${String(k).padStart(3, '0')}`, name: `z ${k}` })),
+      ];
+      for (let k = 0; k < 70; k++) users.push(makeUser({ id: `m${String(k).padStart(2, '0')}`, name: `y ${k}` }));
+      cache.upsertUsers('acc-1', users);
+      const names = (query = '') => cache.searchUsers('acc-1', { query, sort: { by: 'name', dir: 'asc' }, limit: 100 }).items.map((u) => u.id);
+      expect(names()).toEqual(reference(users, '', {}, 'name', 'asc').slice(0, 100));
+      for (let k = 0; k < 70; k++) {
+        const moved = makeUser({ id: `m${String(k).padStart(2, '0')}`, name: `b${'~'.repeat(70 - k)}`, version: 2 });
+        users = users.map((u) => (u.id === moved.id ? moved : u));
+        cache.upsertUsers('acc-1', [moved]);
+        // Few matches: ordered by rank alone.
+        expect(names('~~~')).toEqual(reference(users, '~~~', {}, 'name', 'asc'));
+      }
+      expect(names()).toEqual(reference(users, '', {}, 'name', 'asc').slice(0, 100));
+      // Each moved again, found where its rank says it is.
+      for (let k = 0; k < 70; k += 7) {
+        const moved = makeUser({ id: `m${String(k).padStart(2, '0')}`, name: `c ${k}`, version: 3 });
+        users = users.map((u) => (u.id === moved.id ? moved : u));
+        cache.upsertUsers('acc-1', [moved]);
+        expect(names()).toEqual(reference(users, '', {}, 'name', 'asc').slice(0, 100));
+      }
+    } finally {
+      cache.close();
+    }
+  });
+
   it('issue 10: a write moves no sort order; the orders in use settle two turns later (after waiting answers), so the next search moves nothing', async () => {
     const moves = vi.spyOn(UserSearchIndex.prototype as unknown as { reposition: () => void }, 'reposition');
     const cache = new ConsoleCache(`${t.dir}/settle`);
