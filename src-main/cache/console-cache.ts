@@ -48,6 +48,8 @@ const COUNT_KEPT_UP_TO = 1000;
 
 /** Issue 11: kept versions per account (20 a user at most; about 10 MB of JSON at this bound). */
 export const DEFAULT_HISTORY_LIMIT = 20_000;
+/** Issue 11: kept versions per user. */
+const VERSIONS_PER_USER = 20;
 
 /** Opens (or rebuilds) the cache file and runs its migrations. */
 export class ConsoleCache {
@@ -58,8 +60,11 @@ export class ConsoleCache {
   readonly recovery: CacheRecovery | null;
   /** Search indexes per account, dropped whenever that account's users change. */
   private readonly indexes = new Map<string, UserSearchIndex>();
-  private settling: NodeJS.Immediate | null = null;
+  /** The idle work after writes (see `soon`). */
+  private idle: NodeJS.Immediate | null = null;
   private readonly toSettle = new Set<string>();
+  /** A write may have logged replaced versions (migration 10) since they were last moved. */
+  private versionsLogged = false;
   /** Indexes a fresh fill started that only the fill has written to since (see `endFill`). */
   private readonly filling = new Map<string, UserSearchIndex>();
   /** Users per account, counted once after the last write (a count is a scan of 100 000 rows). */
@@ -94,6 +99,8 @@ export class ConsoleCache {
     }
     this.db = db;
     this.recovery = recovery;
+    // Versions a console that stopped logged but did not move yet.
+    this.keepLoggedVersions();
   }
 
   private static openChecked(file: string): Database.Database {
@@ -159,33 +166,49 @@ export class ConsoleCache {
 
   /** Closes the file. */
   close(): void {
-    if (this.settling) clearImmediate(this.settling);
-    this.settling = null;
-    if (this.db.open) this.db.close();
+    if (this.idle) clearImmediate(this.idle);
+    this.idle = null;
+    if (!this.db.open) return;
+    try {
+      // The log is moved now rather than at the next open.
+      this.keepLoggedVersions();
+    } finally {
+      this.db.close();
+    }
   }
 
   /**
    * After a write patched an account's search index (or a fill appended to it), the index settles
-   * once the current task is done (before the renderer's next search reaches this process, in the
-   * app), instead of in the next write or search: its sort orders move the changed users to their
-   * places, and the appended texts are joined (see `UserSearchIndex.settle`).
+   * in idle time (see `soon`): its sort orders move the changed users to their places, and the
+   * appended texts are joined (see `UserSearchIndex.settle`).
    */
   private settleSoon(accountId: string): void {
     this.toSettle.add(accountId);
-    if (this.settling) return;
-    // Two turns later: the answers already waiting on sockets (a sync's queues and extensions,
-    // asked alongside its users) are read first, so a sync does not wait for this work (2-4 ms at
-    // 100 000 users); a search that comes first settles the order it uses itself.
-    this.settling = setImmediate(() => {
-      this.settling = setImmediate(() => {
-        this.settling = null;
+    this.soon();
+  }
+
+  /**
+   * Work a write leaves for later, done once the current task is done (before the renderer's next
+   * search reaches this process, in the app) instead of in the write or in the next search: the
+   * search indexes to settle, then the logged versions to move into the local history. Two turns
+   * later: the answers already waiting on sockets (a sync's queues and extensions, asked alongside
+   * its users) are read first, so a sync does not wait for this work; a search that comes first
+   * settles the order it uses itself, and `userHistory` moves the log itself.
+   */
+  private soon(): void {
+    if (this.idle) return;
+    this.idle = setImmediate(() => {
+      this.idle = setImmediate(() => {
+        this.idle = null;
+        if (!this.db.open) return;
         const accounts = [...this.toSettle];
         this.toSettle.clear();
-        if (this.db.open) for (const account of accounts) this.indexes.get(account)?.settle();
+        for (const account of accounts) this.indexes.get(account)?.settle();
+        if (this.versionsLogged) this.keepLoggedVersions();
       });
-      this.settling.unref();
+      this.idle.unref();
     });
-    this.settling.unref();
+    this.idle.unref();
   }
 
   /**
@@ -197,7 +220,7 @@ export class ConsoleCache {
   removeAccount(accountId: string): void {
     this.catalogTags.delete(accountId);
     this.db.transaction(() => {
-      for (const table of ['user_versions', 'users', 'queues', 'extensions', 'sync_state', 'accounts']) {
+      for (const table of ['user_versions', 'user_versions_recent', 'users', 'queues', 'extensions', 'sync_state', 'accounts']) {
         this.db.prepare(`DELETE FROM ${table} WHERE ${table === 'accounts' ? 'id' : 'account_id'} = ?`).run(accountId);
       }
       // Issue 11: an unfinished CSV import of the account (its rows and keys) goes with it.
@@ -317,7 +340,11 @@ export class ConsoleCache {
     else this.settleSoon(accountId);
     if (known !== undefined) this.counts.set(accountId, known + inserted);
     else if (users.length > 0) this.counts.delete(accountId);
-    this.boundHistory(accountId, written.size);
+    // Versions the write replaced were logged by the trigger (migration 10): moved into the history soon.
+    if (written.size > 0) {
+      this.versionsLogged = true;
+      this.soon();
+    }
   }
 
   /**
@@ -342,14 +369,44 @@ export class ConsoleCache {
   }
 
   /**
+   * Moves the versions the trigger logged (migration 10) into the local history, in the order they
+   * were logged: a version already kept is not kept twice, each user keeps the 20 latest, and each
+   * account at most `historyLimit`. One transaction: a stop before it leaves the log as it was.
+   */
+  private keepLoggedVersions(): void {
+    this.versionsLogged = false;
+    const logged = this.stmt('SELECT account_id AS accountId, count(*) AS count FROM user_versions_recent GROUP BY account_id').all() as {
+      accountId: string;
+      count: number;
+    }[];
+    if (logged.length === 0) return;
+    this.db.transaction(() => {
+      this.stmt(
+        `INSERT OR IGNORE INTO user_versions (account_id, user_id, version, updated_at, data)
+         SELECT account_id, user_id, version, updated_at, data FROM user_versions_recent ORDER BY seq`,
+      ).run();
+      // The users just logged keep their 20 latest versions.
+      this.stmt(
+        `DELETE FROM user_versions WHERE seq IN (
+           SELECT seq FROM (
+             SELECT v.seq, row_number() OVER (PARTITION BY v.account_id, v.user_id ORDER BY v.version DESC) AS nth
+             FROM user_versions v JOIN (SELECT DISTINCT account_id, user_id FROM user_versions_recent) r
+               ON v.account_id = r.account_id AND v.user_id = r.user_id)
+           WHERE nth > ${VERSIONS_PER_USER})`,
+      ).run();
+      this.stmt('DELETE FROM user_versions_recent').run();
+      for (const { accountId, count } of logged) this.boundHistory(accountId, count);
+    })();
+  }
+
+  /**
    * Issue 11: keeps an account's local history within `historyLimit` versions, the versions this
    * computer kept first dropped first (the table's write order, migration 9). Checked after every
-   * `historyLimit / 10` written users (a count of the account's versions is a range scan), and at
+   * `historyLimit / 10` kept versions (a count of the account's versions is a range scan), and at
    * once when the limit is small.
    */
-  private boundHistory(accountId: string, written: number): void {
-    if (written === 0) return;
-    const pending = (this.historyPending.get(accountId) ?? 0) + written;
+  private boundHistory(accountId: string, kept: number): void {
+    const pending = (this.historyPending.get(accountId) ?? 0) + kept;
     if (pending < Math.max(1, Math.floor(this.historyLimit / 10))) {
       this.historyPending.set(accountId, pending);
       return;
@@ -367,11 +424,12 @@ export class ConsoleCache {
 
   /**
    * Issue 11: the versions of a user this computer has synced, newest first: the cached user and
-   * the versions it replaced (at most 20, see migration 6). Empty for a user not cached.
+   * the versions it replaced (at most 20, see `keepLoggedVersions`). Empty for a user not cached.
    */
   userHistory(accountId: string, id: string): { version: number; updatedAt: string; user: User }[] {
     const current = this.getUser(accountId, id);
     if (!current) return [];
+    this.keepLoggedVersions();
     const older = this.db
       .prepare('SELECT version, updated_at, data FROM user_versions WHERE account_id = ? AND user_id = ? AND version < ? ORDER BY version DESC')
       .all(accountId, id, current.version) as { version: number; updated_at: string; data: string }[];
@@ -383,6 +441,7 @@ export class ConsoleCache {
     if (ids.length === 0) return;
     const del = this.stmt('DELETE FROM users WHERE account_id = ? AND id = ?');
     const delVersions = this.stmt('DELETE FROM user_versions WHERE account_id = ? AND user_id = ?');
+    const delLogged = this.stmt('DELETE FROM user_versions_recent WHERE account_id = ? AND user_id = ?');
     let removed = 0;
     this.filling.delete(accountId);
     this.db.transaction(() => {
@@ -390,6 +449,7 @@ export class ConsoleCache {
         removed += del.run(accountId, id).changes;
         // C2: a deleted user disappears, with its local history.
         delVersions.run(accountId, id);
+        delLogged.run(accountId, id);
       }
     })();
     const index = this.indexes.get(accountId);

@@ -231,9 +231,10 @@ describe('ConsoleCache', () => {
       [2, 'Ana 2'],
       [1, 'Ana'],
     ]);
-    // The trigger still keeps a replaced version, once (the key is unique), and the bound (2 here)
-    // drops the versions written first.
+    // The trigger still keeps a replaced version (logged, then moved: migration 10), once (the key
+    // is unique), and the bound (2 here) drops the versions written first.
     cache.upsertUsers(ACC, [{ ...u2, name: 'Bia 3', version: 3, updatedAt: '2026-01-05T00:00:00.000Z' }]);
+    expect(cache.userHistory(ACC, 'u2').map((h) => h.version)).toEqual([3, 2]);
     peek(cache, (db) => {
       expect(db.prepare('SELECT user_id, version FROM user_versions ORDER BY seq').all()).toEqual([
         { user_id: 'u1', version: 1 },
@@ -241,7 +242,6 @@ describe('ConsoleCache', () => {
       ]);
       expect(() => db.prepare("INSERT INTO user_versions (account_id, user_id, version, updated_at, data) VALUES (?, 'u2', 2, '', '{}')").run(ACC)).toThrow(/UNIQUE/);
     });
-    expect(cache.userHistory(ACC, 'u2').map((h) => h.version)).toEqual([3, 2]);
     cache.close();
   });
 
@@ -489,12 +489,78 @@ describe('ConsoleCache local history (issue 11)', () => {
     expect(cache.userHistory(ACC, 'u1').map((v) => v.version)).toEqual(Array.from({ length: 21 }, (_, i) => 26 - i));
     const other = makeUser({ id: 'u2', version: 1 });
     for (let v = 1; v <= 16; v++) cache.upsertUsers(ACC, [{ ...other, version: v, updatedAt: `2026-02-01T00:00:${String(v).padStart(2, '0')}.000Z` }]);
+    expect(cache.userHistory(ACC, 'u2')).toHaveLength(16);
     const kept = peek(cache, (db) => db.prepare('SELECT user_id, version FROM user_versions WHERE account_id = ? ORDER BY updated_at').all(ACC) as { user_id: string; version: number }[]);
     expect(kept.length).toBeLessThanOrEqual(30);
     // The oldest changes (u1's) went first; u2's recent ones are all there.
     expect(kept.filter((r) => r.user_id === 'u2')).toHaveLength(15);
     expect(kept[0]).toMatchObject({ user_id: 'u1' });
     expect(kept[0]!.version).toBeGreaterThan(6);
+    cache.close();
+  });
+
+  it('issue 10: a replaced version is logged with its users row and moved into the history in idle time; a console stopped before the move leaves it for the next open', async () => {
+    const dir = dataDir();
+    const cache = new ConsoleCache(dir);
+    const user = makeUser({ id: 'u1', name: 'v1', version: 1 });
+    const counts = (c: ConsoleCache) =>
+      peek(c, (db) => [db.prepare('SELECT count(*) FROM user_versions_recent').pluck().get(), db.prepare('SELECT count(*) FROM user_versions').pluck().get()]);
+    cache.upsertUsers(ACC, [user]);
+    cache.upsertUsers(ACC, [{ ...user, name: 'v2', version: 2 }]);
+    // Logged in the write, nothing else.
+    expect(counts(cache)).toEqual([1, 0]);
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(counts(cache)).toEqual([0, 1]);
+    // 25 versions logged before one move: the user keeps its 20 latest.
+    for (let v = 3; v <= 27; v++) cache.upsertUsers(ACC, [{ ...user, name: `v${v}`, version: v }]);
+    expect(counts(cache)).toEqual([25, 1]);
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(counts(cache)).toEqual([0, 20]);
+    expect(cache.userHistory(ACC, 'u1').map((h) => h.version)).toEqual(Array.from({ length: 21 }, (_, i) => 27 - i));
+    // Stopped right after a write (the connection closed, no move): the next open moves the log.
+    cache.upsertUsers(ACC, [{ ...user, name: 'v28', version: 28 }]);
+    (cache as unknown as { db: Database.Database }).db.close();
+    const reopened = new ConsoleCache(dir);
+    expect(counts(reopened)).toEqual([0, 20]);
+    expect(reopened.userHistory(ACC, 'u1').map((h) => [h.version, h.user.name]).slice(0, 2)).toEqual([
+      [28, 'v28'],
+      [27, 'v27'],
+    ]);
+    reopened.close();
+  });
+
+  it('issue 10: migrating a version-9 file logs replaced versions instead of keeping them in the write, keeping the history it had', () => {
+    const dir = dataDir();
+    const old = new ConsoleCache(dir);
+    const user = makeUser({ id: 'u1', name: 'Ana', version: 1 });
+    old.upsertUsers(ACC, [user]);
+    old.upsertUsers(ACC, [{ ...user, name: 'Ana 2', version: 2 }]);
+    old.close();
+    // Version 9: no log, the trigger keeps the version in the history itself.
+    const back = new Database(join(dir, CACHE_FILE_NAME));
+    back.exec(`
+      DROP TRIGGER users_keep_version;
+      DROP TABLE user_versions_recent;
+      CREATE TRIGGER users_keep_version AFTER UPDATE OF data ON users WHEN old.version < new.version BEGIN
+        INSERT OR IGNORE INTO user_versions (account_id, user_id, version, updated_at, data) VALUES (old.account_id, old.id, old.version, old.updated_at, old.data);
+      END;
+    `);
+    back.pragma('user_version = 9');
+    back.close();
+    const cache = new ConsoleCache(dir);
+    cache.upsertUsers(ACC, [{ ...user, name: 'Ana 3', version: 3 }]);
+    peek(cache, (db) => {
+      expect(db.pragma('user_version', { simple: true })).toBe(CACHE_SCHEMA_VERSION);
+      expect(db.prepare('SELECT user_id, version FROM user_versions_recent').all()).toEqual([{ user_id: 'u1', version: 2 }]);
+      expect(db.prepare('SELECT user_id, version FROM user_versions').all()).toEqual([{ user_id: 'u1', version: 1 }]);
+    });
+    expect(cache.userHistory(ACC, 'u1').map((h) => [h.version, h.user.name])).toEqual([
+      [3, 'Ana 3'],
+      [2, 'Ana 2'],
+      [1, 'Ana'],
+    ]);
     cache.close();
   });
 });
