@@ -931,6 +931,37 @@ export class UserSearchIndex {
   }
 
   /** The rids of one page of matches in sort order, and the total number of matches. */
+  /**
+   * A few slots in an order's sort: by rank, except the changed slots the order has not moved yet
+   * (`stale`), which are sorted among themselves and each placed among the others by binary search.
+   * A search right after a delta sync thus compares a handful of keys instead of settling the
+   * order (moving a hundred changed users costs 1-5 ms at 100 000).
+   */
+  private fewInOrder(slots: number[], entry: SortOrder, by: SortKey): number[] {
+    const { rank, stale } = entry;
+    const moved: number[] = [];
+    const staying: number[] = [];
+    for (const i of slots) (stale !== undefined && stale.has(i) ? moved : staying).push(i);
+    staying.sort((a, b) => rank[a]! - rank[b]!);
+    if (moved.length === 0) return staying;
+    moved.sort((a, b) => this.compareSlots(by, a, b));
+    const out: number[] = [];
+    let lo = 0;
+    for (const i of moved) {
+      let hi = staying.length;
+      const from = lo;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (this.compareSlots(by, staying[mid]!, i) < 0) lo = mid + 1;
+        else hi = mid;
+      }
+      for (let k = from; k < lo; k++) out.push(staying[k]!);
+      out.push(i);
+    }
+    for (let k = lo; k < staying.length; k++) out.push(staying[k]!);
+    return out;
+  }
+
   search(key: string, filters: UserFilters, sort: { by: SortKey; dir: 'asc' | 'desc' }, offset: number, limit: number): { total: number; rids: number[] } {
     const hit = key ? this.matches(key.replaceAll(SEP, ' ')) : null;
     let mask = 0;
@@ -953,8 +984,12 @@ export class UserSearchIndex {
     if (readinessAsked && filters.profile && filters.profile !== 'agent') return { total: 0, rids: [] };
     const profile = filters.profile ? PROFILES.indexOf(filters.profile) : readinessAsked ? PROFILES.indexOf('agent') : -1;
     const queue = filters.queueId ? this.queueMembers(filters.queueId) : null;
-    const { entry, runs } = this.orderWithRuns(sort.by, offset + limit);
-    const { order, rank } = entry;
+    // Few text matches in a full order whose changed users have not moved yet (a delta sync just
+    // wrote): ordered without moving them first (see `fewInOrder`), the order settles later.
+    const unsettled = this.orders.get(sort.by);
+    const few = hit !== null && unsettled !== undefined && unsettled.order.length === this.n && (unsettled.stale?.size ?? 0) > 0 && hit.length * 8 < this.n;
+    const { entry, runs } = few ? { entry: unsettled, runs: [] } : this.orderWithRuns(sort.by, offset + limit);
+    const { order } = entry;
     const { flags, profiles, rids } = this;
     const keep = (i: number) =>
       (flags[i]! & mask) === want && (profile < 0 || profiles[i] === profile) && (queue === null || queue[i] === 1);
@@ -993,8 +1028,9 @@ export class UserSearchIndex {
       const kept: number[] = [];
       for (const i of hit) if (keep(i)) kept.push(i);
       total = kept.length;
-      kept.sort(sort.dir === 'asc' ? (a, b) => rank[a]! - rank[b]! : (a, b) => rank[b]! - rank[a]!);
-      for (const i of kept.slice(offset, offset + limit)) page.push(rids[i]!);
+      const sorted = this.fewInOrder(kept, entry, sort.by);
+      if (sort.dir === 'desc') sorted.reverse();
+      for (const i of sorted.slice(offset, offset + limit)) page.push(rids[i]!);
     } else {
       // Many matches (or none asked): counted in slot order (one sequential pass), then the order
       // walked only as far as the page.

@@ -384,6 +384,32 @@ describe('user search index', () => {
     }
   });
 
+  it('issue 10: a search with few matches right after a write orders them without moving the changed users first (the order settles later)', async () => {
+    const moves = vi.spyOn(UserSearchIndex.prototype as unknown as { reposition: () => void }, 'reposition');
+    const cache = new ConsoleCache(`${t.dir}/few-unsettled`);
+    try {
+      let users = Array.from({ length: 200 }, (_, i) => makeUser({ id: `u${String(i).padStart(3, '0')}`, name: `${i % 10 === 0 ? 'Zeca' : 'Ana'} ${String(i).padStart(3, '0')}` }));
+      cache.upsertUsers('acc-1', users);
+      const ids = (query: string, dir: 'asc' | 'desc' = 'asc') => cache.searchUsers('acc-1', { query, sort: { by: 'name', dir } }).items.map((u) => u.id);
+      expect(ids('zeca')).toEqual(reference(users, 'zeca', {}, 'name', 'asc'));
+      moves.mockClear();
+      // Two of the 20 "Zeca" users and one other change names: one moves to the front, one to the end, one joins them.
+      const changed = [makeUser({ id: 'u050', name: 'Zeca 000a', version: 2 }), makeUser({ id: 'u100', name: 'Zeca 999', version: 2 }), makeUser({ id: 'u007', name: 'Zeca 055', version: 2 })];
+      users = users.map((u) => changed.find((c) => c.id === u.id) ?? u);
+      cache.upsertUsers('acc-1', changed);
+      expect(ids('zeca')).toEqual(reference(users, 'zeca', {}, 'name', 'asc'));
+      expect(ids('zeca', 'desc')).toEqual(reference(users, 'zeca', {}, 'name', 'desc'));
+      expect(moves).not.toHaveBeenCalled();
+      // Many matches walk the order: it settles first.
+      expect(ids('ana')).toEqual(reference(users, 'ana', {}, 'name', 'asc').slice(0, 100));
+      expect(moves).toHaveBeenCalledTimes(1);
+      expect(ids('zeca')).toEqual(reference(users, 'zeca', {}, 'name', 'asc'));
+    } finally {
+      moves.mockRestore();
+      cache.close();
+    }
+  });
+
   it('issue 10: a fill\'s appended texts are joined in idle time after the fill ends, not by the first change after it', async () => {
     const cache = new ConsoleCache(`${t.dir}/settle-fill`);
     const settles = vi.spyOn(UserSearchIndex.prototype, 'settle');
