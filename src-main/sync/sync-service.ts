@@ -189,6 +189,17 @@ export class SyncService {
   }
 
   private async run(): Promise<SyncStatus> {
+    // The cache's idle work after writes (settling the search index, moving logged versions) waits
+    // until this sync has answered.
+    const release = this.opts.cache.holdIdleWork();
+    try {
+      return await this.runHeld();
+    } finally {
+      release();
+    }
+  }
+
+  private async runHeld(): Promise<SyncStatus> {
     // The account key names the platform too (C6): a cursor is only ever reused with its platform.
     const accountId = this.opts.accountKey();
     if (!accountId) throw new ServiceError('not_signed_in');

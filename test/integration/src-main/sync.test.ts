@@ -123,6 +123,47 @@ describe('console sign-in and sync', () => {
     }
   });
 
+  it('issue 10: the cache\'s idle work after a delta sync\'s writes waits until the sync has answered, however long its catalog takes', async () => {
+    const c = await open();
+    await call(c, 'signIn', DEMO);
+    await call(c, 'syncNow', {});
+    expect((await call(c, 'searchUsers', { query: 'agente' })).total).toBeGreaterThan(0);
+    const token = await signIn(platform.url, 'admin');
+    const agent = await findUser(platform.url, token, 'agente06');
+    const edited = await client(platform.url, token).patch(`/api/v1/users/${agent.id}`, { name: 'Held Agent' }, { 'if-match': userEtag(agent) });
+    expect(edited.status).toBe(200);
+    // The queues answer 30 ms late: many turns of the event loop while the sync waits for them.
+    const queues = c.services.client.listQueueSummariesIfChanged.bind(c.services.client);
+    const slow = vi.spyOn(c.services.client, 'listQueueSummariesIfChanged').mockImplementation(async (tag) => {
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      return queues(tag);
+    });
+    const settles = vi.spyOn(UserSearchIndex.prototype, 'settle');
+    try {
+      await call(c, 'syncNow', {});
+      expect(slow).toHaveBeenCalled();
+      expect(settles).not.toHaveBeenCalled();
+      const logged = () => {
+        const db = new Database(c.services.cache.file, { readonly: true });
+        try {
+          return db.prepare('SELECT count(*) FROM user_versions_recent').pluck().get();
+        } finally {
+          db.close();
+        }
+      };
+      expect(logged()).toBe(1);
+      // Once it has answered: two turns later.
+      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(settles).toHaveBeenCalledTimes(1);
+      expect(logged()).toBe(0);
+      expect((await call(c, 'searchUsers', { query: 'held agent' })).total).toBe(1);
+    } finally {
+      slow.mockRestore();
+      settles.mockRestore();
+    }
+  });
+
   it('issue 10: signing out while the checkpointer runs ends it quietly (not reported as a failure)', async () => {
     const errors: Array<[unknown, string]> = [];
     const c = await open({ syncCheckpointFromBytes: 0, logError: (err, context) => errors.push([err, context]) });
