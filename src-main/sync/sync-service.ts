@@ -211,24 +211,18 @@ export class SyncService {
     this.progress = { phase, done: 0, total: null };
     this.lastError = null;
     this.emitStatus();
+    // The users' first page is asked for first (the platform answers in order, and the users are
+    // what the sync writes first); queues and extensions right after, alongside them, not after
+    // them (a delta sync of a few users would otherwise wait for three round trips in a row).
+    const users = start.cursor === null ? this.fullSync(accountId) : this.deltaSync(accountId, start.cursor, start.lastSyncAt);
     // Asked with the tags of the lists the cache holds: an unchanged list answers 304 (null), and
     // nothing is parsed or written for it.
     const tags = cache.catalogTagsOf(accountId);
-    const askCatalog = () => Promise.all([client.listQueueSummariesIfChanged(tags.queues ?? null), client.listExtensionsIfChanged(tags.extensions ?? null)]);
-    // A first sync asks for queues and extensions alongside its users' first page. A delta asks
-    // for them once its first page has landed, before writing it: the platform answers them while
-    // this thread writes, instead of while it prepares that page (which then came 2 ms later).
-    let catalog: ReturnType<typeof askCatalog> | null = null;
-    const catalogAsked = () => {
-      catalog ??= askCatalog();
-      catalog.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
-    };
-    const users = start.cursor === null ? this.fullSync(accountId) : this.deltaSync(accountId, start.cursor, start.lastSyncAt, catalogAsked);
-    if (start.cursor === null) catalogAsked();
+    const catalog = Promise.all([client.listQueueSummariesIfChanged(tags.queues ?? null), client.listExtensionsIfChanged(tags.extensions ?? null)]);
+    catalog.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
     try {
       const { cursor, changed } = await users;
-      catalogAsked();
-      const [queues, extensions] = await catalog!;
+      const [queues, extensions] = await catalog;
       // Signed out meanwhile (maybe removing this account's data, C6): write nothing more.
       this.checkSameSession(accountId);
       cache.transaction(() => {
@@ -297,21 +291,14 @@ export class SyncService {
    * patch the cache's search index in place (a rebuild costs the next search about 0.5 s at
    * 100 000 users).
    */
-  private async deltaSync(accountId: string, since: string, lastSyncAt: string | null, pageLanded: () => void): Promise<{ cursor: string; changed: boolean }> {
+  private async deltaSync(accountId: string, since: string, lastSyncAt: string | null): Promise<{ cursor: string; changed: boolean }> {
     const { cache } = this.opts;
     let cursor = since;
     let changed = false;
     let next = quiet(this.fetchPage(cursor, true));
-    let catalogOnWire = false;
     for (;;) {
       const page = await next;
       this.checkSameSession(accountId);
-      if (!catalogOnWire) {
-        pageLanded();
-        // One turn: the requests just asked for are written to their sockets before the write below holds this thread.
-        await new Promise((resolve) => setImmediate(resolve));
-        catalogOnWire = true;
-      }
       cursor = page.cursor;
       // Ask for the next page before writing this one: the platform prepares it meanwhile.
       if (page.hasMore) next = quiet(this.fetchPage(cursor, false));

@@ -164,51 +164,6 @@ describe('console sign-in and sync', () => {
     }
   });
 
-  it('issue 10: a delta sync asks for its queues and extensions once its users page has landed, before writing it (the platform answers them during the write); a first sync asks alongside', async () => {
-    const c = await open();
-    const events: string[] = [];
-    const { client: api, cache } = c.services;
-    const listUsers = api.listUsers.bind(api);
-    const listUsersRaw = api.listUsersRaw.bind(api);
-    const listQueues = api.listQueueSummariesIfChanged.bind(api);
-    const upsertUsers = cache.upsertUsers.bind(cache);
-    const spies = [
-      vi.spyOn(api, 'listUsers').mockImplementation(async (params) => {
-        const page = await listUsers(params);
-        events.push('users page');
-        return page;
-      }),
-      vi.spyOn(api, 'listUsersRaw').mockImplementation(async (params) => {
-        const page = await listUsersRaw(params);
-        events.push('users page');
-        return page;
-      }),
-      vi.spyOn(api, 'listQueueSummariesIfChanged').mockImplementation(async (tag) => {
-        events.push('catalog asked');
-        return listQueues(tag);
-      }),
-      vi.spyOn(cache, 'upsertUsers').mockImplementation((account, users) => {
-        events.push('users written');
-        upsertUsers(account, users);
-      }),
-    ];
-    try {
-      await call(c, 'signIn', DEMO);
-      await call(c, 'syncNow', {});
-      // The first sync: asked before its first page has landed.
-      expect(events.indexOf('catalog asked')).toBeLessThan(events.indexOf('users page'));
-      const token = await signIn(platform.url, 'admin');
-      const agent = await findUser(platform.url, token, 'agente07');
-      expect((await client(platform.url, token).patch(`/api/v1/users/${agent.id}`, { name: 'Ordered Agent' }, { 'if-match': userEtag(agent) })).status).toBe(200);
-      events.length = 0;
-      await call(c, 'syncNow', {});
-      expect(events).toEqual(['users page', 'catalog asked', 'users written']);
-      expect((await call(c, 'searchUsers', { query: 'ordered agent' })).total).toBe(1);
-    } finally {
-      for (const spy of spies) spy.mockRestore();
-    }
-  });
-
   it('issue 10: signing out while the checkpointer runs ends it quietly (not reported as a failure)', async () => {
     const errors: Array<[unknown, string]> = [];
     const c = await open({ syncCheckpointFromBytes: 0, logError: (err, context) => errors.push([err, context]) });
