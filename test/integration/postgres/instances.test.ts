@@ -140,6 +140,9 @@ describe('several platform instances on one PostgreSQL database (issue 12)', () 
       // Instance A stops (graceful shutdown); the address now leads to B.
       expect(await a.stop('SIGTERM')).toBe(0);
       proxy.switchTo(b.url);
+      // A heartbeat probe that reached the address while A was stopping saw it offline (a banner,
+      // saves refused); the next probe, now answered by B, brings it back.
+      await waitFor(async () => (await call(c, 'getSession', {})).online, 10_000, 'the console online through B');
       const user = before.items[0]!;
       const saved = await call(c, 'saveUser', { id: user.id, baseVersion: user.version, changes: { name: 'Salvo pela instância B' }, confirmQueueLogout: true });
       // The console synced through B too (same cursor space: one change log in the database).
