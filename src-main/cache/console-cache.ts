@@ -180,11 +180,6 @@ export class ConsoleCache {
   }
 
   /**
-   * After a write patched an account's search index (or a fill appended to it), the index settles
-   * in idle time (see `soon`): its sort orders move the changed users to their places, and the
-   * appended texts are joined (see `UserSearchIndex.settle`).
-   */
-  /**
    * Keeps the idle work after writes (see `soon`) from running until the returned release is
    * called: a sync holds it until it has answered, so that the work never runs between the sync's
    * requests (while it waits for its queues and extensions, it delayed their reading by 2-4 ms).
@@ -200,6 +195,11 @@ export class ConsoleCache {
     };
   }
 
+  /**
+   * After a write patched an account's search index (or a fill appended to it), the index settles
+   * in idle time (see `soon`): its sort orders move the changed users to their places, and the
+   * appended texts are joined (see `UserSearchIndex.settle`).
+   */
   private settleSoon(accountId: string): void {
     this.toSettle.add(accountId);
     this.soon();
@@ -389,10 +389,20 @@ export class ConsoleCache {
   /**
    * Moves the versions the trigger logged (migration 10) into the local history, in the order they
    * were logged: a version already kept is not kept twice, each user keeps the 20 latest, and each
-   * account at most `historyLimit`. One transaction: a stop before it leaves the log as it was.
+   * account at most `historyLimit`. One transaction: a stop before it leaves the log as it was. It
+   * runs in idle time, at open and at close, so it never throws: a move that fails (the file busy
+   * past the timeout) leaves the log to the next one.
    */
   private keepLoggedVersions(): void {
-    this.versionsLogged = false;
+    try {
+      this.moveLoggedVersions();
+      this.versionsLogged = false;
+    } catch {
+      this.versionsLogged = true;
+    }
+  }
+
+  private moveLoggedVersions(): void {
     const logged = this.stmt('SELECT account_id AS accountId, count(*) AS count FROM user_versions_recent GROUP BY account_id').all() as {
       accountId: string;
       count: number;

@@ -645,6 +645,13 @@ export class UserSearchIndex {
     const n = order.length;
     const from = new Int32Array(slots.length);
     for (let j = 0; j < slots.length; j++) from[j] = this.placeOf(entry, slots[j]!);
+    if (from.includes(-1)) {
+      // Never expected (a changed slot is always in its order): sorted again rather than wrong.
+      const sorted = this.sortedOrder(by);
+      entry.order = sorted.order;
+      entry.rank = sorted.rank;
+      return;
+    }
     from.sort();
     // Leaving: each block between two leaving slots moves down over them.
     let m = from[0] ?? n;
@@ -699,7 +706,7 @@ export class UserSearchIndex {
     }
   }
 
-  /** Where a slot sits in an order: ranks ascend along it. */
+  /** Where a slot sits in an order (ranks ascend along it), or -1. */
   private placeOf(entry: SortOrder, slot: number): number {
     const { order, rank } = entry;
     const r = rank[slot]!;
@@ -712,7 +719,7 @@ export class UserSearchIndex {
       if (v < r) lo = mid + 1;
       else hi = mid - 1;
     }
-    throw new Error(`search index: slot ${slot} is not in its order`);
+    return -1;
   }
 
   /** Slots of users whose text contains `key`, ascending. */

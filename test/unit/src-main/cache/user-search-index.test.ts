@@ -410,6 +410,26 @@ describe('user search index', () => {
     }
   });
 
+  it('issue 10: an order whose changed user cannot be found by its rank is sorted again, not left wrong', () => {
+    const cache = new ConsoleCache(`${t.dir}/lost-rank`);
+    try {
+      let users = Array.from({ length: 30 }, (_, i) => makeUser({ id: `u${String(i).padStart(2, '0')}`, name: `Nome ${String(i).padStart(2, '0')}` }));
+      cache.upsertUsers('acc-1', users);
+      const names = () => cache.searchUsers('acc-1', { sort: { by: 'name', dir: 'asc' } }).items.map((u) => u.id);
+      expect(names()).toEqual(reference(users, '', {}, 'name', 'asc'));
+      const moved = makeUser({ id: 'u05', name: 'Aa primeiro', version: 2 });
+      users = users.map((u) => (u.id === moved.id ? moved : u));
+      cache.upsertUsers('acc-1', [moved]);
+      // The moved user's rank lost (no slot of the order has it).
+      const index = (cache as unknown as { indexes: Map<string, UserSearchIndex> }).indexes.get('acc-1')!;
+      const entry = (index as unknown as { orders: Map<string, { rank: Float64Array }> }).orders.get('name')!;
+      entry.rank[5] = -0.5;
+      expect(names()).toEqual(reference(users, '', {}, 'name', 'asc'));
+    } finally {
+      cache.close();
+    }
+  });
+
   it('issue 10: a fill\'s appended texts are joined in idle time after the fill ends, not by the first change after it', async () => {
     const cache = new ConsoleCache(`${t.dir}/settle-fill`);
     const settles = vi.spyOn(UserSearchIndex.prototype, 'settle');
