@@ -646,10 +646,10 @@ export class UserSearchIndex {
     const from = new Int32Array(slots.length);
     for (let j = 0; j < slots.length; j++) from[j] = this.placeOf(entry, slots[j]!);
     if (from.includes(-1)) {
-      // Never expected (a changed slot is always in its order): sorted again rather than wrong.
-      const sorted = this.sortedOrder(by);
-      entry.order = sorted.order;
-      entry.rank = sorted.rank;
+      // Never expected (a changed slot is always in its order): its slots sorted again rather than
+      // left wrong (an order covers the first `n` slots; later ones wait in runs).
+      entry.order = this.sortedSlots(by, 0, n);
+      for (let k = 0; k < n; k++) rank[entry.order[k]!] = k;
       return;
     }
     from.sort();
