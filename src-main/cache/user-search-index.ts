@@ -937,7 +937,6 @@ export class UserSearchIndex {
     return members;
   }
 
-  /** The rids of one page of matches in sort order, and the total number of matches. */
   /**
    * A few slots in an order's sort: by rank, except the changed slots the order has not moved yet
    * (`stale`), which are sorted among themselves and each placed among the others by binary search.
@@ -969,6 +968,7 @@ export class UserSearchIndex {
     return out;
   }
 
+  /** The rids of one page of matches in sort order, and the total number of matches. */
   search(key: string, filters: UserFilters, sort: { by: SortKey; dir: 'asc' | 'desc' }, offset: number, limit: number): { total: number; rids: number[] } {
     const hit = key ? this.matches(key.replaceAll(SEP, ' ')) : null;
     let mask = 0;
