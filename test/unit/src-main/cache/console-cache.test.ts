@@ -563,4 +563,29 @@ describe('ConsoleCache local history (issue 11)', () => {
     ]);
     cache.close();
   });
+
+  it('C2/C6 (issue 10): versions still in the log go with their deleted user, and with the account\'s data', async () => {
+    const cache = new ConsoleCache(dataDir());
+    const logged = () => peek(cache, (db) => db.prepare('SELECT user_id FROM user_versions_recent ORDER BY seq').pluck().all());
+    const kept = () => peek(cache, (db) => db.prepare('SELECT user_id FROM user_versions ORDER BY seq').pluck().all());
+    const u1 = makeUser({ id: 'u1', name: 'Nome Registrado Qz', version: 1 });
+    const u2 = makeUser({ id: 'u2', name: 'Outro', version: 1 });
+    cache.upsertUsers(ACC, [u1, u2]);
+    cache.upsertUsers(ACC, [{ ...u1, name: 'Segundo', version: 2 }, { ...u2, name: 'Outro 2', version: 2 }]);
+    expect(logged()).toEqual(['u1', 'u2']);
+    // C2: a deleted user's logged version is not moved into the history afterwards.
+    cache.deleteUsers(ACC, ['u2']);
+    expect(logged()).toEqual(['u1']);
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(kept()).toEqual(['u1']);
+    // C6: removing the account takes what is still in the log.
+    cache.upsertUsers(ACC, [{ ...u1, name: 'Terceiro', version: 3 }]);
+    expect(logged()).toEqual(['u1']);
+    cache.removeAccount(ACC);
+    expect(logged()).toEqual([]);
+    expect(kept()).toEqual([]);
+    expect(readFileSync(cache.file).toString('latin1')).not.toContain('Nome Registrado Qz');
+    cache.close();
+  });
 });
