@@ -138,6 +138,15 @@ interface SortOrder {
   stale?: Set<number>;
 }
 
+/**
+ * The layout of a stored index (`toStored`): raise it with any change to what the index holds or how
+ * it is laid out, so that a stored index of another layout is built again from the rows.
+ */
+const STORED_FORMAT = 1;
+/** Sort orders as numbers in a stored index. */
+const STORED_ORDER_KEYS: readonly SortKey[] = ['name', 'login', 'email', 'updatedAt'];
+const align8 = (bytes: number): number => (bytes + 7) & ~7;
+
 /** A key's matching slots (ascending), and where each holds the key (see `UserSearchIndex.last`). */
 interface Matches {
   key: string;
@@ -187,7 +196,7 @@ export class UserSearchIndex {
   private combo = new Int32Array(0);
   private readonly combos: string[] = [];
   private readonly comboOf = new Map<string, number>();
-  private readonly ids: string[] = [];
+  private ids: string[] = [];
   /** User i's text is text[starts[i], starts[i + 1] - 1); starts[n] is the text's length. */
   private starts = new Int32Array(1);
   private text = '';
@@ -262,6 +271,110 @@ export class UserSearchIndex {
     return index;
   }
 
+  /**
+   * The index as bytes, for the cache to store (see `ConsoleCache.close`) and a later start to read
+   * back with `fromStored` instead of building it from the users rows. Settles it first: the side
+   * map is folded into the text, and each sort order takes in its changed and appended users.
+   */
+  toStored(): Buffer {
+    this.ensureText();
+    if (this.patched.size > 0) this.foldPatched();
+    for (const by of [...this.orders.keys()]) this.order(by);
+    const n = this.n;
+    const orders = [...this.orders];
+    const strings = [this.text, this.ids.join(SEP), JSON.stringify(this.combos)].map((t) => Buffer.from(t, 'utf8'));
+    const header = Uint32Array.of(STORED_FORMAT, n, orders.length, ...strings.map((b) => b.length), ...orders.map(([by]) => STORED_ORDER_KEYS.indexOf(by)));
+    const arrays: ArrayBufferView[] = [
+      header,
+      this.rids.subarray(0, n),
+      this.updated.subarray(0, n),
+      this.flags.subarray(0, n),
+      this.charsLo.subarray(0, n),
+      this.charsHi.subarray(0, n),
+      ...this.grams.map((g) => g.subarray(0, n)),
+      this.combo.subarray(0, n),
+      this.starts.subarray(0, n + 1),
+      this.profiles.subarray(0, n),
+      ...orders.flatMap(([, { order, rank }]) => [order, rank]),
+      ...strings,
+    ];
+    const size = arrays.reduce((sum, a) => sum + align8(a.byteLength), 0);
+    const out = Buffer.alloc(size);
+    let at = 0;
+    for (const a of arrays) {
+      out.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), at);
+      at += align8(a.byteLength);
+    }
+    return out;
+  }
+
+  /**
+   * The index `toStored` wrote, over this connection; null when the bytes are not of this
+   * version's layout (`STORED_FORMAT`) or do not add up (the caller then builds it from the rows).
+   */
+  static fromStored(db: Database.Database, accountId: string, data: Uint8Array, foldAt?: number): UserSearchIndex | null {
+    let at = 0;
+    // Each section is copied into an array of its own (aligned; the stored bytes are then dropped).
+    const take = <T>(make: (buffer: ArrayBuffer) => T, bytes: number): T | null => {
+      if (at + bytes > data.byteLength) return null;
+      const copy = data.buffer.slice(data.byteOffset + at, data.byteOffset + at + bytes) as ArrayBuffer;
+      at += align8(bytes);
+      return make(copy);
+    };
+    const fixed = take((b) => new Uint32Array(b), 4 * 3);
+    if (!fixed || fixed[0] !== STORED_FORMAT) return null;
+    const [, n, orderCount] = fixed as unknown as [number, number, number];
+    at = 0;
+    const header = take((b) => new Uint32Array(b), 4 * (6 + orderCount));
+    if (!header) return null;
+    const f64 = () => take((b) => new Float64Array(b), 8 * n);
+    const i32 = (count = n) => take((b) => new Int32Array(b), 4 * count);
+    const index = new UserSearchIndex(db, accountId, foldAt);
+    const rids = f64();
+    const updated = f64();
+    const flags = i32();
+    const charsLo = i32();
+    const charsHi = i32();
+    const grams = Array.from({ length: GRAM_WORDS }, () => i32());
+    const combo = i32();
+    const starts = i32(n + 1);
+    const profiles = take((b) => new Uint8Array(b), n);
+    const orders: Array<[SortKey, SortOrder]> = [];
+    for (let k = 0; k < orderCount; k++) {
+      const by = STORED_ORDER_KEYS[header[6 + k]!];
+      const order = i32();
+      const rank = f64();
+      if (!by || !order || !rank) return null;
+      orders.push([by, { order, rank }]);
+    }
+    const strings = [3, 4, 5].map((h) => {
+      const bytes = header[h]!;
+      if (at + bytes > data.byteLength) return null;
+      const text = Buffer.from(data.buffer, data.byteOffset + at, bytes).toString('utf8');
+      at += align8(bytes);
+      return text;
+    });
+    const [text, ids, combos] = strings;
+    if (!rids || !updated || !flags || !charsLo || !charsHi || !combo || !starts || !profiles || grams.some((g) => !g)) return null;
+    if (text == null || ids == null || combos == null || at !== data.byteLength) return null;
+    index.n = n;
+    index.rids = rids;
+    index.updated = updated;
+    index.flags = flags;
+    index.charsLo = charsLo;
+    index.charsHi = charsHi;
+    index.grams = grams as Int32Array[];
+    index.combo = combo;
+    index.starts = starts;
+    index.profiles = profiles;
+    index.text = text;
+    index.ids = n === 0 ? [] : ids.split(SEP);
+    for (const queueIds of JSON.parse(combos) as string[]) index.comboId(queueIds);
+    if (index.ids.length !== n || starts[n] !== text.length) return null;
+    for (const [by, order] of orders) index.orders.set(by, order);
+    return index;
+  }
+
   private reserve(size: number): void {
     this.rids = grow(this.rids, size);
     this.flags = grow(this.flags, size);
@@ -320,6 +433,21 @@ export class UserSearchIndex {
 
   get size(): number {
     return this.n;
+  }
+
+  /**
+   * The users the index holds (its slots less the deleted ones): how many, and the sum of their row
+   * ids, to hold against the file's (`SELECT count(*), sum(rid)`) before the index is stored.
+   */
+  holds(): { count: number; ridSum: number } {
+    let count = 0;
+    let ridSum = 0;
+    for (let i = 0; i < this.n; i++) {
+      if (this.flags[i] === DELETED) continue;
+      count++;
+      ridSum += this.rids[i]!;
+    }
+    return { count, ridSum };
   }
 
   /** Row id of the last slot (appends must come after it). */

@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { accountKey } from '../../../../src-main/cache/account-key';
 import { CACHE_FILE_NAME, ConsoleCache } from '../../../../src-main/cache/console-cache';
-import { CACHE_SCHEMA_VERSION, MIGRATIONS, migrate } from '../../../../src-main/cache/migrations';
+import { CACHE_SCHEMA_VERSION, MIGRATIONS, STORED_INDEXES, migrate } from '../../../../src-main/cache/migrations';
+
+/** Migration 11's triggers. */
+const STORED_INDEX_TRIGGERS = ['users_insert_stales_index', 'users_update_stales_index', 'users_delete_stales_index'];
 import { makeUser, tempDir } from '../../../support/console-fixtures';
 
 const dirs: Array<() => void> = [];
@@ -214,6 +217,8 @@ describe('ConsoleCache', () => {
       CREATE INDEX user_versions_by_age ON user_versions (account_id, updated_at);
     `);
     back.exec(trigger);
+    // Nor had version 8 the stored indexes (migration 11).
+    back.exec(`DROP TABLE ${STORED_INDEXES}; ${STORED_INDEX_TRIGGERS.map((t) => `DROP TRIGGER ${t};`).join(' ')}`);
     back.pragma('user_version = 8');
     back.close();
     const cache = new ConsoleCache(dir, { historyLimit: 2 }); // migration 9 runs here
