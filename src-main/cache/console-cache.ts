@@ -325,6 +325,7 @@ export class ConsoleCache {
   /** Inserts or replaces users in one transaction (a sync page is one batch). */
   upsertUsers(accountId: string, users: readonly User[]): void {
     this.filling.delete(accountId);
+    this.loadStoredBefore(accountId, users.length);
     const upsert = () => {
       const statement = this.stmt(`${UPSERT_USER_SQL} RETURNING rid`);
       return (row: UserRowValues) => (statement.get(...row) as { rid: number } | undefined)?.rid;
@@ -471,6 +472,7 @@ export class ConsoleCache {
   /** Removes users (sync tombstones). */
   deleteUsers(accountId: string, ids: readonly string[]): void {
     if (ids.length === 0) return;
+    this.loadStoredBefore(accountId, ids.length);
     const del = this.stmt('DELETE FROM users WHERE account_id = ? AND id = ?');
     const delVersions = this.stmt('DELETE FROM user_versions WHERE account_id = ? AND user_id = ?');
     const delLogged = this.stmt('DELETE FROM user_versions_recent WHERE account_id = ? AND user_id = ?');
@@ -558,6 +560,18 @@ export class ConsoleCache {
       this.soon();
     }
     return index;
+  }
+
+  /**
+   * Before a write that will patch the index (a small one, outside a larger transaction) while the
+   * account has none in memory: the stored one, if any, is read now and patched by the write.
+   * Otherwise the write's trigger would delete it, and the next search build the index from the
+   * rows: a start's delta sync usually writes before the table's first search.
+   */
+  private loadStoredBefore(accountId: string, changes: number): void {
+    if (this.indexes.has(accountId) || changes > SMALL_CHANGE || this.db.inTransaction) return;
+    const stored = this.storedIndex(accountId);
+    if (stored) this.indexes.set(accountId, stored);
   }
 
   /** Deletes the stored indexes that were read (see `storedIndex`); a failure leaves them to the next write. */

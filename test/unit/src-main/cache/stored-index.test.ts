@@ -202,6 +202,29 @@ describe('stored search index (issue 10: cold start)', () => {
     }
   });
 
+  it('a write before the first search (a start\'s delta sync) patches the stored index instead of losing it; a large one leaves the index to the rows', () => {
+    for (const [write, fromRows] of [
+      [(c: ConsoleCache) => c.upsertUsers(ACC, [user(3, { name: 'Renomeada', version: 2 }), user(60, { name: 'Chegou' })]), false],
+      [(c: ConsoleCache) => c.deleteUsers(ACC, ['u5']), false],
+      [(c: ConsoleCache) => c.upsertUsers(ACC, Array.from({ length: 300 }, (_, i) => user(i, { name: `Lote ${i}`, version: 2 }))), true],
+    ] as const) {
+      const dir = dataDir();
+      const cache = new ConsoleCache(dir);
+      cache.upsertUsers(ACC, Array.from({ length: 40 }, (_, i) => user(i)));
+      answers(cache);
+      cache.close();
+      const next = new ConsoleCache(dir);
+      const fromDb = vi.spyOn(UserSearchIndex, 'fromDb');
+      write(next);
+      expect(storedAccounts(dir)).toEqual([]); // the write's trigger deleted it
+      const got = answers(next);
+      expect(fromDb.mock.calls.length > 0).toBe(fromRows);
+      vi.restoreAllMocks();
+      next.close();
+      expect(got).toEqual(answersFromRows(dir));
+    }
+  });
+
   it('the stored copy read at start is deleted in idle time (the first write does not free it) and stored again at close', async () => {
     const dir = dataDir();
     const cache = new ConsoleCache(dir);
