@@ -528,7 +528,8 @@ export class ConsoleCache {
     const { total, rids } = index.search(searchKey(input.query), input.filters, input.sort, input.offset, input.limit);
     const byRid = new Map<number, string>();
     if (rids.length) {
-      const rows = this.db.prepare(`SELECT rid, data FROM users WHERE rid IN (${rids.map(() => '?').join(',')})`).raw().all(...rids) as Array<[number, string]>;
+      // One statement prepared once for any page (a list of placeholders was prepared per search: 0.1-0.2 ms).
+      const rows = this.stmt('SELECT rid, data FROM users WHERE rid IN (SELECT value FROM json_each(?))').raw().all(JSON.stringify(rids)) as Array<[number, string]>;
       for (const [rid, data] of rows) byRid.set(rid, data);
     }
     const items: UserRow[] = [];
