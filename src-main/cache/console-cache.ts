@@ -16,7 +16,7 @@ import { basename, dirname, join } from 'node:path';
 import { computeReadiness, queueSummary, type Account, type Extension, type Queue, type QueueSummary, type User } from '../../src-shared/domain';
 import type { SearchUsersInput, SearchUsersOutput, UserRow } from '../../src-shared/ipc-contract';
 import { SearchUsersInputSchema } from '../../src-shared/ipc-contract';
-import { CACHE_SCHEMA_VERSION, STORED_INDEXES, USER_KEY_INDEX, ensureUserKey, migrate } from './migrations';
+import { CACHE_SCHEMA_VERSION, STORED_INDEXES, STORED_KIND, USER_KEY_INDEX, ensureUserKey, migrate } from './migrations';
 import { fillStateKey, type FillState } from './fill-protocol';
 import { searchKey } from '../../src-shared/search';
 import { COL, INSERT_USER_SQL, IndexRowsBuilder, UPDATE_USER_BY_RID_SQL, UPSERT_USER_SQL, userRow, type UserRowValues } from './user-row';
@@ -341,6 +341,7 @@ export class ConsoleCache {
     // Immediate: no other connection changes the schema between the key check and the writes.
     this.db
       .transaction(() => {
+        const marked = this.isMarked(accountId);
         const before = maxRid.get() as number;
         // While the fill worker fills an account, the users' key index is gone (built again at its end).
         const write = this.stmt(`SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = '${USER_KEY_INDEX}'`).get() ? upsert() : this.upsertWithoutKey();
@@ -352,6 +353,8 @@ export class ConsoleCache {
           if (rid > before && !written.has(rid)) inserted++;
           written.add(rid, row);
         }
+        // The rows' triggers deleted the mark: this write is the index's own (see `markIndexed`).
+        if (marked) this.markIndexed(accountId);
       })
       .immediate();
     // A small batch patches the search index (changed users in place, new ones appended); a large
@@ -479,12 +482,14 @@ export class ConsoleCache {
     let removed = 0;
     this.filling.delete(accountId);
     this.db.transaction(() => {
+      const marked = this.isMarked(accountId);
       for (const id of ids) {
         removed += del.run(accountId, id).changes;
         // C2: a deleted user disappears, with its local history.
         delVersions.run(accountId, id);
         delLogged.run(accountId, id);
       }
+      if (marked) this.markIndexed(accountId);
     })();
     const index = this.indexes.get(accountId);
     if (index && !this.db.inTransaction && ids.length <= SMALL_CHANGE) index.applyDeletes(ids);
@@ -524,6 +529,7 @@ export class ConsoleCache {
     if (!index) {
       index = this.storedIndex(accountId) ?? UserSearchIndex.fromDb(this.db, accountId, this.searchIndexFoldAt);
       this.indexes.set(accountId, index);
+      this.markIndexed(accountId);
     }
     const { total, rids } = index.search(searchKey(input.query), input.filters, input.sort, input.offset, input.limit);
     const byRid = new Map<number, string>();
@@ -551,11 +557,11 @@ export class ConsoleCache {
    * first write after it does not free its pages; the next close stores the index again.
    */
   private storedIndex(accountId: string): UserSearchIndex | null {
-    const data = this.stmt(`SELECT data FROM ${STORED_INDEXES} WHERE account_id = ?`).pluck().get(accountId) as Buffer | undefined;
+    const data = this.stmt(`SELECT data FROM ${STORED_INDEXES} WHERE account_id = ? AND kind = ${STORED_KIND.index}`).pluck().get(accountId) as Buffer | undefined;
     if (!data) return null;
     const index = UserSearchIndex.fromStored(this.db, accountId, data, this.searchIndexFoldAt);
     // Of another layout (an older console stored it): never to be read.
-    if (!index) this.stmt(`DELETE FROM ${STORED_INDEXES} WHERE account_id = ?`).run(accountId);
+    if (!index) this.stmt(`DELETE FROM ${STORED_INDEXES} WHERE account_id = ? AND kind = ${STORED_KIND.index}`).run(accountId);
     else {
       this.readStored.add(accountId);
       this.soon();
@@ -572,7 +578,28 @@ export class ConsoleCache {
   private loadStoredBefore(accountId: string, changes: number): void {
     if (this.indexes.has(accountId) || changes > SMALL_CHANGE || this.db.inTransaction) return;
     const stored = this.storedIndex(accountId);
+    // Already marked: a stored index exists only while its mark does (the same triggers delete
+    // both, and only a marked index is stored).
     if (stored) this.indexes.set(accountId, stored);
+  }
+
+  /**
+   * Marks the account's index in memory as having seen every write to its users (migration 12, a
+   * row of kind `mark` beside the stored index):
+   * set when it is built or read from the file, kept by this console's own writes (each sets it
+   * again inside its transaction when it was set), deleted by the triggers with any other write.
+   * Only a marked index is stored at close. Never throws: an unmarked index is only not stored.
+   */
+  private markIndexed(accountId: string): void {
+    try {
+      this.stmt(`INSERT OR IGNORE INTO ${STORED_INDEXES} (account_id, kind, data) VALUES (?, ${STORED_KIND.mark}, x'')`).run(accountId);
+    } catch {
+      // Busy past the timeout: this index is not stored at close.
+    }
+  }
+
+  private isMarked(accountId: string): boolean {
+    return this.stmt(`SELECT 1 FROM ${STORED_INDEXES} WHERE account_id = ? AND kind = ${STORED_KIND.mark}`).get(accountId) !== undefined;
   }
 
   /** Deletes the stored indexes that were read (see `storedIndex`); a failure leaves them to the next write. */
@@ -580,7 +607,7 @@ export class ConsoleCache {
     const accounts = [...this.readStored];
     this.readStored.clear();
     try {
-      for (const account of accounts) this.stmt(`DELETE FROM ${STORED_INDEXES} WHERE account_id = ?`).run(account);
+      for (const account of accounts) this.stmt(`DELETE FROM ${STORED_INDEXES} WHERE account_id = ? AND kind = ${STORED_KIND.index}`).run(account);
     } catch {
       // Busy past the timeout: the index stays stored until a write to the users deletes it.
     }
@@ -595,14 +622,14 @@ export class ConsoleCache {
   private storeIndexes(): void {
     for (const [accountId, index] of this.indexes) {
       try {
-        if (this.filling.has(accountId) || this.getFillState(accountId) !== null) continue;
+        if (this.filling.has(accountId) || this.getFillState(accountId) !== null || !this.isMarked(accountId)) continue;
         // Read at this start and not written since (a write would have deleted it): still true.
-        if (this.readStored.has(accountId) && this.stmt(`SELECT 1 FROM ${STORED_INDEXES} WHERE account_id = ?`).get(accountId)) continue;
+        if (this.readStored.has(accountId) && this.stmt(`SELECT 1 FROM ${STORED_INDEXES} WHERE account_id = ? AND kind = ${STORED_KIND.index}`).get(accountId)) continue;
         // Rows another connection wrote that the index was not told of would differ here.
         const file = this.db.prepare('SELECT count(*) AS count, coalesce(sum(rid), 0) AS ridSum FROM users WHERE account_id = ?').get(accountId) as { count: number; ridSum: number };
         const held = index.holds();
         if (held.count !== file.count || held.ridSum !== file.ridSum) continue;
-        this.stmt(`INSERT OR REPLACE INTO ${STORED_INDEXES} (account_id, data) VALUES (?, ?)`).run(accountId, index.toStored());
+        this.stmt(`INSERT OR REPLACE INTO ${STORED_INDEXES} (account_id, kind, data) VALUES (?, ${STORED_KIND.index}, ?)`).run(accountId, index.toStored());
       } catch {
         // Not stored: the next start builds the index from the rows.
       }
@@ -651,6 +678,8 @@ export class ConsoleCache {
     const index = this.filling.get(accountId);
     this.filling.delete(accountId);
     if (nameOrder && index && this.indexes.get(accountId) === index) index.adoptOrder('name', nameOrder);
+    // The index holds every batch the fill committed, and this console's writes meanwhile.
+    if (this.indexes.has(accountId)) this.markIndexed(accountId);
     // The fill's texts are joined in idle time, not by the first delta sync after it.
     if (this.indexes.has(accountId)) this.settleSoon(accountId);
   }

@@ -267,10 +267,25 @@ export const MIGRATIONS: ReadonlyArray<(db: Database.Database) => void> = [
       END;
     `);
   },
+  // 12: issue 10: beside each account's stored index, a mark (a row of kind 1) that its search
+  // index in memory has seen every write to its users since it was built: `ConsoleCache.close`
+  // stores only such an index. The console sets it when it builds an index and again inside each of
+  // its own writes; the triggers delete every row of the account, so a write by another connection
+  // the console was not told of (an update in place by another process, which the row count and ids
+  // would not show) leaves it unset. The table is made again with the kind in its key (it only
+  // holds what the next close stores again).
+  (db) => {
+    db.exec(`
+      DROP TABLE IF EXISTS ${STORED_INDEXES};
+      CREATE TABLE ${STORED_INDEXES} (account_id TEXT NOT NULL, kind INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (account_id, kind)) STRICT;
+    `);
+  },
 ];
 
 /** The table of stored search indexes (migration 11). */
 export const STORED_INDEXES = 'search_indexes';
+/** Kinds of rows in `STORED_INDEXES` (migration 12): a stored index, and the mark of an index in memory that has seen every write. */
+export const STORED_KIND = { index: 0, mark: 1 } as const;
 
 /** The users' key index (migration 8). */
 export const USER_KEY_INDEX = 'users_key';

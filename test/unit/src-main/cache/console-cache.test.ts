@@ -217,7 +217,7 @@ describe('ConsoleCache', () => {
       CREATE INDEX user_versions_by_age ON user_versions (account_id, updated_at);
     `);
     back.exec(trigger);
-    // Nor had version 8 the stored indexes (migration 11).
+    // Nor had version 8 the stored indexes (migrations 11 and 12).
     back.exec(`DROP TABLE ${STORED_INDEXES}; ${STORED_INDEX_TRIGGERS.map((t) => `DROP TRIGGER ${t};`).join(' ')}`);
     back.pragma('user_version = 8');
     back.close();

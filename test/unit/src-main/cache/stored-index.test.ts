@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConsoleCache } from '../../../../src-main/cache/console-cache';
 import { fillStateKey } from '../../../../src-main/cache/fill-protocol';
-import { STORED_INDEXES, migrate } from '../../../../src-main/cache/migrations';
+import { STORED_INDEXES, STORED_KIND, migrate } from '../../../../src-main/cache/migrations';
 import { UserSearchIndex } from '../../../../src-main/cache/user-search-index';
 import type { User } from '../../../../src-shared/domain';
 import type { SearchUsersInput } from '../../../../src-shared/ipc-contract';
@@ -75,14 +75,14 @@ function withFile<T>(dir: string, fn: (db: Database.Database) => T): T {
   }
 }
 
-const storedAccounts = (dir: string) => withFile(dir, (db) => db.prepare(`SELECT account_id FROM ${STORED_INDEXES} ORDER BY account_id`).pluck().all());
+const storedAccounts = (dir: string) => withFile(dir, (db) => db.prepare(`SELECT account_id FROM ${STORED_INDEXES} WHERE kind = ${STORED_KIND.index} ORDER BY account_id`).pluck().all());
 
 /** What the users rows answer: the stored indexes set aside, a console opened on the file, its answers. */
 function answersFromRows(dir: string, account = ACC) {
   const kept = withFile(dir, (db) => {
-    const rows = db.prepare(`SELECT account_id, data FROM ${STORED_INDEXES}`).raw().all();
+    const rows = db.prepare(`SELECT account_id, kind, data FROM ${STORED_INDEXES}`).raw().all();
     db.exec(`DELETE FROM ${STORED_INDEXES}`);
-    return rows as Array<[string, Buffer]>;
+    return rows as Array<[string, number, Buffer]>;
   });
   const cache = new ConsoleCache(dir);
   try {
@@ -92,7 +92,7 @@ function answersFromRows(dir: string, account = ACC) {
     // The reference console's close stored its own: put back what was there.
     withFile(dir, (db) => {
       db.exec(`DELETE FROM ${STORED_INDEXES}`);
-      for (const [account, data] of kept) db.prepare(`INSERT INTO ${STORED_INDEXES} (account_id, data) VALUES (?, ?)`).run(account, data);
+      for (const [account, kind, data] of kept) db.prepare(`INSERT INTO ${STORED_INDEXES} (account_id, kind, data) VALUES (?, ?, ?)`).run(account, kind, data);
     });
   }
 }
@@ -221,6 +221,7 @@ describe('stored search index (issue 10: cold start)', () => {
       expect(fromDb.mock.calls.length > 0).toBe(fromRows);
       vi.restoreAllMocks();
       next.close();
+      expect(storedAccounts(dir)).toEqual([ACC]); // stored again, patched
       expect(got).toEqual(answersFromRows(dir));
     }
   });
@@ -250,7 +251,7 @@ describe('stored search index (issue 10: cold start)', () => {
     expect(storedAccounts(dir)).toEqual([ACC]);
   });
 
-  it('nothing is stored while a first fill has not ended, nor when the index does not hold the file\'s rows (another connection wrote them unannounced)', () => {
+  it('nothing is stored while a first fill has not ended, nor when another connection wrote the users unannounced (a row moved, a user renamed in place); the console\'s own writes keep it storable', () => {
     const dir = dataDir();
     const cache = new ConsoleCache(dir);
     cache.upsertUsers(ACC, Array.from({ length: 12 }, (_, i) => user(i)));
@@ -259,13 +260,31 @@ describe('stored search index (issue 10: cold start)', () => {
     cache.close();
     expect(storedAccounts(dir)).toEqual([]);
 
-    const again = new ConsoleCache(dir);
-    again.clearFillState(ACC);
-    answers(again);
-    // A row moved by another connection behind the index's back (same count, another row id).
-    withFile(dir, (db) => db.prepare(`UPDATE users SET rid = (SELECT max(rid) + 1 FROM users) WHERE id = 'u4'`).run());
-    again.close();
-    expect(storedAccounts(dir)).toEqual([]);
+    for (const behindItsBack of [
+      // A row moved (same count, another row id).
+      `UPDATE users SET rid = (SELECT max(rid) + 1 FROM users) WHERE id = 'u4'`,
+      // A user renamed in place (same count, same row ids): only the mark (migration 12) tells.
+      `UPDATE users SET name_key = 'outro nome', search_text = 'outro nome' || char(10) || login_key || char(10) || email_key WHERE id = 'u5'`,
+    ]) {
+      const again = new ConsoleCache(dir);
+      again.clearFillState(ACC);
+      answers(again);
+      again.upsertUsers(ACC, [user(6, { name: 'Própria', version: 9 })]); // its own writes keep the mark
+      withFile(dir, (db) => db.prepare(behindItsBack).run());
+      again.close();
+      expect(storedAccounts(dir)).toEqual([]);
+      // Without the other connection's write, the same console stores it.
+      const clean = new ConsoleCache(dir);
+      answers(clean);
+      clean.upsertUsers(ACC, [user(6, { name: 'Própria Dois', version: 10 })]);
+      clean.deleteUsers(ACC, ['u7']);
+      clean.close();
+      expect(storedAccounts(dir)).toEqual([ACC]);
+      const next = reopen(dir);
+      next.cache.close();
+      expect(next.built).toBe(false);
+      expect(next.got).toEqual(answersFromRows(dir));
+    }
   });
 
   it('a stored index of another layout (or damaged) is deleted and the index built from the rows', () => {
@@ -283,8 +302,8 @@ describe('stored search index (issue 10: cold start)', () => {
       answers(cache);
       cache.close();
       withFile(dir, (db) => {
-        const data = db.prepare(`SELECT data FROM ${STORED_INDEXES} WHERE account_id = ?`).pluck().get(ACC) as Buffer;
-        db.prepare(`UPDATE ${STORED_INDEXES} SET data = ? WHERE account_id = ?`).run(damage(data), ACC);
+        const data = db.prepare(`SELECT data FROM ${STORED_INDEXES} WHERE account_id = ? AND kind = ${STORED_KIND.index}`).pluck().get(ACC) as Buffer;
+        db.prepare(`UPDATE ${STORED_INDEXES} SET data = ? WHERE account_id = ? AND kind = ${STORED_KIND.index}`).run(damage(data), ACC);
       });
       const next = reopen(dir);
       expect(next.built).toBe(true);
@@ -326,7 +345,7 @@ describe('stored search index (issue 10: cold start)', () => {
       const version = db.pragma('user_version', { simple: true }) as number;
       db.pragma(`user_version = ${version - 1}`);
       migrate(db);
-      expect(db.prepare(`SELECT count(*) FROM ${STORED_INDEXES}`).pluck().get()).toBe(0);
+      expect(db.prepare(`SELECT count(*) FROM ${STORED_INDEXES}`).pluck().get()).toBe(0); // the marks too
     });
   });
 });
