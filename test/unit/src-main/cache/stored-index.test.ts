@@ -109,6 +109,24 @@ function reopen(dir: string): { cache: ConsoleCache; got: ReturnType<typeof answ
   }
 }
 
+/** A data folder whose cache holds `count` users of ACC and the index its close stored. */
+function closedWithIndex(count: number): string {
+  const dir = dataDir();
+  const cache = new ConsoleCache(dir);
+  cache.upsertUsers(ACC, Array.from({ length: count }, (_, i) => user(i)));
+  answers(cache);
+  cache.close();
+  return dir;
+}
+
+/** Opens the file, runs every search and closes it: `built` says whether it built the index from the rows; either way it answers like the rows. */
+function expectReopened(dir: string, built: boolean): void {
+  const next = reopen(dir);
+  next.cache.close();
+  expect(next.built).toBe(built);
+  expect(next.got).toEqual(answersFromRows(dir));
+}
+
 describe('stored search index (issue 10: cold start)', () => {
   it('a closing console stores its index; the next start reads it (no build from the rows, no sort by name) and answers like the rows, after appends, changes, deletions and every sort', () => {
     const dir = dataDir();
@@ -195,10 +213,7 @@ describe('stored search index (issue 10: cold start)', () => {
       withFile(dir, write);
       // The other account's stays: its users did not change.
       expect(storedAccounts(dir)).toEqual([OTHER]);
-      const next = reopen(dir);
-      next.cache.close();
-      expect(next.built).toBe(true);
-      expect(next.got).toEqual(answersFromRows(dir));
+      expectReopened(dir, true);
     }
   });
 
@@ -208,11 +223,7 @@ describe('stored search index (issue 10: cold start)', () => {
       [(c: ConsoleCache) => c.deleteUsers(ACC, ['u5']), false],
       [(c: ConsoleCache) => c.upsertUsers(ACC, Array.from({ length: 300 }, (_, i) => user(i, { name: `Lote ${i}`, version: 2 }))), true],
     ] as const) {
-      const dir = dataDir();
-      const cache = new ConsoleCache(dir);
-      cache.upsertUsers(ACC, Array.from({ length: 40 }, (_, i) => user(i)));
-      answers(cache);
-      cache.close();
+      const dir = closedWithIndex(40);
       const next = new ConsoleCache(dir);
       const fromDb = vi.spyOn(UserSearchIndex, 'fromDb');
       write(next);
@@ -227,11 +238,7 @@ describe('stored search index (issue 10: cold start)', () => {
   });
 
   it('the stored copy read at start is deleted in idle time (the first write does not free it) and stored again at close', async () => {
-    const dir = dataDir();
-    const cache = new ConsoleCache(dir);
-    cache.upsertUsers(ACC, Array.from({ length: 12 }, (_, i) => user(i)));
-    answers(cache);
-    cache.close();
+    const dir = closedWithIndex(12);
     const next = new ConsoleCache(dir);
     next.searchUsers(ACC, {});
     expect(storedAccounts(dir)).toEqual([ACC]);
@@ -280,10 +287,7 @@ describe('stored search index (issue 10: cold start)', () => {
       clean.deleteUsers(ACC, ['u7']);
       clean.close();
       expect(storedAccounts(dir)).toEqual([ACC]);
-      const next = reopen(dir);
-      next.cache.close();
-      expect(next.built).toBe(false);
-      expect(next.got).toEqual(answersFromRows(dir));
+      expectReopened(dir, false);
     }
   });
 
@@ -296,11 +300,7 @@ describe('stored search index (issue 10: cold start)', () => {
       (data) => Buffer.concat([data.subarray(0, 4), Uint8Array.of(data[4]! + 1), data.subarray(5)]), // one user more than it holds
     ];
     for (const damage of damages) {
-      const dir = dataDir();
-      const cache = new ConsoleCache(dir);
-      cache.upsertUsers(ACC, Array.from({ length: 12 }, (_, i) => user(i)));
-      answers(cache);
-      cache.close();
+      const dir = closedWithIndex(12);
       withFile(dir, (db) => {
         const data = db.prepare(`SELECT data FROM ${STORED_INDEXES} WHERE account_id = ? AND kind = ${STORED_KIND.index}`).pluck().get(ACC) as Buffer;
         db.prepare(`UPDATE ${STORED_INDEXES} SET data = ? WHERE account_id = ? AND kind = ${STORED_KIND.index}`).run(damage(data), ACC);
