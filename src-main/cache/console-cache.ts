@@ -614,10 +614,10 @@ export class ConsoleCache {
   }
 
   /**
-   * At close: stores each account's index, unless its stored copy read at this start is still there
-   * (no write came since), unless a first fill has not ended (another connection
-   * wrote rows it may not hold yet) or its users are not the file's by count and row ids. Never throws: a
-   * start without a stored index builds it from the rows, as before.
+   * At close: stores each account's index that has its mark (it has seen every write to the
+   * account's users since it was built, see `markIndexed`), unless a first fill has not ended or
+   * the copy read at this start is still there (no write came since). Never throws: a start
+   * without a stored index builds it from the rows, as before.
    */
   private storeIndexes(): void {
     for (const [accountId, index] of this.indexes) {
@@ -625,10 +625,6 @@ export class ConsoleCache {
         if (this.filling.has(accountId) || this.getFillState(accountId) !== null || !this.isMarked(accountId)) continue;
         // Read at this start and not written since (a write would have deleted it): still true.
         if (this.readStored.has(accountId) && this.stmt(`SELECT 1 FROM ${STORED_INDEXES} WHERE account_id = ? AND kind = ${STORED_KIND.index}`).get(accountId)) continue;
-        // Rows another connection wrote that the index was not told of would differ here.
-        const file = this.db.prepare('SELECT count(*) AS count, coalesce(sum(rid), 0) AS ridSum FROM users WHERE account_id = ?').get(accountId) as { count: number; ridSum: number };
-        const held = index.holds();
-        if (held.count !== file.count || held.ridSum !== file.ridSum) continue;
         this.stmt(`INSERT OR REPLACE INTO ${STORED_INDEXES} (account_id, kind, data) VALUES (?, ${STORED_KIND.index}, ?)`).run(accountId, index.toStored());
       } catch {
         // Not stored: the next start builds the index from the rows.
@@ -678,10 +674,12 @@ export class ConsoleCache {
     const index = this.filling.get(accountId);
     this.filling.delete(accountId);
     if (nameOrder && index && this.indexes.get(accountId) === index) index.adoptOrder('name', nameOrder);
-    // The index holds every batch the fill committed, and this console's writes meanwhile.
-    if (this.indexes.has(accountId)) this.markIndexed(accountId);
-    // The fill's texts are joined in idle time, not by the first delta sync after it.
-    if (this.indexes.has(accountId)) this.settleSoon(accountId);
+    if (this.indexes.has(accountId)) {
+      // The index holds every batch the fill committed, and this console's writes meanwhile.
+      this.markIndexed(accountId);
+      // The fill's texts are joined in idle time, not by the first delta sync after it.
+      this.settleSoon(accountId);
+    }
   }
 
   /** A batch the fill worker committed: the index and the count follow it. */

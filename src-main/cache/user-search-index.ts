@@ -435,21 +435,6 @@ export class UserSearchIndex {
     return this.n;
   }
 
-  /**
-   * The users the index holds (its slots less the deleted ones): how many, and the sum of their row
-   * ids, to hold against the file's (`SELECT count(*), sum(rid)`) before the index is stored.
-   */
-  holds(): { count: number; ridSum: number } {
-    let count = 0;
-    let ridSum = 0;
-    for (let i = 0; i < this.n; i++) {
-      if (this.flags[i] === DELETED) continue;
-      count++;
-      ridSum += this.rids[i]!;
-    }
-    return { count, ridSum };
-  }
-
   /** Row id of the last slot (appends must come after it). */
   private get lastRid(): number {
     return this.n === 0 ? -Infinity : this.rids[this.n - 1]!;
