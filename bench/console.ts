@@ -32,6 +32,8 @@ function bundledFillWorker(): Promise<WorkerEntry> {
       outdir: outDir,
       outExtension: { '.js': '.mjs' },
       bundle: true,
+      // As rollup does for the app: the schema the parser imports on first need is a chunk of its own.
+      splitting: true,
       platform: 'node',
       format: 'esm',
       target: 'node24',

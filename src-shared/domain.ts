@@ -4,11 +4,23 @@
  */
 import { z } from 'zod';
 import { wellFormedText } from './text';
+import { PROFILES, READINESS_ITEMS, READINESS_STATUSES, type Profile, type Readiness } from './domain-core';
 
-/** R1/R2: the four profiles. `support` is the platform vendor's staff. */
-export const PROFILES = ['support', 'administrator', 'supervisor', 'agent'] as const;
+export {
+  PROFILES,
+  READINESS_BIT,
+  READINESS_ITEMS,
+  READINESS_LINK_ITEMS,
+  READINESS_STATUSES,
+  computeReadiness,
+  readinessMissingBits,
+  type Profile,
+  type Readiness,
+  type ReadinessItem,
+  type ReadinessStatus,
+} from './domain-core';
+
 export const ProfileSchema = z.enum(PROFILES);
-export type Profile = z.infer<typeof ProfileSchema>;
 
 /**
  * Ids are opaque, but they go into URL paths: well-formed text only, and never a dot segment
@@ -183,18 +195,7 @@ export const MAIL_KINDS = ['password_reset', 'password_changed', 'extension_asso
 export const MailKindSchema = z.enum(MAIL_KINDS);
 export type MailKind = z.infer<typeof MailKindSchema>;
 
-/** R7: the readiness checklist, in the order the console shows it. */
-export const READINESS_ITEMS = ['webrtc', 'omnichannel', 'password', 'extension', 'voiceQueues', 'chatQueues'] as const;
-export type ReadinessItem = (typeof READINESS_ITEMS)[number];
-/** The items of which one is enough: an agent is linked to an extension or to a queue (R7). */
-export const READINESS_LINK_ITEMS: readonly ReadinessItem[] = ['extension', 'voiceQueues', 'chatQueues'];
-/**
- * State of one checklist item: `done`; `missing` (keeps the user from being ready); `optional`
- * (another link item is done, so this one is not needed); `not_applicable` (a self-managed user has
- * no password, R11).
- */
-export const READINESS_STATUSES = ['done', 'missing', 'optional', 'not_applicable'] as const;
-export type ReadinessStatus = (typeof READINESS_STATUSES)[number];
+/** R7: a user's readiness checklist, as the API answers it. */
 export const ReadinessSchema = z.object({
   /** Every checklist item, whether it is done, and its state. */
   checks: z.array(z.object({ item: z.enum(READINESS_ITEMS), ok: z.boolean(), status: z.enum(READINESS_STATUSES) })),
@@ -205,64 +206,10 @@ export const ReadinessSchema = z.object({
   /** R7 is about agents: support, administrators and supervisors are never "not yet an agent". */
   applies: z.boolean(),
 });
-export type Readiness = z.infer<typeof ReadinessSchema>;
-
-type ReadinessInput = Pick<User, 'profile' | 'selfManaged' | 'webrtcEnabled' | 'omnichannelEnabled' | 'passwordSet' | 'extension' | 'voiceQueueIds' | 'chatQueueIds'>;
-
-/**
- * R7: computes a user's readiness checklist. Pure; shared by the platform and the console. The
- * headline (`ready`) and the items never disagree: `ready` is exactly "nothing is missing".
- */
-export function computeReadiness(user: ReadinessInput): Readiness {
-  const done: Record<ReadinessItem, boolean> = {
-    webrtc: user.webrtcEnabled,
-    omnichannel: user.omnichannelEnabled,
-    password: user.passwordSet,
-    extension: user.extension !== null,
-    voiceQueues: user.voiceQueueIds.length > 0,
-    chatQueues: user.chatQueueIds.length > 0,
-  };
-  const linked = READINESS_LINK_ITEMS.some((item) => done[item]);
-  const status = (item: ReadinessItem): ReadinessStatus => {
-    if (done[item]) return 'done';
-    // R11: users of a self-managed account sign in with Microsoft; they never set a password.
-    if (item === 'password' && user.selfManaged) return 'not_applicable';
-    if (READINESS_LINK_ITEMS.includes(item) && linked) return 'optional';
-    return 'missing';
-  };
-  const checks = READINESS_ITEMS.map((item) => ({ item, ok: done[item], status: status(item) }));
-  const applies = user.profile === 'agent';
-  const missing = applies ? checks.filter((c) => c.status === 'missing').map((c) => c.item) : [];
-  return { checks, missing, ready: applies && missing.length === 0, applies };
-}
-
-/**
- * R7 as bits, for a cache that stores it per user: bit `i` set when `READINESS_ITEMS[i]` is in
- * `computeReadiness(user).missing`; null when R7 does not apply (not an agent); ready exactly when 0.
- * The same rule without building the checklist (a first sync derives it 100 000 times; the
- * checklist cost about 0.5 µs a user). A property test holds the two together.
- */
-export function readinessMissingBits(user: ReadinessInput): number | null {
-  if (user.profile !== 'agent') return null;
-  const extension = user.extension !== null;
-  const voice = user.voiceQueueIds.length > 0;
-  const chat = user.chatQueueIds.length > 0;
-  const linked = extension || voice || chat;
-  let bits = 0;
-  if (!user.webrtcEnabled) bits |= READINESS_BIT.webrtc;
-  if (!user.omnichannelEnabled) bits |= READINESS_BIT.omnichannel;
-  // R11: a self-managed user has no password to set.
-  if (!user.passwordSet && !user.selfManaged) bits |= READINESS_BIT.password;
-  // One link (an extension or a queue) is enough.
-  if (!linked) bits |= READINESS_BIT.extension | READINESS_BIT.voiceQueues | READINESS_BIT.chatQueues;
-  return bits;
-}
-
-/** Bit of each readiness item in `readinessMissingBits` (its place in `READINESS_ITEMS`). */
-export const READINESS_BIT: Readonly<Record<ReadinessItem, number>> = Object.fromEntries(READINESS_ITEMS.map((item, i) => [item, 1 << i])) as Record<
-  ReadinessItem,
-  number
->;
+/** The schema and `Readiness` (domain-core.ts, where `computeReadiness` is) describe the same value: type-checked. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Holds<T extends true> = T;
+export type ReadinessSchemaMatches = Holds<Same<z.infer<typeof ReadinessSchema>, Readiness>>;
 
 /** R2: what a profile may do in its account (support: in every account). */
 export const permissions = {

@@ -5,17 +5,9 @@
  * encoding silently turns them into U+FFFD) and control characters (C0, DEL, C1).
  */
 import { z } from 'zod';
+import { ILL_FORMED_TEXT, WELL_FORMED } from './domain-core';
 
-/** The field error (zod issue message) of text that is not well formed. */
-export const ILL_FORMED_TEXT = 'ill_formed_text';
-
-/** Matches only well-formed text: no lone surrogate (`\p{Cs}` in `u` mode) and no control character (`\p{Cc}`). */
-const WELL_FORMED = /^[^\p{Cc}\p{Cs}]*$/u;
-
-/** True when `value` has no lone surrogate and no control character. */
-export function isWellFormedText(value: string): boolean {
-  return WELL_FORMED.test(value);
-}
+export { ILL_FORMED_TEXT, isWellFormedText } from './domain-core';
 
 /**
  * Adds the well-formed check to a string schema, after whatever it already does (so

@@ -21,7 +21,7 @@
  */
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
-import { ListUsersResponseSchema, type ListUsersResponse } from '../../src-shared/platform-api';
+import type { ListUsersResponse, ListUsersResponseSchema } from '../../src-shared/platform-api';
 import { isPlainUsersPage } from '../../src-shared/users-page-check';
 import { compareSortKeys } from '../../src-shared/search';
 import { COL, INSERT_USER_SQL, IndexRowsBuilder, UPDATE_USER_BY_RID_SQL, UPSERT_USER_SQL, rowFromWire, rowToWire, userRow, type UserRowValues } from './user-row';
@@ -52,13 +52,22 @@ else runFill(data);
 /** Rows by (name key, id), the order of `NameOrderRuns`. */
 const byNameThenId = (a: UserRowValues, b: UserRowValues) => compareSortKeys(a[COL.nameKey], b[COL.nameKey], a[COL.id], b[COL.id]);
 
-/** The parser: each raw page parsed, validated and turned into rows for the writer. */
+/** The users page schema, loaded on first need (see `runParser`). */
+type UsersPageSchema = typeof ListUsersResponseSchema;
+
+/**
+ * The parser: each raw page parsed, validated and turned into rows for the writer. It starts
+ * without zod (its static imports are zod-free, which a unit test holds): a page the schema would
+ * give back unchanged needs only the quick check, and the schema is imported for the first page
+ * that is not. Messages are handled one after the other, in order, whether or not one waits for it.
+ */
 function runParser(init: ParseInit): void {
   const post = (message: ParserToMain) => port.postMessage(message);
   const toWriter = (message: ParserToWriter) => init.rows.postMessage(message);
   const decoder = new TextDecoder();
+  let schema: Promise<UsersPageSchema> | null = null;
 
-  function onPage(body: Uint8Array): void {
+  async function onPage(body: Uint8Array): Promise<void> {
     let json: unknown;
     try {
       json = JSON.parse(decoder.decode(body));
@@ -70,7 +79,8 @@ function runParser(init: ParseInit): void {
     let page: ListUsersResponse;
     if (isPlainUsersPage(json)) page = json;
     else {
-      const parsed = ListUsersResponseSchema.safeParse(json);
+      schema ??= import('../../src-shared/platform-api').then((api) => api.ListUsersResponseSchema);
+      const parsed = (await schema).safeParse(json);
       if (!parsed.success) {
         post({ kind: 'failed', message: 'unexpected answer from GET /users', invalidAnswer: true });
         return;
@@ -86,13 +96,11 @@ function runParser(init: ParseInit): void {
     toWriter({ kind: 'rows', rows, deletedIds: page.deletedIds, cursor: page.cursor, hasMore: page.hasMore, ...total });
   }
 
+  let handled: Promise<void> = Promise.resolve();
   port.on('message', (message: MainToFill) => {
-    try {
-      if (message.kind === 'page') onPage(message.body);
-      else toWriter(message);
-    } catch (err) {
-      post({ kind: 'failed', message: err instanceof Error ? err.message : String(err), invalidAnswer: false });
-    }
+    handled = handled
+      .then(() => (message.kind === 'page' ? onPage(message.body) : toWriter(message)))
+      .catch((err: unknown) => post({ kind: 'failed', message: err instanceof Error ? err.message : String(err), invalidAnswer: false }));
   });
 }
 

@@ -3,7 +3,8 @@
  * `PRAGMA user_version`. Append only: never edit a migration that has shipped.
  */
 import type Database from 'better-sqlite3';
-import { READINESS_ITEMS, computeReadiness, type User } from '../../src-shared/domain';
+import { READINESS_ITEMS, computeReadiness } from '../../src-shared/domain-core';
+import type { User } from '../../src-shared/domain';
 import { accountKey } from './account-key';
 
 /** Migration `i` brings the file from user_version `i` to `i + 1`. */

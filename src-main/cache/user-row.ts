@@ -4,7 +4,8 @@
  * array in `USER_COLUMNS` order (binding by position is markedly cheaper than by name at 100 000
  * rows).
  */
-import { PROFILES, readinessMissingBits, type User } from '../../src-shared/domain';
+import { PROFILES, readinessMissingBits } from '../../src-shared/domain-core';
+import type { User } from '../../src-shared/domain';
 import { joinSearchKeys, userSortKey } from '../../src-shared/search';
 import { emptyIndexRows, indexFlags, queueIdsText, type IndexRows } from './user-search-index';
 

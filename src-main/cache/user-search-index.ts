@@ -17,7 +17,7 @@
  * first sync ends; a cold start builds it from the file in a few bulk queries.
  */
 import type Database from 'better-sqlite3';
-import { PROFILES, READINESS_ITEMS, type Profile, type ReadinessItem } from '../../src-shared/domain';
+import { PROFILES, READINESS_ITEMS, type Profile, type ReadinessItem } from '../../src-shared/domain-core';
 import type { UserFilters } from '../../src-shared/ipc-contract';
 import type { UserSortField } from '../../src-shared/search';
 

@@ -180,6 +180,48 @@ describe('full sync while the platform changes', () => {
     expect((await call(c, 'searchUsers', { limit: 500 })).items.map((u) => u.id).sort()).toEqual(onPlatform);
   });
 
+  it('C2 (issue 10): a users page the quick check refuses (an unknown key) goes through the schema, loaded then by the parser thread; the pages behind it wait, and all are cached in order, stripped', async () => {
+    const target = new URL(platform.url);
+    let usersPages = 0;
+    proxy = createServer((req, res) => {
+      const isUsersPage = req.method === 'GET' && (req.url ?? '').startsWith('/api/v1/users?');
+      // The second page: every user with a key the schema does not know (it strips it).
+      forwardTo(target, req, res, (answer) => {
+        if (!isUsersPage || ++usersPages !== 2) return false;
+        const chunks: Buffer[] = [];
+        answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+        answer.on('end', () => {
+          const page = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+          for (const user of page.items) user.nickname = `nick of ${user.id}`;
+          const headers = withoutHopByHop(answer.headers);
+          delete headers['content-length'];
+          res.writeHead(answer.statusCode ?? 502, headers);
+          res.end(JSON.stringify(page));
+        });
+        return true;
+      });
+    });
+    await new Promise<void>((ok) => proxy!.listen(0, '127.0.0.1', ok));
+    const url = `http://127.0.0.1:${(proxy!.address() as AddressInfo).port}`;
+    const c = await composeConsole({ dataDir: data.dir, platformUrl: url, syncPageSize: PAGE, syncFillBatch: PAGE });
+    consoles.push(c);
+    await call(c, 'signIn', DEMO);
+    const done = await call(c, 'syncNow', {});
+    const api = client(platform.url, await signIn(platform.url, 'admin'));
+    const onPlatform = (await api.get('/api/v1/users?limit=1000')).body.items as any[];
+    expect(usersPages).toBeGreaterThan(3);
+    expect(done).toMatchObject({ state: 'idle', lastError: null, incomplete: null, userCount: onPlatform.length });
+    // Every user once, as the platform has it: the refused page's users without the unknown key.
+    const file = new Database(join(data.dir, CACHE_FILE_NAME), { readonly: true });
+    try {
+      const cached = (file.prepare('SELECT data FROM users').pluck().all() as string[]).map((d) => JSON.parse(d));
+      expect(cached.sort((a, b) => a.id.localeCompare(b.id))).toEqual([...onPlatform].sort((a, b) => a.id.localeCompare(b.id)));
+    } finally {
+      file.close();
+    }
+    expect((await call(c, 'searchUsers', { limit: 500 })).items.map((u) => u.id).sort()).toEqual(onPlatform.map((u) => u.id).sort());
+  });
+
   /** Whether the cache file has the users' key index (a fresh fill drops it until its end). */
   function hasUserKey(): boolean {
     const file = new Database(join(data.dir, CACHE_FILE_NAME), { readonly: true });
