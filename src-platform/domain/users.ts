@@ -152,12 +152,16 @@ export async function listUsers(
     page.flatMap((c) => (c.row ? [c.row] : [])),
   );
   const last = page[page.length - 1];
+  const hasMore = changes.length > query.limit;
+  // A listing that ends on this page goes through this page's changes (each query above read all of
+  // its own): counted only when more pages follow, which spares a delta sync of one page two counts.
+  const total = query.withTotal !== 'true' ? undefined : hasMore ? await countChanges(ctx, actor.accountId, since, q, query.since !== undefined) : page.length;
   return {
     items,
     deletedIds: page.flatMap((c) => (c.deletedId ? [c.deletedId] : [])),
     cursor: String(last ? last.seq : since),
-    hasMore: changes.length > query.limit,
-    ...(query.withTotal === 'true' ? { total: await countChanges(ctx, actor.accountId, since, q, query.since !== undefined) } : {}),
+    hasMore,
+    ...(total !== undefined ? { total } : {}),
   };
 }
 

@@ -253,6 +253,12 @@ describe('users (R1, R2, R3, R4, C2)', () => {
     // Asked for, the first page says how many changes the listing goes through (sync progress).
     expect((await admin.get(`/api/v1/users?since=${cursor}&limit=1&withTotal=true`)).body.total).toBe(2);
     expect((await admin.get(`/api/v1/users?since=${first.cursor}&withTotal=true`)).body.total).toBe(1);
+    // A listing of one page (counted from the page) and of several (counted by the database) agree, with a search too.
+    expect((await admin.get(`/api/v1/users?since=${cursor}&withTotal=true`)).body).toMatchObject({ hasMore: false, total: 2 });
+    expect((await admin.get('/api/v1/users?q=mudou&withTotal=true')).body).toMatchObject({ hasMore: false, total: 1 });
+    const agents: any = (await admin.get('/api/v1/users?q=agente&limit=1000')).body;
+    expect(agents.items.length).toBeGreaterThan(2);
+    expect((await admin.get('/api/v1/users?q=agente&limit=2&withTotal=true')).body).toMatchObject({ hasMore: true, total: agents.items.length });
     expect((await admin.get(`/api/v1/users?since=${cursor}&limit=1`)).body.total).toBeUndefined();
     let everyone = 0;
     for (let since: string | null = null; ; ) {
