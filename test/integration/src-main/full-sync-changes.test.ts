@@ -50,6 +50,16 @@ async function startProxy(beforeSecondPage: () => Promise<void>): Promise<string
   return `http://127.0.0.1:${(proxy!.address() as AddressInfo).port}`;
 }
 
+/** A console signed in through `server` (listening now as the proxy), a page and a committed batch of PAGE users. */
+async function signedInBehind(server: Server): Promise<ComposedConsole> {
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const c = await composeConsole({ dataDir: data.dir, platformUrl: url, syncPageSize: PAGE, syncFillBatch: PAGE });
+  consoles.push(c);
+  await call(c, 'signIn', DEMO);
+  return c;
+}
+
 describe('full sync while the platform changes', () => {
   it('C2: a user deleted and a user renamed after the first page was fetched end up deleted and renamed in the cache', async () => {
     const api = client(platform.url, await signIn(platform.url, 'admin'));
@@ -161,11 +171,7 @@ describe('full sync while the platform changes', () => {
       }
       forwardTo(target, req, res);
     });
-    await new Promise<void>((ok) => proxy!.listen(0, '127.0.0.1', ok));
-    const url = `http://127.0.0.1:${(proxy!.address() as AddressInfo).port}`;
-    const c = await composeConsole({ dataDir: data.dir, platformUrl: url, syncPageSize: PAGE, syncFillBatch: PAGE });
-    consoles.push(c);
-    await call(c, 'signIn', DEMO);
+    const c = await signedInBehind(proxy);
     const failed = await call(c, 'syncNow', {});
     expect(failed.state).toBe('error');
     expect(failed.lastError?.code).toBe('internal_error');
@@ -201,11 +207,7 @@ describe('full sync while the platform changes', () => {
         return true;
       });
     });
-    await new Promise<void>((ok) => proxy!.listen(0, '127.0.0.1', ok));
-    const url = `http://127.0.0.1:${(proxy!.address() as AddressInfo).port}`;
-    const c = await composeConsole({ dataDir: data.dir, platformUrl: url, syncPageSize: PAGE, syncFillBatch: PAGE });
-    consoles.push(c);
-    await call(c, 'signIn', DEMO);
+    const c = await signedInBehind(proxy);
     const done = await call(c, 'syncNow', {});
     const api = client(platform.url, await signIn(platform.url, 'admin'));
     const onPlatform = (await api.get('/api/v1/users?limit=1000')).body.items as any[];
@@ -290,11 +292,7 @@ describe('full sync while the platform changes', () => {
         return true;
       });
     });
-    await new Promise<void>((ok) => proxy!.listen(0, '127.0.0.1', ok));
-    const url = `http://127.0.0.1:${(proxy!.address() as AddressInfo).port}`;
-    const c = await composeConsole({ dataDir: data.dir, platformUrl: url, syncPageSize: PAGE, syncFillBatch: PAGE });
-    consoles.push(c);
-    await call(c, 'signIn', DEMO);
+    const c = await signedInBehind(proxy);
     const sync = call(c, 'syncNow', {});
     const page = await heldPage;
     // The writer has started (it dropped the key index to fill the account from zero).
