@@ -147,6 +147,16 @@ const STORED_FORMAT = 1;
 const STORED_ORDER_KEYS: readonly SortKey[] = ['name', 'login', 'email', 'updatedAt'];
 const align8 = (bytes: number): number => (bytes + 7) & ~7;
 
+/** A JSON list of strings (a stored index's queue combinations), or null when the text is not one. */
+function parseStringList(json: string): string[] | null {
+  try {
+    const value: unknown = JSON.parse(json);
+    return Array.isArray(value) && value.every((item) => typeof item === 'string') ? value : null;
+  } catch {
+    return null;
+  }
+}
+
 /** A key's matching slots (ascending), and where each holds the key (see `UserSearchIndex.last`). */
 interface Matches {
   key: string;
@@ -369,8 +379,9 @@ export class UserSearchIndex {
     index.profiles = profiles;
     index.text = text;
     index.ids = n === 0 ? [] : ids.split(SEP);
-    for (const queueIds of JSON.parse(combos) as string[]) index.comboId(queueIds);
-    if (index.ids.length !== n || starts[n] !== text.length) return null;
+    const comboList = parseStringList(combos);
+    if (!comboList || index.ids.length !== n || starts[n] !== text.length) return null;
+    for (const queueIds of comboList) index.comboId(queueIds);
     for (const [by, order] of orders) index.orders.set(by, order);
     return index;
   }

@@ -291,13 +291,14 @@ describe('stored search index (issue 10: cold start)', () => {
     }
   });
 
-  it('a stored index of another layout (or damaged) is deleted and the index built from the rows', () => {
+  it('C1 (issue 10): a stored index of another layout (or damaged) is deleted and the index built from the rows', () => {
     const damages: Array<(data: Buffer) => Buffer> = [
       () => Buffer.from([0]),
       (data) => data.subarray(0, data.length - 8), // cut short
       (data) => Buffer.concat([data, Buffer.alloc(8)]), // too long
       (data) => Buffer.concat([Uint8Array.of(2, 0, 0, 0), data.subarray(4)]), // another layout's number
       (data) => Buffer.concat([data.subarray(0, 4), Uint8Array.of(data[4]! + 1), data.subarray(5)]), // one user more than it holds
+      (data) => Buffer.from(data).fill(0x7b, data.lastIndexOf(0x5b), data.lastIndexOf(0x5b) + 1), // the queue combinations' JSON broken
     ];
     for (const damage of damages) {
       const dir = closedWithIndex(12);
