@@ -561,7 +561,7 @@ export class ConsoleCache {
     if (!data) return null;
     const index = UserSearchIndex.fromStored(this.db, accountId, data, this.searchIndexFoldAt);
     // Of another layout (an older console stored it): never to be read.
-    if (!index) this.stmt(`DELETE FROM ${STORED_INDEXES} WHERE account_id = ? AND kind = ${STORED_KIND.index}`).run(accountId);
+    if (!index) this.deleteStored(accountId);
     else {
       this.readStored.add(accountId);
       this.soon();
@@ -602,12 +602,17 @@ export class ConsoleCache {
     return this.stmt(`SELECT 1 FROM ${STORED_INDEXES} WHERE account_id = ? AND kind = ${STORED_KIND.mark}`).get(accountId) !== undefined;
   }
 
+  /** Deletes the account's stored index (not its mark). */
+  private deleteStored(accountId: string): void {
+    this.stmt(`DELETE FROM ${STORED_INDEXES} WHERE account_id = ? AND kind = ${STORED_KIND.index}`).run(accountId);
+  }
+
   /** Deletes the stored indexes that were read (see `storedIndex`); a failure leaves them to the next write. */
   private deleteReadStored(): void {
     const accounts = [...this.readStored];
     this.readStored.clear();
     try {
-      for (const account of accounts) this.stmt(`DELETE FROM ${STORED_INDEXES} WHERE account_id = ? AND kind = ${STORED_KIND.index}`).run(account);
+      for (const account of accounts) this.deleteStored(account);
     } catch {
       // Busy past the timeout: the index stays stored until a write to the users deletes it.
     }
