@@ -221,8 +221,9 @@ function runFill(init: FillInit): void {
     batchEntries = [];
     deletedIds = [];
     pending = 0;
-    // The key index is built before the last pages arrive (while the writer waits for them), not
-    // after them: the last tenth of the users then goes into it one by one.
+    // The key index is built before the last pages arrive, not after them (the last tenth of the
+    // users then goes into it one by one); the main thread stops pacing the parser by the writer
+    // meanwhile (`keying`), so the platform and the parser go on with those pages.
     if (!keyBuilt && fill.total !== null && count >= fill.total * KEY_INDEX_AT) buildUserKey();
   }
 
@@ -279,6 +280,7 @@ function runFill(init: FillInit): void {
    */
   function buildUserKey(): void {
     keyBuilt = true;
+    post({ kind: 'keying' });
     if (ensureUserKey(db) === 0) return;
     loadSeen();
     orderKnown = false;

@@ -51,7 +51,7 @@ export interface SyncServiceOptions {
 export const DEFAULT_PAGE_SIZE = 1_000;
 /** Users written per transaction during a fill (an interrupted fill resumes from the last one). */
 const FILL_BATCH = 5_000;
-/** Pages a fill's parser may be ahead of its writer (one being written, one parsed, one parsing). */
+/** Pages a fill's parser may be ahead of its writer (one being written, one parsed, one parsing), until the writer builds the users' key index (`CacheFiller.whenWritten`). */
 const FILL_LEAD = 2;
 /** At most one "users changed" event per this many ms while a fill runs (the table refreshes). */
 const DATA_EVENT_MS = 250;
