@@ -7,33 +7,25 @@
  * the worker gets tsx's loader) and `fill-worker.js` (or `.mjs`) next to the bundle when built
  * (electron-vite and the bench's esbuild bundle emit it as an entry of its own).
  */
-import { setFlagsFromString } from 'node:v8';
 import { MessageChannel, Worker, type ResourceLimits } from 'node:worker_threads';
 import type { CheckpointInit, CheckpointToMain, FillInit, FillToMain, MainToFill, ParseInit, ParserToMain } from './fill-protocol';
 import type { IndexRows } from './user-search-index';
 
-/** Each fill worker's young generation (three 16 MB semi-spaces, V8's default maximum). */
-export const FILL_YOUNG_GENERATION_MB = 48;
-
 /**
- * The options a fill worker starts with: its entry's Node options and a young generation of its
- * own (`FILL_YOUNG_GENERATION_MB`).
- *
- * The app launches with `--max-semi-space-size=4` for its main thread (scripts/start.mjs,
- * `LAUNCH_V8_FLAGS`), and V8 reads that flag for every isolate the process creates, over a
- * worker's `resourceLimits`: the workers would parse and write 100 000 users with 4 MB
- * semi-spaces (a scavenge every 2-3 MB of rows, each copying the batch still held). The flag is
- * read only when an isolate is created, so once the main thread's exists it is set back to V8's
- * default (0: none), once, before the first worker; the main thread's heap keeps its size.
+ * Each fill worker's young generation: three 4 MB semi-spaces, the size the app launches its main
+ * thread with (`LAUNCH_V8_FLAGS`, scripts/start.mjs). V8 applies that launch flag to every isolate
+ * of the process, over a worker's `resourceLimits`, so this is also what the app's workers had
+ * when they asked for 48 MB; asked for here, the bench and the tests (launched without the flag)
+ * run the workers as the app does. 16 MB semi-spaces (the flag lifted for the workers) kept 15-20
+ * MB more RSS after the sync and after #6's working session (freed worker pages stay with the
+ * process), for a console CPU time per fill within this machine's noise.
  */
+const FILL_YOUNG_GENERATION_MB = 12;
+
+/** The options a fill worker starts with: its entry's Node options and its young generation. */
 export function fillWorkerOptions(entry: WorkerEntry): { execArgv: string[]; resourceLimits: ResourceLimits } {
-  if (!workersSizeTheirHeaps) {
-    setFlagsFromString('--max-semi-space-size=0');
-    workersSizeTheirHeaps = true;
-  }
   return { execArgv: entry.execArgv, resourceLimits: { maxYoungGenerationSizeMb: FILL_YOUNG_GENERATION_MB } };
 }
-let workersSizeTheirHeaps = false;
 
 /** What a page said, once the worker parsed and validated it. */
 export interface FillPage {
@@ -94,8 +86,7 @@ export class CacheFiller {
     private readonly onRewritten: () => void,
     entry: WorkerEntry = fillWorkerEntry(),
   ) {
-    // The workers parse every page: their young generations stay at V8's usual size (the main
-    // process launches with small semi-spaces, scripts/start.mjs); they are freed when the fill ends.
+    // Freed when the fill ends.
     const options = fillWorkerOptions(entry);
     const { port1, port2 } = new MessageChannel();
     const parseInit: ParseInit = { parse: true, accountId: init.accountId, rows: port1 };

@@ -1,13 +1,13 @@
 /**
- * Issue 10: a process launched with the app's V8 flags (`LAUNCH_V8_FLAGS`) starts one worker that
- * keeps a large share of what it allocates alive (as the fill's writer holds a batch), and prints
- * how large that worker's young generation grew, and the main thread's after the same work, as
- * one JSON line. argv: `fill` (the options the fill's workers start with, `fillWorkerOptions`) or
- * `plain` (the same young generation asked for with `resourceLimits` alone).
+ * Issue 10: starts one worker that keeps a large share of what it allocates alive (as the fill's
+ * writer holds a batch), and prints how large that worker's young generation grew, and the main
+ * thread's after the same work, as one JSON line. argv: `fill` (the options the fill's workers
+ * start with, `fillWorkerOptions`) or `wide` (a 48 MB young generation asked for with
+ * `resourceLimits`). The test launches it with and without the app's V8 flags.
  */
 import { getHeapSpaceStatistics } from 'node:v8';
 import { Worker } from 'node:worker_threads';
-import { FILL_YOUNG_GENERATION_MB, fillWorkerEntry, fillWorkerOptions } from '../../src-main/cache/cache-filler';
+import { fillWorkerEntry, fillWorkerOptions } from '../../src-main/cache/cache-filler';
 
 /** Allocates objects, keeping the last 100 000 alive; answers the largest new space seen, in MB. */
 function survivingWork(heapSpaces: typeof getHeapSpaceStatistics): number {
@@ -22,7 +22,7 @@ function survivingWork(heapSpaces: typeof getHeapSpaceStatistics): number {
 }
 
 const mode = process.argv[2];
-const resourceLimits = mode === 'fill' ? fillWorkerOptions(fillWorkerEntry()).resourceLimits : { maxYoungGenerationSizeMb: FILL_YOUNG_GENERATION_MB };
+const resourceLimits = mode === 'fill' ? fillWorkerOptions(fillWorkerEntry()).resourceLimits : { maxYoungGenerationSizeMb: 48 };
 const worker = new Worker(`const { parentPort } = require('node:worker_threads'); parentPort.postMessage((${survivingWork.toString()})(require('node:v8').getHeapSpaceStatistics));`, {
   eval: true,
   resourceLimits,
