@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { wellFormedText } from './text';
+import type { Holds, Same } from './type-checks';
 import { PROFILES, READINESS_ITEMS, READINESS_STATUSES, type Profile, type Readiness } from './domain-core';
 
 export {
@@ -207,8 +208,6 @@ export const ReadinessSchema = z.object({
   applies: z.boolean(),
 });
 /** The schema and `Readiness` (domain-core.ts, where `computeReadiness` is) describe the same value: type-checked. */
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-type Holds<T extends true> = T;
 export type ReadinessSchemaMatches = Holds<Same<z.infer<typeof ReadinessSchema>, Readiness>>;
 
 /** R2: what a profile may do in its account (support: in every account). */

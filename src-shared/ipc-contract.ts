@@ -43,6 +43,7 @@ import {
 } from './platform-api';
 import { wellFormedText } from './text';
 import { CSV_IMPORT_MAX_BYTES, CSV_UPLOAD_PART_BYTES } from './csv-columns';
+import type { Holds, Same } from './type-checks';
 
 const none = z.strictObject({});
 const ok = z.object({ ok: z.literal(true) });
@@ -321,8 +322,7 @@ export type IpcEvents = typeof ipcEvents;
 export type EventPayload<E extends EventName> = z.output<IpcEvents[E]>;
 
 // The names-only lists of ipc-channels.ts must name exactly these operations and events.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
-export const NAMES_MATCH_CONTRACT: [Same<OperationName, keyof IpcOperations>, Same<EventName, keyof IpcEvents>] = [true, true];
+export const NAMES_MATCH_CONTRACT: [Holds<Same<OperationName, keyof IpcOperations>>, Holds<Same<EventName, keyof IpcEvents>>] = [true, true];
 
 /** What every operation resolves to across the process boundary. */
 export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: z.infer<typeof ApiErrorSchema> };
