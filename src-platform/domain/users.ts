@@ -155,7 +155,8 @@ export async function listUsers(
   const hasMore = changes.length > query.limit;
   // A listing that ends on this page goes through this page's changes (each query above read all of
   // its own): counted only when more pages follow, which spares a delta sync of one page two counts.
-  const total = query.withTotal !== 'true' ? undefined : hasMore ? await countChanges(ctx, actor.accountId, since, q, query.since !== undefined) : page.length;
+  let total: number | undefined;
+  if (query.withTotal === 'true') total = hasMore ? await countChanges(ctx, actor.accountId, since, q, query.since !== undefined) : page.length;
   return {
     items,
     deletedIds: page.flatMap((c) => (c.deletedId ? [c.deletedId] : [])),
