@@ -72,5 +72,7 @@ export async function signInAndSync(c: ComposedConsole): Promise<OperationOutput
   // syncNow joins the sync that sign-in started.
   const status = await call(c, 'syncNow', {});
   if (status.state !== 'idle' || status.lastError) throw new Error(`sync ended in ${status.state}: ${JSON.stringify(status.lastError)}`);
+  // And the work it left behind (a first fill's users' key index): what follows starts from the steady state.
+  await c.services.sync.settled();
   return status;
 }

@@ -8,7 +8,7 @@
  * (electron-vite and the bench's esbuild bundle emit it as an entry of its own).
  */
 import { MessageChannel, Worker, type ResourceLimits } from 'node:worker_threads';
-import type { CheckpointInit, CheckpointToMain, FillInit, FillToMain, MainToFill, ParseInit, ParserToMain } from './fill-protocol';
+import type { CheckpointInit, CheckpointToMain, FillInit, FillToMain, MainToFill, MainToWriter, ParseInit, ParserToMain } from './fill-protocol';
 import type { IndexRows } from './user-search-index';
 
 /**
@@ -36,10 +36,14 @@ export interface FillPage {
   total?: number;
 }
 
-/** What a finished fill says: the account's user count, and its name order when the worker knows it. */
+/**
+ * What a finished fill says: the account's user count, its name order when the worker knows it,
+ * and whether the users' key index is still to build (`CacheFiller.buildKey`, then `close`).
+ */
 export interface FillDone {
   count: number;
   nameOrder: Float64Array | null;
+  keyPending: boolean;
 }
 
 /** A worker's entry file and the Node options it starts with. */
@@ -73,12 +77,11 @@ export class CacheFiller {
   private readonly waiting: Array<{ resolve: (page: FillPage) => void; reject: (err: Error) => void }> = [];
   private finished: { resolve: (done: FillDone) => void; reject: (err: Error) => void } | null = null;
   private draining: (() => void) | null = null;
+  private keying: { resolve: () => void; reject: (err: Error) => void } | null = null;
   /** -1 until the writer has started (its fresh fill cleared the account and recorded the fill). */
   private pagesWritten = -1;
   private writtenWaiter: { pages: number; resolve: () => void; reject: (err: Error) => void } | null = null;
   private failure: Error | null = null;
-  /** Whether the main thread paces the parser by the writer (until the writer builds the key index). */
-  private paced = true;
 
   constructor(
     init: Omit<FillInit, 'rows'>,
@@ -120,11 +123,9 @@ export class CacheFiller {
           this.writtenWaiter = null;
         }
         break;
-      case 'keying':
-        // The rest of the fill is not paced by the writer (see `whenWritten`).
-        this.paced = false;
-        this.writtenWaiter?.resolve();
-        this.writtenWaiter = null;
+      case 'keyed':
+        this.keying?.resolve();
+        this.keying = null;
         break;
       case 'rewritten':
         this.onRewritten();
@@ -133,7 +134,7 @@ export class CacheFiller {
         this.draining?.();
         break;
       case 'finished':
-        this.finished?.resolve({ count: message.count, nameOrder: message.nameOrder });
+        this.finished?.resolve({ count: message.count, nameOrder: message.nameOrder, keyPending: message.keyPending });
         this.finished = null;
         break;
       case 'failed':
@@ -149,6 +150,8 @@ export class CacheFiller {
     this.writtenWaiter = null;
     this.finished?.reject(this.failure);
     this.finished = null;
+    this.keying?.reject(this.failure);
+    this.keying = null;
   }
 
   /**
@@ -156,15 +159,12 @@ export class CacheFiller {
    * only when the writer is at most a page or two behind, so pages and rows never queue up between
    * the threads (their buffers would stay in the process's heap after the fill: 40-50 MB more
    * RSS), and the first page only once the writer recorded the fill (a fill the status counts is
-   * one the file knows). Once the writer builds the users' key index (`keying`, a fresh fill near
-   * its end), it resolves at once for the rest of the fill: the index takes the writer 0.15-0.2 s
-   * at 100 000 users, in which the platform and the parser, paced, went idle after a page or two
-   * (a core left idle); the few pages left wait between the threads instead.
+   * one the file knows).
    */
   whenWritten(atLeast: number): Promise<void> {
     const pages = Math.max(atLeast, 0);
     if (this.failure) return Promise.reject(this.failure);
-    if (this.pagesWritten >= pages || (!this.paced && this.pagesWritten >= 0)) return Promise.resolve();
+    if (this.pagesWritten >= pages) return Promise.resolve();
     return new Promise((resolve, reject) => {
       this.writtenWaiter = { pages, resolve, reject };
     });
@@ -182,13 +182,28 @@ export class CacheFiller {
     });
   }
 
-  /** Commits what is left, checkpoints, and resolves with the account's user count (and name order). */
-  finish(): Promise<FillDone> {
+  /**
+   * Commits what is left and resolves with the account's user count (and name order). `keyLater`:
+   * nothing but this fill wrote the account's users, so a users' key index the fill dropped may be
+   * built after the sync answers (`keyPending` in the answer: then `buildKey`); otherwise it is
+   * built before this resolves, and the writer's connection is closed.
+   */
+  finish(keyLater: boolean): Promise<FillDone> {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
       this.finished = { resolve, reject };
-      const message: MainToFill = { kind: 'finish' };
+      const message: MainToFill = { kind: 'finish', keyLater };
       this.parser.postMessage(message);
+    });
+  }
+
+  /** After a finish with `keyPending`: the writer builds the users' key index and closes the file. */
+  buildKey(): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => {
+      this.keying = { resolve, reject };
+      const message: MainToWriter = { kind: 'key' };
+      this.writer.postMessage(message);
     });
   }
 

@@ -650,6 +650,11 @@ export class ConsoleCache {
     }
   }
 
+  /** Whether a fresh fill of the account runs and nothing but it has written the account's users since it began. */
+  isFillUntouched(accountId: string): boolean {
+    return this.filling.has(accountId);
+  }
+
   /** Forgets the account's fill (it completed). */
   clearFillState(accountId: string): void {
     this.db.prepare('DELETE FROM meta WHERE key = ?').run(fillStateKey(accountId));

@@ -46,12 +46,18 @@ export interface ParseInit {
  * The main thread to the parser: raw pages, then the end; or, when the sync stops on an error of
  * the platform's, `drain`: the writer commits what it was given before (the next sync resumes there).
  */
-export type MainToFill = { kind: 'page'; body: Uint8Array } | { kind: 'finish' } | { kind: 'drain' };
+export type MainToFill = { kind: 'page'; body: Uint8Array } | { kind: 'finish'; keyLater: boolean } | { kind: 'drain' };
+
+/**
+ * The main thread to the writer, once the sync that the fill served has answered and committed its
+ * own writes: build the users' key index now (a fill that finished with `keyPending`).
+ */
+export type MainToWriter = { kind: 'key' };
 
 /** The parser to the writer: each page's rows (`userRow`, then `rowToWire`), in order, then the end. */
 export type ParserToWriter =
   | { kind: 'rows'; rows: UserRowValues[]; deletedIds: string[]; cursor: string; hasMore: boolean; total?: number }
-  | { kind: 'finish' }
+  | { kind: 'finish'; keyLater: boolean }
   | { kind: 'drain' };
 
 /** The parser to the main thread: what a page said, once parsed and validated (before it is written). */
@@ -67,15 +73,11 @@ export type FillToMain =
    * index orders them, so the first search after the fill sorts nothing; null when the worker
    * could not know the whole account (a resumed fill, a user changed or deleted during it).
    */
-  | { kind: 'finished'; count: number; nameOrder: Float64Array | null }
+  | { kind: 'finished'; count: number; nameOrder: Float64Array | null; keyPending: boolean }
+  /** The users' key index a fill left pending is built, and the writer's connection closed (after `MainToWriter` key). */
+  | { kind: 'keyed' }
   /** Once started (0), then after each page's rows: how many pages the writer has written (the main thread paces the parser by it). */
   | { kind: 'written'; pages: number }
-  /**
-   * The writer starts building the users' key index (a fresh fill, near its end: 0.15-0.2 s at
-   * 100 000 users, when it takes no rows): the main thread stops pacing the parser by the writer,
-   * so the platform and the parser go on with the last pages meanwhile.
-   */
-  | { kind: 'keying' }
   | { kind: 'drained' }
   /**
    * Building the users' key index removed rows (a user the main thread saved during the fill was

@@ -9,7 +9,9 @@
  * - the writer (`FillInit`) inserts those rows through its own connection (WAL lets the main
  *   thread's connection keep reading meanwhile), commits every batch with the fill's position
  *   (`FillState.cursor`, so an interrupted fill resumes from its last committed page), sorts the
- *   new users by name, and hands each committed batch to the main thread (`committed`).
+ *   new users by name, and hands each committed batch to the main thread (`committed`). A fresh
+ *   fill writes without the users' key index; when only it wrote the account's users, it leaves
+ *   the index to build after the sync has answered (`keyPending`, then `key` from the main thread).
  *
  * While an account's cache is first filled the writer's connection runs with relaxed durability
  * (`synchronous=OFF`, no automatic checkpoint: each batch is checkpointed after its commit): the
@@ -35,13 +37,11 @@ import {
   type FillState,
   type FillToMain,
   type MainToFill,
+  type MainToWriter,
   type ParseInit,
   type ParserToMain,
   type ParserToWriter,
 } from './fill-protocol';
-
-/** A fresh fill builds the users' key index once it has written this share of the platform's total. */
-const KEY_INDEX_AT = 0.9;
 
 const port = parentPort!;
 const data = workerData as FillInit | ParseInit | CheckpointInit;
@@ -221,10 +221,6 @@ function runFill(init: FillInit): void {
     batchEntries = [];
     deletedIds = [];
     pending = 0;
-    // The key index is built before the last pages arrive, not after them (the last tenth of the
-    // users then goes into it one by one); the main thread stops pacing the parser by the writer
-    // meanwhile (`keying`), so the platform and the parser go on with those pages.
-    if (!keyBuilt && fill.total !== null && count >= fill.total * KEY_INDEX_AT) buildUserKey();
   }
 
   function onRows(page: Extract<ParserToWriter, { kind: 'rows' }>): void {
@@ -280,16 +276,14 @@ function runFill(init: FillInit): void {
    */
   function buildUserKey(): void {
     keyBuilt = true;
-    post({ kind: 'keying' });
     if (ensureUserKey(db) === 0) return;
     loadSeen();
     orderKnown = false;
     post({ kind: 'rewritten' });
   }
 
-  function onFinish(): void {
-    if (db.inTransaction) commit();
-    if (!keyBuilt) buildUserKey();
+  /** Back to the normal settings, and the connection closed (the main thread's is the cache's from now on). */
+  function closeFile(): void {
     if (init.relaxed) {
       // What readers held back from the batches' checkpoints goes into the file now (little), and
       // the WAL is emptied; then the normal settings (this connection closes anyway).
@@ -297,16 +291,45 @@ function runFill(init: FillInit): void {
       db.pragma('synchronous = NORMAL');
     }
     db.close();
+  }
+
+  /**
+   * Every row is committed. The users' key index, when a fresh fill dropped it, is built now only
+   * if the main thread wrote the account's users meanwhile (`keyLater` false: a user it saved may be
+   * in the file twice, which the build resolves before the sync answers). Otherwise the sync
+   * answers first and the index follows (`keyPending`): reading 100 000 rows back to build it took
+   * 0.3 s at the fill's end, with the platform done and a core idle; until it is there, the main
+   * thread's lookups by id scan, and its writes wait for the writer (the sync waits for `keyed`).
+   */
+  function onFinish(keyLater: boolean): void {
+    if (db.inTransaction) commit();
+    const keyPending = keyLater && !keyBuilt;
+    if (!keyPending) {
+      if (!keyBuilt) buildUserKey();
+      closeFile();
+    }
     init.rows.close();
     const nameOrder = orderKnown ? order.take() : null;
-    post({ kind: 'finished', count, nameOrder }, nameOrder ? [nameOrder.buffer as ArrayBuffer] : []);
+    post({ kind: 'finished', count, nameOrder, keyPending }, nameOrder ? [nameOrder.buffer as ArrayBuffer] : []);
   }
+
+  /** The pending key index (after `finished` with `keyPending`), then the file closed. */
+  port.on('message', (message: MainToWriter) => {
+    if (message.kind !== 'key' || !db.open) return;
+    try {
+      buildUserKey();
+      closeFile();
+      post({ kind: 'keyed' });
+    } catch (err) {
+      post({ kind: 'failed', message: err instanceof Error ? err.message : String(err), invalidAnswer: false });
+    }
+  });
 
   init.rows.on('message', (message: ParserToWriter) => {
     try {
       if (message.kind === 'rows') onRows(message);
       else if (message.kind === 'drain') onDrain();
-      else onFinish();
+      else onFinish(message.keyLater);
     } catch (err) {
       if (db.open && db.inTransaction) db.exec('ROLLBACK');
       post({ kind: 'failed', message: err instanceof Error ? err.message : String(err), invalidAnswer: false });

@@ -75,6 +75,46 @@ describe('console sign-in and sync', () => {
     }
   });
 
+  /** The cache file's users' key index, and its rows and distinct users (another connection's view). */
+  function keyAndRows(file: string): { key: boolean; rows: number; ids: number } {
+    const db = new Database(file, { readonly: true });
+    try {
+      return {
+        key: db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'users_key'").pluck().get() === 1,
+        rows: db.prepare('SELECT count(*) FROM users').pluck().get() as number,
+        ids: db.prepare('SELECT count(DISTINCT id) FROM users').pluck().get() as number,
+      };
+    } finally {
+      db.close();
+    }
+  }
+
+  it('issue 10: the first sync answers before its users\' key index is built; a save and a delta sync right after it are written once, and the index follows', async () => {
+    const c = await open();
+    await call(c, 'signIn', DEMO);
+    const first = await call(c, 'syncNow', {});
+    expect(first).toMatchObject({ state: 'idle', lastError: null });
+    // At once, no await between: a save (its answer is written into the cache) and a delta sync.
+    const agent = (await allPlatformUsers(await signIn(platform.url, 'admin'))).find((u) => u.profile === 'agent');
+    const [saved, delta] = await Promise.all([
+      call(c, 'saveUser', { id: agent.id, baseVersion: agent.version, changes: { name: 'Salva Logo Depois' }, confirmQueueLogout: true }),
+      call(c, 'syncNow', {}),
+    ]);
+    expect(delta).toMatchObject({ state: 'idle', lastError: null, userCount: first.userCount });
+    await c.services.sync.settled();
+    expect(keyAndRows(c.services.cache.file)).toEqual({ key: true, rows: first.userCount, ids: first.userCount });
+    expect((await call(c, 'getUser', { id: agent.id })).user).toMatchObject({ name: 'Salva Logo Depois', version: saved.user.version });
+  });
+
+  it('issue 10: signing out right after the first sync lets its writer finish the users\' key index, then removes the account\'s data', async () => {
+    const c = await open();
+    await call(c, 'signIn', DEMO);
+    const first = await call(c, 'syncNow', {});
+    expect(first.userCount).toBeGreaterThan(7);
+    expect(await call(c, 'signOut', { removeCachedData: true })).toEqual({ ok: true });
+    expect(keyAndRows(c.services.cache.file)).toEqual({ key: true, rows: 0, ids: 0 });
+  });
+
   it('issue 10: the first fill hands the search index its name order, so the first search after it sorts nothing', async () => {
     const sorts = vi.spyOn(UserSearchIndex.prototype as unknown as { sortedSlots: () => Int32Array }, 'sortedSlots');
     try {
@@ -304,8 +344,10 @@ describe('console sign-in and sync', () => {
     await c.services.client.logout();
     const result = await c.router.handle({ kind: 'browser-host', authenticated: true }, 'getUser', { id: (await call(c, 'getSession', {})).user!.id });
     expect(result.ok).toBe(false);
-    expect(expired).toHaveLength(1);
     expect((await call(c, 'getSession', {})).status).toBe('signedOut');
+    // Emitted once the sync has let go of the cache (the first fill's writer may still be building
+    // the users' key index, which it finishes first).
+    await vi.waitFor(() => expect(expired).toHaveLength(1));
     expect(await c.router.handle({ kind: 'browser-host', authenticated: true }, 'searchUsers', {})).toMatchObject({ ok: false, error: { code: 'not_signed_in' } });
   });
 });
