@@ -39,6 +39,7 @@ writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
 console.log('');
 console.log(renderTable(report.results));
 console.log('');
-console.log(`${report.seconds.toFixed(0)} s on ${report.machine.cpus} CPUs (load average at start ${report.machine.loadavgAtStart.join(' ')}), ${report.machine.node}; written to ${file}`);
+const stolen = report.machine.stolenSeconds === null ? '' : `; CPU time stolen by the host: ${report.machine.stolenSeconds} s`;
+console.log(`${report.seconds.toFixed(0)} s on ${report.machine.cpus} CPUs (load average at start ${report.machine.loadavgAtStart.join(' ')}${stolen}), ${report.machine.node}; written to ${file}`);
 for (const r of report.results) if (r.notes) console.log(`  #${r.id} ${r.name}: ${r.notes}`);
 process.exit(report.failures.length > 0 ? 1 : 0);

@@ -4,6 +4,7 @@
  * returns one row per measurement. A benchmark that fails becomes a row that says so; the others
  * still run.
  */
+import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import type { BenchConfig, BenchContext } from './context';
 import type { BenchResult } from './report';
@@ -23,7 +24,8 @@ import { benchCsvImport } from './csv-import';
 export interface SuiteReport {
   startedAt: string;
   seconds: number;
-  machine: { cpus: number; loadavgAtStart: number[]; node: string };
+  /** `stolenSeconds`: CPU time the hypervisor gave other guests while this run wanted it (null off Linux). */
+  machine: { cpus: number; loadavgAtStart: number[]; node: string; stolenSeconds: number | null };
   config: Omit<BenchConfig, 'log'>;
   results: BenchResult[];
   /** Benchmarks that threw (their rows say `failed`). */
@@ -48,10 +50,27 @@ STEPS.splice(5, 0, { id: 11, name: 'Keystroke → rows in Chromium', run: benchK
 /** Benchmarks that need the full cache #1 leaves. */
 const NEEDS_CACHE = new Set([2, 3, 4, 5, 11]);
 
+/**
+ * CPU time stolen from this virtual machine so far, in seconds (`steal` in /proc/stat, summed over
+ * its CPUs): time its vCPUs were ready to run but the host ran other guests. On a shared host it
+ * slows floors and ours alike but not always at the same moments; each row's notes say how much was
+ * stolen while it ran. Null where /proc/stat is not there.
+ */
+function stolenSeconds(): number | null {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/);
+    const ticks = Number(fields[8]);
+    return Number.isFinite(ticks) ? ticks / 100 : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Runs the selected benchmarks (all by default). */
 export async function runSuite(config: BenchConfig, only: readonly number[] = STEPS.map((s) => s.id)): Promise<SuiteReport> {
   const started = Date.now();
-  const machine = { cpus: cpus().length, loadavgAtStart: loadavg().map((l) => Number(l.toFixed(2))), node: process.version };
+  const stolenAtStart = stolenSeconds();
+  const machine = { cpus: cpus().length, loadavgAtStart: loadavg().map((l) => Number(l.toFixed(2))), node: process.version, stolenSeconds: null as number | null };
   config.log(`platform: generating ${config.users.toLocaleString('en')} users`);
   const platform = await startBenchPlatform(config.users);
   const ctx: BenchContext = { config, platform, synced: null };
@@ -64,8 +83,11 @@ export async function runSuite(config: BenchConfig, only: readonly number[] = ST
       if (!only.includes(step.id) && !(step.id === 1 && needsSync)) continue;
       config.log(`#${step.id} ${step.name}`);
       try {
+        const [stolen, wall] = [stolenSeconds(), performance.now()];
         const out = await step.run(ctx);
-        if (only.includes(step.id)) results.push(...(Array.isArray(out) ? out : [out]));
+        const stolenNow = stolenSeconds();
+        const note = stolen === null || stolenNow === null ? '' : `; the host stole ${(stolenNow - stolen).toFixed(1)} s of CPU time during these ${((performance.now() - wall) / 1000).toFixed(0)} s`;
+        if (only.includes(step.id)) results.push(...(Array.isArray(out) ? out : [out]).map((r) => ({ ...r, notes: `${r.notes}${note}` })));
       } catch (err) {
         const error = err instanceof Error ? err.message : String(err);
         config.log(`  #${step.id} failed: ${error}`);
@@ -93,6 +115,8 @@ export async function runSuite(config: BenchConfig, only: readonly number[] = ST
     await ctx.synced?.console.dispose();
     await platform.stop();
   }
+  const stolenAtEnd = stolenSeconds();
+  machine.stolenSeconds = stolenAtStart === null || stolenAtEnd === null ? null : Number((stolenAtEnd - stolenAtStart).toFixed(1));
   const { log: _log, ...plain } = config;
   return { startedAt: new Date(started).toISOString(), seconds: (Date.now() - started) / 1000, machine, config: plain, results, failures };
 }
