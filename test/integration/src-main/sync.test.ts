@@ -7,7 +7,7 @@ import { compareSortKeys, userSortKey } from '../../../src-shared/search';
 import { userEtag } from '../../../src-shared/platform-api';
 import type { ComposedConsole } from '../../../src-main/compose';
 import { call, composeConsole, record, DEMO_ADMIN } from '../../support/console-harness';
-import { tempDir } from '../../support/console-fixtures';
+import { tempDir, usersInFile } from '../../support/console-fixtures';
 import { client, findUser, signIn, startTestPlatform, type TestPlatform } from '../../support/platform';
 
 const DEMO = DEMO_ADMIN;
@@ -75,20 +75,6 @@ describe('console sign-in and sync', () => {
     }
   });
 
-  /** The cache file's users' key index, and its rows and distinct users (another connection's view). */
-  function keyAndRows(file: string): { key: boolean; rows: number; ids: number } {
-    const db = new Database(file, { readonly: true });
-    try {
-      return {
-        key: db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'users_key'").pluck().get() === 1,
-        rows: db.prepare('SELECT count(*) FROM users').pluck().get() as number,
-        ids: db.prepare('SELECT count(DISTINCT id) FROM users').pluck().get() as number,
-      };
-    } finally {
-      db.close();
-    }
-  }
-
   it('issue 10: the first sync answers before its users\' key index is built; a save and a delta sync right after it are written once, and the index follows', async () => {
     const c = await open();
     await call(c, 'signIn', DEMO);
@@ -102,7 +88,7 @@ describe('console sign-in and sync', () => {
     ]);
     expect(delta).toMatchObject({ state: 'idle', lastError: null, userCount: first.userCount });
     await c.services.sync.settled();
-    expect(keyAndRows(c.services.cache.file)).toEqual({ key: true, rows: first.userCount, ids: first.userCount });
+    expect(usersInFile(c.services.cache.file)).toEqual({ key: true, rows: first.userCount, ids: first.userCount });
     expect((await call(c, 'getUser', { id: agent.id })).user).toMatchObject({ name: 'Salva Logo Depois', version: saved.user.version });
   });
 
@@ -112,7 +98,7 @@ describe('console sign-in and sync', () => {
     const first = await call(c, 'syncNow', {});
     expect(first.userCount).toBeGreaterThan(7);
     expect(await call(c, 'signOut', { removeCachedData: true })).toEqual({ ok: true });
-    expect(keyAndRows(c.services.cache.file)).toEqual({ key: true, rows: 0, ids: 0 });
+    expect(usersInFile(c.services.cache.file)).toEqual({ key: true, rows: 0, ids: 0 });
   });
 
   it('issue 10: the first fill hands the search index its name order, so the first search after it sorts nothing', async () => {

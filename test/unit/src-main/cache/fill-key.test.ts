@@ -5,12 +5,11 @@
  * 100 000-user fill. When the main thread wrote them too, the index (which resolves a user
  * written twice) is built before the fill answers. The real writer, on a real cache file.
  */
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CacheFiller } from '../../../../src-main/cache/cache-filler';
 import { ConsoleCache } from '../../../../src-main/cache/console-cache';
 import type { User } from '../../../../src-shared/domain';
-import { makeUser, tempDir } from '../../../support/console-fixtures';
+import { makeUser, tempDir, usersInFile } from '../../../support/console-fixtures';
 
 const ACCOUNT = '["http://127.0.0.1:1","acc-1"]';
 let cleanups: Array<() => void | Promise<void>> = [];
@@ -21,20 +20,6 @@ afterEach(async () => {
 
 function pageBytes(users: User[], cursor: string, hasMore: boolean, total: number): Uint8Array {
   return new TextEncoder().encode(JSON.stringify({ items: users, deletedIds: [], cursor, hasMore, total }));
-}
-
-/** The file as another connection sees it: the key index, and each user's row count. */
-function inFile(file: string): { key: boolean; rows: number; ids: number } {
-  const db = new Database(file, { readonly: true });
-  try {
-    return {
-      key: db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'users_key'").pluck().get() === 1,
-      rows: db.prepare('SELECT count(*) FROM users').pluck().get() as number,
-      ids: db.prepare('SELECT count(DISTINCT id) FROM users').pluck().get() as number,
-    };
-  } finally {
-    db.close();
-  }
 }
 
 /** A fresh fill of 60 users in two pages, the main thread's cache open on the same file. */
@@ -64,16 +49,16 @@ describe("issue 10: a fresh fill's users' key index", () => {
     const { cache, filler, done } = await fill();
     expect(done).toMatchObject({ count: 60, keyPending: true });
     // Every user is in the file, once; the index is not there yet.
-    expect(inFile(cache.file)).toEqual({ key: false, rows: 60, ids: 60 });
+    expect(usersInFile(cache.file)).toEqual({ key: false, rows: 60, ids: 60 });
     // Meanwhile the main thread reads and writes the account (by a scan).
     expect(cache.getUser(ACCOUNT, 'u-042')?.name).toBe('Pessoa 42');
     cache.upsertUsers(ACCOUNT, [makeUser({ id: 'u-042', name: 'Pessoa Renomeada', version: 2 })]);
     await filler.buildKey();
-    expect(inFile(cache.file)).toEqual({ key: true, rows: 60, ids: 60 });
+    expect(usersInFile(cache.file)).toEqual({ key: true, rows: 60, ids: 60 });
     expect(cache.getUser(ACCOUNT, 'u-042')?.name).toBe('Pessoa Renomeada');
     // The writer closed its connection after the index: the file's WAL is empty.
     cache.close();
-    expect(inFile(cache.file)).toEqual({ key: true, rows: 60, ids: 60 });
+    expect(usersInFile(cache.file)).toEqual({ key: true, rows: 60, ids: 60 });
   });
 
   it('is built before the fill answers when the main thread wrote the account during it (a user saved then is in the file once)', async () => {
@@ -82,6 +67,6 @@ describe("issue 10: a fresh fill's users' key index", () => {
       c.upsertUsers(ACCOUNT, [{ ...users[45]!, name: 'Salvo Durante A Carga', version: 1 }]);
     });
     expect(done.keyPending).toBe(false);
-    expect(inFile(cache.file)).toEqual({ key: true, rows: 60, ids: 60 });
+    expect(usersInFile(cache.file)).toEqual({ key: true, rows: 60, ids: 60 });
   });
 });
