@@ -313,9 +313,10 @@ function runFill(init: FillInit): void {
     post({ kind: 'finished', count, nameOrder, keyPending }, nameOrder ? [nameOrder.buffer as ArrayBuffer] : []);
   }
 
-  /** The pending key index (after `finished` with `keyPending`), then the file closed. */
+  /** The pending key index (after `finished` with `keyPending`), then the file closed (already so: answered at once). */
   port.on('message', (message: MainToWriter) => {
-    if (message.kind !== 'key' || !db.open) return;
+    if (message.kind !== 'key') return;
+    if (!db.open) return post({ kind: 'keyed' });
     try {
       buildUserKey();
       closeFile();

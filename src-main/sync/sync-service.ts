@@ -51,7 +51,7 @@ export interface SyncServiceOptions {
 export const DEFAULT_PAGE_SIZE = 1_000;
 /** Users written per transaction during a fill (an interrupted fill resumes from the last one). */
 const FILL_BATCH = 5_000;
-/** Pages a fill's parser may be ahead of its writer (one being written, one parsed, one parsing), until the writer builds the users' key index (`CacheFiller.whenWritten`). */
+/** Pages a fill's parser may be ahead of its writer (one being written, one parsed, one parsing; `CacheFiller.whenWritten`). */
 const FILL_LEAD = 2;
 /** At most one "users changed" event per this many ms while a fill runs (the table refreshes). */
 const DATA_EVENT_MS = 250;
@@ -293,17 +293,20 @@ export class SyncService {
     const filler = this.keyFiller;
     if (!filler) return;
     this.keyFiller = null;
-    const { cache } = this.opts;
-    this.keying = filler
-      .buildKey()
-      .catch((err: unknown) => {
-        this.opts.logError?.(err, 'sync');
-      })
-      .then(() => filler.close())
-      .then(() => {
+    const { cache, logError } = this.opts;
+    const build = async () => {
+      try {
+        await filler.buildKey();
+      } catch (err) {
+        logError?.(err, 'sync');
+        await filler.close();
         if (!cache.isClosed) cache.ensureUserKey();
-      })
-      .catch((err: unknown) => this.opts.logError?.(err, 'sync'))
+        return;
+      }
+      await filler.close();
+    };
+    this.keying = build()
+      .catch((err: unknown) => logError?.(err, 'sync'))
       .finally(() => {
         this.keying = null;
       });
