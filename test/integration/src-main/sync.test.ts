@@ -75,7 +75,7 @@ describe('console sign-in and sync', () => {
     }
   });
 
-  it('issue 10: the first sync answers before its users\' key index is built; a save and a delta sync right after it are written once, and the index follows', async () => {
+  it('C2 (issue 10): the first sync answers before its users\' key index is built; a save and a delta sync right after it are written once, and the index follows', async () => {
     const c = await open();
     await call(c, 'signIn', DEMO);
     const first = await call(c, 'syncNow', {});
@@ -92,7 +92,7 @@ describe('console sign-in and sync', () => {
     expect((await call(c, 'getUser', { id: agent.id })).user).toMatchObject({ name: 'Salva Logo Depois', version: saved.user.version });
   });
 
-  it('issue 10: signing out right after the first sync lets its writer finish the users\' key index, then removes the account\'s data', async () => {
+  it('C6 (issue 10): signing out right after the first sync lets its writer finish the users\' key index, then removes the account\'s data', async () => {
     const c = await open();
     await call(c, 'signIn', DEMO);
     const first = await call(c, 'syncNow', {});

@@ -44,7 +44,7 @@ async function fill(touch?: (cache: ConsoleCache, users: User[]) => void) {
   return { cache, filler, done, users };
 }
 
-describe("issue 10: a fresh fill's users' key index", () => {
+describe("C2 (issue 10): a fresh fill's users' key index", () => {
   it('is left to build after the fill answered when only the fill wrote the account, and built by the writer when asked', async () => {
     const { cache, filler, done } = await fill();
     expect(done).toMatchObject({ count: 60, keyPending: true });
