@@ -14,7 +14,7 @@
  *   the index to build after the sync has answered (`keyPending`, then `key` from the main thread).
  *
  * While an account's cache is first filled the writer's connection runs with relaxed durability
- * (`synchronous=OFF`, no automatic checkpoint: each batch is checkpointed after its commit): the
+ * (`synchronous=OFF`, no automatic checkpoint: a fresh fill's WAL is checkpointed once, at its end): the
  * cache can always be rebuilt from the platform and a corrupt file is set aside at open. A process
  * kill loses nothing committed (the OS still has it); only a power loss could, and then the file
  * is rebuilt.
@@ -208,14 +208,22 @@ function runFill(init: FillInit): void {
   let deletedIds: string[] = [];
   let pending = 0;
   let pagesWritten = 0;
+  /**
+   * Relaxed, there is no automatic checkpoint. A fresh fill checkpoints once, when it closes the
+   * file (`closeFile`), which is normally after the sync has answered, with the key index: batch by
+   * batch, passive checkpoints cost the writer 100-130 ms more during a 100 000-user fill than the
+   * one at the end (about 90 ms; pages written again by the next batch were copied each time). The
+   * WAL grows meanwhile (about the fill's size; emptied at the end), and the main connection does
+   * not checkpoint it either (`ConsoleCache.setAutoCheckpoint`). A resumed fill closes the file
+   * before the sync answers: it checkpoints each batch after its commit, a passive one (readers are
+   * never waited for), so that little is left for the end.
+   */
+  const checkpointEachBatch = init.relaxed && !init.fresh;
 
   function commit(): void {
     saveFill.run(fillStateKey(accountId), JSON.stringify(fill));
     db.exec('COMMIT');
-    // Relaxed: no automatic checkpoint, so each batch goes into the file right after its commit (a
-    // passive one: readers are never waited for). One checkpoint at the end of a 100 000-user
-    // fill cost 100-150 ms after its last page; batch by batch the WAL also stays small.
-    if (init.relaxed) db.pragma('wal_checkpoint(PASSIVE)');
+    if (checkpointEachBatch) db.pragma('wal_checkpoint(PASSIVE)');
     post({ kind: 'committed', count, cursor: fill.cursor, rows: written.take(), deletedIds });
     if (orderKnown) order.addBatch(batchEntries);
     batchEntries = [];
@@ -266,6 +274,8 @@ function runFill(init: FillInit): void {
   function onDrain(): void {
     if (db.inTransaction) commit();
     if (!keyBuilt) buildUserKey();
+    // The WAL a fresh fill let grow goes into the file here, not in a later commit of the main thread.
+    if (init.relaxed && !checkpointEachBatch) db.pragma('wal_checkpoint(PASSIVE)');
     post({ kind: 'drained' });
   }
 
@@ -285,8 +295,9 @@ function runFill(init: FillInit): void {
   /** Back to the normal settings, and the connection closed (the main thread's is the cache's from now on). */
   function closeFile(): void {
     if (init.relaxed) {
-      // What readers held back from the batches' checkpoints goes into the file now (little), and
-      // the WAL is emptied; then the normal settings (this connection closes anyway).
+      // What is left in the WAL (a fresh fill's every batch; a resumed fill's what readers held
+      // back from its batches' checkpoints) goes into the file now, and the WAL is emptied; then
+      // the normal settings (this connection closes anyway).
       db.pragma('wal_checkpoint(TRUNCATE)');
       db.pragma('synchronous = NORMAL');
     }

@@ -299,17 +299,23 @@ export class SyncService {
         await filler.buildKey();
       } catch (err) {
         logError?.(err, 'sync');
-        await filler.close();
+        await this.closeFiller(filler);
         if (!cache.isClosed) cache.ensureUserKey();
         return;
       }
-      await filler.close();
+      await this.closeFiller(filler);
     };
     this.keying = build()
       .catch((err: unknown) => logError?.(err, 'sync'))
       .finally(() => {
         this.keying = null;
       });
+  }
+
+  /** Ends a fill's workers; the file is this thread's alone again, which checkpoints at its commits as usual. */
+  private async closeFiller(filler: CacheFiller): Promise<void> {
+    await filler.close();
+    if (!this.opts.cache.isClosed) this.opts.cache.setAutoCheckpoint(true);
   }
 
   /** Progress after a page: changes made while the sync runs can make it go past the first page's total. */
@@ -384,6 +390,8 @@ export class SyncService {
     let next = quiet(this.fetchRawPage(fill.cursor, true));
     if (resume) await next;
     cache.beginFill(accountId, resume === null);
+    // A fresh fill's writer checkpoints the WAL once, at its end: this thread's commits meanwhile do not.
+    if (resume === null) cache.setAutoCheckpoint(false);
     this.fillTotal = fill.total;
     this.fillStartedAt = fill.startedAt;
     let lastData = 0;
@@ -451,7 +459,7 @@ export class SyncService {
       this.filler = null;
       // A writer with the key index still to build ends after it (`startKeyBuild`).
       if (this.keyFiller !== filler) {
-        await filler.close();
+        await this.closeFiller(filler);
         // A fill stopped before its end (sign-out, a failure the writer could not drain) leaves the
         // users' key index to build (about 0.3 s at 100 000 users); after a finished one, nothing.
         if (!cache.isClosed) cache.ensureUserKey();

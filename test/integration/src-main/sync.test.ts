@@ -101,6 +101,27 @@ describe('console sign-in and sync', () => {
     expect(usersInFile(c.services.cache.file)).toEqual({ key: true, rows: 0, ids: 0 });
   });
 
+  it("issue 10: while a first fill's writer owns the WAL the main thread's commits do not checkpoint it (the writer does, once, at its end); after it they do again", async () => {
+    const c = await open();
+    const { cache } = c.services;
+    const own = (cache as unknown as { db: Database.Database }).db;
+    const autoCheckpoint = () => own.pragma('wal_autocheckpoint', { simple: true }) as number;
+    const seen: number[] = [];
+    const apply = cache.applyFillBatch.bind(cache);
+    vi.spyOn(cache, 'applyFillBatch').mockImplementation((accountId, batch) => {
+      seen.push(autoCheckpoint());
+      apply(accountId, batch);
+    });
+    expect(autoCheckpoint()).toBe(1000);
+    await call(c, 'signIn', DEMO);
+    const first = await call(c, 'syncNow', {});
+    await c.services.sync.settled();
+    expect(seen.length).toBeGreaterThan(0);
+    expect(new Set(seen)).toEqual(new Set([0]));
+    expect(autoCheckpoint()).toBe(1000);
+    expect(usersInFile(cache.file)).toEqual({ key: true, rows: first.userCount, ids: first.userCount });
+  });
+
   it('issue 10: the first fill hands the search index its name order, so the first search after it sorts nothing', async () => {
     const sorts = vi.spyOn(UserSearchIndex.prototype as unknown as { sortedSlots: () => Int32Array }, 'sortedSlots');
     try {

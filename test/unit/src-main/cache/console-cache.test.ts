@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { accountKey } from '../../../../src-main/cache/account-key';
@@ -43,6 +43,22 @@ function seeded(dir = dataDir()) {
 }
 
 describe('ConsoleCache', () => {
+  it("issue 10: with its automatic checkpoint off (a fresh fill's writer owns the WAL), a commit of more than 1 000 pages stays in the WAL; back on, the next commit copies it into the file", () => {
+    const cache = new ConsoleCache(dataDir());
+    const fileSize = () => statSync(cache.file).size;
+    const many = Array.from({ length: 10_000 }, (_, i) => makeUser({ id: `u-${i}`, name: `Pessoa ${i}`, email: `pessoa.${i}@acme.com` }));
+    const before = fileSize();
+    cache.setAutoCheckpoint(false);
+    cache.upsertUsers(ACC, many);
+    expect(statSync(`${cache.file}-wal`).size).toBeGreaterThan(1000 * 4096);
+    expect(fileSize()).toBe(before);
+    cache.setAutoCheckpoint(true);
+    cache.upsertUsers(ACC, [makeUser({ id: 'u-last', name: 'Pessoa Final' })]);
+    expect(fileSize()).toBeGreaterThan(before + 1000 * 4096);
+    expect(cache.countUsers(ACC)).toBe(10_001);
+    cache.close();
+  });
+
   it('C1: opens one WAL file with explicit pragmas at the latest schema version', () => {
     const dir = dataDir();
     const cache = new ConsoleCache(dir);

@@ -5,6 +5,7 @@
  * 100 000-user fill. When the main thread wrote them too, the index (which resolves a user
  * written twice) is built before the fill answers. The real writer, on a real cache file.
  */
+import { statSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CacheFiller } from '../../../../src-main/cache/cache-filler';
 import { ConsoleCache } from '../../../../src-main/cache/console-cache';
@@ -23,10 +24,15 @@ function pageBytes(users: User[], cursor: string, hasMore: boolean, total: numbe
 }
 
 /** A fresh fill of 60 users in two pages, the main thread's cache open on the same file. */
-async function fill(touch?: (cache: ConsoleCache, users: User[]) => void) {
-  const data = tempDir();
-  const cache = new ConsoleCache(data.dir);
-  cleanups.push(data.cleanup, () => cache.close());
+async function fill(touch?: (cache: ConsoleCache, users: User[]) => void, dir?: string) {
+  let dataDir = dir;
+  if (!dataDir) {
+    const data = tempDir();
+    cleanups.push(data.cleanup);
+    dataDir = data.dir;
+  }
+  const cache = new ConsoleCache(dataDir);
+  cleanups.push(() => cache.close());
   const users = Array.from({ length: 60 }, (_, i) => makeUser({ id: `u-${String(i).padStart(3, '0')}`, name: `Pessoa ${i}` }));
   cache.beginFill(ACCOUNT, true);
   const filler = new CacheFiller(
@@ -58,6 +64,25 @@ describe("C2 (issue 10): a fresh fill's users' key index", () => {
     expect(cache.getUser(ACCOUNT, 'u-042')?.name).toBe('Pessoa Renomeada');
     // The writer closed its connection after the index: the file's WAL is empty.
     cache.close();
+    expect(usersInFile(cache.file)).toEqual({ key: true, rows: 60, ids: 60 });
+  });
+
+  it("is built with the fill's batches still in the WAL only: the writer copies them into the file once, when it closes it after the index", async () => {
+    const data = tempDir();
+    cleanups.push(data.cleanup);
+    const fileSize = (file: string) => statSync(file).size;
+    // The file as it is before any fill: its size is what a checkpoint during the fill would change.
+    const opened = new ConsoleCache(data.dir);
+    opened.close();
+    const before = fileSize(opened.file);
+    const { cache, filler, done } = await fill(undefined, data.dir);
+    expect(done.keyPending).toBe(true);
+    expect(fileSize(cache.file)).toBe(before);
+    expect(fileSize(`${cache.file}-wal`)).toBeGreaterThan(0);
+    await filler.buildKey();
+    // Checkpointed and emptied (TRUNCATE) when the writer closed its connection.
+    expect(fileSize(`${cache.file}-wal`)).toBe(0);
+    expect(fileSize(cache.file)).toBeGreaterThan(before);
     expect(usersInFile(cache.file)).toEqual({ key: true, rows: 60, ids: 60 });
   });
 
