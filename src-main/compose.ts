@@ -34,7 +34,7 @@ export interface ComposeOptions {
   syncIntervalMs?: number;
   /** Users per sync page (default 1 000, the platform's maximum). */
   syncPageSize?: number;
-  /** Users per committed batch of a first fill (default 5 000; an interrupted fill resumes from the last one). */
+  /** Users per committed batch of a first fill (default 2 000; an interrupted fill resumes from the last one). */
   syncFillBatch?: number;
   /** The WAL size from which a sync's end asks the checkpointer (tests set 0; see SyncService). */
   syncCheckpointFromBytes?: number;
