@@ -10,7 +10,7 @@ import { joinSearchKeys, userSortKey } from '../../src-shared/search';
 import { emptyIndexRows, indexFlags, queueIdsText, type IndexRows } from './user-search-index';
 
 /** The users table's written columns, in the order of a row. */
-export const USER_COLUMNS = `account_id, id, data, name_key, login_key, email_key, search_text, profile, active, webrtc, omnichannel,
+export const USER_COLUMNS = `account_id, id, data, name_key, login_key, email_key, profile, active, webrtc, omnichannel,
   password_set, has_extension, ready, missing_mask, updated_at, version, queue_ids`;
 export const USER_VALUES = USER_COLUMNS.split(',')
   .map(() => '?')
@@ -26,7 +26,7 @@ export const INSERT_USER_SQL = `INSERT INTO users (${USER_COLUMNS}) VALUES (${US
  */
 export const UPSERT_USER_SQL = `${INSERT_USER_SQL}
   ON CONFLICT (account_id, id) DO UPDATE SET data = excluded.data, name_key = excluded.name_key, login_key = excluded.login_key,
-    email_key = excluded.email_key, search_text = excluded.search_text, profile = excluded.profile, active = excluded.active,
+    email_key = excluded.email_key, profile = excluded.profile, active = excluded.active,
     webrtc = excluded.webrtc, omnichannel = excluded.omnichannel, password_set = excluded.password_set,
     has_extension = excluded.has_extension, ready = excluded.ready, missing_mask = excluded.missing_mask,
     updated_at = excluded.updated_at, version = excluded.version, queue_ids = excluded.queue_ids
@@ -50,7 +50,6 @@ export type UserRowValues = [
   nameKey: string,
   loginKey: string,
   emailKey: string,
-  searchText: string,
   profile: string,
   active: number,
   webrtc: number,
@@ -65,7 +64,7 @@ export type UserRowValues = [
 ];
 
 /** Positions in a row the search index reads. */
-export const COL = { id: 1, data: 2, nameKey: 3, loginKey: 4, emailKey: 5, searchText: 6, profile: 7, active: 8, missingMask: 14, updatedAt: 15, version: 16, queueIds: 17 } as const;
+export const COL = { id: 1, data: 2, nameKey: 3, loginKey: 4, emailKey: 5, profile: 6, active: 7, missingMask: 13, updatedAt: 14, version: 15, queueIds: 16 } as const;
 
 
 /** A user as a row of the cache's users table (the shared rules: `readinessMissingBits`, `userSortKey`, and `userSearchText`'s layout). */
@@ -85,8 +84,6 @@ export function userRow(accountId: string, user: User): UserRowValues {
     nameKey,
     loginKey,
     emailKey,
-    // `userSearchText(user)`, from the keys already made (a normalisation costs as much as the rest of the row).
-    joinSearchKeys(nameKey, loginKey, emailKey),
     user.profile,
     user.active ? 1 : 0,
     user.webrtcEnabled ? 1 : 0,
@@ -102,26 +99,24 @@ export function userRow(accountId: string, user: User): UserRowValues {
 }
 
 /**
- * A row as the fill's parser hands it to the writer: without what the writer knows or makes
- * cheaply (the account key, the same in every row, and the search text, the three keys joined),
- * so those 100 000 strings are not copied between the threads. `rowFromWire` puts them back.
+ * A row as the fill's parser hands it to the writer: without the account key, which the writer
+ * knows (the same in every row), so those 100 000 strings are not copied between the threads.
+ * `rowFromWire` puts it back.
  */
 export function rowToWire(row: UserRowValues): UserRowValues {
   row[0] = '';
-  row[COL.searchText] = '';
   return row;
 }
 
 /** The row `rowToWire` took apart, whole again, for `accountId`. */
 export function rowFromWire(row: UserRowValues, accountId: string): UserRowValues {
   row[0] = accountId;
-  row[COL.searchText] = joinSearchKeys(row[COL.nameKey], row[COL.loginKey], row[COL.emailKey]);
   return row;
 }
 
 /** The search index's flags of a row. */
 export function rowFlags(row: UserRowValues): number {
-  const [, , , , , , , , active, webrtc, omnichannel, passwordSet, hasExtension, ready, missingMask] = row;
+  const [, , , , , , , active, webrtc, omnichannel, passwordSet, hasExtension, ready, missingMask] = row;
   return indexFlags({ active, webrtc, omnichannel, passwordSet, hasExtension, ready, missingMask });
 }
 
@@ -153,7 +148,8 @@ export class IndexRowsBuilder {
     if (at === undefined) this.slotOfRid.set(rid, i);
     rows.rids[i] = rid;
     rows.ids[i] = row[COL.id];
-    rows.texts[i] = row[COL.searchText];
+    // `userSearchText`'s layout, from the keys already made (a normalisation costs as much as the rest of the row).
+    rows.texts[i] = joinSearchKeys(row[COL.nameKey], row[COL.loginKey], row[COL.emailKey]);
     rows.flags[i] = rowFlags(row);
     rows.profiles[i] = rowProfile(row);
     rows.updated[i] = Date.parse(row[COL.updatedAt]);

@@ -57,12 +57,15 @@ const DENSE_CANDIDATES = 2;
 /** Changed users kept in the side map before it is folded into the text (or n/32 if more). */
 const PATCHED_MAX = 2048;
 
+/** A user's search text (`joinSearchKeys`) from the users table's three key columns: the file keeps no copy of it. */
+const SEARCH_TEXT_SQL = "name_key || char(10) || login_key || char(10) || email_key";
+
 /** Marks a slot whose user was deleted after the index was built. */
 const DELETED = 1 << 30;
 
 /**
  * Users handed to the index, as parallel arrays (what the fill worker posts after a commit):
- * `texts` are the `search_text` column (name, login, email keys joined by '\n'), `flags` the
+ * `texts` are the search texts (name, login, email keys joined by '\n', `joinSearchKeys`), `flags` the
  * FLAG/MISSING_FLAG bits, `profiles` indexes into PROFILES, `updated` epoch milliseconds.
  */
 export interface IndexRows {
@@ -244,8 +247,8 @@ export class UserSearchIndex {
     const index = new UserSearchIndex(db, accountId, foldAt);
     const [text, ids] = db
       .prepare(
-        `SELECT group_concat(search_text, char(1)), group_concat(id, char(1))
-         FROM (SELECT search_text, id FROM users NOT INDEXED WHERE account_id = ? ORDER BY rid)`,
+        `SELECT group_concat(${SEARCH_TEXT_SQL}, char(1)), group_concat(id, char(1))
+         FROM (SELECT name_key, login_key, email_key, id FROM users NOT INDEXED WHERE account_id = ? ORDER BY rid)`,
       )
       .raw()
       .get(accountId) as [string | null, string | null];

@@ -189,7 +189,8 @@ describe('ConsoleCache', () => {
         webrtc INTEGER NOT NULL, omnichannel INTEGER NOT NULL, password_set INTEGER NOT NULL, has_extension INTEGER NOT NULL,
         updated_at TEXT NOT NULL, version INTEGER NOT NULL, ready INTEGER NOT NULL DEFAULT 0, missing_mask INTEGER NOT NULL DEFAULT 0,
         queue_ids TEXT NOT NULL DEFAULT '', UNIQUE (account_id, id)) STRICT;
-      INSERT INTO users SELECT * FROM users_v7;
+      INSERT INTO users SELECT rid, account_id, id, data, name_key, login_key, email_key, name_key || char(10) || login_key || char(10) || email_key,
+        profile, active, webrtc, omnichannel, password_set, has_extension, updated_at, version, ready, missing_mask, queue_ids FROM users_v7;
       DROP TABLE users_v7;
     `);
     back.exec(trigger);
@@ -203,7 +204,7 @@ describe('ConsoleCache', () => {
       // The key is an index now (no table constraint), unique.
       expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE name LIKE 'sqlite_autoindex_users%'").pluck().get()).toBe(0);
       expect(db.prepare("SELECT sql FROM sqlite_master WHERE name = 'users_key'").pluck().get()).toMatch(/CREATE UNIQUE INDEX users_key ON users \(account_id, id\)/);
-      expect(() => db.prepare("INSERT INTO users SELECT NULL, account_id, id, data, name_key, login_key, email_key, search_text, profile, active, webrtc, omnichannel, password_set, has_extension, updated_at, version, ready, missing_mask, queue_ids FROM users WHERE id = 'u2'").run()).toThrow(/UNIQUE/);
+      expect(() => db.prepare("INSERT INTO users SELECT NULL, account_id, id, data, name_key, login_key, email_key, profile, active, webrtc, omnichannel, password_set, has_extension, updated_at, version, ready, missing_mask, queue_ids FROM users WHERE id = 'u2'").run()).toThrow(/UNIQUE/);
     });
     // The history trigger came along: a newer version keeps the one it replaces.
     cache.upsertUsers(ACC, [makeUser({ id: 'u1', name: 'Ana Terceira', version: 3 })]);
@@ -266,6 +267,35 @@ describe('ConsoleCache', () => {
     cache.close();
   });
 
+  it("issue 10: migrating a version-12 file drops the users' search_text column (the search index joins the three keys itself), keeping rows, row ids and search", () => {
+    const dir = dataDir();
+    const old = new ConsoleCache(dir);
+    old.upsertUsers(ACC, [
+      makeUser({ id: 'u1', name: 'José Antônio', login: 'jose.antonio', email: 'jose@acme.com' }),
+      makeUser({ id: 'u2', name: 'Maria Souza', login: 'msouza', email: 'maria@other.org' }),
+    ]);
+    old.close();
+    // Version 12's table: the search text stored beside the keys.
+    const back = new Database(join(dir, CACHE_FILE_NAME));
+    const rids = back.prepare('SELECT id, rid FROM users ORDER BY id').raw().all();
+    back.exec(`
+      ALTER TABLE users ADD COLUMN search_text TEXT NOT NULL DEFAULT '';
+      UPDATE users SET search_text = name_key || char(10) || login_key || char(10) || email_key;
+    `);
+    back.pragma('user_version = 12');
+    back.close();
+    const cache = new ConsoleCache(dir); // migration 13 runs here; the index is built from the rows
+    peek(cache, (db) => {
+      expect(db.pragma('user_version', { simple: true })).toBe(CACHE_SCHEMA_VERSION);
+      expect(db.prepare("SELECT name FROM pragma_table_info('users')").pluck().all()).not.toContain('search_text');
+      expect(db.prepare('SELECT id, rid FROM users ORDER BY id').raw().all()).toEqual(rids);
+    });
+    expect(cache.searchUsers(ACC, { query: 'jose antonio' }).items.map((u) => u.id)).toEqual(['u1']);
+    expect(cache.searchUsers(ACC, { query: 'msouza' }).items.map((u) => u.id)).toEqual(['u2']);
+    expect(cache.searchUsers(ACC, { query: 'other.org' }).items.map((u) => u.id)).toEqual(['u2']);
+    cache.close();
+  });
+
   it('C1 (issue 10): with the users\' key index gone (a first fill is writing), saves still write one row per user; a user written twice keeps its newest row when the index is built again', () => {
     const dir = dataDir();
     const cache = new ConsoleCache(dir);
@@ -282,7 +312,7 @@ describe('ConsoleCache', () => {
     peek(cache, (db) => {
       const copy = (id: string, version: number, name: string) =>
         db.prepare(
-          `INSERT INTO users SELECT NULL, account_id, id, json_set(data, '$.name', ?, '$.version', ?), name_key, login_key, email_key, search_text, profile, active, webrtc, omnichannel, password_set, has_extension, updated_at, ?, ready, missing_mask, queue_ids FROM users WHERE id = ?`,
+          `INSERT INTO users SELECT NULL, account_id, id, json_set(data, '$.name', ?, '$.version', ?), name_key, login_key, email_key, profile, active, webrtc, omnichannel, password_set, has_extension, updated_at, ?, ready, missing_mask, queue_ids FROM users WHERE id = ?`,
         ).run(name, version, version, id);
       copy('u1', 1, 'Ana Velha'); // older than the saved one
       copy('u3', 9, 'Caio Novo'); // newer

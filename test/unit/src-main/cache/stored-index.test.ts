@@ -197,8 +197,8 @@ describe('stored search index (issue 10: cold start)', () => {
 
   it('any write to an account\'s users deletes its stored index, from any connection; the next start builds it from the rows', () => {
     const writes: Array<(db: Database.Database) => void> = [
-      (db) => db.prepare(`INSERT INTO users SELECT NULL, account_id, 'u99', json_set(data, '$.id', 'u99', '$.name', 'Inserida'), 'inserida', 'u99', 'u99@x', 'inserida' || char(10) || 'u99' || char(10) || 'u99@x', profile, active, webrtc, omnichannel, password_set, has_extension, updated_at, version, ready, missing_mask, queue_ids FROM users WHERE account_id = 'acc-1' AND id = 'u1'`).run(),
-      (db) => db.prepare(`UPDATE users SET data = json_set(data, '$.name', 'Mudada'), name_key = 'mudada', search_text = 'mudada' || char(10) || login_key || char(10) || email_key WHERE account_id = 'acc-1' AND id = 'u2'`).run(),
+      (db) => db.prepare(`INSERT INTO users SELECT NULL, account_id, 'u99', json_set(data, '$.id', 'u99', '$.name', 'Inserida'), 'inserida', 'u99', 'u99@x', profile, active, webrtc, omnichannel, password_set, has_extension, updated_at, version, ready, missing_mask, queue_ids FROM users WHERE account_id = 'acc-1' AND id = 'u1'`).run(),
+      (db) => db.prepare(`UPDATE users SET data = json_set(data, '$.name', 'Mudada'), name_key = 'mudada' WHERE account_id = 'acc-1' AND id = 'u2'`).run(),
       (db) => db.prepare(`DELETE FROM users WHERE account_id = 'acc-1' AND id = 'u3'`).run(),
     ];
     for (const write of writes) {
@@ -271,7 +271,7 @@ describe('stored search index (issue 10: cold start)', () => {
       // A row moved (same count, another row id).
       `UPDATE users SET rid = (SELECT max(rid) + 1 FROM users) WHERE id = 'u4'`,
       // A user renamed in place (same count, same row ids): only the mark (migration 12) tells.
-      `UPDATE users SET name_key = 'outro nome', search_text = 'outro nome' || char(10) || login_key || char(10) || email_key WHERE id = 'u5'`,
+      `UPDATE users SET name_key = 'outro nome' WHERE id = 'u5'`,
     ]) {
       const again = new ConsoleCache(dir);
       again.clearFillState(ACC);
