@@ -156,7 +156,7 @@ export class CacheFiller {
 
   /**
    * Resolves once the writer has started and written `atLeast` pages: the main thread posts a page
-   * only when the writer is at most a page or two behind, so pages and rows never queue up between
+   * only when the writer is at most a few pages behind, so pages and rows never queue up between
    * the threads (their buffers would stay in the process's heap after the fill: 40-50 MB more
    * RSS), and the first page only once the writer recorded the fill (a fill the status counts is
    * one the file knows).

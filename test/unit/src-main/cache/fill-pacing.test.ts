@@ -1,5 +1,5 @@
 /**
- * Issue 10: the main thread posts a fill's pages only while the writer is at most a page or two
+ * Issue 10: the main thread posts a fill's pages only while the writer is at most a few pages
  * behind (`CacheFiller.whenWritten`), so that pages and rows never queue up between the threads.
  */
 import { pathToFileURL } from 'node:url';
