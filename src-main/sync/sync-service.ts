@@ -401,8 +401,6 @@ export class SyncService {
     let next = quiet(this.fetchRawPage(fill.cursor, true));
     if (resume) await next;
     cache.beginFill(accountId, resume === null);
-    // A fresh fill's writer checkpoints the WAL once, at its end: this thread's commits meanwhile do not.
-    if (resume === null) cache.setAutoCheckpoint(false);
     this.fillTotal = fill.total;
     this.fillStartedAt = fill.startedAt;
     let lastData = 0;
@@ -427,6 +425,9 @@ export class SyncService {
     );
     this.filler = filler;
     this.stopping = false;
+    // A fresh fill's writer checkpoints the WAL once, at its end: this thread's commits meanwhile do
+    // not (on again in `closeFiller`, which the `finally` below or the key index's build calls).
+    if (resume === null) cache.setAutoCheckpoint(false);
     let posted = 0;
     try {
       for (;;) {
