@@ -212,7 +212,7 @@ function runFill(init: FillInit): void {
    * Relaxed, there is no automatic checkpoint. A fresh fill checkpoints once, when it closes the
    * file (`closeFile`), which is normally after the sync has answered, with the key index: batch by
    * batch, passive checkpoints cost the writer 100-130 ms more during a 100 000-user fill than the
-   * one at the end (about 90 ms; pages written again by the next batch were copied each time). The
+   * one at the end (90-130 ms; pages written again by the next batch were copied each time). The
    * WAL grows meanwhile (about the fill's size; emptied at the end), and the main connection does
    * not checkpoint it either (`ConsoleCache.setAutoCheckpoint`). A resumed fill closes the file
    * before the sync answers: it checkpoints each batch after its commit, a passive one (readers are

@@ -306,15 +306,15 @@ export class SyncService {
     this.keyFiller = null;
     const { cache, logError } = this.opts;
     const build = async () => {
+      let built = true;
       try {
         await filler.buildKey();
       } catch (err) {
         logError?.(err, 'sync');
-        await this.closeFiller(filler);
-        if (!cache.isClosed) cache.ensureUserKey();
-        return;
+        built = false;
       }
       await this.closeFiller(filler);
+      if (!built && !cache.isClosed) cache.ensureUserKey();
     };
     this.keying = build()
       .catch((err: unknown) => logError?.(err, 'sync'))
