@@ -101,7 +101,7 @@ describe('console sign-in and sync', () => {
     expect(usersInFile(c.services.cache.file)).toEqual({ key: true, rows: 0, ids: 0 });
   });
 
-  it("issue 10: while a first fill's writer owns the WAL the main thread's commits do not checkpoint it (the writer does, once, at its end); after it they do again", async () => {
+  it("C2 (issue 10): while a first fill's writer owns the WAL the main thread's commits do not checkpoint it (the writer does, once, at its end); after it they do again", async () => {
     const c = await open();
     const { cache } = c.services;
     const own = (cache as unknown as { db: Database.Database }).db;

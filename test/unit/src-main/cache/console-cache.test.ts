@@ -43,7 +43,7 @@ function seeded(dir = dataDir()) {
 }
 
 describe('ConsoleCache', () => {
-  it("issue 10: with its automatic checkpoint off (a fresh fill's writer owns the WAL), a commit of more than 1 000 pages stays in the WAL; back on, the next commit copies it into the file", () => {
+  it("C1 (issue 10): with its automatic checkpoint off (a fresh fill's writer owns the WAL), a commit of more than 1 000 pages stays in the WAL; back on, the next commit copies it into the file", () => {
     const cache = new ConsoleCache(dataDir());
     const fileSize = () => statSync(cache.file).size;
     const many = Array.from({ length: 10_000 }, (_, i) => makeUser({ id: `u-${i}`, name: `Pessoa ${i}`, email: `pessoa.${i}@acme.com` }));
@@ -267,7 +267,7 @@ describe('ConsoleCache', () => {
     cache.close();
   });
 
-  it("issue 10: migrating a version-12 file drops the users' search_text column (the search index joins the three keys itself), keeping rows, row ids and search", () => {
+  it("C1 (issue 10): migrating a version-12 file drops the users' search_text column (the search index joins the three keys itself), keeping rows, row ids and search", () => {
     const dir = dataDir();
     const old = new ConsoleCache(dir);
     old.upsertUsers(ACC, [
