@@ -126,8 +126,19 @@ export const ListUsersQuerySchema = z.strictObject({
   q: wellFormedText().max(120).optional().describe('Search: name, login or email contains it (accent- and case-insensitive).'),
   /** `true`: also answer `total`, the changes after `since` (a sync's first page, for progress). */
   withTotal: z.enum(['true', 'false']).optional().describe('`true`: also answer `total`, how many changes the listing goes through (sync progress).'),
+  /** `true`: also answer `catalogTags` (a delta sync's first page: the console asks for a list only when its tag changed). */
+  withCatalogTags: z
+    .enum(['true', 'false'])
+    .optional()
+    .describe('`true`: also answer `catalogTags`, the ETags `GET /queue-summaries` and `GET /extensions` answer now (a sync asks for a list only when its tag changed).'),
 });
 export type ListUsersQuery = z.infer<typeof ListUsersQuerySchema>;
+/** The ETags of the catalog lists a console syncs beside its users (`GET /queue-summaries`, `GET /extensions`). */
+export const CatalogTagsSchema = z.object({
+  queues: z.string().max(200),
+  extensions: z.string().max(200),
+});
+export type CatalogTags = z.infer<typeof CatalogTagsSchema>;
 export const ListUsersResponseSchema = z.object({
   items: z.array(UserSchema),
   deletedIds: z.array(IdSchema),
@@ -135,6 +146,11 @@ export const ListUsersResponseSchema = z.object({
   hasMore: z.boolean(),
   /** With `withTotal=true`: how many changes (users and deletions) come after `since`, this page included. */
   total: z.number().int().nonnegative().optional(),
+  /**
+   * With `withCatalogTags=true`: the ETag each catalog list answers now, the same as its own
+   * route's (`If-None-Match` with it answers 304 while the list is unchanged).
+   */
+  catalogTags: CatalogTagsSchema.optional(),
 });
 export type ListUsersResponse = z.infer<typeof ListUsersResponseSchema>;
 

@@ -63,17 +63,25 @@ const USER_CHECKS = new Map<keyof User, (v: unknown) => boolean>([
   ['updatedAt', isDate],
 ]);
 
+/** `CatalogTagsSchema`'s strings: up to 200 characters. */
+const isTag = (v: unknown): boolean => isString(v) && v.length <= 200;
+const CATALOG_TAGS_CHECKS = new Map<string, (v: unknown) => boolean>([
+  ['queues', isTag],
+  ['extensions', isTag],
+]);
+
 const PAGE_CHECKS = new Map<keyof ListUsersResponse, (v: unknown) => boolean>([
   ['items', (v) => Array.isArray(v) && v.every((user) => isExactObject(user, USER_CHECKS))],
   ['deletedIds', isIds],
   ['cursor', isString],
   ['hasMore', isBoolean],
   ['total', isCount],
+  ['catalogTags', (v) => isExactObject(v, CATALOG_TAGS_CHECKS)],
 ]);
-const PAGE_OPTIONAL = new Set(['total']);
+const PAGE_OPTIONAL = new Set(['total', 'catalogTags']);
 
-/** The keys each check knows: a unit test holds them to `UserSchema`'s, its extension's and `ListUsersResponseSchema`'s. */
-export const USERS_PAGE_CHECK_KEYS = { user: [...USER_CHECKS.keys()], extension: [...EXTENSION_CHECKS.keys()], page: [...PAGE_CHECKS.keys()] };
+/** The keys each check knows: a unit test holds them to `UserSchema`'s, its extension's, `ListUsersResponseSchema`'s and `CatalogTagsSchema`'s. */
+export const USERS_PAGE_CHECK_KEYS = { user: [...USER_CHECKS.keys()], extension: [...EXTENSION_CHECKS.keys()], page: [...PAGE_CHECKS.keys()], catalogTags: [...CATALOG_TAGS_CHECKS.keys()] };
 
 /** True when `value` is a `GET /users` page that `ListUsersResponseSchema` would give back unchanged. */
 export function isPlainUsersPage(value: unknown): value is ListUsersResponse {

@@ -291,7 +291,7 @@ export class PlatformClient {
   forgotPassword(body: { account: string; login: string }, idempotencyKey = newIdempotencyKey()) {
     return this.request({ method: 'POST', path: '/auth/forgot-password', data: body, schema: null, auth: false, idempotencyKey });
   }
-  listUsers(params: { since?: string; limit?: number; withTotal?: 'true' }) {
+  listUsers(params: { since?: string; limit?: number; withTotal?: 'true'; withCatalogTags?: 'true' }) {
     // A delta page checked as the first fill checks its pages (src-shared/users-page-check.ts).
     return this.request({ method: 'GET', path: '/users', params, schema: ListUsersResponseSchema, plain: isPlainUsersPage });
   }

@@ -6,7 +6,8 @@
  */
 import type { ApiError, Locale } from '../../src-shared/errors';
 import type { SyncStatus } from '../../src-shared/ipc-contract';
-import { ListUsersResponseSchema } from '../../src-shared/platform-api';
+import type { Extension, QueueSummary } from '../../src-shared/domain';
+import { ListUsersResponseSchema, type CatalogTags } from '../../src-shared/platform-api';
 import { isPlainUsersPage } from '../../src-shared/users-page-check';
 import { ServiceError, isUnreachable, toApiError } from '../errors';
 import { statSync } from 'node:fs';
@@ -15,7 +16,7 @@ import type { ConsoleCache } from '../cache/console-cache';
 import type { FillState } from '../cache/fill-protocol';
 import { PlatformError } from '../platform/platform-error';
 import type { EventBus } from '../events/event-bus';
-import type { PlatformClient } from '../platform/platform-client';
+import type { IfChanged, PlatformClient } from '../platform/platform-client';
 import type { ConnectionMonitor } from './connection-monitor';
 
 export interface SyncServiceOptions {
@@ -68,6 +69,9 @@ const FILL_LEAD = 3;
 const DATA_EVENT_MS = 250;
 /** Answers to a resumed fill's cursor that mean "start over" (the platform no longer accepts it). */
 const CURSOR_REFUSED = new Set([400, 409, 410, 422]);
+
+/** Queues and extensions as a sync gets them: null for a list that is unchanged. */
+type CatalogLists = [IfChanged<QueueSummary>, IfChanged<Extension>];
 
 /** A request whose failure is handled where it is awaited (never an unhandled rejection meanwhile). */
 function quiet<T>(request: Promise<T>): Promise<T> {
@@ -229,7 +233,7 @@ export class SyncService {
     // The account key names the platform too (C6): a cursor is only ever reused with its platform.
     const accountId = this.opts.accountKey();
     if (!accountId) throw new ServiceError('not_signed_in');
-    const { cache, client } = this.opts;
+    const { cache } = this.opts;
     const start = cache.getSyncState(accountId);
     const phase = start.cursor === null ? 'full' : 'delta';
     this.countAtStart = cache.countUsers(accountId);
@@ -240,15 +244,22 @@ export class SyncService {
     // The users' first page is asked for first (the platform answers in order, and the users are
     // what the sync writes first); queues and extensions right after, alongside them, not after
     // them (a delta sync of a few users would otherwise wait for three round trips in a row).
-    const users = start.cursor === null ? this.fullSync(accountId) : this.deltaSync(accountId, start.cursor, start.lastSyncAt);
-    // Asked with the tags of the lists the cache holds: an unchanged list answers 304 (null), and
-    // nothing is parsed or written for it.
+    // Queues and extensions are asked for with the tags of the lists the cache holds: an unchanged
+    // list answers 304 (null), and nothing is parsed or written for it. A delta sync that holds both
+    // tags asks first whether they changed, in its users' first page (`catalogTags`), and then only
+    // for a list whose tag changed: most syncs ask for neither (two requests less on both sides).
     const tags = cache.catalogTagsOf(accountId);
-    const catalog = Promise.all([client.listQueueSummariesIfChanged(tags.queues ?? null), client.listExtensionsIfChanged(tags.extensions ?? null)]);
-    catalog.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
+    const askFirst = start.cursor !== null && tags.queues !== undefined && tags.extensions !== undefined;
+    let catalog: Promise<CatalogLists> | null = null;
+    const askCatalog = (current?: CatalogTags) => {
+      catalog = quiet(this.fetchCatalog(tags, current));
+    };
+    const users = start.cursor === null ? this.fullSync(accountId) : this.deltaSync(accountId, start.cursor, start.lastSyncAt, askFirst ? askCatalog : null);
+    if (!askFirst) askCatalog();
     try {
       const { cursor, changed } = await users;
-      const [queues, extensions] = await catalog;
+      // (Asked for by now: a delta sync asks once its first page has landed.)
+      const [queues, extensions] = await (catalog ?? this.fetchCatalog(tags, undefined));
       // Signed out meanwhile (maybe removing this account's data, C6): write nothing more.
       this.checkSameSession(accountId);
       cache.transaction(() => {
@@ -329,6 +340,20 @@ export class SyncService {
     if (!this.opts.cache.isClosed) this.opts.cache.setAutoCheckpoint(true);
   }
 
+  /**
+   * Queues and extensions, each unless unchanged: a list whose current tag (a users page's
+   * `catalogTags`) is the stored one is not asked for; any other is asked with the stored tag
+   * (304 while unchanged).
+   */
+  private fetchCatalog(stored: { queues?: string; extensions?: string }, current: CatalogTags | undefined): Promise<CatalogLists> {
+    const { client } = this.opts;
+    const unchanged = (list: keyof CatalogTags) => current !== undefined && stored[list] !== undefined && current[list] === stored[list];
+    return Promise.all([
+      unchanged('queues') ? null : client.listQueueSummariesIfChanged(stored.queues ?? null),
+      unchanged('extensions') ? null : client.listExtensionsIfChanged(stored.extensions ?? null),
+    ]);
+  }
+
   /** Progress after a page: changes made while the sync runs can make it go past the first page's total. */
   private advance(phase: 'full' | 'delta', items: number, pageTotal: number | undefined): void {
     const done = (this.progress?.done ?? 0) + items;
@@ -337,9 +362,10 @@ export class SyncService {
     this.emitStatus();
   }
 
-  private fetchPage(since: string | null, withTotal: boolean) {
+  private fetchPage(since: string | null, first: { withCatalogTags: boolean } | null) {
     const limit = this.opts.pageSize ?? DEFAULT_PAGE_SIZE;
-    return this.opts.client.listUsers({ ...(since ? { since } : {}), limit, ...(withTotal ? { withTotal: 'true' as const } : {}) });
+    const extra = first ? { withTotal: 'true' as const, ...(first.withCatalogTags ? { withCatalogTags: 'true' as const } : {}) } : {};
+    return this.opts.client.listUsers({ ...(since ? { since } : {}), limit, ...extra });
   }
 
   private fetchRawPage(since: string | null, withTotal: boolean) {
@@ -353,17 +379,25 @@ export class SyncService {
    * patch the cache's search index in place (a rebuild costs the next search about 0.5 s at
    * 100 000 users).
    */
-  private async deltaSync(accountId: string, since: string, lastSyncAt: string | null): Promise<{ cursor: string; changed: boolean }> {
+  private async deltaSync(
+    accountId: string,
+    since: string,
+    lastSyncAt: string | null,
+    askCatalog: ((current: CatalogTags | undefined) => void) | null,
+  ): Promise<{ cursor: string; changed: boolean }> {
     const { cache } = this.opts;
     let cursor = since;
     let changed = false;
-    let next = quiet(this.fetchPage(cursor, true));
+    let next = quiet(this.fetchPage(cursor, { withCatalogTags: askCatalog !== null }));
     for (;;) {
       const page = await next;
       this.checkSameSession(accountId);
       cursor = page.cursor;
+      // The catalog's changed lists (a platform that does not say asks for both), while this page is written.
+      askCatalog?.(page.catalogTags);
+      askCatalog = null;
       // Ask for the next page before writing this one: the platform prepares it meanwhile.
-      if (page.hasMore) next = quiet(this.fetchPage(cursor, false));
+      if (page.hasMore) next = quiet(this.fetchPage(cursor, null));
       if (page.items.length > 0) cache.upsertUsers(accountId, page.items);
       if (page.deletedIds.length > 0) cache.deleteUsers(accountId, page.deletedIds);
       cache.setSyncState(accountId, { cursor, lastSyncAt });

@@ -15,14 +15,16 @@ import {
   QueueResponseSchema,
   SetIdentityProviderRequestSchema,
   StartQueueSessionRequestSchema,
+  type CatalogTags,
 } from '../../src-shared/platform-api';
 import { identityProviderChecks } from '../auth/microsoft/route';
-import { requirePermission } from '../domain/actor';
+import { requirePermission, type Actor } from '../domain/actor';
+import type { PlatformContext } from '../domain/context';
 import { getAccount, setIdentityProvider, toAccount } from '../domain/accounts';
 import { listAccountAudit } from '../domain/audit';
 import { createExtension, listExtensions } from '../domain/extensions';
 import { addQueueMember, createQueue, endQueueSession, listQueueSummaries, listQueues, removeQueueMember, startQueueSession } from '../domain/queues';
-import { answeredNotModified, noContent, requireActor, responses, withIdempotency, type RouteModule } from './http';
+import { answeredNotModified, entityTag, noContent, requireActor, responses, withIdempotency, type RouteModule } from './http';
 
 /** OpenAPI: what each operation does (routes/openapi.ts adds the errors every route of its kind answers). */
 const DOCS = {
@@ -70,6 +72,19 @@ const DOCS = {
   },
 } as const;
 
+/** The body of `GET /extensions` (its ETag hashes it). */
+const extensionsBody = async (ctx: PlatformContext, actor: Actor) => ({ items: await listExtensions(ctx, actor) });
+/** The body of `GET /queue-summaries` (its ETag hashes it). */
+const queueSummariesBody = async (ctx: PlatformContext, actor: Actor) => ({ items: await listQueueSummaries(ctx, actor) });
+
+/**
+ * Issue 10: the ETags `GET /queue-summaries` and `GET /extensions` answer now, from the same bodies
+ * (a users page's `catalogTags`: a delta sync asks for a list only when its tag changed).
+ */
+export async function catalogTags(ctx: PlatformContext, actor: Actor): Promise<CatalogTags> {
+  return { queues: entityTag(await queueSummariesBody(ctx, actor)), extensions: entityTag(await extensionsBody(ctx, actor)) };
+}
+
 const QueueParams = z.strictObject({ id: IdSchema.describe('The queue id.') });
 const MemberParams = z.strictObject({ id: IdSchema.describe('The queue id.'), userId: IdSchema.describe('The user id.') });
 
@@ -79,7 +94,7 @@ export const catalogRoutes: RouteModule = (app, deps) => {
 
   app.get('/api/v1/extensions', { config: { conditional: true }, schema: { ...DOCS.listExtensions, response: responses(200, ListExtensionsResponseSchema, ['forbidden']), tags: ['extensions'] } }, async (request, reply) => {
     const actor = await requireActor(deps, request);
-    const body = { items: await listExtensions(ctx, actor) };
+    const body = await extensionsBody(ctx, actor);
     return answeredNotModified(request, reply, body) ? reply : body;
   });
 
@@ -95,7 +110,7 @@ export const catalogRoutes: RouteModule = (app, deps) => {
 
   app.get('/api/v1/queue-summaries', { config: { conditional: true }, schema: { ...DOCS.listQueueSummaries, response: responses(200, ListQueueSummariesResponseSchema, ['forbidden']), tags: ['queues'] } }, async (request, reply) => {
     const actor = await requireActor(deps, request);
-    const body = { items: await listQueueSummaries(ctx, actor) };
+    const body = await queueSummariesBody(ctx, actor);
     return answeredNotModified(request, reply, body) ? reply : body;
   });
 

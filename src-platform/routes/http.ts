@@ -177,6 +177,11 @@ export function noContent(errors: readonly ErrorCode[] = []): { 204: z.ZodUndefi
   return Object.assign({ 204: z.undefined(), '4xx': ApiErrorBodySchema }, { [ROUTE_ERRORS]: errors, [NO_CONTENT]: true });
 }
 
+/** A strong ETag of a body: a hash of its JSON (`answeredNotModified`; a users page's `catalogTags`). */
+export function entityTag(body: unknown): string {
+  return `"${createHash('sha256').update(JSON.stringify(body)).digest('base64url').slice(0, 32)}"`;
+}
+
 /**
  * Issue 10: a conditional GET (`config: { conditional: true }`, documented with `If-None-Match`
  * and 304). Tags the body with a strong ETag (a hash of its JSON) and answers 304 without a body
@@ -186,7 +191,7 @@ export function noContent(errors: readonly ErrorCode[] = []): { 204: z.ZodUndefi
  */
 export function answeredNotModified(request: FastifyRequest, reply: FastifyReply, body: unknown): boolean {
   if (request.routeOptions.config.conditional !== true) throw new Error(`${request.method} ${request.routeOptions.url ?? ''} answers If-None-Match but its config does not say so (OpenAPI)`);
-  const tag = `"${createHash('sha256').update(JSON.stringify(body)).digest('base64url').slice(0, 32)}"`;
+  const tag = entityTag(body);
   reply.header('etag', tag);
   const header = request.headers['if-none-match'];
   if (typeof header !== 'string') return false;

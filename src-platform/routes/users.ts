@@ -28,6 +28,7 @@ import { assignExtension, releaseExtension } from '../domain/extensions';
 import { requestPasswordReset, setPasswordByAdministrator } from '../domain/passwords';
 import { createUser, deleteUser, getQueueSessions, getUser, getUserRow, listUsers, updateUser } from '../domain/users';
 import { ifMatchHeader, noContent, requireActor, withIdempotency, responses, type RouteModule } from './http';
+import { catalogTags } from './catalog';
 import type { PlatformContext } from '../domain/context';
 
 /** Largest `POST /users/batch` body: 500 items of up to about 1 kB each (the app's default is 64 kB). */
@@ -40,7 +41,8 @@ const DOCS = {
     summary: "List the account's users (search, filters, sync pages)",
     description:
       'R1/R7: a page of users with search (`q`) and filters; with `since=<cursor>` the changes after a cursor in sequence order with ' +
-      '`deletedIds` (tombstones), `cursor` and `hasMore` (the console\'s sync, C2); `withTotal=true` adds how many changes the listing goes through. ' +
+      '`deletedIds` (tombstones), `cursor` and `hasMore` (the console\'s sync, C2); `withTotal=true` adds how many changes the listing goes through; ' +
+      '`withCatalogTags=true` adds `catalogTags`, the ETags `GET /queue-summaries` and `GET /extensions` answer now (a sync asks for a list only when its tag changed). ' +
       'A page with more after it answers `Link: </api/v1/users?since=<cursor>&limit=<limit>>; rel="next"`, so a client can ask for the next page before parsing this one.',
   },
   create: {
@@ -89,7 +91,9 @@ export const userRoutes: RouteModule = (app, deps) => {
     const page = await listUsers(ctx, actor, request.query);
     // Issue 10: where the next page is, before the client parses this one.
     if (page.hasMore) reply.header('link', usersNextLink(request.query, page.cursor));
-    return page;
+    // Issue 10: a delta sync's first page says whether the catalog lists changed (read after the
+    // page: a list changed in between is asked for, never missed).
+    return request.query.withCatalogTags === 'true' ? { ...page, catalogTags: await catalogTags(ctx, actor) } : page;
   });
 
   app.post('/api/v1/users', { config: { idempotencyKey: true }, schema: { ...DOCS.create, response: responses(201, CreateUserResponseSchema, ['forbidden', 'support_operator_scope', 'omnichannel_creation_support_only', 'webrtc_required', 'login_taken', 'email_taken', 'no_free_extension', 'not_found', 'extension_taken', 'chat_queue_requires_omnichannel', 'voice_queue_requires_extension']), body: CreateUserRequestSchema, tags } }, async (request, reply) => {

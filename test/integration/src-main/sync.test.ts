@@ -179,6 +179,8 @@ describe('console sign-in and sync', () => {
     const agent = await findUser(platform.url, token, 'agente06');
     const edited = await client(platform.url, token).patch(`/api/v1/users/${agent.id}`, { name: 'Held Agent' }, { 'if-match': userEtag(agent) });
     expect(edited.status).toBe(200);
+    // A new queue: the sync asks for the queues once its users' page has landed (their tag changed).
+    expect((await client(platform.url, token).post('/api/v1/queues', { kind: 'voice', name: 'Fila Da Espera' })).status).toBe(201);
     // The queues answer 30 ms late: many turns of the event loop while the sync waits for them.
     const queues = c.services.client.listQueueSummariesIfChanged.bind(c.services.client);
     const slow = vi.spyOn(c.services.client, 'listQueueSummariesIfChanged').mockImplementation(async (tag) => {
@@ -232,7 +234,7 @@ describe('console sign-in and sync', () => {
     expect(errors.filter(([, context]) => context === 'checkpoint')).toEqual([]);
   });
 
-  it('issue 10: a sync asks for queues and extensions with the tags of the lists it stored; unchanged lists (304) are not written again, changed ones are, and a list written otherwise is asked for whole', async () => {
+  it('issue 10: a delta sync asks for queues and extensions only when its users\' first page says their tags changed, then with the tags of the lists it stored; a list written otherwise is asked for whole, and a platform that names no tags is asked for both', async () => {
     const c = await open();
     await call(c, 'signIn', DEMO);
     const account = c.services.auth.accountKey()!;
@@ -241,30 +243,58 @@ describe('console sign-in and sync', () => {
     const tags = c.services.cache.catalogTagsOf(account);
     expect(tags.queues).toMatch(/^"/);
     expect(tags.extensions).toMatch(/^"/);
+    const listUsers = c.services.client.listUsers.bind(c.services.client);
+    const users = vi.spyOn(c.services.client, 'listUsers');
     const asked = { queues: vi.spyOn(c.services.client, 'listQueueSummariesIfChanged'), extensions: vi.spyOn(c.services.client, 'listExtensionsIfChanged') };
     const writes = { queues: vi.spyOn(c.services.cache, 'replaceQueues'), extensions: vi.spyOn(c.services.cache, 'replaceExtensions') };
     const queuesBefore = c.services.cache.listQueues(account);
-    // Nothing changed: both asked with their tags, answered 304, nothing written.
+    // Nothing changed: the users' page names the same tags, and neither list is asked for or written.
     await call(c, 'syncNow', {});
-    expect(asked.queues).toHaveBeenLastCalledWith(tags.queues);
-    expect(asked.extensions).toHaveBeenLastCalledWith(tags.extensions);
-    expect(await asked.queues.mock.results.at(-1)!.value).toBeNull();
+    expect(users).toHaveBeenLastCalledWith(expect.objectContaining({ withTotal: 'true', withCatalogTags: 'true' }));
+    expect((await users.mock.results.at(-1)!.value).catalogTags).toEqual(tags);
+    expect(asked.queues).not.toHaveBeenCalled();
+    expect(asked.extensions).not.toHaveBeenCalled();
     expect(writes.queues).not.toHaveBeenCalled();
     expect(writes.extensions).not.toHaveBeenCalled();
     expect(c.services.cache.listQueues(account)).toEqual(queuesBefore);
-    // A queue made elsewhere: the next sync gets the new list (200) and a new tag.
+    // A queue made elsewhere: the next sync asks for the queues with their stored tag, gets the new
+    // list (200) and a new tag; the extensions are still not asked for.
     const token = await signIn(platform.url, 'admin');
     expect((await client(platform.url, token).post('/api/v1/queues', { kind: 'voice', name: 'Fila Nova Etiquetada' })).status).toBe(201);
     await call(c, 'syncNow', {});
+    expect(asked.queues).toHaveBeenCalledTimes(1);
+    expect(asked.queues).toHaveBeenLastCalledWith(tags.queues);
+    expect(asked.extensions).not.toHaveBeenCalled();
     expect(writes.queues).toHaveBeenCalledTimes(1);
     expect(writes.extensions).not.toHaveBeenCalled();
     expect(c.services.cache.listQueues(account).map((q) => q.name)).toContain('Fila Nova Etiquetada');
-    expect(c.services.cache.catalogTagsOf(account).queues).not.toBe(tags.queues);
-    // A list written otherwise (here a queue stored by hand) loses its tag: asked for whole again.
+    const newTag = c.services.cache.catalogTagsOf(account).queues;
+    expect(newTag).not.toBe(tags.queues);
+    expect(newTag).toBe((await client(platform.url, token).get('/api/v1/queue-summaries')).headers.get('etag'));
+    // A list written otherwise (here a queue stored by hand) loses its tag: both lists are asked
+    // for alongside the users, the queues whole, the extensions with their tag (304, not written).
     c.services.cache.upsertQueue(account, { ...queuesBefore[0]!, name: 'Escrita Local' });
     await call(c, 'syncNow', {});
+    expect(users).toHaveBeenLastCalledWith(expect.not.objectContaining({ withCatalogTags: 'true' }));
     expect(asked.queues).toHaveBeenLastCalledWith(null);
+    expect(asked.extensions).toHaveBeenLastCalledWith(tags.extensions);
+    expect(await asked.extensions.mock.results.at(-1)!.value).toBeNull();
+    expect(writes.extensions).not.toHaveBeenCalled();
     expect(c.services.cache.listQueues(account).map((q) => q.name)).not.toContain('Escrita Local');
+    // A platform that does not name the tags (one from before them): both asked for with their
+    // tags, answered 304, nothing written.
+    users.mockImplementation(async (params) => {
+      const { catalogTags: _named, ...page } = await listUsers(params);
+      return page;
+    });
+    const [queuesCalls, extensionsCalls, queueWrites] = [asked.queues.mock.calls.length, asked.extensions.mock.calls.length, writes.queues.mock.calls.length];
+    await call(c, 'syncNow', {});
+    expect(asked.queues).toHaveBeenCalledTimes(queuesCalls + 1);
+    expect(asked.extensions).toHaveBeenCalledTimes(extensionsCalls + 1);
+    expect(await asked.queues.mock.results.at(-1)!.value).toBeNull();
+    expect(await asked.extensions.mock.results.at(-1)!.value).toBeNull();
+    expect(writes.queues).toHaveBeenCalledTimes(queueWrites);
+    users.mockRestore();
     // Removing the account's data forgets its tags.
     await c.services.sync.stop();
     c.services.cache.removeAccount(account);

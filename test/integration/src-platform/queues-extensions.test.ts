@@ -1,6 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- JSON bodies are checked by the assertions */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ListQueueSummariesResponseSchema, ListQueuesResponseSchema, ListExtensionsResponseSchema, MembershipResponseSchema } from '../../../src-shared/platform-api';
+import { ListQueueSummariesResponseSchema, ListQueuesResponseSchema, ListExtensionsResponseSchema, ListUsersResponseSchema, MembershipResponseSchema } from '../../../src-shared/platform-api';
 import { DEMO_PASSWORD } from '../../../src-platform/server';
 import { client, findUser, http, signIn, startTestPlatform, type TestPlatform } from '../../support/platform';
 
@@ -100,6 +100,49 @@ describe('queues and extensions (R8, R10)', () => {
     const added = await admin.get('/api/v1/extensions', { 'if-none-match': extensionsTag });
     expect(added.status).toBe(200);
     expect(added.body.items.some((e: { number: string }) => e.number === '7123')).toBe(true);
+  });
+
+  it('issue 10: a users page asked with withCatalogTags=true names the ETags queue summaries and extensions answer now, for the caller\'s account only', async () => {
+    const tagsNow = async (api: ReturnType<typeof client>) => ({
+      queues: (await api.get('/api/v1/queue-summaries')).headers.get('etag')!,
+      extensions: (await api.get('/api/v1/extensions')).headers.get('etag')!,
+    });
+    const page = async (api: ReturnType<typeof client>, query: string) => {
+      const r = await api.get(`/api/v1/users?limit=1&${query}`);
+      expect(r.status).toBe(200);
+      return ListUsersResponseSchema.parse(r.body);
+    };
+    const before = await tagsNow(admin);
+    expect((await page(admin, 'withCatalogTags=true')).catalogTags).toEqual(before);
+    // A delta page too (the sync's), and with the total.
+    const cursor = (await page(admin, 'withTotal=true')).cursor;
+    expect(await page(admin, `since=${cursor}&withTotal=true&withCatalogTags=true`)).toMatchObject({ catalogTags: before, total: expect.any(Number) });
+    // Not asked for, not answered.
+    expect((await page(admin, 'withCatalogTags=false')).catalogTags).toBeUndefined();
+    expect((await admin.get('/api/v1/users?limit=1')).body).not.toHaveProperty('catalogTags');
+    expect((await admin.get('/api/v1/users?withCatalogTags=yes')).status).toBe(400);
+    // The tag named is one the list's own route answers 304 to.
+    expect((await admin.get('/api/v1/queue-summaries', { 'if-none-match': before.queues })).status).toBe(304);
+    expect((await admin.get('/api/v1/extensions', { 'if-none-match': before.extensions })).status).toBe(304);
+    // A list that changes gets a new tag here too, the other keeps its own.
+    expect((await admin.post('/api/v1/queues', { kind: 'chat', channel: 'webchat', name: 'Etiqueta No Usuário' })).status).toBe(201);
+    const afterQueue = (await page(admin, 'withCatalogTags=true')).catalogTags!;
+    expect(afterQueue.queues).not.toBe(before.queues);
+    expect(afterQueue.extensions).toBe(before.extensions);
+    expect(afterQueue).toEqual(await tagsNow(admin));
+    expect((await admin.post('/api/v1/extensions', { number: '7345' })).status).toBe(201);
+    const afterExtension = (await page(admin, 'withCatalogTags=true')).catalogTags!;
+    expect(afterExtension.extensions).not.toBe(before.extensions);
+    expect(afterExtension).toEqual(await tagsNow(admin));
+    // Another account's session gets its own account's tags, never this one's.
+    const support = await http(p.url, 'POST', '/api/v1/auth/login', { body: { account: 'autogerenciada', login: 'suporte', password: DEMO_PASSWORD } });
+    const foreign = client(p.url, support.body.token);
+    const foreignTags = (await page(foreign, 'withCatalogTags=true')).catalogTags!;
+    expect(foreignTags).toEqual(await tagsNow(foreign));
+    expect(foreignTags.queues).not.toBe(afterExtension.queues);
+    // Documented.
+    const doc = (await http(p.url, 'GET', '/api/v1/openapi.json')).body;
+    expect(doc.paths['/api/v1/users'].get.parameters).toContainEqual(expect.objectContaining({ in: 'query', name: 'withCatalogTags', required: false }));
   });
 
   it('R8: an administrator creates voice and chat queues (Idempotency-Key replays)', async () => {

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { PROFILES, UserSchema } from '../../../src-shared/domain';
-import { ListUsersResponseSchema } from '../../../src-shared/platform-api';
+import { CatalogTagsSchema, ListUsersResponseSchema } from '../../../src-shared/platform-api';
 import { USERS_PAGE_CHECK_KEYS, isPlainUsersPage } from '../../../src-shared/users-page-check';
 
 /** Strings near every edge the schema checks: empty, dot segments, 64/65 characters, control characters, lone surrogates. */
@@ -44,6 +44,12 @@ const pageArb = fc.record(
     cursor: fc.oneof(fc.string({ maxLength: 12 }), fc.constant(7)),
     hasMore: fc.oneof(fc.boolean(), fc.constant('true')),
     total: count,
+    catalogTags: fc.oneof(
+      { weight: 4, arbitrary: fc.record({ queues: fc.oneof(edgyString, fc.constant('x'.repeat(201))), extensions: edgyString }) },
+      { weight: 1, arbitrary: fc.record({ queues: edgyString }) },
+      { weight: 1, arbitrary: fc.record({ queues: edgyString, extensions: edgyString, other: edgyString }) },
+      { weight: 1, arbitrary: fc.constantFrom(null, 'x', ['"a"', '"b"']) },
+    ),
   },
   { requiredKeys: ['items', 'deletedIds', 'cursor', 'hasMore'] },
 );
@@ -77,6 +83,7 @@ describe('issue 10: the quick check of a users page', () => {
     expect(sorted(USERS_PAGE_CHECK_KEYS.user)).toEqual(sorted(Object.keys(UserSchema.shape)));
     expect(sorted(USERS_PAGE_CHECK_KEYS.extension)).toEqual(sorted(Object.keys(UserSchema.shape.extension.unwrap().shape)));
     expect(sorted(USERS_PAGE_CHECK_KEYS.page)).toEqual(sorted(Object.keys(ListUsersResponseSchema.shape)));
+    expect(sorted(USERS_PAGE_CHECK_KEYS.catalogTags)).toEqual(sorted(Object.keys(CatalogTagsSchema.shape)));
   });
 
   it('says yes to a valid page', () => {
@@ -95,6 +102,8 @@ describe('issue 10: the quick check of a users page', () => {
     expect(isPlainUsersPage(page)).toBe(true);
     expect(isPlainUsersPage({ ...page, total: 1 })).toBe(true);
     expect(isPlainUsersPage({ ...page, extra: 1 })).toBe(false);
+    expect(isPlainUsersPage({ ...page, catalogTags: { queues: '"q1"', extensions: '"e1"' } })).toBe(true);
+    expect(isPlainUsersPage({ ...page, catalogTags: { queues: '"q1"' } })).toBe(false);
   });
 
   it('answers as ListUsersResponseSchema does, on pages near every edge (fast-check)', () => {
