@@ -326,6 +326,42 @@ describe('console sign-in and sync', () => {
     expect(gone.items.find((u) => u.id === deleted.id)).toBeUndefined();
   });
 
+  it('C2: a delta sync that fails after its pages are written keeps the cursor of the last page before the failing step; the next one replays only the rest and loses nothing', async () => {
+    const c = await open({ logError: () => undefined });
+    await call(c, 'signIn', DEMO);
+    await call(c, 'syncNow', {});
+    const account = c.services.auth.accountKey()!;
+    const token = await signIn(platform.url, 'admin');
+    const api = client(platform.url, token);
+    // Ten changed users: two pages of 7 and 3; and a new queue, so the sync asks for the queues.
+    const agents = (await call(c, 'searchUsers', { limit: 500 })).items.filter((u) => u.profile === 'agent').slice(0, 10);
+    expect(agents).toHaveLength(10);
+    for (const [i, agent] of agents.entries()) {
+      const fresh = (await api.get(`/api/v1/users/${agent.id}`)).body.user;
+      const patch = await api.patch(`/api/v1/users/${agent.id}`, { name: `Replayed Agent ${i}`, confirmQueueLogout: true }, { 'if-match': userEtag(fresh) });
+      expect(patch.status).toBe(200);
+    }
+    expect((await api.post('/api/v1/queues', { kind: 'voice', name: 'Fila Do Replay' })).status).toBe(201);
+    const before = c.services.cache.getSyncState(account).cursor;
+    // The queues fail once, after both pages were written: the cursor stays after the first page.
+    const queues = vi.spyOn(c.services.client, 'listQueueSummariesIfChanged').mockRejectedValueOnce(new Error('connection reset'));
+    const failed = await call(c, 'syncNow', {});
+    expect(failed.state).toBe('error');
+    expect((await call(c, 'searchUsers', { query: 'replayed agent' })).total).toBe(10);
+    const afterFirstPage = c.services.cache.getSyncState(account).cursor;
+    expect(afterFirstPage).not.toBe(before);
+    // The next sync asks from there: the last page again (3 users), then the queues.
+    const statuses = record(c, 'onDidChangeSyncStatus');
+    const ok = await call(c, 'syncNow', {});
+    expect(ok.state).toBe('idle');
+    expect(Math.max(...statuses.filter((s) => s.progress?.phase === 'delta').map((s) => s.progress!.done))).toBe(3);
+    expect(c.services.cache.listQueues(account).map((q) => q.name)).toContain('Fila Do Replay');
+    expect((await call(c, 'searchUsers', { query: 'replayed agent' })).total).toBe(10);
+    const latest = (await api.get(`/api/v1/users?since=${c.services.cache.getSyncState(account).cursor}`)).body;
+    expect(latest).toMatchObject({ items: [], deletedIds: [], hasMore: false });
+    queues.mockRestore();
+  });
+
   it('C2: a new console on the same cache continues with deltas; a fresh cache starts with a full pull', async () => {
     const first = await open();
     await call(first, 'signIn', DEMO);
