@@ -126,6 +126,11 @@ export class ConsoleCache {
       // 8 MB of pages: the full-table scans (index build, a first sort) read 160 MB at 100 000 users
       // and gain nothing from a larger cache, which would only stay resident (32 MB did).
       db.pragma('cache_size = -8000');
+      // Once checkpointed, the WAL starts again at this connection's next commit, which cuts the
+      // file down to its own frames: the file's size is then what was written since, and a sync
+      // asks the checkpointer only once that is large (`SyncService`). Without a limit the file
+      // keeps its largest size, and every sync after the first large one started a thread.
+      db.pragma('journal_size_limit = 0');
       const version = db.pragma('user_version', { simple: true }) as number;
       if (version > CACHE_SCHEMA_VERSION) throw new TooNewError(version);
       const check = db.pragma('quick_check(1)', { simple: true });

@@ -96,7 +96,11 @@ function warmUsersPageCheck(body: Uint8Array): void {
   }).unref();
 }
 
-/** The WAL size from which a sync's end asks for a checkpoint off the main thread. */
+/**
+ * The WAL size from which a sync's end asks for a checkpoint off the main thread (the file holds
+ * what was written since the last one: `journal_size_limit` in ConsoleCache). A delta of 100
+ * users writes about 0.5 MB; one of a few users, some tens of kB.
+ */
 const CHECKPOINT_FROM_BYTES = 1024 * 1024;
 
 /** The size of the cache's WAL file (0 if there is none). */

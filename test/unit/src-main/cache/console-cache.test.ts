@@ -59,6 +59,21 @@ describe('ConsoleCache', () => {
     cache.close();
   });
 
+  it('C1 (issue 10): once checkpointed, the WAL file holds only what was written since, so its size says when the next checkpoint is due', () => {
+    const cache = new ConsoleCache(dataDir());
+    const walSize = () => statSync(`${cache.file}-wal`).size;
+    cache.upsertUsers(ACC, Array.from({ length: 3_000 }, (_, i) => makeUser({ id: `u-${i}`, name: `Pessoa ${i}`, email: `pessoa.${i}@acme.com` })));
+    expect(walSize()).toBeGreaterThan(1024 * 1024);
+    // As the checkpointer thread does it: passive, from its own connection.
+    const [done] = peek(cache, (db) => db.pragma('wal_checkpoint(PASSIVE)') as Array<{ log: number; checkpointed: number }>);
+    expect(done!.checkpointed).toBe(done!.log);
+    // The next commit starts the WAL again, and the file keeps only its frames.
+    cache.upsertUsers(ACC, [makeUser({ id: 'u-next', name: 'Pessoa Seguinte' })]);
+    expect(walSize()).toBeLessThan(64 * 1024);
+    expect(cache.countUsers(ACC)).toBe(3_001);
+    cache.close();
+  });
+
   it('C1: opens one WAL file with explicit pragmas at the latest schema version', () => {
     const dir = dataDir();
     const cache = new ConsoleCache(dir);
