@@ -246,12 +246,12 @@ export class SyncService {
     this.lastError = null;
     this.emitStatus();
     // The users' first page is asked for first (the platform answers in order, and the users are
-    // what the sync writes first); queues and extensions right after, alongside them, not after
-    // them (a delta sync of a few users would otherwise wait for three round trips in a row).
-    // Queues and extensions are asked for with the tags of the lists the cache holds: an unchanged
-    // list answers 304 (null), and nothing is parsed or written for it. A delta sync that holds both
-    // tags asks first whether they changed, in its users' first page (`catalogTags`), and then only
-    // for a list whose tag changed: most syncs ask for neither (two requests less on both sides).
+    // what the sync writes first). Queues and extensions are asked for with the tags of the lists
+    // the cache holds (an unchanged list answers 304, null: nothing is parsed or written for it).
+    // A delta sync that holds both tags asks in its users' first page whether they changed
+    // (`catalogTags`), then only for a list whose tag changed, while that page is written: most
+    // syncs ask for neither (two requests less on both sides). Otherwise both are asked for right
+    // after the users, alongside them.
     const tags = cache.catalogTagsOf(accountId);
     const askFirst = start.cursor !== null && tags.queues !== undefined && tags.extensions !== undefined;
     let catalog: Promise<CatalogLists> | null = null;
