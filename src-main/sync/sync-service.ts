@@ -351,7 +351,7 @@ export class SyncService {
    */
   private fetchCatalog(stored: { queues?: string; extensions?: string }, current: CatalogTags | undefined): Promise<CatalogLists> {
     const { client } = this.opts;
-    const unchanged = (list: keyof CatalogTags) => current !== undefined && stored[list] !== undefined && current[list] === stored[list];
+    const unchanged = (list: keyof CatalogTags) => current !== undefined && current[list] === stored[list];
     return Promise.all([
       unchanged('queues') ? null : client.listQueueSummariesIfChanged(stored.queues ?? null),
       unchanged('extensions') ? null : client.listExtensionsIfChanged(stored.extensions ?? null),
