@@ -234,7 +234,7 @@ describe('console sign-in and sync', () => {
     expect(errors.filter(([, context]) => context === 'checkpoint')).toEqual([]);
   });
 
-  it('issue 10: a delta sync asks for queues and extensions only when its users\' first page says their tags changed, then with the tags of the lists it stored; a list written otherwise is asked for whole, and a platform that names no tags is asked for both', async () => {
+  it('C2 (issue 10): a delta sync asks for queues and extensions only when its users\' first page says their tags changed, then with the tags of the lists it stored; a list written otherwise is asked for whole, and a platform that names no tags is asked for both', async () => {
     const c = await open();
     await call(c, 'signIn', DEMO);
     const account = c.services.auth.accountKey()!;

@@ -102,7 +102,7 @@ describe('queues and extensions (R8, R10)', () => {
     expect(added.body.items.some((e: { number: string }) => e.number === '7123')).toBe(true);
   });
 
-  it('issue 10: a users page asked with withCatalogTags=true names the ETags queue summaries and extensions answer now, for the caller\'s account only', async () => {
+  it('C2 (issue 10): a users page asked with withCatalogTags=true names the ETags queue summaries and extensions answer now, for the caller\'s account only', async () => {
     const tagsNow = async (api: ReturnType<typeof client>) => ({
       queues: (await api.get('/api/v1/queue-summaries')).headers.get('etag')!,
       extensions: (await api.get('/api/v1/extensions')).headers.get('etag')!,
